@@ -1,0 +1,10 @@
+/** Jest runs the TypeScript sources directly (swc strips types), so unit tests need no build. */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/test'],
+  testMatch: ['**/*.test.ts'],
+  transform: { '^.+\\.(t|j)s$': ['@swc/jest', { jsc: { target: 'es2022' } }] },
+  // Two cores: two workers keep e2e process fan-out from starving each other.
+  maxWorkers: 2,
+  testTimeout: 60000,
+};

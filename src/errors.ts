@@ -1,0 +1,67 @@
+/**
+ * The closed set of failures the helper can report. Every error thrown deep in the code is a
+ * HelperError with a stable `code`; `main` turns it into text and an exit status in one place.
+ */
+export type ErrorCode =
+  | 'NOT_FOUND' // not ours / no credentials for it: callers fall back (anonymous pull)
+  | 'NO_SERVER_URL'
+  | 'NO_USERNAME'
+  | 'BAD_INPUT'
+  | 'USAGE'
+  | 'CONFIG'
+  | 'NO_AWS_CREDENTIALS'
+  | 'AWS_CREDENTIALS'
+  | 'ACCESS_DENIED'
+  | 'THROTTLED'
+  | 'AWS_API'
+  | 'NETWORK'
+  | 'TIMEOUT'
+  | 'DELEGATE'
+  | 'INTERNAL';
+
+/** The exact not-found text; docker, docker-py, podman and skopeo compare stdout to it. */
+export const NOT_FOUND_TEXT = 'credentials not found in native keychain';
+/** The exact empty-input text of docker-credential-helpers. */
+export const NO_SERVER_URL_TEXT = 'no credentials server URL';
+/** The exact store-without-username text of docker-credential-helpers. */
+export const NO_USERNAME_TEXT = 'no credentials username';
+
+/** A failure with a stable code and a one-line, secret-free message for the user. */
+export class HelperError extends Error {
+  override readonly name = 'HelperError';
+  readonly code: ErrorCode;
+
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
+    super(oneLine(message), options);
+    this.code = code;
+  }
+}
+
+/** Not-found: the caller should fall back to anonymous access or another credential source. */
+export function notFound(): HelperError {
+  return new HelperError('NOT_FOUND', NOT_FOUND_TEXT);
+}
+
+/** Collapses white space so a message always fits the protocol's one line. */
+export function oneLine(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
+}
+
+/** True for a HelperError with the given code. */
+export function isHelperError(error: unknown, code?: ErrorCode): error is HelperError {
+  // Duck-typed: the lazily loaded AWS bundle carries its own copy of this class.
+  const candidate = error as Partial<HelperError> | null;
+  return (
+    candidate instanceof Error &&
+    candidate.name === 'HelperError' &&
+    typeof candidate.code === 'string' &&
+    (code === undefined || candidate.code === code)
+  );
+}
+
+/** Wraps anything thrown into a HelperError without leaking a stack or a secret. */
+export function toHelperError(error: unknown): HelperError {
+  if (isHelperError(error)) return error;
+  const detail = error instanceof Error ? error.message : String(error);
+  return new HelperError('INTERNAL', `internal error: ${detail}`, { cause: error });
+}

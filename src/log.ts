@@ -1,0 +1,73 @@
+/**
+ * Levelled logging to stderr or a file, with secrets redacted. stdout is never touched here: it
+ * belongs to the protocol.
+ */
+import type { LogLevel } from './config/load-config';
+
+/** The logging surface every module receives (no module-level logger singletons). */
+export interface Logger {
+  error(message: string): void;
+  warn(message: string): void;
+  info(message: string): void;
+  debug(message: string): void;
+  /** Registers a value that must never appear in a log line (a password, a key). */
+  addSecret(secret: string): void;
+}
+
+const RANK: Readonly<Record<LogLevel, number>> = {
+  silent: 0,
+  error: 1,
+  warn: 2,
+  info: 3,
+  debug: 4,
+};
+
+// Shapes of AWS secrets that must not leak even if nobody registered them.
+const SECRET_PATTERNS: readonly RegExp[] = [
+  /\b(A3T[A-Z0-9]|AKIA|ASIA|AGPA|AIDA|AROA|ANPA|ANVA|APKA)[A-Z0-9]{12,}\b/g,
+  /("?(?:SecretAccessKey|secretAccessKey|SessionToken|sessionToken|Token|token|Secret|password|Password|authorizationToken)"?\s*[:=]\s*"?)[^",\s}]+/g,
+  /(Authorization:\s*)\S+/gi,
+];
+
+/** Replaces registered secrets and known secret shapes with `***`. */
+export function redact(text: string, secrets: Iterable<string>): string {
+  let out = text;
+  for (const secret of secrets) {
+    if (secret.length >= 4) out = out.split(secret).join('***');
+  }
+  for (const pattern of SECRET_PATTERNS) {
+    out = out.replace(pattern, (match, prefix: string | undefined) =>
+      typeof prefix === 'string' && match.startsWith(prefix) && prefix.length < match.length
+        ? `${prefix}***`
+        : '***',
+    );
+  }
+  return out;
+}
+
+/** Creates a logger writing lines `docker-credential-ecr-ts: level: message` through `write`. */
+export function createLogger(options: {
+  level: LogLevel;
+  write: (line: string) => void;
+  now?: () => Date;
+}): Logger {
+  const secrets = new Set<string>();
+  const threshold = RANK[options.level];
+  const emit = (level: Exclude<LogLevel, 'silent'>, message: string): void => {
+    if (RANK[level] > threshold) return;
+    const stamp = options.now ? `${options.now().toISOString()} ` : '';
+    options.write(`${stamp}docker-credential-ecr-ts: ${level}: ${redact(message, secrets)}\n`);
+  };
+  return {
+    error: (message) => emit('error', message),
+    warn: (message) => emit('warn', message),
+    info: (message) => emit('info', message),
+    debug: (message) => emit('debug', message),
+    addSecret: (secret) => {
+      if (secret) secrets.add(secret);
+    },
+  };
+}
+
+/** A logger that drops everything (tests, library callers that want silence). */
+export const silentLogger: Logger = createLogger({ level: 'silent', write: () => undefined });

@@ -1,0 +1,90 @@
+/**
+ * The composition root: the only module that touches `process` (argv, env, stdio, exit code).
+ */
+import { appendFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { format } from 'node:util';
+import { createApiTokenSource } from './actions/token-source';
+import { loadAws } from './aws/load-aws';
+import type { Progress } from './aws/token';
+import { errorText, runCli, type CliResult } from './cli';
+import { loadConfig, type Config } from './config/load-config';
+import { withDeadline } from './deadline';
+import { createLogger, type Logger } from './log';
+import { readInput } from './protocol/read-input';
+
+/** Runs the helper for this process and exits with its status. */
+export async function main(): Promise<void> {
+  const started = Date.now();
+  const env = process.env;
+  // The SDK warns on Node < 22 via process.emitWarning; callers show our stderr to users.
+  env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
+  let result: CliResult;
+  let logger: Logger | undefined;
+  try {
+    const config = loadConfig(env, homedir());
+    logger = makeLogger(config);
+    quietRuntimeWarnings(logger);
+    const progress: Progress = { step: 'starting' };
+    const controller = new AbortController();
+    const deadline = started + config.timeoutMs;
+    const context = {
+      env,
+      config,
+      logger,
+      readInput: () => readInput(process.stdin),
+      signal: controller.signal,
+      deadline,
+      progress,
+      tokens: createApiTokenSource({
+        loadAws,
+        env,
+        logger,
+        signal: controller.signal,
+        deadline,
+        progress,
+      }),
+    };
+    result = await withDeadline({
+      timeoutMs: config.timeoutMs,
+      progress,
+      controller,
+      work: () => runCli(process.argv.slice(2), () => context),
+    });
+  } catch (error) {
+    result = { exitCode: 1, stdout: `${errorText(error)}\n`, stderr: '' };
+  }
+  if (result.exitCode !== 0 && logger)
+    logger.debug(`exit ${result.exitCode}: ${result.stdout.trim()}`);
+  if (result.stderr) process.stderr.write(result.stderr);
+  // Exit once stdout is flushed: a hung socket or timer must not keep docker waiting.
+  process.stdout.write(result.stdout, () => process.exit(result.exitCode));
+}
+
+function makeLogger(config: Config): Logger {
+  const file = config.logFile;
+  const write = file
+    ? (line: string) => {
+        try {
+          appendFileSync(file, line, { mode: 0o600 });
+        } catch {
+          // A broken log file must never break a pull.
+        }
+      }
+    : (line: string) => {
+        process.stderr.write(line);
+      };
+  return createLogger({
+    level: config.logLevel,
+    write,
+    ...(file ? { now: () => new Date() } : {}),
+  });
+}
+
+/** Routes warnings that the runtime or a dependency would print on its own to the debug log. */
+function quietRuntimeWarnings(logger: Logger): void {
+  process.removeAllListeners('warning');
+  process.on('warning', (warning) => logger.debug(`runtime warning: ${warning.message}`));
+  // eslint-disable-next-line no-console -- replacing console.warn is how we silence the SDK's direct writes
+  console.warn = (...parts: unknown[]) => logger.debug(format(...parts));
+}
