@@ -1,9 +1,8 @@
 // Bundles the helper with esbuild: dist/main.cjs (the hot path, no AWS SDK) and dist/aws.cjs
 // (the SDK and everything that imports it), loaded only when a token must be fetched.
 import { build } from 'esbuild';
-import { rmSync } from 'node:fs';
 
-rmSync('dist', { recursive: true, force: true });
+// No clean step: concurrent builds (several test runs at once) must never see dist/ vanish.
 
 const common = {
   bundle: true,

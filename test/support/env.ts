@@ -1,0 +1,44 @@
+/**
+ * A clean environment for every helper process a test starts: no inherited AWS_* variable, IMDS
+ * disabled, HOME and caches in a temp folder, so nothing can reach a real AWS endpoint.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/** Makes a fresh temp folder for one test. */
+export function tempDir(prefix = 'ecr-ts-test-'): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+/**
+ * The environment for a helper process: PATH and locale from this process, nothing AWS-related,
+ * IMDS off, and HOME/XDG_CACHE_HOME in `home`. `extra` adds or overrides variables.
+ */
+export function cleanEnv(home: string, extra: Record<string, string> = {}): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const name of ['PATH', 'LANG', 'LC_ALL', 'TZ', 'SYSTEMROOT']) {
+    const value = process.env[name];
+    if (value !== undefined) env[name] = value;
+  }
+  return {
+    ...env,
+    HOME: home,
+    XDG_CACHE_HOME: join(home, '.cache'),
+    XDG_CONFIG_HOME: join(home, '.config'),
+    AWS_EC2_METADATA_DISABLED: 'true',
+    AWS_CONFIG_FILE: join(home, '.aws', 'config'),
+    AWS_SHARED_CREDENTIALS_FILE: join(home, '.aws', 'credentials'),
+    // Belt and braces: any endpoint the test forgot to fake resolves nowhere.
+    AWS_ENDPOINT_URL: 'http://127.0.0.1:9',
+    ...extra,
+  };
+}
+
+/** Removes inherited AWS_* variables from this (the jest worker's) process too. */
+export function scrubProcessEnv(): void {
+  for (const name of Object.keys(process.env)) {
+    if (name.startsWith('AWS_')) Reflect.deleteProperty(process.env, name);
+  }
+  process.env['AWS_EC2_METADATA_DISABLED'] = 'true';
+}

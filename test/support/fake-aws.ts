@@ -1,0 +1,314 @@
+/**
+ * Fake AWS servers on loopback: a container credential endpoint that issues keys, and an ECR /
+ * ECR Public API that verifies each request's SigV4 signature against those keys and answers
+ * GetAuthorizationToken. Both record every request and can be told to misbehave.
+ */
+import { randomBytes } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { verifySigV4, type IssuedKey, type Verification } from './sigv4';
+
+/** A scripted misbehaviour for the next request(s). */
+export type Fault =
+  'ok' | 'access-denied' | 'throttle' | 'server-error' | 'reset' | 'hang' | 'unauthorized';
+
+/** Keys issued by fake credential sources, looked up by the fake APIs. */
+export class KeyStore {
+  readonly keys = new Map<string, IssuedKey>();
+
+  /** Issues a fresh temporary key (ASIA… id, secret and session token). */
+  issue(): IssuedKey {
+    const key: IssuedKey = {
+      accessKeyId: `ASIA${randomBytes(8).toString('hex').toUpperCase()}`,
+      secretAccessKey: randomBytes(20).toString('base64'),
+      sessionToken: randomBytes(32).toString('base64'),
+    };
+    this.keys.set(key.accessKeyId, key);
+    return key;
+  }
+
+  /** Registers a static key pair (environment keys, credential_process output). */
+  add(key: IssuedKey): IssuedKey {
+    this.keys.set(key.accessKeyId, key);
+    return key;
+  }
+}
+
+/** One request a fake saw. */
+export interface SeenRequest {
+  readonly method: string;
+  readonly path: string;
+  readonly host: string;
+  readonly headers: IncomingMessage['headers'];
+  readonly body: string;
+  readonly verification?: Verification;
+}
+
+/** A running fake server. */
+export interface FakeServer {
+  readonly url: string;
+  readonly port: number;
+  readonly requests: SeenRequest[];
+  /** Faults consumed one per request; when empty, `defaultFault` applies. */
+  readonly faults: Fault[];
+  defaultFault: Fault;
+  close(): Promise<void>;
+}
+
+async function readBody(request: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of request) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+async function listen(
+  handler: (request: IncomingMessage, response: ServerResponse, body: Buffer) => void,
+  host = '127.0.0.1',
+  port = 0,
+): Promise<{ server: Server; port: number }> {
+  const sockets = new Set<import('node:net').Socket>();
+  const server = createServer((request, response) => {
+    readBody(request).then(
+      (body) => handler(request, response, body),
+      () => response.destroy(),
+    );
+  });
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  (server as Server & { sockets?: Set<import('node:net').Socket> }).sockets = sockets;
+  await new Promise<void>((resolve) => server.listen(port, host, resolve));
+  return { server, port: (server.address() as AddressInfo).port };
+}
+
+function closer(server: Server): () => Promise<void> {
+  return () =>
+    new Promise((resolve) => {
+      const sockets = (server as Server & { sockets?: Set<import('node:net').Socket> }).sockets;
+      for (const socket of sockets ?? []) socket.destroy();
+      server.close(() => resolve());
+    });
+}
+
+/** Applies a transport-level fault; returns true when the response is taken care of. */
+function applyTransportFault(fault: Fault, response: ServerResponse): boolean {
+  if (fault === 'reset') {
+    response.socket?.destroy();
+    return true;
+  }
+  if (fault === 'hang') return true; // never answer
+  return false;
+}
+
+/** Options of the fake ECR API. */
+export interface FakeEcrOptions {
+  readonly keys: KeyStore;
+  /** The registry password issued (default: random). */
+  readonly password?: string;
+  /** Token lifetime in seconds (default 12 h). */
+  readonly lifetimeSeconds?: number;
+  readonly host?: string;
+  readonly port?: number;
+}
+
+/** A fake ECR + ECR Public JSON API. `passwords` lists every password it issued. */
+export interface FakeEcr extends FakeServer {
+  readonly passwords: string[];
+  /** Requests whose signature verified and that were answered with a token. */
+  tokenCalls(): number;
+}
+
+/** Starts a fake ECR API (private and public targets) on loopback. */
+export async function startFakeEcr(options: FakeEcrOptions): Promise<FakeEcr> {
+  const requests: SeenRequest[] = [];
+  const faults: Fault[] = [];
+  const passwords: string[] = [];
+  let issued = 0;
+  const state = { defaultFault: 'ok' as Fault };
+  const { server, port } = await listen(
+    (request, response, body) => {
+      const verification = verifySigV4({
+        method: request.method ?? 'GET',
+        path: request.url ?? '/',
+        headers: request.headers,
+        body,
+        keys: options.keys.keys,
+      });
+      requests.push({
+        method: request.method ?? '',
+        path: request.url ?? '',
+        host: request.headers.host ?? '',
+        headers: request.headers,
+        body: body.toString(),
+        verification,
+      });
+      const fault = faults.shift() ?? state.defaultFault;
+      if (applyTransportFault(fault, response)) return;
+      const target = String(request.headers['x-amz-target'] ?? '');
+      const json = (status: number, value: unknown, type?: string): void => {
+        response.writeHead(status, {
+          'content-type': 'application/x-amz-json-1.1',
+          ...(type ? { 'x-amzn-errortype': type } : {}),
+        });
+        response.end(JSON.stringify(value));
+      };
+      if (!verification.ok) {
+        json(
+          403,
+          {
+            __type: 'UnrecognizedClientException',
+            message: `The security token included in the request is invalid (${verification.reason}).`,
+          },
+          'UnrecognizedClientException',
+        );
+        return;
+      }
+      if (fault === 'access-denied') {
+        const action = target.startsWith('SpencerFrontendService') ? 'ecr-public' : 'ecr';
+        json(
+          400,
+          {
+            __type: 'AccessDeniedException',
+            message: `User: arn:aws:sts::123456789012:assumed-role/test-role/session is not authorized to perform: ${action}:GetAuthorizationToken on resource: * because no identity-based policy allows the ${action}:GetAuthorizationToken action`,
+          },
+          'AccessDeniedException',
+        );
+        return;
+      }
+      if (fault === 'throttle') {
+        json(
+          400,
+          { __type: 'ThrottlingException', message: 'Rate exceeded' },
+          'ThrottlingException',
+        );
+        return;
+      }
+      if (fault === 'server-error') {
+        json(500, { __type: 'ServerException', message: 'internal failure' }, 'ServerException');
+        return;
+      }
+      const password = options.password ?? `pw-${randomBytes(24).toString('base64url')}`;
+      passwords.push(password);
+      issued += 1;
+      const authorizationToken = Buffer.from(`AWS:${password}`).toString('base64');
+      const expiresAt = Date.now() / 1000 + (options.lifetimeSeconds ?? 12 * 3600);
+      if (target === 'SpencerFrontendService.GetAuthorizationToken') {
+        json(200, { authorizationData: { authorizationToken, expiresAt } });
+        return;
+      }
+      if (target === 'AmazonEC2ContainerRegistry_V20150921.GetAuthorizationToken') {
+        const region = verification.region ?? 'us-east-1';
+        json(200, {
+          authorizationData: [
+            {
+              authorizationToken,
+              expiresAt,
+              proxyEndpoint: `https://123456789012.dkr.ecr.${region}.amazonaws.com`,
+            },
+          ],
+        });
+        return;
+      }
+      json(400, { __type: 'UnknownOperationException', message: `unknown target ${target}` });
+    },
+    options.host,
+    options.port,
+  );
+  const host = options.host ?? '127.0.0.1';
+  return {
+    url: `http://${host}:${port}`,
+    port,
+    requests,
+    faults,
+    passwords,
+    get defaultFault() {
+      return state.defaultFault;
+    },
+    set defaultFault(value: Fault) {
+      state.defaultFault = value;
+    },
+    tokenCalls: () => issued,
+    close: closer(server),
+  };
+}
+
+/** Options of the fake container credential endpoint (ECS relative URI, EKS Pod Identity). */
+export interface FakeCredentialEndpointOptions {
+  readonly keys: KeyStore;
+  /** Require this exact Authorization header value (EKS Pod Identity token). */
+  readonly authorization?: string;
+  readonly host?: string;
+  readonly port?: number;
+}
+
+/** The fake credential endpoint; `issued` lists the keys it handed out. */
+export interface FakeCredentialEndpoint extends FakeServer {
+  readonly issued: IssuedKey[];
+}
+
+/** Starts a fake container credential endpoint answering any path with fresh temporary keys. */
+export async function startFakeCredentialEndpoint(
+  options: FakeCredentialEndpointOptions,
+): Promise<FakeCredentialEndpoint> {
+  const requests: SeenRequest[] = [];
+  const faults: Fault[] = [];
+  const issued: IssuedKey[] = [];
+  const state = { defaultFault: 'ok' as Fault };
+  const { server, port } = await listen(
+    (request, response, body) => {
+      requests.push({
+        method: request.method ?? '',
+        path: request.url ?? '',
+        host: request.headers.host ?? '',
+        headers: request.headers,
+        body: body.toString(),
+      });
+      const fault = faults.shift() ?? state.defaultFault;
+      if (applyTransportFault(fault, response)) return;
+      if (
+        fault === 'unauthorized' ||
+        (options.authorization !== undefined &&
+          request.headers.authorization !== options.authorization)
+      ) {
+        response.writeHead(401, { 'content-type': 'application/json' });
+        response.end(JSON.stringify({ code: 'AccessDeniedException', message: 'bad token' }));
+        return;
+      }
+      if (fault === 'server-error') {
+        response.writeHead(500);
+        response.end('{}');
+        return;
+      }
+      const key = options.keys.issue();
+      issued.push(key);
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.end(
+        JSON.stringify({
+          AccessKeyId: key.accessKeyId,
+          SecretAccessKey: key.secretAccessKey,
+          Token: key.sessionToken,
+          Expiration: new Date(Date.now() + 6 * 3600_000).toISOString(),
+          RoleArn: 'arn:aws:iam::123456789012:role/test-task-role',
+        }),
+      );
+    },
+    options.host,
+    options.port,
+  );
+  const host = options.host ?? '127.0.0.1';
+  return {
+    url: `http://${host}:${port}`,
+    port,
+    requests,
+    faults,
+    issued,
+    get defaultFault() {
+      return state.defaultFault;
+    },
+    set defaultFault(value: Fault) {
+      state.defaultFault = value;
+    },
+    close: closer(server),
+  };
+}
