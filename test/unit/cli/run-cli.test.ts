@@ -1,0 +1,170 @@
+import type { ActionContext } from '../../../src/actions/context';
+import type { TokenSource } from '../../../src/actions/token-source';
+import type { EcrToken } from '../../../src/aws/token';
+import { runCli, VERSION_LINE } from '../../../src/cli';
+import { loadConfig } from '../../../src/config/load-config';
+import { HelperError } from '../../../src/errors';
+import { silentLogger } from '../../../src/log';
+import type { Registry } from '../../../src/registry/parse-registry';
+
+/** A hand-written fake token source that records which registries were asked for. */
+class FakeTokens implements TokenSource {
+  readonly asked: Registry[] = [];
+  failure: Error | undefined;
+  known: Record<string, string> = {};
+
+  async getToken(registry: Registry & { kind: 'private' | 'public' }): Promise<EcrToken> {
+    this.asked.push(registry);
+    if (this.failure) throw this.failure;
+    return { username: 'AWS', password: 's3cr3t-password', expiresAt: Date.now() + 3600_000 };
+  }
+
+  async listKnown(): Promise<Record<string, string>> {
+    return this.known;
+  }
+}
+
+function context(input: string | undefined, tokens: TokenSource, env = {}): ActionContext {
+  return {
+    env,
+    config: loadConfig(env, '/home/test'),
+    logger: silentLogger,
+    readInput: async () => {
+      if (input === undefined) throw new Error('stdin must not be read');
+      return input;
+    },
+    tokens,
+    signal: new AbortController().signal,
+    deadline: Date.now() + 10_000,
+    progress: { step: 'test' },
+  };
+}
+
+async function run(args: string[], input?: string, tokens = new FakeTokens(), env = {}) {
+  return runCli(args, () => context(input, tokens, env));
+}
+
+describe('get', () => {
+  it('answers the token of an ECR host with the server URL as received, trimmed', async () => {
+    const tokens = new FakeTokens();
+    const url = 'https://123456789012.dkr.ecr.us-east-1.amazonaws.com/v2/';
+    const result = await run(['get'], `  ${url}\n`, tokens);
+    expect(result).toEqual({
+      exitCode: 0,
+      stdout: `{"ServerURL":"${url}","Username":"AWS","Secret":"s3cr3t-password"}\n`,
+      stderr: '',
+    });
+    expect(tokens.asked).toMatchObject([{ kind: 'private', region: 'us-east-1' }]);
+  });
+
+  it('answers not-found for a host that is not ECR, without asking for a token', async () => {
+    const tokens = new FakeTokens();
+    const result = await run(['get'], 'registry-1.docker.io', tokens);
+    expect(result).toMatchObject({
+      exitCode: 1,
+      stdout: 'credentials not found in native keychain\n',
+    });
+    expect(tokens.asked).toEqual([]);
+  });
+
+  it('answers "no credentials server URL" to empty input', async () => {
+    const result = await run(['get'], ' \n');
+    expect(result).toMatchObject({ exitCode: 1, stdout: 'no credentials server URL\n' });
+  });
+
+  it('reports a token failure as one line with exit 1', async () => {
+    const tokens = new FakeTokens();
+    tokens.failure = new HelperError(
+      'ACCESS_DENIED',
+      'access denied\ncalling ecr:GetAuthorizationToken',
+    );
+    const result = await run(['get'], 'public.ecr.aws', tokens);
+    expect(result).toMatchObject({
+      exitCode: 1,
+      stdout: 'access denied calling ecr:GetAuthorizationToken\n',
+    });
+  });
+});
+
+describe('store and erase', () => {
+  const ecr = '123456789012.dkr.ecr.eu-west-1.amazonaws.com';
+
+  it('store accepts ECR credentials and persists nothing', async () => {
+    const tokens = new FakeTokens();
+    const input = JSON.stringify({ ServerURL: ecr, Username: 'AWS', Secret: 'x' });
+    expect(await run(['store'], input, tokens)).toEqual({ exitCode: 0, stdout: '', stderr: '' });
+    expect(tokens.asked).toEqual([]);
+  });
+
+  it('store without a username answers "no credentials username"', async () => {
+    const input = JSON.stringify({ ServerURL: ecr, Username: '', Secret: 'x' });
+    expect(await run(['store'], input)).toMatchObject({
+      exitCode: 1,
+      stdout: 'no credentials username\n',
+    });
+  });
+
+  it('store rejects input that is not JSON with one line and no secret', async () => {
+    const result = await run(['store'], '{"ServerURL": "x", "Secret": "hunter2"');
+    expect(result.exitCode).toBe(1);
+    expect(result.stdout).toMatch(/^store expects JSON .*\n$/);
+    expect(result.stdout).not.toContain('hunter2');
+  });
+
+  it('store for a non-ECR host fails without a fallback, unless AWS_ECR_IGNORE_CREDS_STORAGE', async () => {
+    const input = JSON.stringify({ ServerURL: 'docker.io', Username: 'me', Secret: 'x' });
+    expect((await run(['store'], input)).exitCode).toBe(1);
+    const ignored = await run(['store'], input, new FakeTokens(), {
+      AWS_ECR_IGNORE_CREDS_STORAGE: 'true',
+    });
+    expect(ignored.exitCode).toBe(0);
+  });
+
+  it('erase succeeds for ECR hosts and answers not-found for others', async () => {
+    expect(await run(['erase'], `https://${ecr}`)).toMatchObject({ exitCode: 0, stdout: '' });
+    expect(await run(['erase'], 'docker.io')).toMatchObject({
+      exitCode: 1,
+      stdout: 'credentials not found in native keychain\n',
+    });
+  });
+});
+
+describe('list, version and flags', () => {
+  it('list answers from the token source and never reads stdin', async () => {
+    const tokens = new FakeTokens();
+    tokens.known = { '123456789012.dkr.ecr.eu-west-1.amazonaws.com': 'AWS' };
+    const result = await run(['list'], undefined, tokens);
+    expect(result).toEqual({
+      exitCode: 0,
+      stdout: '{"123456789012.dkr.ecr.eu-west-1.amazonaws.com":"AWS"}\n',
+      stderr: '',
+    });
+  });
+
+  it.each([['version'], ['--version'], ['-v']])('%s prints one version line', async (flag) => {
+    const result = await run([flag]);
+    expect(result).toEqual({ exitCode: 0, stdout: `${VERSION_LINE}\n`, stderr: '' });
+    expect(VERSION_LINE).toMatch(/^docker-credential-ecr-ts \(.+\) \d+\.\d+\.\d+$/);
+  });
+
+  it.each([['--help'], ['-h']])('%s prints usage on stdout and exits 0', async (flag) => {
+    const result = await run([flag]);
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toContain('Usage: docker-credential-ecr-ts');
+  });
+
+  it('an unknown action prints usage and exits 1', async () => {
+    const result = await run(['fetch']);
+    expect(result.exitCode).toBe(1);
+    expect(result.stdout).toBe(
+      'unknown action "fetch": expected one of get, store, erase, list, version\n',
+    );
+    expect(result.stderr).toContain('Usage: docker-credential-ecr-ts');
+  });
+
+  it('no action at all prints usage and exits 1', async () => {
+    const result = await run([]);
+    expect(result).toMatchObject({ exitCode: 1, stdout: '' });
+    expect(result.stderr).toContain('Usage:');
+  });
+});
