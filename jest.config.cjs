@@ -7,4 +7,5 @@ module.exports = {
   // Two cores: two workers keep e2e process fan-out from starving each other.
   maxWorkers: 2,
   testTimeout: 60000,
+  reporters: ['default', '<rootDir>/test/support/summary-reporter.cjs'],
 };
