@@ -10,6 +10,7 @@ import type { Progress } from './aws/token';
 import { errorText, runCli, type CliResult } from './cli';
 import { loadConfig, type Config } from './config/load-config';
 import { withDeadline } from './deadline';
+import { NOT_FOUND_TEXT } from './errors';
 import { createLogger, type Logger } from './log';
 import { readInput } from './protocol/read-input';
 
@@ -54,8 +55,13 @@ export async function main(): Promise<void> {
   } catch (error) {
     result = { exitCode: 1, stdout: `${errorText(error)}\n`, stderr: '' };
   }
-  if (result.exitCode !== 0 && logger)
-    logger.debug(`exit ${result.exitCode}: ${result.stdout.trim()}`);
+  if (result.exitCode !== 0 && logger) {
+    // docker pull (CLI 28) drops a helper's failure text from stdout and pulls anonymously, so the
+    // user would see only "no basic auth credentials"; stderr is passed through to their terminal.
+    const reason = result.stdout.trim();
+    if (reason === NOT_FOUND_TEXT) logger.debug(`exit ${result.exitCode}: ${reason}`);
+    else logger.error(reason);
+  }
   if (result.stderr) process.stderr.write(result.stderr);
   // Exit once stdout is flushed: a hung socket or timer must not keep docker waiting.
   process.stdout.write(result.stdout, () => process.exit(result.exitCode));
