@@ -1,0 +1,158 @@
+/**
+ * The real docker CLI drives the built helper: `docker pull` through a fake engine, with the helper
+ * named in `credHelpers` and as `credsStore`. The engine checks the X-Registry-Auth header the way a
+ * registry would, so a pull only succeeds with the password the fake ECR API issued.
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { scrubProcessEnv } from '../support/env';
+import { runHelper, type RunResult } from '../support/run-helper';
+import { startClientWorld, type ClientWorld } from './client-world';
+import { haveTool } from './find-tool';
+
+scrubProcessEnv();
+
+const ECR_HOST = '123456789012.dkr.ecr.us-west-2.amazonaws.com';
+const PASSWORD = 'ecr-password-for-the-docker-cli-test';
+const hasDocker = haveTool('the docker CLI', ['docker', '--version']);
+const describeDocker = hasDocker ? describe : describe.skip;
+
+function docker(world: ClientWorld, ...args: string[]): Promise<RunResult> {
+  return runHelper({ bin: 'docker', args, env: world.env, input: '' });
+}
+
+/** Asserts that no AWS secret the fakes handed out shows up in `text`. */
+function expectNoAwsSecret(world: ClientWorld, text: string): void {
+  for (const key of world.creds.issued) {
+    expect(text).not.toContain(key.secretAccessKey);
+    if (key.sessionToken) expect(text).not.toContain(key.sessionToken);
+  }
+}
+
+describeDocker('docker CLI with the helper', () => {
+  const worlds: ClientWorld[] = [];
+  const start = async (dockerConfig: object): Promise<ClientWorld> => {
+    const world = await startClientWorld({
+      dockerConfig,
+      password: PASSWORD,
+      engine: { privateRegistries: { [ECR_HOST]: { username: 'AWS', password: PASSWORD } } },
+    });
+    worlds.push(world);
+    return world;
+  };
+  afterEach(async () => {
+    await Promise.all(worlds.splice(0).map((world) => world.close()));
+  });
+
+  it('docker pull from private ECR sends the token the helper got, via credHelpers', async () => {
+    const world = await start({ credHelpers: { [ECR_HOST]: 'ecr-ts' } });
+    const result = await docker(world, 'pull', `${ECR_HOST}/app:1`);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(`Status: Downloaded newer image for ${ECR_HOST}/app:1`);
+    const [pull, ...others] = world.engine.pulls();
+    expect(others).toEqual([]);
+    expect(pull?.query.get('fromImage')).toBe(`${ECR_HOST}/app`);
+    expect(pull?.registryAuth).toMatchObject({
+      username: 'AWS',
+      password: PASSWORD,
+      serveraddress: ECR_HOST,
+    });
+    expect(world.ecr.passwords).toEqual([PASSWORD]);
+    const calls = world.calls();
+    expect(calls.map((call) => call.args)).toEqual(['get']);
+    expect(calls[0]).toMatchObject({ code: 0, stderr: '' });
+    // Only the answer reached stdout: docker parsed it, and it is exactly one JSON line.
+    expect(calls[0]?.stdout).toBe(
+      `${JSON.stringify({ ServerURL: ECR_HOST, Username: 'AWS', Secret: PASSWORD })}\n`,
+    );
+    expect(world.ecr.requests[0]?.verification?.ok).toBe(true);
+    expectNoAwsSecret(world, result.stdout + result.stderr);
+  });
+
+  it('as credsStore, pulls from private ECR and still pulls from Docker Hub anonymously', async () => {
+    const world = await start({ credsStore: 'ecr-ts' });
+    const ecrPull = await docker(world, 'pull', `${ECR_HOST}/app:1`);
+    expect(ecrPull.stderr).toBe('');
+    expect(ecrPull.code).toBe(0);
+    const hubPull = await docker(world, 'pull', 'alpine');
+    expect(hubPull.stderr).toBe('');
+    expect(hubPull.code).toBe(0);
+    expect(hubPull.stdout).toMatch(
+      /Status: Downloaded newer image for (docker.io\/library\/)?alpine:latest/,
+    );
+
+    const [ecr, hub] = world.engine.pulls();
+    expect(ecr?.registryAuth).toMatchObject({ username: 'AWS', password: PASSWORD });
+    expect(hub?.query.get('fromImage')).toMatch(/^(docker.io\/library\/)?alpine$/);
+    // Anonymous: docker sends no credentials at all for Docker Hub.
+    expect(hub?.registryAuth?.username ?? '').toBe('');
+    expect(hub?.registryAuth?.password ?? '').toBe('');
+
+    const calls = world.calls();
+    expect(calls.map((call) => call.args)).toEqual(['get', 'get']);
+    expect(calls[1]).toEqual({
+      args: 'get',
+      code: 1,
+      stdout: 'credentials not found in native keychain\n',
+      stderr: '',
+    });
+    // Docker Hub is not ECR: no AWS call was made for it.
+    expect(world.ecr.requests).toHaveLength(1);
+  });
+
+  it('a private-ECR failure fails docker pull and shows the helper reason to the user', async () => {
+    const world = await start({ credHelpers: { [ECR_HOST]: 'ecr-ts' } });
+    world.ecr.defaultFault = 'access-denied';
+    const result = await docker(world, 'pull', `${ECR_HOST}/app:1`);
+    expect(result.code).not.toBe(0);
+    // Older CLIs abort with "error getting credentials - ... out: <stdout>"; CLI 28 discards the
+    // helper's stdout, pulls anonymously and passes only the helper's stderr to the user. Either
+    // way the user must read why: the action and the principal IAM named.
+    expect(result.stderr).toContain('ecr:GetAuthorizationToken');
+    expect(result.stderr).toContain('arn:aws:sts::123456789012:assumed-role/test-role/session');
+    const calls = world.calls();
+    expect(calls).toHaveLength(1);
+    expect(calls[0]?.code).toBe(1);
+    expect(calls[0]?.stdout.trim().split('\n')).toHaveLength(1);
+    expect(calls[0]?.stdout).toContain('ecr:GetAuthorizationToken');
+    // The engine never received a password for this pull.
+    for (const pull of world.engine.pulls()) expect(pull.registryAuth?.password ?? '').toBe('');
+    expectNoAwsSecret(world, result.stdout + result.stderr + (calls[0]?.stdout ?? ''));
+  });
+
+  it('without the helper the same pull fails with the daemon\'s "no basic auth credentials"', async () => {
+    // The control for the tests above: the fake engine really refuses pulls without the password.
+    const world = await start({});
+    const result = await docker(world, 'pull', `${ECR_HOST}/app:1`);
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toContain('no basic auth credentials');
+    expect(world.calls()).toEqual([]);
+  });
+
+  it('docker build (legacy builder) lists and fetches credentials through the helper', async () => {
+    const world = await start({ credsStore: 'ecr-ts' });
+    // A pull first, so a token cache (when present) has an entry for `list` to report.
+    expect((await docker(world, 'pull', `${ECR_HOST}/base:1`)).code).toBe(0);
+    writeFileSync(join(world.home, 'Dockerfile'), `FROM ${ECR_HOST}/base:1\n`);
+    const result = await runHelper({
+      bin: 'docker',
+      args: ['build', '-q', world.home],
+      env: { ...world.env, DOCKER_BUILDKIT: '0' },
+      input: '',
+    });
+    expect(result.code).toBe(0);
+    const build = world.engine.requests.find((seen) => seen.path === '/build');
+    expect(build?.registryConfig).toBeDefined();
+    const calls = world.calls();
+    // `list` ran, answered a JSON object on stdout and nothing else.
+    const list = calls.find((call) => call.args === 'list');
+    expect(list).toMatchObject({ code: 0, stderr: '' });
+    const listed = JSON.parse(list?.stdout ?? 'null') as Record<string, string>;
+    expect(typeof listed).toBe('object');
+    for (const [server, username] of Object.entries(listed)) {
+      expect(username).toBe('AWS');
+      expect(build?.registryConfig?.[server]).toMatchObject({ username: 'AWS' });
+    }
+  });
+});
