@@ -1,6 +1,7 @@
 // Bundles the helper with esbuild: dist/main.cjs (the hot path, no AWS SDK) and dist/aws.cjs
 // (the SDK and everything that imports it), loaded only when a token must be fetched.
 import { build } from 'esbuild';
+import { buildSea } from './build-sea.mjs';
 
 // No clean step: concurrent builds (several test runs at once) must never see dist/ vanish.
 
@@ -28,3 +29,6 @@ await Promise.all([
   build({ ...common, entryPoints: ['src/main.ts'], outfile: 'dist/main.cjs', plugins: [splitAws] }),
   build({ ...common, entryPoints: ['src/aws/index.ts'], outfile: 'dist/aws.cjs' }),
 ]);
+
+// The single executable (dist/docker-credential-ecr-ts) from the two bundles above.
+await buildSea();

@@ -1,0 +1,23 @@
+/**
+ * The helper-process suites (e2e and integration) a second time, against the single executable
+ * (dist/docker-credential-ecr-ts) instead of the JavaScript build: what users install must pass
+ * the same tests. `npm test` runs this after the default config.
+ */
+const { existsSync } = require('node:fs');
+const { join } = require('node:path');
+const base = require('./jest.config.cjs');
+
+const executable = join(__dirname, 'dist', 'docker-credential-ecr-ts');
+if (!existsSync(executable)) {
+  throw new Error(`${executable} is missing: run \`npm run build\` first (on linux x64 or arm64)`);
+}
+// Set before jest starts its workers, which inherit it; test/support/run-helper.ts reads it.
+process.env.HELPER_BIN = executable;
+
+module.exports = {
+  ...base,
+  displayName: 'executable',
+  testMatch: ['<rootDir>/test/e2e/**/*.test.ts', '<rootDir>/test/integration/**/*.test.ts'],
+  // These test packaging itself (they build or install their own copies): once is enough.
+  testPathIgnorePatterns: ['/node_modules/', '/test/integration/(npm-pack|install)\\.test\\.ts$'],
+};
