@@ -5,6 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { verifySigV4, type IssuedKey, type Verification } from './sigv4';
 
@@ -61,19 +62,30 @@ async function readBody(request: IncomingMessage): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-async function listen(
+/** A certificate and key (PEM) to serve HTTPS instead of HTTP. */
+export interface ServerTls {
+  readonly cert: string;
+  readonly key: string;
+}
+
+/** Starts an HTTP(S) server that hands each request with its whole body to `handler`. */
+export async function listen(
   handler: (request: IncomingMessage, response: ServerResponse, body: Buffer) => void,
   host = '127.0.0.1',
   port = 0,
+  tls?: ServerTls,
 ): Promise<{ server: Server; port: number }> {
   const sockets = new Set<import('node:net').Socket>();
-  const server = createServer((request, response) => {
+  const onRequest = (request: IncomingMessage, response: ServerResponse): void => {
     readBody(request).then(
       (body) => handler(request, response, body),
       () => response.destroy(),
     );
-  });
-  server.on('connection', (socket) => {
+  };
+  // https.Server extends tls.Server, not http.Server; both offer what callers use here.
+  const server = (tls ? createTlsServer(tls, onRequest) : createServer(onRequest)) as Server;
+  // The raw socket, also under TLS: destroying it cuts a connection in any state.
+  server.on('connection', (socket: import('node:net').Socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
   });
@@ -82,7 +94,8 @@ async function listen(
   return { server, port: (server.address() as AddressInfo).port };
 }
 
-function closer(server: Server): () => Promise<void> {
+/** Closes a server made by `listen`, cutting open (e.g. hung) connections. */
+export function closer(server: Server): () => Promise<void> {
   return () =>
     new Promise((resolve) => {
       const sockets = (server as Server & { sockets?: Set<import('node:net').Socket> }).sockets;
@@ -110,6 +123,8 @@ export interface FakeEcrOptions {
   readonly lifetimeSeconds?: number;
   readonly host?: string;
   readonly port?: number;
+  /** Serve HTTPS with this certificate (e.g. real AWS host names mapped to loopback). */
+  readonly tls?: ServerTls;
 }
 
 /** A fake ECR + ECR Public JSON API. `passwords` lists every password it issued. */
@@ -214,10 +229,11 @@ export async function startFakeEcr(options: FakeEcrOptions): Promise<FakeEcr> {
     },
     options.host,
     options.port,
+    options.tls,
   );
   const host = options.host ?? '127.0.0.1';
   return {
-    url: `http://${host}:${port}`,
+    url: `${options.tls ? 'https' : 'http'}://${host}:${port}`,
     port,
     requests,
     faults,

@@ -1,0 +1,199 @@
+/**
+ * The helper takes AWS credentials from each source of the SDK's default chain, and the fake ECR
+ * verifies every request's SigV4 signature against exactly the keys that source handed out.
+ */
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { cleanEnv, scrubProcessEnv } from '../support/env';
+import { KeyStore, startFakeCredentialEndpoint, startFakeEcr } from '../support/fake-aws';
+import { startFakesProcess } from '../support/fake-aws-process';
+import { startFakeSts } from '../support/fake-sts';
+import { createNetns, itWithNetns } from '../support/netns';
+import { HELPER_BIN, runHelper, type RunResult } from '../support/run-helper';
+import { expectNoSecrets, secretsOf } from '../support/secrets';
+import type { IssuedKey } from '../support/sigv4';
+import { useTempDirs } from '../support/temp-dirs';
+
+scrubProcessEnv();
+const tempDir = useTempDirs();
+
+const HOST = '123456789012.dkr.ecr.eu-west-1.amazonaws.com';
+
+/** The success answer, signed by `key`, with nothing on stderr and no secret anywhere. */
+function expectSignedSuccess(
+  result: RunResult,
+  ecr: { requests: readonly { verification?: unknown }[]; passwords: readonly string[] },
+  key: IssuedKey | undefined,
+): void {
+  expect(key).toBeDefined();
+  expect(result.stderr).toBe('');
+  expect(result.code).toBe(0);
+  expect(JSON.parse(result.stdout)).toEqual({
+    ServerURL: HOST,
+    Username: 'AWS',
+    Secret: ecr.passwords[0],
+  });
+  expect(ecr.requests).toHaveLength(1);
+  expect(ecr.requests[0]?.verification).toMatchObject({
+    ok: true,
+    accessKeyId: key?.accessKeyId,
+    region: 'eu-west-1',
+    service: 'ecr',
+  });
+  expectNoSecrets(result.stdout + result.stderr, secretsOf(key ? [key] : []), 'the output');
+}
+
+describe('credentials from the default chain, signatures verified', () => {
+  itWithNetns('ECS relative URI')(
+    'uses the ECS container endpoint at 169.254.170.2 (AWS_CONTAINER_CREDENTIALS_RELATIVE_URI)',
+    async () => {
+      const netns = await createNetns({ addresses: ['169.254.170.2/32'] });
+      try {
+        const fakes = await startFakesProcess(
+          {
+            servers: [
+              { kind: 'credentials', name: 'ecs', host: '169.254.170.2', port: 80 },
+              { kind: 'ecr', name: 'ecr' },
+            ],
+          },
+          { netns },
+        );
+        try {
+          const relative = '/v2/credentials/6f1e2b1c-0d8a-4c9e-9d3b-1a2b3c4d5e6f';
+          const env = cleanEnv(tempDir(), {
+            AWS_ENDPOINT_URL_ECR: fakes.url('ecr'),
+            AWS_CONTAINER_CREDENTIALS_RELATIVE_URI: relative,
+          });
+          const helper = netns.wrap(HELPER_BIN, ['get']);
+          const result = await runHelper({ bin: helper.file, args: helper.args, env, input: HOST });
+          const seen = await fakes.snapshot();
+          const ecs = seen.servers['ecs'];
+          const ecr = seen.servers['ecr'];
+          expect(ecs?.requests.map((request) => request.path)).toEqual([relative]);
+          expect(ecs?.requests[0]?.host).toBe('169.254.170.2');
+          expect(ecr).toBeDefined();
+          if (ecr) expectSignedSuccess(result, ecr, ecs?.issued[0]);
+        } finally {
+          await fakes.close();
+        }
+      } finally {
+        await netns.close();
+      }
+    },
+  );
+
+  it('uses EKS Pod Identity: full URI plus the token file as the Authorization header', async () => {
+    const home = tempDir();
+    const podToken = `eks-pod-identity-token-${Date.now()}`;
+    const tokenFile = join(home, 'eks-pod-identity-token');
+    writeFileSync(tokenFile, podToken);
+    const keys = new KeyStore();
+    const ecr = await startFakeEcr({ keys });
+    const agent = await startFakeCredentialEndpoint({ keys, authorization: podToken });
+    try {
+      const result = await runHelper({
+        args: ['get'],
+        input: HOST,
+        env: cleanEnv(home, {
+          AWS_ENDPOINT_URL_ECR: ecr.url,
+          AWS_CONTAINER_CREDENTIALS_FULL_URI: `${agent.url}/v1/credentials`,
+          AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE: tokenFile,
+        }),
+      });
+      expect(agent.requests.map((request) => request.headers.authorization)).toEqual([podToken]);
+      expect(agent.requests[0]?.path).toBe('/v1/credentials');
+      expectSignedSuccess(result, ecr, agent.issued[0]);
+      expectNoSecrets(result.stdout + result.stderr, [podToken], 'the output');
+    } finally {
+      await ecr.close();
+      await agent.close();
+    }
+  });
+
+  it('uses environment keys (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN)', async () => {
+    const keys = new KeyStore();
+    const key = keys.issue();
+    const ecr = await startFakeEcr({ keys });
+    try {
+      const result = await runHelper({
+        args: ['get'],
+        input: HOST,
+        env: cleanEnv(tempDir(), {
+          AWS_ENDPOINT_URL_ECR: ecr.url,
+          AWS_ACCESS_KEY_ID: key.accessKeyId,
+          AWS_SECRET_ACCESS_KEY: key.secretAccessKey,
+          AWS_SESSION_TOKEN: key.sessionToken ?? '',
+        }),
+      });
+      expectSignedSuccess(result, ecr, key);
+    } finally {
+      await ecr.close();
+    }
+  });
+
+  it('uses a profile with credential_process (AWS_PROFILE)', async () => {
+    const home = tempDir();
+    const keys = new KeyStore();
+    const key = keys.issue();
+    const ecr = await startFakeEcr({ keys });
+    try {
+      const script = join(home, 'creds.sh');
+      const output = JSON.stringify({
+        Version: 1,
+        AccessKeyId: key.accessKeyId,
+        SecretAccessKey: key.secretAccessKey,
+        SessionToken: key.sessionToken,
+        Expiration: new Date(Date.now() + 3600_000).toISOString(),
+      });
+      writeFileSync(script, `#!/bin/sh\ncat <<'EOF'\n${output}\nEOF\n`);
+      chmodSync(script, 0o700);
+      mkdirSync(join(home, '.aws'), { recursive: true });
+      writeFileSync(
+        join(home, '.aws', 'config'),
+        `[profile ci]\ncredential_process = ${script}\n\n[default]\nregion = us-west-2\n`,
+      );
+      const result = await runHelper({
+        args: ['get'],
+        input: HOST,
+        env: cleanEnv(home, { AWS_ENDPOINT_URL_ECR: ecr.url, AWS_PROFILE: 'ci' }),
+      });
+      expectSignedSuccess(result, ecr, key);
+    } finally {
+      await ecr.close();
+    }
+  });
+
+  it('uses web identity (AWS_WEB_IDENTITY_TOKEN_FILE + AWS_ROLE_ARN) through STS', async () => {
+    const home = tempDir();
+    const webToken = `oidc.${Buffer.from(`ci-${Date.now()}`).toString('base64url')}.sig`;
+    const tokenFile = join(home, 'web-identity-token');
+    writeFileSync(tokenFile, webToken);
+    const keys = new KeyStore();
+    const ecr = await startFakeEcr({ keys });
+    const sts = await startFakeSts({ keys, expectedToken: webToken });
+    try {
+      const roleArn = 'arn:aws:iam::123456789012:role/ci-pull';
+      const result = await runHelper({
+        args: ['get'],
+        input: HOST,
+        env: cleanEnv(home, {
+          AWS_ENDPOINT_URL_ECR: ecr.url,
+          AWS_ENDPOINT_URL_STS: sts.url,
+          AWS_WEB_IDENTITY_TOKEN_FILE: tokenFile,
+          AWS_ROLE_ARN: roleArn,
+        }),
+      });
+      expect(sts.calls).toHaveLength(1);
+      expect(sts.calls[0]).toMatchObject({
+        Action: 'AssumeRoleWithWebIdentity',
+        RoleArn: roleArn,
+        WebIdentityToken: webToken,
+      });
+      expectSignedSuccess(result, ecr, sts.issued[0]);
+      expectNoSecrets(result.stdout + result.stderr, [webToken], 'the output');
+    } finally {
+      await ecr.close();
+      await sts.close();
+    }
+  });
+});

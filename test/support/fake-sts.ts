@@ -1,0 +1,129 @@
+/**
+ * A fake STS answering AssumeRoleWithWebIdentity (the Query protocol: a form POST in, XML out) with
+ * keys from a KeyStore, so the fake ECR verifies that the helper signs with exactly those keys.
+ */
+import { randomUUID } from 'node:crypto';
+import {
+  closer,
+  listen,
+  type FakeServer,
+  type Fault,
+  type KeyStore,
+  type SeenRequest,
+  type ServerTls,
+} from './fake-aws';
+import type { IssuedKey } from './sigv4';
+
+/** Options of the fake STS. */
+export interface FakeStsOptions {
+  readonly keys: KeyStore;
+  /** Only this web identity token is accepted (others get InvalidIdentityToken). */
+  readonly expectedToken?: string;
+  readonly host?: string;
+  readonly port?: number;
+  readonly tls?: ServerTls;
+}
+
+/** The fake STS; `issued` lists the keys it handed out, `calls` the parsed form fields. */
+export interface FakeSts extends FakeServer {
+  readonly issued: IssuedKey[];
+  readonly calls: Record<string, string>[];
+}
+
+/** Starts the fake STS on loopback (or the given host and port). */
+export async function startFakeSts(options: FakeStsOptions): Promise<FakeSts> {
+  const requests: SeenRequest[] = [];
+  const faults: Fault[] = [];
+  const issued: IssuedKey[] = [];
+  const calls: Record<string, string>[] = [];
+  const state = { defaultFault: 'ok' as Fault };
+  const { server, port } = await listen(
+    (request, response, body) => {
+      requests.push({
+        method: request.method ?? '',
+        path: request.url ?? '',
+        host: request.headers.host ?? '',
+        headers: request.headers,
+        body: body.toString(),
+      });
+      const fault = faults.shift() ?? state.defaultFault;
+      if (fault === 'reset') return void response.socket?.destroy();
+      if (fault === 'hang') return;
+      const form = Object.fromEntries(new URLSearchParams(body.toString()));
+      calls.push(form);
+      const xml = (status: number, text: string): void => {
+        response.writeHead(status, { 'content-type': 'text/xml' });
+        response.end(text);
+      };
+      if (form['Action'] !== 'AssumeRoleWithWebIdentity') {
+        return xml(400, errorXml('InvalidAction', `unsupported action ${form['Action'] ?? ''}`));
+      }
+      if (fault === 'access-denied' || fault === 'unauthorized') {
+        return xml(
+          403,
+          errorXml('AccessDenied', 'Not authorized to perform sts:AssumeRoleWithWebIdentity'),
+        );
+      }
+      if (fault === 'server-error')
+        return xml(500, errorXml('InternalFailure', 'internal failure'));
+      if (
+        options.expectedToken !== undefined &&
+        form['WebIdentityToken'] !== options.expectedToken
+      ) {
+        return xml(400, errorXml('InvalidIdentityToken', 'the web identity token is not valid'));
+      }
+      const key = options.keys.issue();
+      issued.push(key);
+      xml(200, successXml(key, form['RoleArn'] ?? '', form['RoleSessionName'] ?? 'session'));
+    },
+    options.host,
+    options.port,
+    options.tls,
+  );
+  const host = options.host ?? '127.0.0.1';
+  return {
+    url: `${options.tls ? 'https' : 'http'}://${host}:${port}`,
+    port,
+    requests,
+    faults,
+    issued,
+    calls,
+    get defaultFault() {
+      return state.defaultFault;
+    },
+    set defaultFault(value: Fault) {
+      state.defaultFault = value;
+    },
+    close: closer(server),
+  };
+}
+
+function successXml(key: IssuedKey, roleArn: string, session: string): string {
+  const expiration = new Date(Date.now() + 3600_000).toISOString();
+  const assumed = roleArn.replace(':iam::', ':sts::').replace(':role/', ':assumed-role/');
+  return `<AssumeRoleWithWebIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
+  <AssumeRoleWithWebIdentityResult>
+    <SubjectFromWebIdentityToken>system:serviceaccount:default:test</SubjectFromWebIdentityToken>
+    <Audience>sts.amazonaws.com</Audience>
+    <AssumedRoleUser>
+      <Arn>${assumed}/${session}</Arn>
+      <AssumedRoleId>AROATESTROLEID:${session}</AssumedRoleId>
+    </AssumedRoleUser>
+    <Credentials>
+      <AccessKeyId>${key.accessKeyId}</AccessKeyId>
+      <SecretAccessKey>${key.secretAccessKey}</SecretAccessKey>
+      <SessionToken>${key.sessionToken ?? ''}</SessionToken>
+      <Expiration>${expiration}</Expiration>
+    </Credentials>
+    <Provider>oidc.example.test</Provider>
+  </AssumeRoleWithWebIdentityResult>
+  <ResponseMetadata><RequestId>${randomUUID()}</RequestId></ResponseMetadata>
+</AssumeRoleWithWebIdentityResponse>`;
+}
+
+function errorXml(code: string, message: string): string {
+  return `<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
+  <Error><Type>Sender</Type><Code>${code}</Code><Message>${message}</Message></Error>
+  <RequestId>${randomUUID()}</RequestId>
+</ErrorResponse>`;
+}
