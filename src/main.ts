@@ -4,7 +4,8 @@
 import { appendFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { format } from 'node:util';
-import { createApiTokenSource } from './actions/token-source';
+import { createApiTokenSource, type TokenSource } from './actions/token-source';
+import { createCachedTokenSource } from './cache/cached-token-source';
 import { loadAws } from './aws/load-aws';
 import type { Progress } from './aws/token';
 import { errorText, runCli, type CliResult } from './cli';
@@ -37,14 +38,18 @@ export async function main(): Promise<void> {
       signal: controller.signal,
       deadline,
       progress,
-      tokens: createApiTokenSource({
-        loadAws,
-        env,
-        logger,
-        signal: controller.signal,
-        deadline,
-        progress,
-      }),
+      tokens: withTokenCache(
+        config,
+        createApiTokenSource({
+          loadAws,
+          env,
+          logger,
+          signal: controller.signal,
+          deadline,
+          progress,
+        }),
+        { env, logger, signal: controller.signal, progress },
+      ),
     };
     result = await withDeadline({
       timeoutMs: config.timeoutMs,
@@ -65,6 +70,23 @@ export async function main(): Promise<void> {
   if (result.stderr) process.stderr.write(result.stderr);
   // Exit once stdout is flushed: a hung socket or timer must not keep docker waiting.
   process.stdout.write(result.stdout, () => process.exit(result.exitCode));
+}
+
+/** Puts the shared token cache in front of `source`, unless AWS_ECR_DISABLE_CACHE turned it off. */
+function withTokenCache(
+  config: Config,
+  source: TokenSource,
+  parts: { env: NodeJS.ProcessEnv; logger: Logger; signal: AbortSignal; progress: Progress },
+): TokenSource {
+  if (config.cacheDir === null) return source;
+  return createCachedTokenSource({
+    ...parts,
+    dir: config.cacheDir,
+    source,
+    home: homedir(),
+    now: Date.now,
+    timeoutMs: config.timeoutMs,
+  });
 }
 
 function makeLogger(config: Config): Logger {

@@ -1,0 +1,119 @@
+/**
+ * The on-disk shape of one cached token and its strict parser. Pure: anything that does not match
+ * this exact version and shape is reported as unusable, never half-trusted.
+ */
+import type { EcrToken } from '../aws/token';
+
+/** Bumped whenever the shape changes; other versions' files are ignored, never reinterpreted. */
+export const CACHE_VERSION = 1;
+
+/** What a token is for: one per partition, region, service and credential identity. */
+export interface CacheScope {
+  readonly partition: string;
+  readonly region: string;
+  readonly service: 'ecr' | 'ecr-public';
+  /** Hash of what selects the AWS credentials (see cache-identity.ts); never a key. */
+  readonly identity: string;
+}
+
+/** One cache file's content. */
+export interface CacheEntry extends CacheScope {
+  readonly version: typeof CACHE_VERSION;
+  /** Registry hosts this token was handed out for (what `list` prints). */
+  readonly hosts: readonly string[];
+  readonly username: string;
+  readonly password: string;
+  /** Epoch milliseconds when the token was obtained (the start of its life). */
+  readonly fetchedAt: number;
+  /** Epoch milliseconds when ECR stops accepting it. */
+  readonly expiresAt: number;
+  readonly proxyEndpoint?: string;
+}
+
+/** The parse outcome: an entry, or why the text is not one (for the single warning). */
+export type ParsedEntry =
+  | { readonly ok: true; readonly entry: CacheEntry }
+  | { readonly ok: false; readonly reason: string };
+
+/** Builds the entry for a freshly fetched token. */
+export function entryFor(options: {
+  scope: CacheScope;
+  hosts: readonly string[];
+  token: EcrToken;
+  fetchedAt: number;
+}): CacheEntry {
+  const { scope, token } = options;
+  return {
+    version: CACHE_VERSION,
+    partition: scope.partition,
+    region: scope.region,
+    service: scope.service,
+    identity: scope.identity,
+    hosts: [...new Set(options.hosts)],
+    username: token.username,
+    password: token.password,
+    fetchedAt: options.fetchedAt,
+    expiresAt: token.expiresAt,
+    ...(token.proxyEndpoint ? { proxyEndpoint: token.proxyEndpoint } : {}),
+  };
+}
+
+/** The token an entry holds. */
+export function tokenOf(entry: CacheEntry): EcrToken {
+  return {
+    username: entry.username,
+    password: entry.password,
+    expiresAt: entry.expiresAt,
+    ...(entry.proxyEndpoint ? { proxyEndpoint: entry.proxyEndpoint } : {}),
+  };
+}
+
+/** Parses a cache file's text; truncated, foreign or malformed content is `ok: false`. */
+export function parseEntry(text: string): ParsedEntry {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return { ok: false, reason: 'not valid JSON (corrupt or truncated)' };
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    return { ok: false, reason: 'not a JSON object' };
+  }
+  const record = value as Record<string, unknown>;
+  if (record['version'] !== CACHE_VERSION) {
+    return {
+      ok: false,
+      reason: `cache format version ${JSON.stringify(record['version'])}, expected ${CACHE_VERSION}`,
+    };
+  }
+  const strings = ['partition', 'region', 'identity', 'username', 'password'] as const;
+  for (const name of strings) {
+    if (typeof record[name] !== 'string' || record[name] === '') {
+      return { ok: false, reason: `field "${name}" is missing or not a string` };
+    }
+  }
+  const service = record['service'];
+  if (service !== 'ecr' && service !== 'ecr-public') {
+    return { ok: false, reason: 'field "service" is not ecr or ecr-public' };
+  }
+  const { fetchedAt, expiresAt, hosts, proxyEndpoint } = record;
+  if (!isTime(fetchedAt) || !isTime(expiresAt) || expiresAt <= fetchedAt) {
+    return { ok: false, reason: 'fields "fetchedAt"/"expiresAt" are not a valid time span' };
+  }
+  if (!Array.isArray(hosts) || !hosts.every((host) => typeof host === 'string')) {
+    return { ok: false, reason: 'field "hosts" is not a list of host names' };
+  }
+  if (proxyEndpoint !== undefined && typeof proxyEndpoint !== 'string') {
+    return { ok: false, reason: 'field "proxyEndpoint" is not a string' };
+  }
+  return { ok: true, entry: record as unknown as CacheEntry };
+}
+
+/** The file content for an entry. */
+export function serializeEntry(entry: CacheEntry): string {
+  return `${JSON.stringify(entry)}\n`;
+}
+
+function isTime(value: unknown): value is number {
+  return typeof value === 'number' && Number.isFinite(value) && value > 0;
+}

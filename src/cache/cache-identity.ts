@@ -1,0 +1,87 @@
+/**
+ * The credential identity a cached token belongs to, known without a network call: a hash of
+ * everything that selects the AWS credentials the default chain would use. Two callers share a
+ * token only when all of it is equal; the hash keeps access key ids, capability URIs and the like
+ * off the disk.
+ */
+import { createHash } from 'node:crypto';
+import { join } from 'node:path';
+import { credentialSources } from '../aws/credential-sources';
+import type { Env } from '../config/load-config';
+import { nonEmpty } from '../config/load-config';
+import type { PrivateRegistry, PublicRegistry } from '../registry/parse-registry';
+import { CACHE_VERSION, type CacheScope } from './cache-entry';
+
+/** What the identity is computed from; `stamp` reads a file's change marker (I/O passed in). */
+export interface IdentityInput {
+  readonly env: Env;
+  readonly home: string;
+  /** A profile chosen for this registry instead of the chain's default (per-registry identity). */
+  readonly profile?: string;
+  /** e.g. `mtime:size` of a file, or '' when it does not exist. */
+  readonly stamp: (path: string) => string;
+}
+
+// The variables that select credentials in each link of the chain. All present ones count, not
+// just the first link's: the SDK skips environment keys when AWS_PROFILE is set, for one, and
+// which profile answers depends on file content we do not parse on the hot path.
+const SELECTORS: Readonly<Record<string, readonly string[]>> = {
+  environment: ['AWS_ACCESS_KEY_ID'],
+  'web-identity': ['AWS_ROLE_ARN', 'AWS_WEB_IDENTITY_TOKEN_FILE', 'AWS_ROLE_SESSION_NAME'],
+  container: [
+    // The relative URI is a per-task capability and the token a secret: both only ever hashed.
+    'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI',
+    'AWS_CONTAINER_CREDENTIALS_FULL_URI',
+    'AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE',
+    'AWS_CONTAINER_AUTHORIZATION_TOKEN',
+  ],
+};
+// A token minted by another endpoint (a proxy, a test fake) must not be served for the real one.
+const ENDPOINTS = ['AWS_ENDPOINT_URL', 'AWS_ENDPOINT_URL_ECR', 'AWS_ENDPOINT_URL_ECR_PUBLIC'];
+
+/** Hashes what selects the credentials; equal inputs give equal identities. */
+export function credentialIdentity(input: IdentityInput): string {
+  const { env } = input;
+  const parts: string[] = [];
+  for (const source of credentialSources(env)) {
+    if (!source.configured) continue;
+    parts.push(`source=${source.name}`);
+    for (const name of SELECTORS[source.name] ?? []) {
+      const value = nonEmpty(env[name]);
+      if (value !== undefined) parts.push(`${name}=${value}`);
+    }
+  }
+  // Shared config is consulted by every chain (the "default" profile when none is named). Its
+  // files' change markers make an edited profile (another role, new keys) a new identity.
+  const configFile = nonEmpty(env['AWS_CONFIG_FILE']) ?? join(input.home, '.aws', 'config');
+  const credentialsFile =
+    nonEmpty(env['AWS_SHARED_CREDENTIALS_FILE']) ?? join(input.home, '.aws', 'credentials');
+  parts.push(
+    `profile=${input.profile ?? nonEmpty(env['AWS_PROFILE']) ?? 'default'}`,
+    `config=${configFile}@${input.stamp(configFile)}`,
+    `credentials=${credentialsFile}@${input.stamp(credentialsFile)}`,
+  );
+  for (const name of ENDPOINTS) {
+    const value = nonEmpty(env[name]);
+    if (value !== undefined) parts.push(`${name}=${value}`);
+  }
+  return sha256(parts.join('\n'));
+}
+
+/** The scope (partition, region, service, identity) of a registry's token. */
+export function scopeFor(registry: PrivateRegistry | PublicRegistry, identity: string): CacheScope {
+  // ECR Public has one API, in us-east-1 of the aws partition, whatever the host.
+  return registry.kind === 'private'
+    ? { partition: registry.partition, region: registry.region, service: 'ecr', identity }
+    : { partition: 'aws', region: 'us-east-1', service: 'ecr-public', identity };
+}
+
+/** The cache file name of a scope: a hash, so nothing about the identity shows in a listing. */
+export function entryFileName(scope: CacheScope): string {
+  const key = [CACHE_VERSION, scope.partition, scope.region, scope.service, scope.identity];
+  return `${sha256(key.join('|')).slice(0, 40)}.json`;
+}
+
+function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
