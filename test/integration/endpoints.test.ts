@@ -1,0 +1,155 @@
+/**
+ * Region, partition, FIPS and dual-stack come from the registry host alone: with no endpoint
+ * override, each request must arrive at the real AWS API host name the SDK picks for that host.
+ * Inside a network namespace whose /etc/hosts maps those names to a TLS fake on 127.0.0.1:443
+ * (a certificate from a test CA, trusted through NODE_EXTRA_CA_CERTS), so nothing can go out.
+ */
+import { cleanEnv, scrubProcessEnv } from '../support/env';
+import { KeyStore } from '../support/fake-aws';
+import { startFakesProcess, type FakesProcess } from '../support/fake-aws-process';
+import { createNetns, itWithNetns, netnsSupport, type Netns } from '../support/netns';
+import { HELPER_BIN, runHelper } from '../support/run-helper';
+import { expectNoSecrets, secretsOf } from '../support/secrets';
+import { useTempDirs } from '../support/temp-dirs';
+import { createTestCa, type TestCa } from '../support/tls';
+
+scrubProcessEnv();
+const tempDir = useTempDirs();
+
+interface Case {
+  readonly registry: string;
+  /** The API host the request must arrive at. */
+  readonly api: string;
+  /** The SigV4 scope region and service. */
+  readonly region: string;
+  readonly service: 'ecr' | 'ecr-public';
+}
+
+// API host names as the JS SDK's endpoint rules produce them (SPEC §8).
+const CASES: readonly Case[] = [
+  {
+    registry: '123456789012.dkr.ecr.eu-west-1.amazonaws.com',
+    api: 'api.ecr.eu-west-1.amazonaws.com',
+    region: 'eu-west-1',
+    service: 'ecr',
+  },
+  {
+    registry: '123456789012.dkr.ecr-fips.us-east-1.amazonaws.com',
+    api: 'api.ecr-fips.us-east-1.amazonaws.com',
+    region: 'us-east-1',
+    service: 'ecr',
+  },
+  {
+    registry: '123456789012.dkr.ecr-fips.us-gov-west-1.amazonaws.com',
+    api: 'api.ecr-fips.us-gov-west-1.amazonaws.com',
+    region: 'us-gov-west-1',
+    service: 'ecr',
+  },
+  {
+    registry: '123456789012.dkr-ecr.us-west-2.on.aws',
+    api: 'ecr.us-west-2.api.aws',
+    region: 'us-west-2',
+    service: 'ecr',
+  },
+  {
+    registry: '123456789012.dkr-ecr-fips.us-west-2.on.aws',
+    api: 'ecr-fips.us-west-2.api.aws',
+    region: 'us-west-2',
+    service: 'ecr',
+  },
+  {
+    registry: '210987654321.dkr.ecr.cn-north-1.amazonaws.com.cn',
+    api: 'api.ecr.cn-north-1.amazonaws.com.cn',
+    region: 'cn-north-1',
+    service: 'ecr',
+  },
+  {
+    registry: '210987654321.dkr.ecr.cn-north-1.on.amazonwebservices.com.cn',
+    api: 'ecr.cn-north-1.api.amazonwebservices.com.cn',
+    region: 'cn-north-1',
+    service: 'ecr',
+  },
+  {
+    registry: '123456789012.dkr.ecr.us-iso-east-1.c2s.ic.gov',
+    api: 'api.ecr.us-iso-east-1.c2s.ic.gov',
+    region: 'us-iso-east-1',
+    service: 'ecr',
+  },
+  {
+    registry: 'public.ecr.aws',
+    api: 'api.ecr-public.us-east-1.amazonaws.com',
+    region: 'us-east-1',
+    service: 'ecr-public',
+  },
+];
+
+const TARGET = {
+  ecr: 'AmazonEC2ContainerRegistry_V20150921.GetAuthorizationToken',
+  'ecr-public': 'SpencerFrontendService.GetAuthorizationToken',
+};
+
+describe('API endpoints chosen from the registry host (no endpoint override)', () => {
+  const keys = new KeyStore();
+  const key = keys.issue();
+  let netns: Netns | undefined;
+  let fakes: FakesProcess | undefined;
+  let ca: TestCa | undefined;
+
+  beforeAll(async () => {
+    if (!netnsSupport().ok) return;
+    ca = await createTestCa();
+    const names = CASES.map((c) => c.api);
+    const leaf = await ca.issue({ dns: names });
+    netns = await createNetns({ hosts: Object.fromEntries(names.map((n) => [n, '127.0.0.1'])) });
+    fakes = await startFakesProcess(
+      {
+        servers: [{ kind: 'ecr', name: 'ecr', host: '127.0.0.1', port: 443, tls: leaf }],
+        staticKeys: [key],
+      },
+      { netns },
+    );
+  });
+
+  afterAll(async () => {
+    await fakes?.close();
+    await netns?.close();
+    ca?.cleanup();
+  });
+
+  itWithNetns('FIPS/dual-stack/partition endpoints').each(CASES)(
+    '$registry -> $api, signed for $region (AWS_REGION says otherwise)',
+    async ({ registry, api, region, service }) => {
+      if (!netns || !fakes || !ca) throw new Error('namespace setup failed');
+      const before = (await fakes.snapshot()).servers['ecr']?.requests.length ?? 0;
+      const env = cleanEnv(tempDir(), {
+        AWS_ACCESS_KEY_ID: key.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: key.secretAccessKey,
+        AWS_SESSION_TOKEN: key.sessionToken ?? '',
+        // Must be ignored: the registry host names the region.
+        AWS_REGION: 'ap-southeast-2',
+        AWS_DEFAULT_REGION: 'ap-southeast-2',
+        NODE_EXTRA_CA_CERTS: ca.certPath,
+      });
+      // The real endpoint must be chosen, so no override at all (the namespace has no way out).
+      delete env['AWS_ENDPOINT_URL'];
+      const helper = netns.wrap(HELPER_BIN, ['get']);
+      const result = await runHelper({ bin: helper.file, args: helper.args, env, input: registry });
+      const seen = (await fakes.snapshot()).servers['ecr'];
+      const requests = seen?.requests.slice(before) ?? [];
+      expect(requests.map((request) => request.host)).toEqual([api]);
+      expect(requests[0]?.headers['x-amz-target']).toBe(TARGET[service]);
+      expect(requests[0]?.verification).toMatchObject({
+        ok: true,
+        accessKeyId: key.accessKeyId,
+        region,
+        service,
+      });
+      expect(result.stderr).toBe('');
+      expect(result.code).toBe(0);
+      const answer = JSON.parse(result.stdout) as { Secret: string; ServerURL: string };
+      expect(answer.ServerURL).toBe(registry);
+      expect(seen?.passwords).toContain(answer.Secret);
+      expectNoSecrets(result.stdout + result.stderr, secretsOf([key]), 'the output');
+    },
+  );
+});
