@@ -16,6 +16,7 @@ export const HOST = '123456789012.dkr.ecr.eu-west-1.amazonaws.com';
 
 /** A fake ECR and container credential endpoint, and a temp HOME for the helper. */
 export interface CacheFixture {
+  readonly keys: KeyStore;
   readonly ecr: FakeEcr;
   readonly creds: FakeCredentialEndpoint;
   readonly home: string;
@@ -50,6 +51,7 @@ export async function startCacheFixture(
       ...extra,
     });
   return {
+    keys,
     ecr,
     creds,
     home,
