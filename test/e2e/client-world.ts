@@ -3,7 +3,7 @@
  * helper first on PATH under its real name, a fake credential endpoint and ECR API, and a fake
  * engine behind DOCKER_HOST. Nothing in it can reach past loopback.
  */
-import { chmodSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cleanEnv, tempDir } from '../support/env';
 import {
@@ -14,15 +14,7 @@ import {
   type FakeEcr,
 } from '../support/fake-aws';
 import { startFakeEngine, type FakeEngine, type FakeEngineOptions } from '../support/fake-engine';
-import { HELPER_BIN } from '../support/run-helper';
-
-/** One run of the helper as a client started it. */
-export interface HelperCall {
-  readonly args: string;
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
+import { installRecordingHelper, readHelperCalls, type HelperCall } from './recording-helper';
 
 /** A running client world; `close` removes everything it made. */
 export interface ClientWorld {
@@ -36,44 +28,6 @@ export interface ClientWorld {
   /** Every helper run the clients made so far, in order. */
   calls(): HelperCall[];
   close(): Promise<void>;
-}
-
-/**
- * The helper on PATH is a small recording wrapper around HELPER_BIN (the JavaScript build, or the
- * single executable when HELPER_BIN says so): it passes stdin, stdout, stderr and the exit status
- * through unchanged and keeps a copy of each for the test.
- */
-function writeRecordingHelper(binDir: string, recordDir: string): void {
-  const quote = (text: string) => `'${text.replace(/'/g, `'\\''`)}'`;
-  const script = [
-    '#!/bin/bash',
-    `record=${quote(recordDir)}/$(date +%s%N)-$$`,
-    `${quote(HELPER_BIN)} "$@" >"$record.out" 2>"$record.err"`,
-    'code=$?',
-    'printf %s "$*" >"$record.args"',
-    'printf %s "$code" >"$record.code"',
-    'cat "$record.out"',
-    'cat "$record.err" >&2',
-    'exit "$code"',
-    '',
-  ].join('\n');
-  const path = join(binDir, 'docker-credential-ecr-ts');
-  writeFileSync(path, script);
-  chmodSync(path, 0o755);
-}
-
-function readCalls(recordDir: string): HelperCall[] {
-  const names = readdirSync(recordDir)
-    .filter((name) => name.endsWith('.code'))
-    .map((name) => name.slice(0, -'.code'.length))
-    .sort();
-  const read = (base: string, ext: string) => readFileSync(join(recordDir, base + ext), 'utf8');
-  return names.map((base) => ({
-    args: read(base, '.args'),
-    code: Number(read(base, '.code')),
-    stdout: read(base, '.out'),
-    stderr: read(base, '.err'),
-  }));
 }
 
 /** Starts the fakes and writes `dockerConfig` as DOCKER_CONFIG/config.json. */
@@ -90,7 +44,7 @@ export async function startClientWorld(options: {
   const recordDir = join(home, 'helper-calls');
   const dockerConfigDir = join(home, 'docker-config');
   for (const dir of [binDir, recordDir, dockerConfigDir]) mkdirSync(dir, { recursive: true });
-  writeRecordingHelper(binDir, recordDir);
+  installRecordingHelper(binDir, recordDir);
   writeFileSync(join(dockerConfigDir, 'config.json'), JSON.stringify(options.dockerConfig));
   const keys = new KeyStore();
   const ecr = await startFakeEcr({
@@ -119,7 +73,7 @@ export async function startClientWorld(options: {
     ecr,
     creds,
     engine,
-    calls: () => readCalls(recordDir),
+    calls: () => readHelperCalls(recordDir),
     async close() {
       await Promise.all([ecr.close(), creds.close(), engine.close()]);
       rmSync(home, { recursive: true, force: true });

@@ -1,0 +1,216 @@
+/**
+ * A real registry round trip: skopeo pushes to and pulls from a real `docker-registry` under an ECR
+ * host name, authenticating only with what the helper (named in credHelpers) answers. Everything
+ * runs inside a network namespace the test creates, where the ECR host name resolves to loopback
+ * and no other network exists.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { cleanEnv, scrubProcessEnv, tempDir } from '../support/env';
+import { startFakesProcess, type FakesProcess } from '../support/fake-aws-process';
+import { createNetns, netnsSupport, type Netns } from '../support/netns';
+import { createTestCa, type TestCa } from '../support/tls';
+import { startDockerRegistry, REGISTRY_BIN, type DockerRegistry } from './docker-registry';
+import { haveTool } from './find-tool';
+import { writeOciImage, type OciImage } from './oci-image';
+import { installRecordingHelper, readHelperCalls } from './recording-helper';
+
+scrubProcessEnv();
+
+const ECR_HOST = '123456789012.dkr.ecr.us-east-1.amazonaws.com';
+const IMAGE = `${ECR_HOST}/round-trip/app`;
+// Real ECR passwords are far longer, but bcrypt (htpasswd) only compares the first 72 bytes; a
+// shorter one keeps the wrong-password check meaningful.
+const PASSWORD = `ecr-${randomBytes(30).toString('base64url')}`;
+
+function canRun(): boolean {
+  const netns = netnsSupport();
+  if (!netns.ok) {
+    console.warn(`SKIPPED: the registry round trip needs a network namespace, but ${netns.reason}`);
+    return false;
+  }
+  return (
+    haveTool('skopeo', ['skopeo', '--version']) &&
+    haveTool('docker-registry', [REGISTRY_BIN, '--version']) &&
+    haveTool('htpasswd (apache2-utils)', ['htpasswd', '-nbB', 'probe', 'probe']) &&
+    haveTool('openssl', ['openssl', 'version'])
+  );
+}
+
+const describeRoundTrip = canRun() ? describe : describe.skip;
+
+describeRoundTrip('skopeo and a real registry under an ECR host name, through the helper', () => {
+  let dir: string;
+  let netns: Netns;
+  let ca: TestCa;
+  let fakes: FakesProcess;
+  let registry: DockerRegistry;
+  let image: OciImage;
+  let env: Record<string, string>;
+  const certDir = () => join(dir, 'certs');
+  const policy = () => join(dir, 'policy.json');
+  const recordDir = () => join(dir, 'helper-calls');
+
+  /** Runs skopeo inside the namespace with the helper's environment. */
+  const skopeo = (args: readonly string[], extraEnv: Record<string, string> = {}) =>
+    netns.run('/usr/bin/env', [
+      ...Object.entries({ ...env, ...extraEnv }).map(([k, v]) => `${k}=${v}`),
+      'skopeo',
+      ...args,
+    ]);
+
+  beforeAll(async () => {
+    dir = tempDir('ecr-ts-registry-');
+    netns = await createNetns({ hosts: { [ECR_HOST]: '127.0.0.1' } });
+    ca = await createTestCa();
+    const leaf = await ca.issue({ dns: [ECR_HOST] });
+    // skopeo trusts a registry's CA from `<cert dir>/ca.crt`: no change to the system trust store.
+    mkdirSync(certDir(), { recursive: true });
+    writeFileSync(join(certDir(), 'ca.crt'), ca.cert);
+    writeFileSync(policy(), JSON.stringify({ default: [{ type: 'insecureAcceptAnything' }] }));
+    fakes = await startFakesProcess(
+      {
+        servers: [
+          { kind: 'ecr', name: 'ecr', password: PASSWORD },
+          { kind: 'credentials', name: 'credentials' },
+        ],
+      },
+      { netns },
+    );
+    registry = await startDockerRegistry({
+      netns,
+      dir: join(dir, 'registry'),
+      certPath: leaf.certPath,
+      keyPath: leaf.keyPath,
+      username: 'AWS',
+      password: PASSWORD,
+    });
+    const home = join(dir, 'home');
+    const bin = join(home, 'bin');
+    installRecordingHelper(bin, recordDir());
+    const authFile = join(home, 'auth.json');
+    writeFileSync(authFile, JSON.stringify({ credHelpers: { [ECR_HOST]: 'ecr-ts' } }));
+    const base = cleanEnv(home);
+    env = {
+      ...base,
+      PATH: `${bin}:${base['PATH'] ?? '/usr/bin:/bin'}`,
+      REGISTRY_AUTH_FILE: authFile,
+      AWS_ENDPOINT_URL_ECR: fakes.url('ecr'),
+      AWS_CONTAINER_CREDENTIALS_FULL_URI: `${fakes.url('credentials')}/v1/credentials`,
+    };
+    image = writeOciImage(join(dir, 'source'), '1', `hello from ${PASSWORD.length} bytes\n`);
+  });
+
+  afterAll(async () => {
+    await registry?.close();
+    await fakes?.close();
+    await netns?.close();
+    ca?.cleanup();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('skopeo copy pushes the image with the token the helper fetched', async () => {
+    const result = await skopeo([
+      '--policy',
+      policy(),
+      'copy',
+      '--dest-cert-dir',
+      certDir(),
+      `oci:${join(dir, 'source')}:1`,
+      `docker://${IMAGE}:1`,
+    ]);
+    expect(result.stderr).not.toMatch(/unauthorized|authentication required/i);
+    expect(result.code).toBe(0);
+    const calls = readHelperCalls(recordDir());
+    expect(calls.length).toBeGreaterThan(0);
+    for (const call of calls) {
+      expect(call).toMatchObject({ args: 'get', code: 0, stderr: '' });
+      expect(JSON.parse(call.stdout)).toEqual({
+        ServerURL: ECR_HOST,
+        Username: 'AWS',
+        Secret: PASSWORD,
+      });
+    }
+    const snapshot = await fakes.snapshot();
+    const ecr = snapshot.servers['ecr'];
+    expect(ecr?.tokenCalls).toBeGreaterThan(0);
+    expect(ecr?.requests.every((request) => request.verification?.ok === true)).toBe(true);
+    // The secret reached the registry only as a password: never in skopeo's output.
+    expect(result.stdout + result.stderr).not.toContain(PASSWORD);
+  });
+
+  /** The helper runs recorded since `before`, each of which must have answered the token. */
+  const answeredSince = (before: number): number => {
+    const calls = readHelperCalls(recordDir()).slice(before);
+    for (const call of calls) expect(call).toMatchObject({ args: 'get', code: 0, stderr: '' });
+    return calls.length;
+  };
+
+  it('skopeo inspect reads the pushed manifest back through the helper', async () => {
+    const before = readHelperCalls(recordDir()).length;
+    const result = await skopeo(['inspect', '--cert-dir', certDir(), `docker://${IMAGE}:1`]);
+    expect(answeredSince(before)).toBeGreaterThan(0);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    const inspected = JSON.parse(result.stdout) as { Digest: string; Layers: string[] };
+    expect(inspected.Digest).toBe(image.manifestDigest);
+    expect(inspected.Layers).toEqual([image.layerDigest]);
+  });
+
+  it('skopeo copy pulls the same bytes back', async () => {
+    const target = join(dir, 'pulled');
+    const before = readHelperCalls(recordDir()).length;
+    const result = await skopeo([
+      '--policy',
+      policy(),
+      'copy',
+      '--src-cert-dir',
+      certDir(),
+      `docker://${IMAGE}:1`,
+      `oci:${target}:1`,
+    ]);
+    expect(result.code).toBe(0);
+    expect(answeredSince(before)).toBeGreaterThan(0);
+    const layer = readFileSync(join(target, 'blobs', 'sha256', image.layerDigest.slice(7)));
+    expect(layer.equals(image.layer)).toBe(true);
+  });
+
+  it('skopeo also finds credHelpers in $DOCKER_CONFIG/config.json', async () => {
+    const dockerConfig = join(dir, 'docker-config');
+    mkdirSync(dockerConfig, { recursive: true });
+    writeFileSync(
+      join(dockerConfig, 'config.json'),
+      JSON.stringify({ credHelpers: { [ECR_HOST]: 'ecr-ts' } }),
+    );
+    const before = readHelperCalls(recordDir()).length;
+    const noAuth = join(dir, 'empty-auth.json');
+    writeFileSync(noAuth, '{}');
+    const result = await skopeo(['inspect', '--cert-dir', certDir(), `docker://${IMAGE}:1`], {
+      REGISTRY_AUTH_FILE: '',
+      DOCKER_CONFIG: dockerConfig,
+    });
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(answeredSince(before)).toBeGreaterThan(0);
+  });
+
+  it('the registry refuses a wrong password and anonymous access (the check is real)', async () => {
+    const wrongAuth = join(dir, 'wrong-auth.json');
+    const wrong = Buffer.from(`AWS:${PASSWORD.slice(0, -4)}nope`).toString('base64');
+    writeFileSync(wrongAuth, JSON.stringify({ auths: { [ECR_HOST]: { auth: wrong } } }));
+    const withWrong = await skopeo(['inspect', '--cert-dir', certDir(), `docker://${IMAGE}:1`], {
+      REGISTRY_AUTH_FILE: wrongAuth,
+    });
+    expect(withWrong.code).not.toBe(0);
+    expect(withWrong.stderr).toMatch(/unauthorized|authentication required/i);
+
+    const noAuth = join(dir, 'no-auth.json');
+    writeFileSync(noAuth, '{}');
+    const anonymous = await skopeo(['inspect', '--cert-dir', certDir(), `docker://${IMAGE}:1`], {
+      REGISTRY_AUTH_FILE: noAuth,
+    });
+    expect(anonymous.code).not.toBe(0);
+    expect(anonymous.stderr).toMatch(/unauthorized|authentication required/i);
+  });
+});
