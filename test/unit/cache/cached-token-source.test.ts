@@ -1,0 +1,190 @@
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { TokenSource } from '../../../src/actions/token-source';
+import type { EcrToken } from '../../../src/aws/token';
+import { createCachedTokenSource } from '../../../src/cache/cached-token-source';
+import { HelperError } from '../../../src/errors';
+import { createLogger } from '../../../src/log';
+import { parseRegistry, type PrivateRegistry } from '../../../src/registry/parse-registry';
+import { tempDir } from '../../support/env';
+
+const HOUR = 3600_000;
+const T0 = Date.UTC(2026, 0, 1);
+const registry = parseRegistry('123456789012.dkr.ecr.eu-west-1.amazonaws.com') as PrivateRegistry;
+const sibling = parseRegistry('210987654321.dkr.ecr.eu-west-1.amazonaws.com') as PrivateRegistry;
+
+/** A hand-written fake API: hands out pw-1, pw-2, ... or throws what it is told to. */
+function fakeApi(clock: { now: number }) {
+  const api = {
+    calls: 0,
+    failWith: undefined as Error | undefined,
+    source: {
+      getToken: async (): Promise<EcrToken> => {
+        api.calls += 1;
+        if (api.failWith) throw api.failWith;
+        return { username: 'AWS', password: `pw-${api.calls}`, expiresAt: clock.now + 12 * HOUR };
+      },
+      listKnown: async () => ({}),
+    } satisfies TokenSource,
+  };
+  return api;
+}
+
+function setUp(env: Record<string, string> = { AWS_PROFILE: 'dev' }) {
+  const home = tempDir('ecr-ts-unit-cache-');
+  const dir = join(home, 'cache');
+  const clock = { now: T0 };
+  const api = fakeApi(clock);
+  const lines: string[] = [];
+  const controller = new AbortController();
+  const make = (sourceEnv = env) =>
+    createCachedTokenSource({
+      dir,
+      source: api.source,
+      env: sourceEnv,
+      home,
+      logger: createLogger({ level: 'warn', write: (line) => lines.push(line) }),
+      now: () => clock.now,
+      signal: controller.signal,
+      progress: { step: '' },
+      timeoutMs: 10_000,
+    });
+  return {
+    home,
+    dir,
+    clock,
+    api,
+    lines,
+    controller,
+    make,
+    cleanup: () => rmSync(home, { recursive: true, force: true }),
+  };
+}
+
+let cleanups: (() => void)[] = [];
+afterEach(() => {
+  for (const cleanup of cleanups) cleanup();
+  cleanups = [];
+});
+function fixture(env?: Record<string, string>) {
+  const fx = setUp(env);
+  cleanups.push(fx.cleanup);
+  return fx;
+}
+
+describe('createCachedTokenSource()', () => {
+  it('fetches on a miss, then answers from the file until half life', async () => {
+    const fx = fixture();
+    expect((await fx.make().getToken(registry)).password).toBe('pw-1');
+    fx.clock.now = T0 + 6 * HOUR - 1;
+    expect((await fx.make().getToken(registry)).password).toBe('pw-1');
+    expect(fx.api.calls).toBe(1);
+    expect(fx.lines).toEqual([]);
+  });
+
+  it('refreshes at half life and serves the new token', async () => {
+    const fx = fixture();
+    await fx.make().getToken(registry);
+    fx.clock.now = T0 + 6 * HOUR;
+    expect((await fx.make().getToken(registry)).password).toBe('pw-2');
+    expect((await fx.make().getToken(registry)).password).toBe('pw-2');
+    expect(fx.api.calls).toBe(2);
+  });
+
+  it('keeps serving a past-half-life token when its refresh is throttled', async () => {
+    const fx = fixture();
+    await fx.make().getToken(registry);
+    fx.clock.now = T0 + 8 * HOUR;
+    fx.api.failWith = new HelperError('THROTTLED', 'throttled');
+    expect((await fx.make().getToken(registry)).password).toBe('pw-1');
+    expect(fx.api.calls).toBe(2);
+  });
+
+  it('never hands out an expired token, even when the refresh fails', async () => {
+    const fx = fixture();
+    await fx.make().getToken(registry);
+    fx.clock.now = T0 + 12 * HOUR;
+    fx.api.failWith = new HelperError('THROTTLED', 'throttled');
+    await expect(fx.make().getToken(registry)).rejects.toMatchObject({ code: 'THROTTLED' });
+  });
+
+  it('does not paper over a timeout with the old token', async () => {
+    const fx = fixture();
+    await fx.make().getToken(registry);
+    fx.clock.now = T0 + 8 * HOUR;
+    fx.api.failWith = new HelperError('TIMEOUT', 'timed out');
+    await expect(fx.make().getToken(registry)).rejects.toMatchObject({ code: 'TIMEOUT' });
+  });
+
+  it('serves a past-half-life token at once while another process holds the lock', async () => {
+    const fx = fixture();
+    await fx.make().getToken(registry);
+    const [file = ''] = readdirSync(fx.dir);
+    mkdirSync(join(fx.dir, `${file}.lock`)); // a live holder: fresh mtime
+    fx.clock.now = T0 + 7 * HOUR;
+    expect((await fx.make().getToken(registry)).password).toBe('pw-1');
+    expect(fx.api.calls).toBe(1);
+  });
+
+  it('on a cold miss waits for the lock holder and answers what it wrote', async () => {
+    const fx = fixture();
+    await fx.make().getToken(registry);
+    const [file = ''] = readdirSync(fx.dir);
+    const path = join(fx.dir, file);
+    const written = readFileSync(path, 'utf8');
+    rmSync(path);
+    mkdirSync(`${path}.lock`);
+    const waiting = fx.make().getToken(registry);
+    // The "other process" finishes: its entry appears, then it releases the lock.
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    writeFileSync(path, written.replace('pw-1', 'pw-other'));
+    expect((await waiting).password).toBe('pw-other');
+    expect(fx.api.calls).toBe(1);
+  });
+
+  it('gives up waiting when the call is aborted (its bound), naming the lock', async () => {
+    const fx = fixture();
+    await fx.make().getToken(registry);
+    const [file = ''] = readdirSync(fx.dir);
+    rmSync(join(fx.dir, file));
+    mkdirSync(join(fx.dir, `${file}.lock`));
+    const waiting = fx.make().getToken(registry);
+    setTimeout(() => fx.controller.abort(), 100);
+    await expect(waiting).rejects.toThrow(/\.lock/);
+    expect(fx.api.calls).toBe(1);
+  });
+
+  it('prunes expired entries when it writes', async () => {
+    const fx = fixture();
+    await fx.make({ AWS_PROFILE: 'old' }).getToken(registry);
+    expect(readdirSync(fx.dir)).toHaveLength(1);
+    fx.clock.now = T0 + 13 * HOUR;
+    await fx.make().getToken(registry);
+    expect(readdirSync(fx.dir)).toHaveLength(1);
+    expect(readFileSync(join(fx.dir, readdirSync(fx.dir)[0] ?? ''), 'utf8')).toContain('pw-2');
+  });
+
+  it('lists live hosts of the current identity only', async () => {
+    const fx = fixture();
+    await fx.make().getToken(registry);
+    await fx.make().getToken(sibling); // same token, another host to list
+    await fx
+      .make({ AWS_PROFILE: 'someone-else' })
+      .getToken(parseRegistry('public.ecr.aws') as never);
+    expect(fx.api.calls).toBe(2);
+    expect(await fx.make().listKnown()).toEqual({ [registry.host]: 'AWS', [sibling.host]: 'AWS' });
+    fx.clock.now = T0 + 12 * HOUR;
+    expect(await fx.make().listKnown()).toEqual({});
+  });
+
+  it('warns once for a corrupt file, even though it reads it twice (before and under the lock)', async () => {
+    const fx = fixture();
+    await fx.make().getToken(registry);
+    const [file = ''] = readdirSync(fx.dir);
+    writeFileSync(join(fx.dir, file), '{"version":1,');
+    expect((await fx.make().getToken(registry)).password).toBe('pw-2');
+    expect(fx.lines).toHaveLength(1);
+    expect(fx.lines[0]).toMatch(/warn: ignoring the token cache file .*corrupt or truncated/);
+    expect(existsSync(join(fx.dir, `${file}.lock`))).toBe(false);
+  });
+});
