@@ -7,6 +7,7 @@ import type { ActionContext } from './actions/context';
 import { getAction } from './actions/get';
 import { listAction } from './actions/list';
 import { eraseAction, storeAction } from './actions/store-erase';
+import { configure, formatConfigureReport } from './commands/configure';
 import { PRODUCT } from './config/load-config';
 import { HelperError, toHelperError } from './errors';
 import { VERSION } from './version';
@@ -22,6 +23,8 @@ export interface CliResult {
 export const VERSION_LINE = `${PRODUCT} (npm:${PRODUCT}) ${VERSION}`;
 
 const ACTIONS = ['get', 'store', 'erase', 'list', 'version'];
+// Commands for people at a terminal: their failures go to stderr, as any CLI's do.
+const HUMAN_COMMANDS = ['configure'];
 
 /** Parses argv (without node and script) and runs the chosen action. */
 export async function runCli(
@@ -63,12 +66,31 @@ export async function runCli(
   );
   protocol('list', 'print the registries with a live cached token (stdin is not read)', listAction);
   protocol('version', 'print the version', async () => `${VERSION_LINE}\n`);
+  program
+    .command('configure')
+    .argument('[registries...]', 'ECR registries to route to this helper in credHelpers')
+    .description('write this helper into the docker config (DOCKER_CONFIG or ~/.docker)')
+    .option('--store', 'make it the credsStore, for every registry')
+    .option('--dry-run', 'print what would change and write nothing')
+    .action((registries: string[], flags: { store?: boolean; dryRun?: boolean }) => {
+      action = async (context) =>
+        formatConfigureReport(
+          await configure({
+            registries,
+            store: flags.store === true,
+            dryRun: flags.dryRun === true,
+            env: context.env,
+            now: () => new Date(),
+          }),
+        );
+    });
 
   const first = args[0];
   if (first === undefined) {
     return { exitCode: 1, stdout: '', stderr: program.helpInformation() };
   }
-  if (!first.startsWith('-') && !ACTIONS.includes(first)) {
+  const human = HUMAN_COMMANDS.includes(first);
+  if (!first.startsWith('-') && !ACTIONS.includes(first) && !human) {
     return {
       exitCode: 1,
       stdout: `unknown action ${JSON.stringify(first)}: expected one of ${ACTIONS.join(', ')}\n`,
@@ -81,6 +103,8 @@ export async function runCli(
     if (error instanceof CommanderError) {
       // --help and --version end here with exit code 0; bad flags with 1 and usage on stderr.
       if (error.exitCode === 0) return { exitCode: 0, stdout, stderr };
+      // Commander already wrote the complaint to stderr; a protocol caller reads stdout.
+      if (human) return { exitCode: 1, stdout, stderr };
       return { exitCode: 1, stdout: `${error.message.replace(/^error: /, '')}\n`, stderr };
     }
     throw error;
@@ -89,7 +113,10 @@ export async function runCli(
   try {
     return { exitCode: 0, stdout: await action(makeContext()), stderr };
   } catch (error) {
-    return { exitCode: 1, stdout: `${errorText(error)}\n`, stderr };
+    const text = `${errorText(error)}\n`;
+    return human
+      ? { exitCode: 1, stdout: '', stderr: `${stderr}${PRODUCT}: error: ${text}` }
+      : { exitCode: 1, stdout: text, stderr };
   }
 }
 

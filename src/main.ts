@@ -60,7 +60,8 @@ export async function main(): Promise<void> {
   } catch (error) {
     result = { exitCode: 1, stdout: `${errorText(error)}\n`, stderr: '' };
   }
-  if (result.exitCode !== 0 && logger) {
+  // Human commands (configure) print their own failure on stderr and leave stdout empty.
+  if (result.exitCode !== 0 && logger && result.stdout.trim()) {
     // docker pull (CLI 28) drops a helper's failure text from stdout and pulls anonymously, so the
     // user would see only "no basic auth credentials"; stderr is passed through to their terminal.
     const reason = result.stdout.trim();

@@ -1,0 +1,109 @@
+import { HelperError } from '../../../src/errors';
+import { HELPER_SUFFIX, planConfigure, registryHosts } from '../../../src/commands/plan-configure';
+
+const FILE = '/home/u/.docker/config.json';
+const PRIVATE = '123456789012.dkr.ecr.us-east-1.amazonaws.com';
+
+function plan(text: string, registries: string[], store = false) {
+  return planConfigure(text, { registries, store }, FILE);
+}
+
+function thrown(run: () => unknown): HelperError {
+  try {
+    run();
+  } catch (error) {
+    if (error instanceof HelperError) return error;
+    throw error;
+  }
+  throw new Error('expected a HelperError');
+}
+
+describe('registryHosts()', () => {
+  it.each([
+    [PRIVATE, PRIVATE],
+    [`https://${PRIVATE}/v2/`, PRIVATE],
+    [`${PRIVATE.toUpperCase()}:443`, PRIVATE],
+    [`${PRIVATE}/team/app:1.0`, PRIVATE],
+    ['https://public.ecr.aws/amazonlinux', 'public.ecr.aws'],
+    ['123456789012.dkr-ecr-fips.us-west-2.on.aws', '123456789012.dkr-ecr-fips.us-west-2.on.aws'],
+  ])('reduces %s to the host docker looks up: %s', (input, host) => {
+    expect(registryHosts([input])).toEqual([host]);
+  });
+
+  it('lists a registry named twice once', () => {
+    expect(registryHosts([PRIVATE, `https://${PRIVATE}`])).toEqual([PRIVATE]);
+  });
+
+  it.each(['docker.io', 'registry-1.docker.io', `${PRIVATE}.fake.example.com`, 'not a host'])(
+    'rejects %s as not ECR, naming it',
+    (input) => {
+      const error = thrown(() => registryHosts([input]));
+      expect(error.code).toBe('USAGE');
+      expect(error.message).toContain(JSON.stringify(input));
+      expect(error.message).toContain('not an Amazon ECR registry');
+    },
+  );
+});
+
+describe('planConfigure()', () => {
+  it('adds credHelpers entries and keeps every other key, in its place', () => {
+    const text =
+      '{\n  "auths": {"x": {}},\n  "credHelpers": {"gcr.io": "gcloud"},\n  "zeta": 1\n}\n';
+    const result = plan(text, [PRIVATE, 'public.ecr.aws']);
+    expect(result.changes).toEqual([
+      { key: `credHelpers["${PRIVATE}"]`, before: undefined, after: HELPER_SUFFIX },
+      { key: 'credHelpers["public.ecr.aws"]', before: undefined, after: HELPER_SUFFIX },
+    ]);
+    const written = JSON.parse(result.text ?? 'null') as Record<string, unknown>;
+    expect(Object.keys(written)).toEqual(['auths', 'credHelpers', 'zeta']);
+    expect(written).toEqual({
+      auths: { x: {} },
+      credHelpers: { 'gcr.io': 'gcloud', [PRIVATE]: 'ecr-ts', 'public.ecr.aws': 'ecr-ts' },
+      zeta: 1,
+    });
+  });
+
+  it('keeps the file indentation and final newline', () => {
+    expect(plan('{\n  "a": 1\n}\n', [PRIVATE]).text).toMatch(/^\{\n {2}"a": 1,\n {2}"credHelpers"/);
+    expect(plan('{\n\t"a": 1\n}', [PRIVATE]).text?.endsWith('}')).toBe(true);
+  });
+
+  it('starts a missing or empty file with tabs, as docker writes it', () => {
+    expect(plan('', [PRIVATE]).text).toBe(
+      `{\n\t"credHelpers": {\n\t\t"${PRIVATE}": "ecr-ts"\n\t}\n}\n`,
+    );
+  });
+
+  it('changes nothing when every entry is already set (no text to write)', () => {
+    const text = JSON.stringify({ credsStore: 'ecr-ts', credHelpers: { [PRIVATE]: 'ecr-ts' } });
+    const result = plan(text, [PRIVATE], true);
+    expect(result.text).toBeNull();
+    expect(result.changes).toEqual([]);
+    expect(result.unchanged).toEqual(['credsStore', `credHelpers["${PRIVATE}"]`]);
+  });
+
+  it('sets credsStore with --store and reports the value it replaces', () => {
+    const result = plan(JSON.stringify({ credsStore: 'desktop' }), [], true);
+    expect(result.changes).toEqual([{ key: 'credsStore', before: 'desktop', after: 'ecr-ts' }]);
+    expect(JSON.parse(result.text ?? '{}')).toEqual({ credsStore: 'ecr-ts' });
+  });
+
+  it('takes over a registry another helper served, saying which', () => {
+    const result = plan(JSON.stringify({ credHelpers: { [PRIVATE]: 'ecr-login' } }), [PRIVATE]);
+    expect(result.changes).toEqual([
+      { key: `credHelpers["${PRIVATE}"]`, before: 'ecr-login', after: 'ecr-ts' },
+    ]);
+  });
+
+  it.each([
+    ['invalid JSON', '{"auths": {', 'is not valid JSON'],
+    ['a JSON array', '[]', 'is not a JSON object'],
+    ['a credHelpers that is not an object', '{"credHelpers": "ecr-ts"}', '"credHelpers" in'],
+  ])('refuses %s with a message naming the file', (_, text, words) => {
+    const error = thrown(() => plan(text, [PRIVATE]));
+    expect(error.code).toBe('CONFIG');
+    expect(error.message).toContain(FILE);
+    expect(error.message).toContain(words);
+    expect(error.message).toContain('left it untouched');
+  });
+});
