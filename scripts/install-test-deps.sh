@@ -1,8 +1,13 @@
 #!/usr/bin/env bash
-# Installs the real peers the e2e tests drive (Debian packages). Needs root (or sudo) and apt-get;
-# on other machines the e2e tests that need a missing tool skip with a visible message.
+# Installs the real peers the tests drive, from Debian's packages: skopeo and docker-registry for the
+# registry round trip, python3-docker for the docker-py e2e, htpasswd, iproute2 (ip netns) and
+# openssl for namespaces and the test CA; hyperfine and Amazon's helper for the benchmarks.
+# The docker CLI itself comes with the machine (/usr/local/bin/docker); Debian's docker.io would
+# add a daemon, so it is not installed here (the docker CLI e2e also covers it when present).
+# Needs root (or sudo) and apt-get; elsewhere, tests needing a missing peer skip with a message.
 set -euo pipefail
-PACKAGES=(skopeo docker-registry python3-docker amazon-ecr-credential-helper hyperfine apache2-utils iproute2 openssl)
+PACKAGES=(skopeo docker-registry python3-docker apache2-utils iproute2 openssl tar
+  amazon-ecr-credential-helper hyperfine)
 missing=()
 for pkg in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
@@ -12,11 +17,17 @@ if [ ${#missing[@]} -eq 0 ]; then
   exit 0
 fi
 if ! command -v apt-get >/dev/null; then
-  echo "apt-get not found: install ${missing[*]} yourself; e2e tests needing them will skip" >&2
+  echo "apt-get not found: install ${missing[*]} yourself; tests needing them will skip" >&2
   exit 0
 fi
 SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+# docker-registry ships a service: it must not start on the host during the install.
+if [ ! -e /usr/sbin/policy-rc.d ]; then
+  printf '#!/bin/sh\nexit 101\n' | $SUDO tee /usr/sbin/policy-rc.d >/dev/null
+  $SUDO chmod 755 /usr/sbin/policy-rc.d
+  trap '$SUDO rm -f /usr/sbin/policy-rc.d' EXIT
+fi
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
 $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

@@ -1,23 +1,22 @@
-/** Finds the real client tools the e2e tests drive, and says so loudly when one is missing. */
+/** Finds the real peers (client tools, servers) the e2e tests drive; never skips silently. */
 import { spawnSync } from 'node:child_process';
 
-/** Runs `probe` and answers whether it exited 0; prints a visible skip notice when it did not. */
+/**
+ * Reports a missing peer: a visible skip notice, or, when REQUIRE_E2E_PEERS is set (CI, which
+ * installs every peer), an error that fails the suite so a broken install cannot pass unseen.
+ */
+export function missingPeer(message: string): false {
+  if (process.env['REQUIRE_E2E_PEERS']) {
+    throw new Error(`${message}; REQUIRE_E2E_PEERS is set, so this fails instead of skipping`);
+  }
+  console.warn(`SKIPPED: ${message}; run scripts/install-test-deps.sh to install the test peers`);
+  return false;
+}
+
+/** Runs `probe` and answers whether it exited 0; reports a missing peer when it did not. */
 export function haveTool(label: string, probe: readonly string[]): boolean {
   const [command = '', ...args] = probe;
   const result = spawnSync(command, args, { stdio: 'ignore', timeout: 20_000 });
   if (result.status === 0) return true;
-  console.warn(
-    `SKIPPED: ${label} is not available (\`${probe.join(' ')}\` failed); ` +
-      'run scripts/install-test-deps.sh to install the test peers',
-  );
-  return false;
-}
-
-/** True when running as root with `ip netns` usable, which the namespace tests need. */
-export function haveNetns(label: string): boolean {
-  if (process.getuid?.() !== 0) {
-    console.warn(`SKIPPED: ${label} needs root to create a network namespace`);
-    return false;
-  }
-  return haveTool(`${label} (ip netns)`, ['ip', 'netns', 'list']);
+  return missingPeer(`${label} is not available (\`${probe.join(' ')}\` failed)`);
 }

@@ -12,7 +12,7 @@ import { startFakesProcess, type FakesProcess } from '../support/fake-aws-proces
 import { createNetns, netnsSupport, type Netns } from '../support/netns';
 import { createTestCa, type TestCa } from '../support/tls';
 import { startDockerRegistry, REGISTRY_BIN, type DockerRegistry } from './docker-registry';
-import { haveTool } from './find-tool';
+import { haveTool, missingPeer } from './find-tool';
 import { writeOciImage, type OciImage } from './oci-image';
 import { installRecordingHelper, readHelperCalls } from './recording-helper';
 
@@ -27,8 +27,7 @@ const PASSWORD = `ecr-${randomBytes(30).toString('base64url')}`;
 function canRun(): boolean {
   const netns = netnsSupport();
   if (!netns.ok) {
-    console.warn(`SKIPPED: the registry round trip needs a network namespace, but ${netns.reason}`);
-    return false;
+    return missingPeer(`the registry round trip needs a network namespace, but ${netns.reason}`);
   }
   return (
     haveTool('skopeo', ['skopeo', '--version']) &&
