@@ -38,6 +38,8 @@ export async function startClientWorld(options: {
   password?: string;
   /** Extra environment for the client and the helper. */
   env?: Record<string, string>;
+  /** false: no AWS credential source at all (the helper's chain finds nothing). */
+  awsCredentials?: boolean;
 }): Promise<ClientWorld> {
   const home = tempDir('ecr-ts-e2e-');
   const binDir = join(home, 'bin');
@@ -63,7 +65,9 @@ export async function startClientWorld(options: {
     DOCKER_CLI_HINTS: 'false',
     AWS_ENDPOINT_URL_ECR: ecr.url,
     AWS_ENDPOINT_URL_ECR_PUBLIC: ecr.url,
-    AWS_CONTAINER_CREDENTIALS_FULL_URI: `${creds.url}/v1/credentials`,
+    ...(options.awsCredentials === false
+      ? {}
+      : { AWS_CONTAINER_CREDENTIALS_FULL_URI: `${creds.url}/v1/credentials` }),
     ...options.env,
   };
   return {

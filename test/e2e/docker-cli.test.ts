@@ -68,9 +68,10 @@ describe.each(clis.map((cli) => [`${cli.version} at ${cli.path}`, cli] as const)
       runHelper({ bin: cli.path, args, env: world.env, input: '' });
 
     const worlds: ClientWorld[] = [];
-    const start = async (dockerConfig: object): Promise<ClientWorld> => {
+    const start = async (dockerConfig: object, awsCredentials = true): Promise<ClientWorld> => {
       const world = await startClientWorld({
         dockerConfig,
+        awsCredentials,
         password: PASSWORD,
         engine: { privateRegistries: { [ECR_HOST]: { username: 'AWS', password: PASSWORD } } },
       });
@@ -134,6 +135,42 @@ describe.each(clis.map((cli) => [`${cli.version} at ${cli.path}`, cli] as const)
       });
       // Docker Hub is not ECR: no AWS call was made for it.
       expect(world.ecr.requests).toHaveLength(1);
+    });
+
+    it('as credsStore, an ECR Public pull carries a token from the ECR Public API', async () => {
+      const world = await start({ credsStore: 'ecr-ts' });
+      const result = await docker(world, 'pull', 'public.ecr.aws/amazonlinux/amazonlinux:2023');
+      expect(result.stderr).toBe('');
+      expect(result.code).toBe(0);
+      const [pull] = world.engine.pulls();
+      expect(pull?.registryAuth).toMatchObject({ username: 'AWS', password: PASSWORD });
+      expect(world.calls().map((call) => [call.args, call.code, call.stderr])).toEqual([
+        ['get', 0, ''],
+      ]);
+      // Signed for the ECR Public API, which lives in us-east-1 only.
+      expect(world.ecr.requests[0]?.verification).toMatchObject({
+        ok: true,
+        region: 'us-east-1',
+        service: 'ecr-public',
+      });
+    });
+
+    it('as credsStore with no AWS credentials at all, ECR Public is pulled anonymously', async () => {
+      const world = await start({ credsStore: 'ecr-ts' }, false);
+      const result = await docker(world, 'pull', 'public.ecr.aws/amazonlinux/amazonlinux:2023');
+      expect(result.stderr).toBe('');
+      expect(result.code).toBe(0);
+      const [pull] = world.engine.pulls();
+      expect(pull?.registryAuth?.password ?? '').toBe('');
+      expect(world.calls()).toEqual([
+        {
+          args: 'get',
+          code: 1,
+          stdout: 'credentials not found in native keychain\n',
+          stderr: '',
+        },
+      ]);
+      expect(world.ecr.requests).toEqual([]);
     });
 
     it('a private-ECR failure fails docker pull and shows the helper reason to the user', async () => {
