@@ -1,0 +1,277 @@
+/**
+ * The helper's speed against its floor and against the Go reference helper, measured side by side
+ * in one run against the same loopback fakes: warm `get` (cache hit) vs the bare runtime start,
+ * cold `get` vs `docker-credential-ecr-login`, and 20 concurrent cold gets. Prints medians and
+ * ratios; `--quick` runs fewer rounds.
+ */
+import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { cleanEnv, tempDir } from '../test/support/env';
+import { KeyStore, startFakeEcr, type FakeEcr } from '../test/support/fake-aws';
+import { createNetns, netnsSupport } from '../test/support/netns';
+import { createTestCa } from '../test/support/tls';
+import { expectOk, median, timeRun } from './measure';
+
+const ROOT = join(__dirname, '..');
+const HOST = '123456789012.dkr.ecr.eu-west-1.amazonaws.com';
+const GO_HELPER = '/usr/bin/docker-credential-ecr-login';
+const GO_NAME = 'Go docker-credential-ecr-login 0.6.0';
+const API_HOST = 'api.ecr.eu-west-1.amazonaws.com';
+const quick = process.argv.includes('--quick');
+const WARM_RUNS = quick ? 10 : 40;
+const COLD_RUNS = quick ? 6 : 20;
+const CONCURRENT = 20;
+const CONCURRENT_ROUNDS = quick ? 1 : 3;
+
+/** Something that answers `get`, with the bare start of the runtime it is built on. */
+interface Subject {
+  readonly name: string;
+  readonly command: string;
+  /** The runtime floor: the same Node starting and doing nothing. */
+  readonly bare?: { readonly name: string; readonly command: string; readonly args: string[] };
+}
+
+function subjects(): Subject[] {
+  const list: Subject[] = [
+    {
+      name: `npm bin (Node ${process.version})`,
+      command: join(ROOT, 'bin', 'docker-credential-ecr-ts'),
+      bare: {
+        name: `node -e 0 (${process.version})`,
+        command: process.execPath,
+        args: ['-e', '0'],
+      },
+    },
+  ];
+  const sea = join(ROOT, 'dist', 'docker-credential-ecr-ts');
+  const runtimes = join(ROOT, 'node_modules', '.cache', 'docker-credential-ecr-ts');
+  const runtime = existsSync(runtimes)
+    ? readdirSync(runtimes).find((name) => /^node-v[\d.]+-/.test(name))
+    : undefined;
+  if (existsSync(sea) && runtime) {
+    list.push({
+      name: `single executable (${runtime.replace(/-x64$|-arm64$/, '')})`,
+      command: sea,
+      bare: { name: `${runtime} -e 0`, command: join(runtimes, runtime), args: ['-e', '0'] },
+    });
+  }
+  return list;
+}
+
+function fmt(ms: number): string {
+  return `${ms.toFixed(1).padStart(7)} ms`;
+}
+
+function verdict(ratio: number, target: number): string {
+  return ratio <= target ? `meets ≤ ${target}` : `MISSES ≤ ${target}`;
+}
+
+/** Where the fake ECR answers and how each helper is pointed at it. */
+interface Setup {
+  readonly ecr: FakeEcr;
+  /** Extra env of our helper and of the Go helper for calls that reach the API. */
+  readonly ours: Record<string, string>;
+  readonly go: Record<string, string> | null;
+  readonly note: string;
+}
+
+/**
+ * The Go helper (Debian's 0.6.0) ignores AWS_ENDPOINT_URL_ECR and always calls
+ * https://api.ecr.<region>.amazonaws.com. So, where namespaces work, the whole benchmark re-runs
+ * itself inside a fresh network namespace that has only loopback, whose /etc/hosts maps that name
+ * to a TLS fake there: both helpers make the same HTTPS call, and nothing can leave the machine.
+ */
+async function setUp(
+  keys: KeyStore,
+  inNetns: boolean,
+): Promise<{ setup: Setup; cleanup: () => void }> {
+  if (!inNetns) {
+    const ecr = await startFakeEcr({ keys });
+    return {
+      setup: {
+        ecr,
+        ours: { AWS_ENDPOINT_URL_ECR: ecr.url },
+        go: null,
+        note: `plain loopback HTTP (${ecr.url}); the Go helper needs a network namespace: ${netnsReason()}`,
+      },
+      cleanup: () => undefined,
+    };
+  }
+  const ca = await createTestCa('docker-credential-ecr-ts bench CA');
+  const leaf = await ca.issue({ dns: [API_HOST] });
+  const ecr = await startFakeEcr({ keys, host: '127.0.0.1', port: 443, tls: leaf });
+  // No endpoint override at all: the SDK's own default endpoint, resolved by the namespace.
+  const base = { AWS_ENDPOINT_URL: '' };
+  return {
+    setup: {
+      ecr,
+      ours: { ...base, NODE_EXTRA_CA_CERTS: ca.certPath },
+      go: { ...base, SSL_CERT_FILE: ca.certPath },
+      note: `HTTPS fake at https://${API_HOST} inside a loopback-only network namespace`,
+    },
+    cleanup: () => ca.cleanup(),
+  };
+}
+
+function netnsReason(): string {
+  const support = netnsSupport();
+  return support.ok ? 'available' : support.reason;
+}
+
+async function main(): Promise<void> {
+  const inNetns = process.env['ECR_TS_BENCH_NETNS'] === '1';
+  if (!inNetns && netnsSupport().ok && !process.argv.includes('--no-netns')) {
+    const netns = await createNetns({ hosts: { [API_HOST]: '127.0.0.1' } });
+    try {
+      const child = netns.spawn(process.execPath, [__filename, ...process.argv.slice(2)], {
+        stdio: 'inherit',
+        env: { ...process.env, ECR_TS_BENCH_NETNS: '1' },
+      });
+      const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+      process.exitCode = code ?? 1;
+    } finally {
+      await netns.close();
+    }
+    return;
+  }
+  const keys = new KeyStore();
+  const key = keys.add({
+    accessKeyId: 'AKIABENCHMARKEXAMPLE',
+    secretAccessKey: 'bench-secret-access-key-0123456789abcdef',
+  });
+  const { setup, cleanup } = await setUp(keys, inNetns);
+  const homes: string[] = [];
+  const envFor = (extra: Record<string, string> = {}): Record<string, string> => {
+    const home = tempDir('ecr-ts-bench-');
+    homes.push(home);
+    const env = cleanEnv(home, {
+      AWS_ACCESS_KEY_ID: key.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: key.secretAccessKey,
+      ...extra,
+    });
+    // An empty value means "unset": cleanEnv's catch-all endpoint must go in the namespace.
+    return Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''));
+  };
+  const get = (command: string, env: Record<string, string>) =>
+    timeRun(command, ['get'], { env, input: `${HOST}\n` });
+  try {
+    const list = subjects();
+    process.stdout.write(
+      `docker-credential-ecr-ts benchmarks (${quick ? 'quick' : 'full'}); fake ECR: ${setup.note}\n`,
+    );
+    await warm(list, envFor, get, setup);
+    await cold(list, envFor, get, setup);
+    await concurrent(list, envFor, get, setup);
+  } finally {
+    await setup.ecr.close();
+    cleanup();
+    for (const home of homes) rmSync(home, { recursive: true, force: true });
+  }
+}
+
+type Get = (command: string, env: Record<string, string>) => ReturnType<typeof timeRun>;
+
+async function warm(list: Subject[], envFor: EnvFor, get: Get, setup: Setup): Promise<void> {
+  process.stdout.write(
+    `\nwarm get (cache hit) vs the bare runtime start, median of ${WARM_RUNS}, interleaved\n`,
+  );
+  for (const subject of list) {
+    if (!subject.bare) continue;
+    const primeEnv = envFor(setup.ours);
+    expectOk(await get(subject.command, primeEnv), `${subject.name} priming get`);
+    // A hit makes no TLS call, so it runs without the test CA (identical cache identity).
+    const env = Object.fromEntries(
+      Object.entries(primeEnv).filter(([name]) => name !== 'NODE_EXTRA_CA_CERTS'),
+    );
+    const hits: number[] = [];
+    const bares: number[] = [];
+    for (let i = 0; i < WARM_RUNS; i += 1) {
+      // Alternate which goes first so neither always runs on a warmer machine.
+      const order = i % 2 ? ['hit', 'bare'] : ['bare', 'hit'];
+      for (const which of order) {
+        if (which === 'hit') hits.push(expectOk(await get(subject.command, env), subject.name).ms);
+        else
+          bares.push(
+            expectOk(
+              await timeRun(subject.bare.command, subject.bare.args, { env }),
+              subject.bare.name,
+            ).ms,
+          );
+      }
+    }
+    const ratio = median(hits) / median(bares);
+    process.stdout.write(
+      `  ${subject.name.padEnd(34)} ${fmt(median(hits))}   ${subject.bare.name}: ${fmt(median(bares))}   ratio ${ratio.toFixed(2)}  (${verdict(ratio, 1.25)})\n`,
+    );
+  }
+}
+
+type EnvFor = (extra?: Record<string, string>) => Record<string, string>;
+
+/** Our subjects and, when it can reach the fake, the Go helper, each with its env additions. */
+function contenders(list: Subject[], setup: Setup) {
+  const all = list.map((s) => ({ name: s.name, command: s.command, extra: setup.ours }));
+  if (setup.go) all.push({ name: GO_NAME, command: GO_HELPER, extra: setup.go });
+  return all;
+}
+
+async function cold(list: Subject[], envFor: EnvFor, get: Get, setup: Setup): Promise<void> {
+  process.stdout.write(
+    `\ncold get (caches disabled: one GetAuthorizationToken each) vs the Go helper, median of ${COLD_RUNS}, interleaved\n`,
+  );
+  const runners = contenders(list, setup).map((c) => ({
+    ...c,
+    env: envFor({ ...c.extra, AWS_ECR_DISABLE_CACHE: 'true' }),
+    times: [] as number[],
+  }));
+  const before = setup.ecr.tokenCalls();
+  for (let i = 0; i < COLD_RUNS; i += 1) {
+    for (const runner of i % 2 ? [...runners].reverse() : runners) {
+      runner.times.push(expectOk(await get(runner.command, runner.env), runner.name).ms);
+    }
+  }
+  const calls = setup.ecr.tokenCalls() - before;
+  const go = runners.find((r) => r.command === GO_HELPER);
+  for (const runner of runners) {
+    const ms = median(runner.times);
+    const ratio = go && runner !== go ? ms / median(go.times) : undefined;
+    const note =
+      ratio === undefined ? '' : `   ratio to Go ${ratio.toFixed(2)}  (${verdict(ratio, 1.0)})`;
+    process.stdout.write(`  ${runner.name.padEnd(36)} ${fmt(ms)}${note}\n`);
+  }
+  process.stdout.write(`  (API calls made: ${calls} for ${COLD_RUNS * runners.length} gets)\n`);
+}
+
+async function concurrent(list: Subject[], envFor: EnvFor, get: Get, setup: Setup): Promise<void> {
+  process.stdout.write(
+    `\n${CONCURRENT} concurrent cold gets sharing one empty cache (median of ${CONCURRENT_ROUNDS} rounds)\n`,
+  );
+  for (const contender of contenders(list, setup)) {
+    const walls: number[] = [];
+    const calls: number[] = [];
+    for (let round = 0; round < CONCURRENT_ROUNDS; round += 1) {
+      // A fresh HOME: the Go helper caches in ~/.ecr, ours under XDG_CACHE_HOME.
+      const env = envFor(contender.extra);
+      const before = setup.ecr.tokenCalls();
+      const started = process.hrtime.bigint();
+      const runs = await Promise.all(
+        Array.from({ length: CONCURRENT }, () => get(contender.command, env)),
+      );
+      walls.push(Number(process.hrtime.bigint() - started) / 1e6);
+      runs.forEach((run) => expectOk(run, contender.name));
+      calls.push(setup.ecr.tokenCalls() - before);
+    }
+    const target =
+      contender.command === GO_HELPER
+        ? ''
+        : `  (${Math.max(...calls) === 1 ? 'meets' : 'MISSES'} 1 call)`;
+    process.stdout.write(
+      `  ${contender.name.padEnd(36)} API calls ${String(median(calls)).padStart(3)}${target}   wall ${fmt(median(walls))}\n`,
+    );
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench failed: ${error instanceof Error ? error.stack : String(error)}\n`);
+  process.exit(1);
+});
