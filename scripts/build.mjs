@@ -28,6 +28,13 @@ const splitAws = {
 await Promise.all([
   build({ ...common, entryPoints: ['src/main.ts'], outfile: 'dist/main.cjs', plugins: [splitAws] }),
   build({ ...common, entryPoints: ['src/aws/index.ts'], outfile: 'dist/aws.cjs' }),
+  // The library API (package main/exports); it shares dist/aws.cjs with the helper.
+  build({
+    ...common,
+    entryPoints: ['src/index.ts'],
+    outfile: 'dist/index.cjs',
+    plugins: [splitAws],
+  }),
 ]);
 
 // The single executable (dist/docker-credential-ecr-ts) from the two bundles above.

@@ -4,8 +4,7 @@
 import { appendFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { format } from 'node:util';
-import { createApiTokenSource, type TokenSource } from './actions/token-source';
-import { createCachedTokenSource } from './cache/cached-token-source';
+import { createTokenSource } from './actions/create-token-source';
 import { loadAws } from './aws/load-aws';
 import type { Progress } from './aws/token';
 import { errorText, runCli, type CliResult } from './cli';
@@ -38,18 +37,17 @@ export async function main(): Promise<void> {
       signal: controller.signal,
       deadline,
       progress,
-      tokens: withTokenCache(
+      tokens: createTokenSource({
         config,
-        createApiTokenSource({
-          loadAws,
-          env,
-          logger,
-          signal: controller.signal,
-          deadline,
-          progress,
-        }),
-        { env, logger, signal: controller.signal, progress },
-      ),
+        env,
+        home: homedir(),
+        logger,
+        loadAws,
+        signal: controller.signal,
+        deadline,
+        progress,
+        now: Date.now,
+      }),
     };
     result = await withDeadline({
       timeoutMs: config.timeoutMs,
@@ -71,23 +69,6 @@ export async function main(): Promise<void> {
   if (result.stderr) process.stderr.write(result.stderr);
   // Exit once stdout is flushed: a hung socket or timer must not keep docker waiting.
   process.stdout.write(result.stdout, () => process.exit(result.exitCode));
-}
-
-/** Puts the shared token cache in front of `source`, unless AWS_ECR_DISABLE_CACHE turned it off. */
-function withTokenCache(
-  config: Config,
-  source: TokenSource,
-  parts: { env: NodeJS.ProcessEnv; logger: Logger; signal: AbortSignal; progress: Progress },
-): TokenSource {
-  if (config.cacheDir === null) return source;
-  return createCachedTokenSource({
-    ...parts,
-    dir: config.cacheDir,
-    source,
-    home: homedir(),
-    now: Date.now,
-    timeoutMs: config.timeoutMs,
-  });
 }
 
 function makeLogger(config: Config): Logger {

@@ -25,7 +25,10 @@ export async function loadAws(): Promise<AwsModule> {
   // built-ins, and this keeps the probe off the hot path (it runs on a cache miss only).
   const sea = process.getBuiltinModule('node:sea');
   if (sea?.isSea()) return loadEmbedded(sea);
-  const module = await import('./index');
+  // require, not import(): the bundles are CommonJS, and import() would start Node's ESM loader
+  // for one CommonJS file (slower), and fails where a host (jest) hooks dynamic imports.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const module = require('./index') as typeof import('./index');
   return module.awsModule;
 }
 

@@ -1,0 +1,85 @@
+/**
+ * The library API for Node programs (dockerode and friends): the Docker auth config for an image
+ * reference or registry host, from the same token cache as the executable. The AWS SDK is loaded
+ * only when the cache cannot answer.
+ */
+import { homedir } from 'node:os';
+import { createTokenSource } from './actions/create-token-source';
+import { loadAws } from './aws/load-aws';
+import type { Progress } from './aws/token';
+import { loadConfig } from './config/load-config';
+import { withDeadline } from './deadline';
+import { isHelperError } from './errors';
+import { silentLogger, type Logger } from './log';
+import { parseRegistry } from './registry/parse-registry';
+
+export { HelperError, isHelperError, type ErrorCode } from './errors';
+export type { Logger } from './log';
+
+/** A Docker Engine auth config, as dockerode's `authconfig` and `X-Registry-Auth` take it. */
+export interface AuthConfig {
+  readonly username: string;
+  readonly password: string;
+  /** The registry host the credentials are for. */
+  readonly serveraddress: string;
+}
+
+/** Options of getAuthConfig(); settings otherwise come from the environment, as for the helper. */
+export interface GetAuthConfigOptions {
+  /** Bound on the whole call in milliseconds (default: ECR_TS_TIMEOUT, else 10 s). */
+  readonly timeoutMs?: number;
+  /** Receives warnings and debug lines (default: nothing is logged). */
+  readonly logger?: Logger;
+  /** Aborts the call early. */
+  readonly signal?: AbortSignal;
+}
+
+/**
+ * Returns the auth config for an ECR image reference (`<account>.dkr.ecr.<region>.amazonaws.com/
+ * app:1.0`) or registry host, or undefined when it is not ECR (or is ECR Public and no AWS
+ * credentials exist: pull anonymously). Other failures throw a HelperError with a stable `code`.
+ * Reads process.env (HOME, AWS_*, ECR_TS_*), as the AWS SDK does.
+ */
+export async function getAuthConfig(
+  imageOrRegistry: string,
+  options: GetAuthConfigOptions = {},
+): Promise<AuthConfig | undefined> {
+  // An image reference without a registry (`node:24`) is Docker Hub: the host is then `node`,
+  // which is not ECR either.
+  const registry = parseRegistry(imageOrRegistry);
+  if (registry.kind === 'other') return undefined;
+  const env = process.env;
+  const home = homedir();
+  const config = loadConfig(env, home);
+  const timeoutMs = options.timeoutMs ?? config.timeoutMs;
+  const controller = new AbortController();
+  const abort = (): void => controller.abort();
+  options.signal?.addEventListener('abort', abort, { once: true });
+  const progress: Progress = { step: 'starting' };
+  try {
+    if (options.signal?.aborted) abort();
+    const tokens = createTokenSource({
+      config: { ...config, timeoutMs },
+      env,
+      home,
+      logger: options.logger ?? silentLogger,
+      loadAws,
+      signal: controller.signal,
+      deadline: Date.now() + timeoutMs,
+      progress,
+      now: Date.now,
+    });
+    const token = await withDeadline({
+      timeoutMs,
+      progress,
+      controller,
+      work: () => tokens.getToken(registry),
+    });
+    return { username: token.username, password: token.password, serveraddress: registry.host };
+  } catch (error) {
+    if (isHelperError(error, 'NOT_FOUND')) return undefined;
+    throw error;
+  } finally {
+    options.signal?.removeEventListener('abort', abort);
+  }
+}
