@@ -28,3 +28,51 @@ export async function withDeadline<T>(options: {
     clearTimeout(timer);
   }
 }
+
+/** Per-attempt limits for the SDK's API calls, so that all attempts fit in the time left. */
+export interface AttemptBudget {
+  readonly maxAttempts: number;
+  readonly connectionTimeoutMs: number;
+  /** Socket idle limit of one attempt (the handler must throw on it, not just warn). */
+  readonly requestTimeoutMs: number;
+}
+
+/** No attempt gets less than this: below it even a loopback TLS handshake may not finish. */
+const MIN_ATTEMPT_MS = 200;
+/** More than this per attempt only delays the retry that would succeed. */
+const MAX_ATTEMPT_MS = 10_000;
+
+/**
+ * Splits the time left among the SDK's attempts. A fifth (at most 1.5 s, the standard retry
+ * strategy's throttling backoff for three attempts) is kept for backoff between them; with the
+ * default 10 s bound each attempt gets about 2.6 s, which a healthy ECR answers in a tenth of.
+ */
+export function attemptBudget(remainingMs: number, maxAttempts = 3): AttemptBudget {
+  const backoff = Math.min(1500, remainingMs / 5);
+  const perAttempt = Math.floor((remainingMs - backoff) / maxAttempts);
+  const requestTimeoutMs = Math.min(MAX_ATTEMPT_MS, Math.max(MIN_ATTEMPT_MS, perAttempt));
+  return {
+    maxAttempts,
+    connectionTimeoutMs: Math.min(3000, requestTimeoutMs),
+    requestTimeoutMs,
+  };
+}
+
+/** Timeout and retries for the credential chain's HTTP sources (container endpoint, IMDS). */
+export interface CredentialBudget {
+  /** Per request, and the pause between the container provider's retries. */
+  readonly timeoutMs: number;
+  readonly maxRetries: number;
+}
+
+/**
+ * The container provider makes up to 1 + maxRetries requests with a pause of `timeout` between
+ * them, then the SDK's second container provider tries as often again: about eight timeouts in
+ * all, so a refused or failing endpoint reports its own error well before the overall bound.
+ */
+export function credentialBudget(remainingMs: number): CredentialBudget {
+  return {
+    timeoutMs: Math.min(1000, Math.max(100, Math.floor(remainingMs / 8))),
+    maxRetries: 2,
+  };
+}

@@ -34,16 +34,17 @@ const NETWORK_CODES = new Set([
   'ECONNRESET',
   'ENOTFOUND',
   'EAI_AGAIN',
-  'ETIMEDOUT',
   'EHOSTUNREACH',
   'ENETUNREACH',
   'EPIPE',
   'CERT_HAS_EXPIRED',
   'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
   'SELF_SIGNED_CERT_IN_CHAIN',
   'DEPTH_ZERO_SELF_SIGNED_CERT',
   'ERR_TLS_CERT_ALTNAME_INVALID',
 ]);
+const TIMEOUT_NAMES = new Set(['TimeoutError', 'RequestTimeout', 'RequestTimeoutException']);
 
 /** Where the failure happened, for the message. */
 export interface ErrorContext {
@@ -53,6 +54,8 @@ export interface ErrorContext {
   /** The API endpoint last contacted, if known. */
   readonly endpoint?: string;
   readonly env: Env;
+  /** Why the configured credential sources failed (from the chain's diagnostics), if known. */
+  readonly credentialFailures?: string;
 }
 
 /** True for the SDK's "no credentials in any source" family of errors. */
@@ -61,6 +64,8 @@ export function isNoCredentialsError(error: unknown): boolean {
   return shape?.name === 'CredentialsProviderError';
 }
 
+// Messages put the action before a parenthesis, never before a colon: `...Token: value` reads as
+// a secret to the log redaction and would be masked in the stderr copy.
 /** Turns an SDK or network error into a HelperError with a useful one-line message. */
 export function describeAwsError(error: unknown, context: ErrorContext): HelperError {
   if (isHelperError(error)) return error;
@@ -68,64 +73,70 @@ export function describeAwsError(error: unknown, context: ErrorContext): HelperE
   const name = shape.name ?? '';
   const message = (shape.message ?? String(error)).trim();
   const status = shape.$metadata?.httpStatusCode;
+  const code = shape.code ?? '';
   const where = context.endpoint ? ` at ${context.endpoint}` : ` in ${context.region}`;
+  const api = context.action.startsWith('ecr-public:') ? 'the ECR Public API' : 'the ECR API';
+  const options = { cause: error };
 
   if (isNoCredentialsError(error)) {
+    const why = context.credentialFailures
+      ? ` (${context.credentialFailures})`
+      : message && !/^Could not load credentials from any providers/.test(message)
+        ? ` (${message})`
+        : '';
     return new HelperError(
       'NO_AWS_CREDENTIALS',
-      `no AWS credentials found to call ${context.action}: ${message}. Sources tried: ${describeTriedSources(context.env)}. ` +
+      `no AWS credentials found to call ${context.action}${why}. Sources tried: ${describeTriedSources(context.env)}. ` +
         'Configure one of them (for ECS, give the task an IAM task role).',
-      { cause: error },
+      options,
+    );
+  }
+  if (BAD_CREDENTIALS.has(name)) {
+    return new HelperError(
+      'AWS_CREDENTIALS',
+      `the AWS credentials were rejected calling ${context.action}${where} (${name}: ${message}). Refresh or fix the credentials.`,
+      options,
     );
   }
   if (name === 'AccessDeniedException' || name === 'AccessDenied' || status === 403) {
-    if (BAD_CREDENTIALS.has(name)) return badCredentials(name, message, context, where, error);
     return new HelperError(
       'ACCESS_DENIED',
-      `access denied calling ${context.action}${where}: ${message}. Grant ${context.action} to that principal in IAM.`,
-      { cause: error },
+      `access denied calling ${context.action}${where} (${message}). Grant ${context.action} to that principal in IAM.`,
+      options,
     );
   }
-  if (BAD_CREDENTIALS.has(name)) return badCredentials(name, message, context, where, error);
   if (THROTTLING.has(name) || status === 429) {
     return new HelperError(
       'THROTTLED',
-      `${context.action} was throttled${where} (${name || status}) after retries: ${message}. Try again later; the token cache avoids most calls.`,
-      { cause: error },
+      `${context.action} was throttled${where} after retries (${name || `HTTP ${status}`}: ${message}). Try again later; the token cache avoids most calls.`,
+      options,
     );
   }
-  const code = shape.code ?? '';
-  if (NETWORK_CODES.has(code) || name === 'TimeoutError' || name === 'RequestTimeout') {
+  // Before the timeout check: the SDK renames ECONNRESET and EPIPE errors to TimeoutError.
+  if (NETWORK_CODES.has(code)) {
     return new HelperError(
       'NETWORK',
-      `cannot reach the ECR API${where} for ${context.action}: ${code || name} ${message}. Check the network, proxy (HTTPS_PROXY/NO_PROXY) and AWS_ENDPOINT_URL_* settings.`,
-      { cause: error },
+      `cannot reach ${api}${where} to call ${context.action} (${code}: ${message}). Check the network, proxy (HTTPS_PROXY/NO_PROXY) and AWS_ENDPOINT_URL_* settings.`,
+      options,
+    );
+  }
+  if (TIMEOUT_NAMES.has(name) || code === 'ETIMEDOUT') {
+    return new HelperError(
+      'TIMEOUT',
+      `timed out waiting for ${api}${where} to answer ${context.action} after retries (${name || code}). Check the network, proxy (HTTPS_PROXY/NO_PROXY) and AWS_ENDPOINT_URL_* settings, or raise ECR_TS_TIMEOUT (seconds).`,
+      options,
     );
   }
   if (status !== undefined && status >= 500) {
     return new HelperError(
       'AWS_API',
-      `${context.action} failed${where} with HTTP ${status} (${name}): ${message}. The service may be unavailable; try again.`,
-      { cause: error },
+      `${context.action} failed${where} with HTTP ${status} after retries (${name || 'error'}: ${message}). The service may be unavailable; try again.`,
+      options,
     );
   }
   return new HelperError(
     'AWS_API',
-    `${context.action} failed${where}: ${name ? `${name}: ` : ''}${message}`,
-    { cause: error },
-  );
-}
-
-function badCredentials(
-  name: string,
-  message: string,
-  context: ErrorContext,
-  where: string,
-  cause: unknown,
-): HelperError {
-  return new HelperError(
-    'AWS_CREDENTIALS',
-    `the AWS credentials were rejected calling ${context.action}${where} (${name}): ${message}. Refresh or fix the credentials.`,
-    { cause },
+    `${context.action} failed${where} (${name ? `${name}: ` : ''}${message}).`,
+    options,
   );
 }

@@ -10,11 +10,14 @@ import {
 } from '@aws-sdk/client-ecr-public';
 import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
-import type { AwsCredentialIdentityProvider, Logger as SdkLogger } from '@smithy/types';
+import type { AwsCredentialIdentity, Logger as SdkLogger } from '@smithy/types';
 import { PRODUCT } from '../config/load-config';
+import { attemptBudget, credentialBudget } from '../deadline';
 import { HelperError, notFound } from '../errors';
 import type { Logger } from '../log';
+import { createChainDiagnostics, type ChainDiagnostics } from './chain-diagnostics';
 import { describeAwsError, isNoCredentialsError } from './describe-error';
+import { hasEndpointOverride } from './endpoint-override';
 import type { EcrToken, TokenRequest } from './token';
 import { VERSION } from '../version';
 
@@ -26,35 +29,59 @@ export async function fetchToken(request: TokenRequest): Promise<EcrToken> {
   const region = registry.kind === 'private' ? registry.region : PUBLIC_REGION;
   const action =
     registry.kind === 'private' ? 'ecr:GetAuthorizationToken' : 'ecr-public:GetAuthorizationToken';
-  const logger = sdkLogger(request.logger);
-  const credentials = resolveCredentials(request, region, logger);
-  const remaining = (): number => Math.max(1, request.deadline - Date.now());
+  const diagnostics = createChainDiagnostics(request.env, (source) => {
+    request.progress.step = `waiting for AWS credentials from ${source.label}`;
+  });
+  const endpoint = { value: undefined as string | undefined };
+  const describe = (error: unknown): HelperError => {
+    const failures = diagnostics.describeConfiguredFailures();
+    return describeAwsError(error, {
+      action,
+      region,
+      env: request.env,
+      ...(endpoint.value ? { endpoint: endpoint.value } : {}),
+      ...(failures ? { credentialFailures: failures } : {}),
+    });
+  };
+
+  // Credentials first, on their own: the API call's attempts are then sized to the time left.
+  request.progress.step = `getting AWS credentials from ${describeSource(request)}`;
+  let credentials: AwsCredentialIdentity;
+  try {
+    credentials = await resolveCredentials(request, region, diagnostics);
+  } catch (error) {
+    // Anonymous pulls work on ECR Public: no credentials at all is not an error there.
+    if (registry.kind === 'public' && isNoCredentialsError(error)) {
+      request.logger.debug(`ECR Public without AWS credentials: ${describe(error).message}`);
+      throw notFound();
+    }
+    throw describe(error);
+  }
+
+  const overridden = hasEndpointOverride(
+    request.env,
+    registry.kind === 'private' ? 'ECR' : 'ECR_PUBLIC',
+  );
+  const budget = attemptBudget(Math.max(1, request.deadline - Date.now()));
   const requestHandler = new NodeHttpHandler({
-    connectionTimeout: Math.min(3000, remaining()),
-    requestTimeout: Math.min(4000, remaining()),
+    connectionTimeout: budget.connectionTimeoutMs,
+    requestTimeout: budget.requestTimeoutMs,
+    // Without it a request timeout only logs a warning and the call waits on (SPEC §8).
     throwOnRequestTimeout: true,
   });
   const common = {
     region,
     credentials,
-    logger,
+    logger: sdkLogger(request.logger),
     requestHandler,
-    maxAttempts: 3,
-    useFipsEndpoint: registry.kind === 'private' && registry.fips,
-    useDualstackEndpoint: registry.dualStack,
+    maxAttempts: budget.maxAttempts,
+    // An endpoint override decides alone: the SDK refuses FIPS or dual-stack together with one.
+    useFipsEndpoint: !overridden && registry.kind === 'private' && registry.fips,
+    useDualstackEndpoint: !overridden && registry.dualStack,
     customUserAgent: `${PRODUCT}/${VERSION}`,
   };
-  const endpoint = { value: undefined as string | undefined };
   try {
-    request.progress.step = `getting AWS credentials from ${describeSource(request)}`;
     if (registry.kind === 'public') {
-      try {
-        await credentials();
-      } catch (error) {
-        // Anonymous pulls work on ECR Public: no credentials at all is not an error there.
-        if (isNoCredentialsError(error)) throw notFound();
-        throw error;
-      }
       const client = new ECRPUBLICClient(common);
       recordEndpoint(client, endpoint, request);
       const output = await client.send(new GetPublicAuthorizationTokenCommand({}), {
@@ -71,30 +98,29 @@ export async function fetchToken(request: TokenRequest): Promise<EcrToken> {
     const data = output.authorizationData?.[0];
     return decodeToken(data?.authorizationToken, data?.expiresAt, data?.proxyEndpoint);
   } catch (error) {
-    throw describeAwsError(error, {
-      action,
-      region,
-      env: request.env,
-      ...(endpoint.value ? { endpoint: endpoint.value } : {}),
-    });
+    throw describe(error);
   } finally {
     requestHandler.destroy();
   }
 }
 
-function resolveCredentials(
+/** Runs the SDK's default chain once, watching its log lines to explain a failure or a wait. */
+async function resolveCredentials(
   request: TokenRequest,
   region: string,
-  logger: SdkLogger,
-): AwsCredentialIdentityProvider {
-  return fromNodeProviderChain({
+  diagnostics: ChainDiagnostics,
+): Promise<AwsCredentialIdentity> {
+  const budget = credentialBudget(Math.max(1, request.deadline - Date.now()));
+  // The chain's debug lines are the only place it says which source it tries and why one failed.
+  const logger = sdkLogger(request.logger, (line) => diagnostics.observe(line));
+  const provider = fromNodeProviderChain({
     clientConfig: { region },
     logger,
-    // Container and IMDS endpoints: 1 s per attempt; the overall deadline bounds the rest.
-    timeout: 1000,
-    maxRetries: 2,
+    timeout: budget.timeoutMs,
+    maxRetries: budget.maxRetries,
     ...(request.profile ? { profile: request.profile } : {}),
   });
+  return provider();
 }
 
 function describeSource(request: TokenRequest): string {
@@ -143,9 +169,12 @@ function decodeToken(
   };
 }
 
-/** The SDK's own chatter (deprecations, retries) is debug detail, never noise on stderr. */
-function sdkLogger(logger: Logger): SdkLogger {
-  const log = (...parts: unknown[]): void =>
-    logger.debug(`aws-sdk: ${parts.map(String).join(' ')}`);
+/** The SDK's own chatter (deprecations, retries, warnings) is debug detail, never noise on stderr. */
+function sdkLogger(logger: Logger, observe?: (line: string) => void): SdkLogger {
+  const log = (...parts: unknown[]): void => {
+    const line = parts.map(String).join(' ');
+    observe?.(line);
+    logger.debug(`aws-sdk: ${line}`);
+  };
   return { trace: log, debug: log, info: log, warn: log, error: log };
 }
