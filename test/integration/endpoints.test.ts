@@ -5,7 +5,7 @@
  * (a certificate from a test CA, trusted through NODE_EXTRA_CA_CERTS), so nothing can go out.
  */
 import { cleanEnv, scrubProcessEnv } from '../support/env';
-import { KeyStore } from '../support/fake-aws';
+import { KeyStore, startFakeEcr } from '../support/fake-aws';
 import { startFakesProcess, type FakesProcess } from '../support/fake-aws-process';
 import { createNetns, itWithNetns, netnsSupport, type Netns } from '../support/netns';
 import { HELPER_BIN, runHelper } from '../support/run-helper';
@@ -81,6 +81,12 @@ const CASES: readonly Case[] = [
     region: 'us-east-1',
     service: 'ecr-public',
   },
+  {
+    registry: 'ecr-public.aws.com',
+    api: 'ecr-public.us-east-1.api.aws',
+    region: 'us-east-1',
+    service: 'ecr-public',
+  },
 ];
 
 const TARGET = {
@@ -152,4 +158,34 @@ describe('API endpoints chosen from the registry host (no endpoint override)', (
       expectNoSecrets(result.stdout + result.stderr, secretsOf([key]), 'the output');
     },
   );
+});
+
+describe('endpoint overrides', () => {
+  it.each([
+    '123456789012.dkr.ecr-fips.us-east-1.amazonaws.com',
+    '123456789012.dkr-ecr.us-west-2.on.aws',
+    '123456789012.dkr-ecr-fips.us-west-2.on.aws',
+  ])('AWS_ENDPOINT_URL_ECR wins over the FIPS/dual-stack form of %s', async (registry) => {
+    const keys = new KeyStore();
+    const key = keys.issue();
+    const ecr = await startFakeEcr({ keys });
+    try {
+      const result = await runHelper({
+        args: ['get'],
+        input: registry,
+        env: cleanEnv(tempDir(), {
+          AWS_ENDPOINT_URL_ECR: ecr.url,
+          AWS_ACCESS_KEY_ID: key.accessKeyId,
+          AWS_SECRET_ACCESS_KEY: key.secretAccessKey,
+          AWS_SESSION_TOKEN: key.sessionToken ?? '',
+        }),
+      });
+      expect(result.stderr).toBe('');
+      expect(result.code).toBe(0);
+      expect(JSON.parse(result.stdout)).toMatchObject({ Secret: ecr.passwords[0] });
+      expect(ecr.requests[0]?.verification?.ok).toBe(true);
+    } finally {
+      await ecr.close();
+    }
+  });
 });

@@ -1,0 +1,240 @@
+/**
+ * A private-ECR failure is a failure: exit 1 and one line on stdout saying what failed (never the
+ * not-found text, which would make docker pull anonymously and report `no basic auth credentials`),
+ * no secret anywhere, and every hang or refusal ends with a reason within the bound.
+ */
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { cleanEnv, scrubProcessEnv } from '../support/env';
+import {
+  KeyStore,
+  startFakeCredentialEndpoint,
+  startFakeEcr,
+  type FakeCredentialEndpoint,
+  type FakeEcr,
+} from '../support/fake-aws';
+import { runHelper, type RunResult } from '../support/run-helper';
+import { expectNoSecrets, secretsOf } from '../support/secrets';
+import { useTempDirs } from '../support/temp-dirs';
+
+scrubProcessEnv();
+const tempDir = useTempDirs();
+
+const HOST = '123456789012.dkr.ecr.eu-west-1.amazonaws.com';
+/**
+ * A small bound keeps hang tests fast (one test below covers the 10 s default); other tests keep
+ * the default, so a loaded machine cannot turn their failure into a timeout.
+ */
+const BOUND_S = 4;
+/** Far beyond any bound: a helper still running then is killed, and the test fails. */
+const SAFETY_KILL_MS = 30_000;
+
+interface World {
+  readonly keys: KeyStore;
+  readonly ecr: FakeEcr;
+  readonly creds: FakeCredentialEndpoint;
+  run(extra?: Record<string, string>): Promise<RunResult>;
+}
+
+let world: World | undefined;
+
+beforeEach(async () => {
+  const keys = new KeyStore();
+  const ecr = await startFakeEcr({ keys });
+  const creds = await startFakeCredentialEndpoint({ keys });
+  world = {
+    keys,
+    ecr,
+    creds,
+    run: (extra = {}) =>
+      runHelper({
+        args: ['get'],
+        input: HOST,
+        killAfterMs: SAFETY_KILL_MS,
+        env: cleanEnv(tempDir(), {
+          AWS_ENDPOINT_URL_ECR: ecr.url,
+          AWS_CONTAINER_CREDENTIALS_FULL_URI: `${creds.url}/creds`,
+          ...extra,
+        }),
+      }),
+  };
+});
+
+afterEach(async () => {
+  await world?.ecr.close();
+  await world?.creds.close();
+  world = undefined;
+});
+
+function setup(): World {
+  if (!world) throw new Error('no fakes');
+  return world;
+}
+
+/** Exit 1 (not killed), exactly one line on stdout, not the not-found text, no secret. */
+function expectFailure(result: RunResult, w: World): string {
+  expect(result.signal).toBeNull();
+  expect(result.code).toBe(1);
+  const lines = result.stdout.split('\n');
+  expect(lines).toHaveLength(2);
+  expect(lines[1]).toBe('');
+  const line = lines[0] ?? '';
+  expect(line).not.toBe('credentials not found in native keychain');
+  const secrets = [...secretsOf([...w.keys.keys.values()]), ...w.ecr.passwords];
+  expectNoSecrets(result.stdout, secrets, 'stdout');
+  expectNoSecrets(result.stderr, secrets, 'stderr');
+  return line;
+}
+
+/** A loopback port with nothing listening on it. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+describe('private ECR failures', () => {
+  it('AccessDenied names the principal and the action IAM named', async () => {
+    const w = setup();
+    w.ecr.defaultFault = 'access-denied';
+    const line = expectFailure(await w.run(), w);
+    expect(line).toMatch(
+      /^access denied calling ecr:GetAuthorizationToken at http:\/\/127\.0\.0\.1:\d+/,
+    );
+    expect(line).toContain('arn:aws:sts::123456789012:assumed-role/test-role/session');
+    expect(line).toContain('is not authorized to perform: ecr:GetAuthorizationToken');
+    // The request was properly signed: IAM said no, not the signature check.
+    expect(w.ecr.requests[0]?.verification?.ok).toBe(true);
+  });
+
+  it('no credentials names every source tried and makes no API call', async () => {
+    const w = setup();
+    const result = await w.run({ AWS_CONTAINER_CREDENTIALS_FULL_URI: '' });
+    const line = expectFailure(result, w);
+    expect(line).toMatch(/^no AWS credentials found to call ecr:GetAuthorizationToken/);
+    for (const source of [
+      'AWS_ACCESS_KEY_ID',
+      'profile "default"',
+      'AWS_WEB_IDENTITY_TOKEN_FILE',
+      'container credentials endpoint',
+      'EC2 instance metadata (disabled by AWS_EC2_METADATA_DISABLED)',
+    ]) {
+      expect(line).toContain(source);
+    }
+    expect(w.ecr.requests).toHaveLength(0);
+  });
+
+  it('throttling is retried by the SDK and then succeeds', async () => {
+    const w = setup();
+    w.ecr.faults.push('throttle', 'throttle');
+    const result = await w.run();
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout)).toMatchObject({ Secret: w.ecr.passwords[0] });
+    expect(w.ecr.requests).toHaveLength(3);
+    expect(w.ecr.requests.every((request) => request.verification?.ok)).toBe(true);
+  });
+
+  it('throttling on every attempt fails saying so', async () => {
+    const w = setup();
+    w.ecr.defaultFault = 'throttle';
+    const line = expectFailure(await w.run(), w);
+    expect(line).toMatch(
+      /^ecr:GetAuthorizationToken was throttled at http:\/\/127\.0\.0\.1:\d+ after retries/,
+    );
+    expect(line).toContain('ThrottlingException');
+    expect(w.ecr.requests).toHaveLength(3);
+  });
+
+  it('HTTP 500 on every attempt fails with the status', async () => {
+    const w = setup();
+    w.ecr.defaultFault = 'server-error';
+    const line = expectFailure(await w.run(), w);
+    expect(line).toMatch(/failed at http:\/\/127\.0\.0\.1:\d+ with HTTP 500 after retries/);
+    expect(w.ecr.requests).toHaveLength(3);
+  });
+
+  it('a connection reset on every attempt fails naming the endpoint', async () => {
+    const w = setup();
+    w.ecr.defaultFault = 'reset';
+    const line = expectFailure(await w.run(), w);
+    expect(line).toContain(`cannot reach the ECR API at ${w.ecr.url}`);
+    expect(line).toContain('ECONNRESET');
+  });
+
+  it('a reset and then an answer succeeds (the SDK retries)', async () => {
+    const w = setup();
+    w.ecr.faults.push('reset');
+    const result = await w.run();
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout)).toMatchObject({ Secret: w.ecr.passwords[0] });
+  });
+
+  it('a refused ECR API (nothing listening) fails naming that endpoint', async () => {
+    const w = setup();
+    const url = `http://127.0.0.1:${await closedPort()}`;
+    const line = expectFailure(await w.run({ AWS_ENDPOINT_URL_ECR: url }), w);
+    expect(line).toContain(`cannot reach the ECR API at ${url}`);
+    expect(line).toContain('ECONNREFUSED');
+  });
+
+  it('a refused credential endpoint fails naming that endpoint and why', async () => {
+    const w = setup();
+    const url = `http://127.0.0.1:${await closedPort()}`;
+    const result = await w.run({ AWS_CONTAINER_CREDENTIALS_FULL_URI: `${url}/creds` });
+    const line = expectFailure(result, w);
+    expect(line).toMatch(/^no AWS credentials found to call ecr:GetAuthorizationToken/);
+    expect(line).toContain(
+      `container credentials endpoint ${url} (AWS_CONTAINER_CREDENTIALS_FULL_URI) failed`,
+    );
+    expect(line).toContain('ECONNREFUSED');
+    expect(w.ecr.requests).toHaveLength(0);
+  });
+
+  it('keys the API does not accept are reported as rejected credentials', async () => {
+    const w = setup();
+    const stranger = new KeyStore().issue(); // never registered with the fake ECR
+    const result = await w.run({
+      AWS_CONTAINER_CREDENTIALS_FULL_URI: '',
+      AWS_ACCESS_KEY_ID: stranger.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: stranger.secretAccessKey,
+      AWS_SESSION_TOKEN: stranger.sessionToken ?? '',
+    });
+    const line = expectFailure(result, w);
+    expectNoSecrets(result.stdout + result.stderr, secretsOf([stranger]), 'the output');
+    expect(line).toMatch(/^the AWS credentials were rejected calling ecr:GetAuthorizationToken/);
+    expect(line).toContain('UnrecognizedClientException');
+  });
+});
+
+describe('bounded: hangs end with the reason', () => {
+  it('a hung ECR API ends within the bound, naming the endpoint', async () => {
+    const w = setup();
+    w.ecr.defaultFault = 'hang';
+    const line = expectFailure(await w.run({ ECR_TS_TIMEOUT: String(BOUND_S) }), w);
+    expect(line).toMatch(/timed out/);
+    expect(line).toContain(w.ecr.url);
+    expect(line).toContain('ECR_TS_TIMEOUT');
+  });
+
+  it('a hung credential endpoint ends within the bound, naming that endpoint', async () => {
+    const w = setup();
+    w.creds.defaultFault = 'hang';
+    const line = expectFailure(await w.run({ ECR_TS_TIMEOUT: String(BOUND_S) }), w);
+    expect(line).toBe(
+      `timed out after ${BOUND_S} s while waiting for AWS credentials from container credentials endpoint ${w.creds.url} (AWS_CONTAINER_CREDENTIALS_FULL_URI). Check that endpoint, or raise ECR_TS_TIMEOUT (seconds).`,
+    );
+    expect(w.ecr.requests).toHaveLength(0);
+  });
+
+  it('the default bound (no ECR_TS_TIMEOUT) ends a hung ECR API', async () => {
+    const w = setup();
+    w.ecr.defaultFault = 'hang';
+    const line = expectFailure(await w.run(), w);
+    expect(line).toMatch(/timed out/);
+    expect(line).toContain(w.ecr.url);
+  });
+});
