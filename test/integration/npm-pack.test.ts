@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { builtinModules } from 'node:module';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { cleanEnv, scrubProcessEnv, tempDir } from '../support/env';
@@ -61,6 +62,21 @@ describe('the npm package (npm pack, then npm i -g into a temp prefix)', () => {
     expect(paths.filter((path) => /^(src|test|scripts|bench)\//.test(path))).toEqual([]);
     expect(paths).not.toContain(`dist/${NAME}`);
     expect(packed.size).toBeLessThan(2 * 1024 * 1024);
+  });
+
+  it('needs no runtime dependency: the bundles require only Node built-ins', () => {
+    const required = ['main.cjs', 'aws.cjs', 'index.cjs'].flatMap((file) =>
+      // `[require("` only occurs inside an SDK error message that quotes a call.
+      [
+        ...readFileSync(join(ROOT, 'dist', file), 'utf8').matchAll(
+          /(?<!\[)\brequire\("([^"]+)"\)/g,
+        ),
+      ].map((match) => match[1] ?? ''),
+    );
+    const external = required.filter(
+      (name) => name !== './aws.cjs' && !name.startsWith('node:') && !builtinModules.includes(name),
+    );
+    expect(external).toEqual([]);
   });
 
   it('installs with npm i -g (no runtime dependency to fetch) and its bin answers get', async () => {
