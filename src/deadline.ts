@@ -45,7 +45,7 @@ const MAX_ATTEMPT_MS = 10_000;
 /**
  * Splits the time left among the SDK's attempts. A fifth (at most 1.5 s, the standard retry
  * strategy's throttling backoff for three attempts) is kept for backoff between them; with the
- * default 10 s bound each attempt gets about 2.6 s, which a healthy ECR answers in a tenth of.
+ * default 10 s bound each attempt gets about 2.8 s, which a healthy ECR answers in a tenth of.
  */
 export function attemptBudget(remainingMs: number, maxAttempts = 3): AttemptBudget {
   const backoff = Math.min(1500, remainingMs / 5);

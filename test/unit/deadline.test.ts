@@ -1,0 +1,94 @@
+import type { Progress } from '../../src/aws/token';
+import { attemptBudget, credentialBudget, withDeadline } from '../../src/deadline';
+import { HelperError } from '../../src/errors';
+
+describe('withDeadline()', () => {
+  it('returns the work’s result when it finishes in time', async () => {
+    const controller = new AbortController();
+    const result = await withDeadline({
+      timeoutMs: 5000,
+      progress: { step: 'x' },
+      controller,
+      work: async () => 42,
+    });
+    expect(result).toBe(42);
+    expect(controller.signal.aborted).toBe(false);
+  });
+
+  it('passes the work’s own error through', async () => {
+    const failure = new HelperError('ACCESS_DENIED', 'denied');
+    await expect(
+      withDeadline({
+        timeoutMs: 5000,
+        progress: { step: 'x' },
+        controller: new AbortController(),
+        work: () => Promise.reject(failure),
+      }),
+    ).rejects.toBe(failure);
+  });
+
+  it('ends a hung call with TIMEOUT naming the step it was on, and aborts', async () => {
+    jest.useFakeTimers();
+    try {
+      const controller = new AbortController();
+      const progress: Progress = { step: 'starting' };
+      const pending = withDeadline({
+        timeoutMs: 2500,
+        progress,
+        controller,
+        work: () => new Promise<never>(() => undefined),
+      });
+      progress.step = 'calling GetAuthorizationToken at https://api.ecr.eu-west-1.amazonaws.com';
+      jest.advanceTimersByTime(2500);
+      const error = await pending.catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(HelperError);
+      expect((error as HelperError).code).toBe('TIMEOUT');
+      expect((error as HelperError).message).toBe(
+        'timed out after 2.5 s while calling GetAuthorizationToken at https://api.ecr.eu-west-1.amazonaws.com. Check that endpoint, or raise ECR_TS_TIMEOUT (seconds).',
+      );
+      expect(controller.signal.aborted).toBe(true);
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+});
+
+describe('attemptBudget()', () => {
+  it.each([10_000, 9_000, 5_000, 3_000, 2_000, 60_000])(
+    'all attempts and their backoff fit in %i ms',
+    (remaining) => {
+      const budget = attemptBudget(remaining);
+      expect(budget.maxAttempts).toBe(3);
+      expect(budget.maxAttempts * budget.requestTimeoutMs).toBeLessThanOrEqual(remaining);
+      expect(budget.connectionTimeoutMs).toBeLessThanOrEqual(budget.requestTimeoutMs);
+    },
+  );
+
+  it('gives each attempt about 2.8 s of the default 10 s bound', () => {
+    expect(attemptBudget(10_000)).toEqual({
+      maxAttempts: 3,
+      connectionTimeoutMs: 2833,
+      requestTimeoutMs: 2833,
+    });
+  });
+
+  it('keeps a floor for tiny budgets and a ceiling for huge ones', () => {
+    expect(attemptBudget(100).requestTimeoutMs).toBe(200);
+    expect(attemptBudget(3_600_000).requestTimeoutMs).toBe(10_000);
+    expect(attemptBudget(3_600_000).connectionTimeoutMs).toBe(3000);
+  });
+});
+
+describe('credentialBudget()', () => {
+  it('lets the container provider’s ~8 timeouts fit in the time left', () => {
+    for (const remaining of [10_000, 4_000, 2_000]) {
+      const budget = credentialBudget(remaining);
+      expect(8 * budget.timeoutMs).toBeLessThanOrEqual(remaining);
+    }
+  });
+
+  it('is 1 s (the SDK default) with the default bound, and never below 100 ms', () => {
+    expect(credentialBudget(10_000)).toEqual({ timeoutMs: 1000, maxRetries: 2 });
+    expect(credentialBudget(10).timeoutMs).toBe(100);
+  });
+});
