@@ -4,7 +4,7 @@
  * registry would, so a pull only succeeds with the password the fake ECR API issued.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, realpathSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { scrubProcessEnv } from '../support/env';
 import { runHelper, type RunResult } from '../support/run-helper';
@@ -171,6 +171,33 @@ describe.each(clis.map((cli) => [`${cli.version} at ${cli.path}`, cli] as const)
         },
       ]);
       expect(world.ecr.requests).toEqual([]);
+    });
+
+    it('docker login and logout for an ECR host succeed and persist nothing', async () => {
+      const world = await start({ credHelpers: { [ECR_HOST]: 'ecr-ts' } });
+      const configPath = join(world.dockerConfigDir, 'config.json');
+      const login = await runHelper({
+        bin: cli.path,
+        args: ['login', '--username', 'AWS', '--password-stdin', ECR_HOST],
+        env: world.env,
+        input: `${PASSWORD}\n`,
+      });
+      expect(login.stdout).toContain('Login Succeeded');
+      expect(login.code).toBe(0);
+      // docker handed the credentials to the helper, which accepted them and stored nothing.
+      expect(readFileSync(configPath, 'utf8')).not.toContain(PASSWORD);
+      const logout = await docker(world, 'logout', ECR_HOST);
+      expect(logout.stderr).toBe('');
+      expect(logout.code).toBe(0);
+      const calls = world.calls();
+      expect(calls.map((call) => call.args)).toContain('store');
+      expect(calls.map((call) => call.args)).toContain('erase');
+      for (const call of calls.filter((c) => c.args === 'store' || c.args === 'erase')) {
+        expect(call).toMatchObject({ code: 0, stdout: '', stderr: '' });
+      }
+      // Still no password anywhere on disk, and a pull still gets a fresh token.
+      expect(readFileSync(configPath, 'utf8')).not.toContain(PASSWORD);
+      expect((await docker(world, 'pull', `${ECR_HOST}/app:1`)).code).toBe(0);
     });
 
     it('a private-ECR failure fails docker pull and shows the helper reason to the user', async () => {

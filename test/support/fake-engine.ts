@@ -50,8 +50,12 @@ export interface FakeEngine {
 
 /** Decodes a base64url (or base64) JSON header, normalising keys to lower case as Go does. */
 export function decodeAuthHeader(value: string): unknown {
-  const parsed: unknown = JSON.parse(Buffer.from(value, 'base64url').toString('utf8'));
-  return lowerKeys(parsed);
+  return parseAuthJson(Buffer.from(value, 'base64url').toString('utf8'));
+}
+
+/** Parses an auth config JSON text, normalising keys to lower case as Go does. */
+export function parseAuthJson(text: string): unknown {
+  return lowerKeys(JSON.parse(text));
 }
 
 function lowerKeys(value: unknown): unknown {
@@ -109,7 +113,7 @@ function pullRefusal(
 export async function startFakeEngine(options: FakeEngineOptions = {}): Promise<FakeEngine> {
   const requests: EngineRequest[] = [];
   const images = new Map<string, string>();
-  const handle = (request: IncomingMessage, response: ServerResponse): void => {
+  const handle = (request: IncomingMessage, response: ServerResponse, body: Buffer): void => {
     const url = new URL(request.url ?? '/', 'http://engine');
     const path = url.pathname.replace(/^\/v1\.\d+/, '');
     const method = request.method ?? 'GET';
@@ -183,6 +187,20 @@ export async function startFakeEngine(options: FakeEngineOptions = {}): Promise<
       json(200, { Id: known, RepoTags: [name], RepoDigests: [], Config: {}, Os: 'linux' });
       return;
     }
+    if (method === 'POST' && path === '/auth') {
+      // `docker login` asks the daemon to check the credentials with the registry first.
+      const login = parseAuthJson(body.toString('utf8')) as AuthConfig;
+      const registry = (login.serveraddress ?? '').replace(/^https?:\/\//, '').split('/')[0] ?? '';
+      const wanted = options.privateRegistries?.[registry];
+      if (wanted && login.username === wanted.username && login.password === wanted.password) {
+        json(200, { Status: 'Login Succeeded', IdentityToken: '' });
+      } else {
+        json(401, {
+          message: `login to ${registry} failed: unauthorized: incorrect username or password`,
+        });
+      }
+      return;
+    }
     if (method === 'POST' && path === '/build') {
       const id = fakeDigest();
       jsonLines(response, [
@@ -196,9 +214,10 @@ export async function startFakeEngine(options: FakeEngineOptions = {}): Promise<
   };
   const sockets = new Set<Socket>();
   const server = createServer((request, response) => {
-    // Drain the body (build contexts) before answering, as the daemon does.
-    request.on('data', () => undefined);
-    request.on('end', () => handle(request, response));
+    // Read the whole body (login JSON, build contexts) before answering, as the daemon does.
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => handle(request, response, Buffer.concat(chunks)));
   });
   server.on('connection', (socket) => {
     sockets.add(socket);
