@@ -28,7 +28,7 @@ if [ ! -e /usr/sbin/policy-rc.d ]; then
   $SUDO chmod 755 /usr/sbin/policy-rc.d
   trap '$SUDO rm -f /usr/sbin/policy-rc.d' EXIT
 fi
-export DEBIAN_FRONTEND=noninteractive
+export DEBIAN_FRONTEND=noninteractive NEEDRESTART_SUSPEND=1
 # A mirror hiccup should not fail CI: try each step up to three times.
 retry() {
   local attempt
