@@ -5,7 +5,6 @@
  */
 import { mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { TokenSource } from '../actions/token-source';
 import type { EcrToken, Progress } from '../aws/token';
 import { PRODUCT, type Env } from '../config/load-config';
@@ -17,6 +16,7 @@ import { credentialIdentity, entryFileName, scopeFor } from './cache-identity';
 import { freshness, isLive } from './freshness';
 import { staleMsFor, tryLock } from './key-lock';
 import { createTokenStore, errorCode } from './token-store';
+import { waitForChange, type ChangeWaiter } from './wait-for-change';
 
 /** Everything the cache needs; the clock and the wrapped source are passed in. */
 export interface CachedTokenSourceOptions {
@@ -35,8 +35,10 @@ export interface CachedTokenSourceOptions {
 
 type Registry = PrivateRegistry | PublicRegistry;
 
-// Waiters re-read the file this often; jittered so 50 processes do not poll in lock step.
-const POLL_MS = 25;
+// Waiters re-read the file on every change of the folder, and at least this often (backing off
+// to MAX_POLL_MS, jittered so 50 processes do not poll in lock step).
+const POLL_MS = 20;
+const MAX_POLL_MS = 250;
 
 /** Wraps `source` with the shared on-disk cache. */
 export function createCachedTokenSource(options: CachedTokenSourceOptions): TokenSource {
@@ -100,41 +102,53 @@ export function createCachedTokenSource(options: CachedTokenSourceOptions): Toke
     const file = join(options.dir, entryFileName(scope));
     const staleMs = staleMsFor(options.timeoutMs);
     let entry = seen;
-    for (;;) {
-      if (options.signal.aborted) throw waitTimeout(file);
-      const attempt = await tryLock({
-        file,
-        staleMs,
-        onCompromised: (reason) => logger.debug(`token cache lock ${file}.lock lost: ${reason}`),
-        ensureDir: () => ensureDir(options.dir),
-      });
-      if (attempt.state === 'held') {
-        try {
-          // Someone may have refreshed between our read and taking the lock.
-          const current = store.read(scope);
-          if (current && freshness(current, now()) === 'fresh') {
-            await remember(current, registry.host);
-            return tokenOf(current);
+    let waiter: ChangeWaiter | undefined;
+    let polls = 0;
+    try {
+      return await lockOrWait();
+    } finally {
+      waiter?.close();
+    }
+
+    async function lockOrWait(): Promise<EcrToken> {
+      for (;;) {
+        if (options.signal.aborted) throw waitTimeout(file);
+        const attempt = await tryLock({
+          file,
+          staleMs,
+          onCompromised: (reason) => logger.debug(`token cache lock ${file}.lock lost: ${reason}`),
+          ensureDir: () => ensureDir(options.dir),
+        });
+        if (attempt.state === 'held') {
+          try {
+            // Someone may have refreshed between our read and taking the lock.
+            const current = store.read(scope);
+            if (current && freshness(current, now()) === 'fresh') {
+              await remember(current, registry.host);
+              return tokenOf(current);
+            }
+            return await fetchAndSave(registry, scope, current ?? entry);
+          } finally {
+            await attempt.release();
           }
-          return await fetchAndSave(registry, scope, current ?? entry);
-        } finally {
-          await attempt.release();
         }
-      }
-      if (attempt.state === 'unavailable') {
-        warn(`cannot lock the token cache in ${options.dir} (${attempt.reason})`);
-        return fetchAndSave(registry, scope, entry);
-      }
-      // Busy: another process is fetching. A still-valid token may be served meanwhile.
-      if (entry && freshness(entry, now()) === 'stale') return tokenOf(entry);
-      options.progress.step = `waiting for another ${PRODUCT} process to fetch the token (lock ${file}.lock)`;
-      await sleep(POLL_MS + Math.random() * POLL_MS, undefined, { signal: options.signal }).catch(
-        () => undefined,
-      );
-      entry = store.read(scope) ?? entry;
-      if (entry && freshness(entry, now()) === 'fresh') {
-        await remember(entry, registry.host);
-        return tokenOf(entry);
+        if (attempt.state === 'unavailable') {
+          warn(`cannot lock the token cache in ${options.dir} (${attempt.reason})`);
+          return fetchAndSave(registry, scope, entry);
+        }
+        // Busy: another process is fetching. A still-valid token may be served meanwhile.
+        if (entry && freshness(entry, now()) === 'stale') return tokenOf(entry);
+        options.progress.step = `waiting for another ${PRODUCT} process to fetch the token (lock ${file}.lock)`;
+        waiter ??= waitForChange(options.dir, options.signal);
+        // Woken by the holder's rename; the timer only covers lost events and stale-lock takeover.
+        await waiter.next(
+          Math.min(MAX_POLL_MS, POLL_MS * 1.5 ** polls++) * (1 + Math.random() / 2),
+        );
+        entry = store.read(scope) ?? entry;
+        if (entry && freshness(entry, now()) === 'fresh') {
+          await remember(entry, registry.host);
+          return tokenOf(entry);
+        }
       }
     }
   };
