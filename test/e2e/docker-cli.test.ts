@@ -221,6 +221,26 @@ describe.each(clis.map((cli) => [`${cli.version} at ${cli.path}`, cli] as const)
       expectNoAwsSecret(world, result.stdout + result.stderr + (calls[0]?.stdout ?? ''));
     });
 
+    it('a hung credential endpoint cannot hang docker pull: it ends with the reason', async () => {
+      const world = await start({ credHelpers: { [ECR_HOST]: 'ecr-ts' } });
+      world.creds.defaultFault = 'hang';
+      const result = await runHelper({
+        bin: cli.path,
+        args: ['pull', `${ECR_HOST}/app:1`],
+        // A short bound keeps the suite quick; the default (10 s) is the same code path.
+        env: { ...world.env, ECR_TS_TIMEOUT: '4' },
+        input: '',
+        killAfterMs: 30_000,
+      });
+      // Ended on its own (no safety kill), failed, and told the user why.
+      expect(result.signal).toBeNull();
+      expect(result.code).not.toBe(0);
+      expect(result.stderr).toMatch(/timed out after 4 s/);
+      expect(world.creds.requests.length).toBeGreaterThan(0);
+      expect(world.calls()).toHaveLength(1);
+      expect(world.calls()[0]?.code).toBe(1);
+    });
+
     it('without the helper the same pull fails with the daemon\'s "no basic auth credentials"', async () => {
       // The control for the tests above: the fake engine really refuses pulls without the password.
       const world = await start({});
