@@ -15,6 +15,7 @@ import { startDockerRegistry, REGISTRY_BIN, type DockerRegistry } from './docker
 import { haveTool, missingPeer } from './find-tool';
 import { writeOciImage, type OciImage } from './oci-image';
 import { installRecordingHelper, readHelperCalls } from './recording-helper';
+import { runInNetns } from './run-in-netns';
 
 scrubProcessEnv();
 
@@ -51,13 +52,9 @@ describeRoundTrip('skopeo and a real registry under an ECR host name, through th
   const policy = () => join(dir, 'policy.json');
   const recordDir = () => join(dir, 'helper-calls');
 
-  /** Runs skopeo inside the namespace with the helper's environment. */
+  /** Runs skopeo inside the namespace with the helper's environment (and nothing else). */
   const skopeo = (args: readonly string[], extraEnv: Record<string, string> = {}) =>
-    netns.run('/usr/bin/env', [
-      ...Object.entries({ ...env, ...extraEnv }).map(([k, v]) => `${k}=${v}`),
-      'skopeo',
-      ...args,
-    ]);
+    runInNetns(netns, { ...env, ...extraEnv }, 'skopeo', args);
 
   beforeAll(async () => {
     dir = tempDir('ecr-ts-registry-');
@@ -183,12 +180,18 @@ describeRoundTrip('skopeo and a real registry under an ECR host name, through th
       JSON.stringify({ credHelpers: { [ECR_HOST]: 'ecr-ts' } }),
     );
     const before = readHelperCalls(recordDir()).length;
-    const noAuth = join(dir, 'empty-auth.json');
-    writeFileSync(noAuth, '{}');
-    const result = await skopeo(['inspect', '--cert-dir', certDir(), `docker://${IMAGE}:1`], {
-      REGISTRY_AUTH_FILE: '',
-      DOCKER_CONFIG: dockerConfig,
-    });
+    // No REGISTRY_AUTH_FILE at all: skopeo falls back to $DOCKER_CONFIG/config.json.
+    const withoutAuthFile = Object.fromEntries(
+      Object.entries({ ...env, DOCKER_CONFIG: dockerConfig }).filter(
+        ([name]) => name !== 'REGISTRY_AUTH_FILE',
+      ),
+    );
+    const result = await runInNetns(netns, withoutAuthFile, 'skopeo', [
+      'inspect',
+      '--cert-dir',
+      certDir(),
+      `docker://${IMAGE}:1`,
+    ]);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     expect(answeredSince(before)).toBeGreaterThan(0);

@@ -36,11 +36,17 @@ export interface EngineRequest {
 export interface FakeEngineOptions {
   /** Registry host -> the credentials it accepts; a pull from any other host is anonymous. */
   readonly privateRegistries?: Readonly<Record<string, { username: string; password: string }>>;
+  /**
+   * Listen on this unix socket instead of 127.0.0.1 (as /var/run/docker.sock is mounted into an
+   * ECS task); a socket also reaches clients inside a test's network namespace.
+   */
+  readonly socketPath?: string;
 }
 
 /** A running fake engine. `dockerHost` is the value for DOCKER_HOST. */
 export interface FakeEngine {
   readonly dockerHost: string;
+  /** The HTTP base URL when listening on TCP (empty on a unix socket). */
   readonly url: string;
   readonly requests: EngineRequest[];
   /** The pulls (`POST /images/create`) seen so far. */
@@ -223,11 +229,14 @@ export async function startFakeEngine(options: FakeEngineOptions = {}): Promise<
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const socketPath = options.socketPath;
+  await new Promise<void>((resolve) =>
+    socketPath ? server.listen(socketPath, resolve) : server.listen(0, '127.0.0.1', resolve),
+  );
+  const port = socketPath ? 0 : (server.address() as AddressInfo).port;
   return {
-    dockerHost: `tcp://127.0.0.1:${port}`,
-    url: `http://127.0.0.1:${port}`,
+    dockerHost: socketPath ? `unix://${socketPath}` : `tcp://127.0.0.1:${port}`,
+    url: socketPath ? '' : `http://127.0.0.1:${port}`,
     requests,
     pulls: () => requests.filter((seen) => seen.path === '/images/create'),
     close: () =>
