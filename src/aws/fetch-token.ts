@@ -18,6 +18,7 @@ import type { Logger } from '../log';
 import { createChainDiagnostics, type ChainDiagnostics } from './chain-diagnostics';
 import { describeAwsError, isNoCredentialsError } from './describe-error';
 import { hasEndpointOverride } from './endpoint-override';
+import { EnvProxyAgent, proxyConfigured } from './proxy-agent';
 import type { EcrToken, TokenRequest } from './token';
 import { VERSION } from '../version';
 
@@ -33,74 +34,88 @@ export async function fetchToken(request: TokenRequest): Promise<EcrToken> {
     request.progress.step = `waiting for AWS credentials from ${source.label}`;
   });
   const endpoint = { value: undefined as string | undefined };
+  // Only built when a proxy variable is set: the common path keeps the SDK's own agents.
+  const proxyAgent = proxyConfigured(request.env)
+    ? new EnvProxyAgent({ keepAlive: true })
+    : undefined;
+  const agents = proxyAgent ? { httpAgent: proxyAgent, httpsAgent: proxyAgent } : {};
   const describe = (error: unknown): HelperError => {
     const failures = diagnostics.describeConfiguredFailures();
+    const via = proxyAgent?.lastProxy ? ` through proxy ${proxyAgent.lastProxy}` : '';
     return describeAwsError(error, {
       action,
       region,
       env: request.env,
-      ...(endpoint.value ? { endpoint: endpoint.value } : {}),
+      ...(endpoint.value ? { endpoint: `${endpoint.value}${via}` } : {}),
       ...(failures ? { credentialFailures: failures } : {}),
     });
   };
-
-  // Credentials first, on their own: the API call's attempts are then sized to the time left.
-  request.progress.step = `getting AWS credentials from ${describeSource(request)}`;
-  let credentials: AwsCredentialIdentity;
   try {
-    credentials = await resolveCredentials(request, region, diagnostics);
-  } catch (error) {
-    // Anonymous pulls work on ECR Public: no credentials at all is not an error there.
-    if (registry.kind === 'public' && isNoCredentialsError(error)) {
-      request.logger.debug(`ECR Public without AWS credentials: ${describe(error).message}`);
-      throw notFound();
-    }
-    throw describe(error);
+    return await fetchWithAgents();
+  } finally {
+    proxyAgent?.destroy();
   }
 
-  const overridden = hasEndpointOverride(
-    request.env,
-    registry.kind === 'private' ? 'ECR' : 'ECR_PUBLIC',
-  );
-  const budget = attemptBudget(Math.max(1, request.deadline - Date.now()));
-  const requestHandler = new NodeHttpHandler({
-    connectionTimeout: budget.connectionTimeoutMs,
-    requestTimeout: budget.requestTimeoutMs,
-    // Without it a request timeout only logs a warning and the call waits on (SPEC §8).
-    throwOnRequestTimeout: true,
-  });
-  const common = {
-    region,
-    credentials,
-    logger: sdkLogger(request.logger),
-    requestHandler,
-    maxAttempts: budget.maxAttempts,
-    // An endpoint override decides alone: the SDK refuses FIPS or dual-stack together with one.
-    useFipsEndpoint: !overridden && registry.kind === 'private' && registry.fips,
-    useDualstackEndpoint: !overridden && registry.dualStack,
-    customUserAgent: `${PRODUCT}/${VERSION}`,
-  };
-  try {
-    if (registry.kind === 'public') {
-      const client = new ECRPUBLICClient(common);
+  async function fetchWithAgents(): Promise<EcrToken> {
+    // Credentials first, on their own: the API call's attempts are then sized to the time left.
+    request.progress.step = `getting AWS credentials from ${describeSource(request)}`;
+    let credentials: AwsCredentialIdentity;
+    try {
+      credentials = await resolveCredentials(request, region, diagnostics, agents);
+    } catch (error) {
+      // Anonymous pulls work on ECR Public: no credentials at all is not an error there.
+      if (registry.kind === 'public' && isNoCredentialsError(error)) {
+        request.logger.debug(`ECR Public without AWS credentials: ${describe(error).message}`);
+        throw notFound();
+      }
+      throw describe(error);
+    }
+
+    const overridden = hasEndpointOverride(
+      request.env,
+      registry.kind === 'private' ? 'ECR' : 'ECR_PUBLIC',
+    );
+    const budget = attemptBudget(Math.max(1, request.deadline - Date.now()));
+    const requestHandler = new NodeHttpHandler({
+      connectionTimeout: budget.connectionTimeoutMs,
+      requestTimeout: budget.requestTimeoutMs,
+      // Without it a request timeout only logs a warning and the call waits on (SPEC §8).
+      throwOnRequestTimeout: true,
+      ...agents,
+    });
+    const common = {
+      region,
+      credentials,
+      logger: sdkLogger(request.logger),
+      requestHandler,
+      maxAttempts: budget.maxAttempts,
+      // An endpoint override decides alone: the SDK refuses FIPS or dual-stack together with one.
+      useFipsEndpoint: !overridden && registry.kind === 'private' && registry.fips,
+      useDualstackEndpoint: !overridden && registry.dualStack,
+      customUserAgent: `${PRODUCT}/${VERSION}`,
+    };
+    try {
+      if (registry.kind === 'public') {
+        const client = new ECRPUBLICClient(common);
+        recordEndpoint(client, endpoint, request);
+        const output = await client.send(new GetPublicAuthorizationTokenCommand({}), {
+          abortSignal: request.signal,
+        });
+        const data = output.authorizationData;
+        return decodeToken(data?.authorizationToken, data?.expiresAt, undefined);
+      }
+      const client = new ECRClient(common);
       recordEndpoint(client, endpoint, request);
-      const output = await client.send(new GetPublicAuthorizationTokenCommand({}), {
+      const output = await client.send(new GetAuthorizationTokenCommand({}), {
         abortSignal: request.signal,
       });
-      const data = output.authorizationData;
-      return decodeToken(data?.authorizationToken, data?.expiresAt, undefined);
+      const data = output.authorizationData?.[0];
+      return decodeToken(data?.authorizationToken, data?.expiresAt, data?.proxyEndpoint);
+    } catch (error) {
+      throw describe(error);
+    } finally {
+      requestHandler.destroy();
     }
-    const client = new ECRClient(common);
-    recordEndpoint(client, endpoint, request);
-    const output = await client.send(new GetAuthorizationTokenCommand({}), {
-      abortSignal: request.signal,
-    });
-    const data = output.authorizationData?.[0];
-    return decodeToken(data?.authorizationToken, data?.expiresAt, data?.proxyEndpoint);
-  } catch (error) {
-    throw describe(error);
-  } finally {
-    requestHandler.destroy();
   }
 }
 
@@ -109,18 +124,33 @@ async function resolveCredentials(
   request: TokenRequest,
   region: string,
   diagnostics: ChainDiagnostics,
+  agents: { httpAgent?: EnvProxyAgent; httpsAgent?: EnvProxyAgent },
 ): Promise<AwsCredentialIdentity> {
   const budget = credentialBudget(Math.max(1, request.deadline - Date.now()));
+  // For the chain's own API calls (STS for web identity and assume-role, SSO): the proxy, and
+  // per-attempt limits that throw. The container and IMDS providers bring their own handlers.
+  const api = attemptBudget(Math.max(1, request.deadline - Date.now()));
+  const requestHandler = new NodeHttpHandler({
+    connectionTimeout: api.connectionTimeoutMs,
+    requestTimeout: api.requestTimeoutMs,
+    throwOnRequestTimeout: true,
+    ...agents,
+  });
   // The chain's debug lines are the only place it says which source it tries and why one failed.
   const logger = sdkLogger(request.logger, (line) => diagnostics.observe(line));
   const provider = fromNodeProviderChain({
-    clientConfig: { region },
+    clientConfig: { region, requestHandler },
     logger,
     timeout: budget.timeoutMs,
     maxRetries: budget.maxRetries,
     ...(request.profile ? { profile: request.profile } : {}),
   });
-  return provider();
+  try {
+    return await provider();
+  } finally {
+    // destroy() also destroys the agents it was given; the shared proxy agent is the caller's.
+    if (!agents.httpsAgent) requestHandler.destroy();
+  }
 }
 
 function describeSource(request: TokenRequest): string {

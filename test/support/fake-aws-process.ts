@@ -29,6 +29,11 @@ export type FakeServerSpec =
       readonly kind: 'sts';
       readonly tls?: ServerTls;
       readonly expectedToken?: string;
+    })
+  | (ServerPlace & {
+      readonly kind: 'proxy';
+      /** Where every CONNECT tunnel really goes, whatever target the client named. */
+      readonly forward: { readonly host: string; readonly port: number };
     });
 
 /** What the child process starts: servers sharing one key store, plus static keys it accepts. */

@@ -6,6 +6,7 @@
 import { createInterface } from 'node:readline';
 import { KeyStore, startFakeCredentialEndpoint, startFakeEcr, type FakeServer } from './fake-aws';
 import type { FakesCommand, FakesReply, FakesSpec, FakeServerState } from './fake-aws-process';
+import { startFakeProxy } from './fake-proxy';
 import { startFakeSts } from './fake-sts';
 
 type Running = FakeServer & {
@@ -47,6 +48,8 @@ async function main(): Promise<void> {
             ...(server.authorization !== undefined ? { authorization: server.authorization } : {}),
           }),
         );
+      } else if (server.kind === 'proxy') {
+        running.set(server.name, await startFakeProxy({ ...common, forward: server.forward }));
       } else {
         running.set(
           server.name,

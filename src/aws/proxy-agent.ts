@@ -1,0 +1,64 @@
+/**
+ * HTTPS_PROXY / HTTP_PROXY / ALL_PROXY and NO_PROXY for the SDK's API calls, which the SDK's Node
+ * handler ignores. The endpoint is only known per request, so one agent decides per connection:
+ * direct, or tunnelled through the proxy that proxy-from-env picks for that URL. Part of the lazily
+ * loaded AWS bundle; hand-written only as the 20-line glue between two small libraries (the
+ * `proxy-agent` package does the same but brings PAC and SOCKS support with a JS engine).
+ */
+import type { ClientRequest } from 'node:http';
+import { connect as netConnect } from 'node:net';
+import { isIP } from 'node:net';
+import { connect as tlsConnect } from 'node:tls';
+import { Agent, type AgentConnectOpts } from 'agent-base';
+import { HttpsProxyAgent } from 'https-proxy-agent';
+import { getProxyForUrl } from 'proxy-from-env';
+import type { Env } from '../config/load-config';
+import { nonEmpty } from '../config/load-config';
+
+const PROXY_VARIABLES = ['HTTPS_PROXY', 'HTTP_PROXY', 'ALL_PROXY'];
+
+/** True when any proxy variable is set (either case), i.e. an agent is needed at all. */
+export function proxyConfigured(env: Env): boolean {
+  return PROXY_VARIABLES.some(
+    (name) => nonEmpty(env[name]) !== undefined || nonEmpty(env[name.toLowerCase()]) !== undefined,
+  );
+}
+
+/** The proxy's origin, without any user name or password, for messages. */
+export function safeProxyOrigin(proxy: string): string {
+  try {
+    return new URL(proxy).origin;
+  } catch {
+    return '(unparseable proxy URL)';
+  }
+}
+
+/** An agent that sends each connection through the proxy the environment names for it, if any. */
+export class EnvProxyAgent extends Agent {
+  private readonly tunnels = new Map<string, HttpsProxyAgent<string>>();
+  /** The proxy (origin only) the last connection went through, or undefined if direct. */
+  lastProxy: string | undefined;
+
+  override connect(_request: ClientRequest, options: AgentConnectOpts) {
+    const scheme = options.secureEndpoint ? 'https' : 'http';
+    const proxy = getProxyForUrl(`${scheme}://${options.host ?? 'localhost'}:${options.port}`);
+    if (!proxy) {
+      this.lastProxy = undefined;
+      if (!options.secureEndpoint) return netConnect(options);
+      const host = options.host ?? 'localhost';
+      return tlsConnect({ ...options, ...(isIP(host) ? {} : { servername: host }) });
+    }
+    this.lastProxy = safeProxyOrigin(proxy);
+    let tunnel = this.tunnels.get(proxy);
+    if (!tunnel) {
+      tunnel = new HttpsProxyAgent(proxy);
+      this.tunnels.set(proxy, tunnel);
+    }
+    return tunnel;
+  }
+
+  override destroy(): void {
+    for (const tunnel of this.tunnels.values()) tunnel.destroy();
+    super.destroy();
+  }
+}
