@@ -7,10 +7,12 @@ import { format } from 'node:util';
 import { createTokenSource } from './actions/create-token-source';
 import { loadAws } from './aws/load-aws';
 import type { Progress } from './aws/token';
-import { errorText, runCli, type CliResult } from './cli';
+import { getAction } from './actions/get';
+import type { ActionContext } from './actions/context';
+import type { CliResult } from './cli';
 import { loadConfig, type Config } from './config/load-config';
 import { withDeadline } from './deadline';
-import { NOT_FOUND_TEXT } from './errors';
+import { NOT_FOUND_TEXT, toHelperError } from './errors';
 import { createLogger, type Logger } from './log';
 import { readInput } from './protocol/read-input';
 
@@ -53,10 +55,10 @@ export async function main(): Promise<void> {
       timeoutMs: config.timeoutMs,
       progress,
       controller,
-      work: () => runCli(process.argv.slice(2), () => context),
+      work: () => runCommand(process.argv.slice(2), () => context),
     });
   } catch (error) {
-    result = { exitCode: 1, stdout: `${errorText(error)}\n`, stderr: '' };
+    result = { exitCode: 1, stdout: `${toHelperError(error).message}\n`, stderr: '' };
   }
   // Human commands (configure) print their own failure on stderr and leave stdout empty.
   if (result.exitCode !== 0 && logger && result.stdout.trim()) {
@@ -69,6 +71,27 @@ export async function main(): Promise<void> {
   if (result.stderr) process.stderr.write(result.stderr);
   // Exit once stdout is flushed: a hung socket or timer must not keep docker waiting.
   process.stdout.write(result.stdout, () => process.exit(result.exitCode));
+}
+
+/**
+ * `get` is the hot path (docker runs it for every pull): it is answered without loading the
+ * command line. Measured: commander, and the lock and atomic-write libraries that `configure`
+ * imports, took more startup time than everything a cache hit does. Any other invocation (and
+ * `get` with extra words) goes through cli.ts, loaded on demand; errors read the same either way.
+ */
+async function runCommand(
+  args: readonly string[],
+  makeContext: () => ActionContext,
+): Promise<CliResult> {
+  if (args.length === 1 && args[0] === 'get') {
+    try {
+      return { exitCode: 0, stdout: await getAction(makeContext()), stderr: '' };
+    } catch (error) {
+      return { exitCode: 1, stdout: `${toHelperError(error).message}\n`, stderr: '' };
+    }
+  }
+  const { runCli } = await import('./cli');
+  return runCli(args, makeContext);
 }
 
 function makeLogger(config: Config): Logger {
