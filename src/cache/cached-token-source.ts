@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { TokenSource } from '../actions/token-source';
 import type { EcrToken, Progress } from '../aws/token';
 import { PRODUCT, type Env } from '../config/load-config';
-import { HelperError, isHelperError } from '../errors';
+import { HelperError, isHelperError, type ErrorCode } from '../errors';
 import type { Logger } from '../log';
 import type { PrivateRegistry, PublicRegistry } from '../registry/parse-registry';
 import { entryFor, tokenOf, type CacheEntry, type CacheScope } from './cache-entry';
@@ -39,6 +39,8 @@ type Registry = PrivateRegistry | PublicRegistry;
 // to MAX_POLL_MS, jittered so 50 processes do not poll in lock step).
 const POLL_MS = 20;
 const MAX_POLL_MS = 250;
+/** Refresh failures that may fall back to a still-valid token. */
+const TRANSIENT: readonly ErrorCode[] = ['THROTTLED', 'NETWORK', 'AWS_API'];
 
 /** Wraps `source` with the shared on-disk cache. */
 export function createCachedTokenSource(options: CachedTokenSourceOptions): TokenSource {
@@ -77,10 +79,11 @@ export function createCachedTokenSource(options: CachedTokenSourceOptions): Toke
     try {
       token = await options.source.getToken(registry);
     } catch (error) {
-      // Past half life the old token still has hours left: a failed early refresh (throttling,
-      // a network blip) should not fail the pull. Never when the failure is a timeout: the
-      // call's bound is spent.
-      if (previous && freshness(previous, now()) === 'stale' && !isHelperError(error, 'TIMEOUT')) {
+      // Past half life the old token still has hours left: a transient failure of the early
+      // refresh (throttling, a network blip, a 5xx) should not fail the pull. Not for a timeout
+      // (the call's bound is spent) nor for denied or missing credentials: those must surface.
+      const transient = TRANSIENT.some((code) => isHelperError(error, code));
+      if (previous && transient && freshness(previous, now()) === 'stale') {
         logger.info(
           `refreshing the cached token failed, using it until it expires: ${message(error)}`,
         );

@@ -108,6 +108,17 @@ describe('createCachedTokenSource()', () => {
     await expect(fx.make().getToken(registry)).rejects.toMatchObject({ code: 'THROTTLED' });
   });
 
+  it.each(['ACCESS_DENIED', 'AWS_CREDENTIALS', 'NO_AWS_CREDENTIALS'] as const)(
+    'surfaces %s from a refresh instead of serving the old token',
+    async (code) => {
+      const fx = fixture();
+      await fx.make().getToken(registry);
+      fx.clock.now = T0 + 8 * HOUR;
+      fx.api.failWith = new HelperError(code, 'denied');
+      await expect(fx.make().getToken(registry)).rejects.toMatchObject({ code });
+    },
+  );
+
   it('does not paper over a timeout with the old token', async () => {
     const fx = fixture();
     await fx.make().getToken(registry);
