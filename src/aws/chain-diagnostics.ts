@@ -16,6 +16,8 @@ export interface ChainDiagnostics {
   observe(line: string): void;
   /** The source the chain is consulting now, if known. */
   current(): SourceName | undefined;
+  /** A printable name of that source (or of the whole chain when unknown). */
+  currentLabel(): string;
   /** The first failure reason of each source, secret-free. */
   failures(): Partial<Record<SourceName, string>>;
   /** One clause naming why each source the environment configures failed, or '' if none did. */
@@ -67,6 +69,8 @@ export function createChainDiagnostics(
       failures[current] ??= clean(failure);
     },
     current: () => current,
+    currentLabel: () =>
+      sources.find((source) => source.name === current)?.label ?? 'the AWS credential chain',
     failures: () => ({ ...failures }),
     describeConfiguredFailures() {
       // IMDS is "configured" unless disabled, and fails on every non-EC2 host: only worth naming

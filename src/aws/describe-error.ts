@@ -140,3 +140,47 @@ export function describeAwsError(error: unknown, context: ErrorContext): HelperE
     options,
   );
 }
+
+/**
+ * Describes a failure of a credential source itself (STS for web identity or assume-role, SSO, a
+ * credential process) rather than of the ECR call: the chain passes such errors through as they are.
+ */
+export function describeCredentialError(
+  error: unknown,
+  context: ErrorContext & { readonly source: string },
+): HelperError {
+  if (isHelperError(error) || isNoCredentialsError(error)) return describeAwsError(error, context);
+  const shape = (error ?? {}) as SdkErrorShape;
+  const name = shape.name ?? '';
+  const message = (shape.message ?? String(error)).trim();
+  const code = shape.code ?? '';
+  const status = shape.$metadata?.httpStatusCode;
+  const options = { cause: error };
+  const from = `AWS credentials from ${context.source}`;
+  if (NETWORK_CODES.has(code)) {
+    return new HelperError(
+      'NETWORK',
+      `cannot get ${from} to call ${context.action} (${code}: ${message}). Check the network, proxy (HTTPS_PROXY/NO_PROXY) and AWS_ENDPOINT_URL_* settings.`,
+      options,
+    );
+  }
+  if (TIMEOUT_NAMES.has(name) || code === 'ETIMEDOUT') {
+    return new HelperError(
+      'TIMEOUT',
+      `timed out getting ${from} to call ${context.action} (${name || code} after retries). Check that endpoint, or raise ECR_TS_TIMEOUT (seconds).`,
+      options,
+    );
+  }
+  if (name === 'AccessDenied' || name === 'AccessDeniedException' || status === 403) {
+    return new HelperError(
+      'ACCESS_DENIED',
+      `access denied getting ${from} to call ${context.action} (${name ? `${name}: ` : ''}${message}). Check the role's trust policy and the caller's permissions in IAM.`,
+      options,
+    );
+  }
+  return new HelperError(
+    'AWS_CREDENTIALS',
+    `getting ${from} failed, so ${context.action} could not be called (${name ? `${name}: ` : ''}${message}). Fix that source's configuration.`,
+    options,
+  );
+}

@@ -16,7 +16,7 @@ import { attemptBudget, credentialBudget } from '../deadline';
 import { HelperError, notFound } from '../errors';
 import type { Logger } from '../log';
 import { createChainDiagnostics, type ChainDiagnostics } from './chain-diagnostics';
-import { describeAwsError, isNoCredentialsError } from './describe-error';
+import { describeAwsError, describeCredentialError, isNoCredentialsError } from './describe-error';
 import { hasEndpointOverride } from './endpoint-override';
 import { EnvProxyAgent, proxyConfigured } from './proxy-agent';
 import type { EcrToken, TokenRequest } from './token';
@@ -68,7 +68,15 @@ export async function fetchToken(request: TokenRequest): Promise<EcrToken> {
         request.logger.debug(`ECR Public without AWS credentials: ${describe(error).message}`);
         throw notFound();
       }
-      throw describe(error);
+      throw describeCredentialError(error, {
+        action,
+        region,
+        env: request.env,
+        source: diagnostics.currentLabel(),
+        ...(diagnostics.describeConfiguredFailures()
+          ? { credentialFailures: diagnostics.describeConfiguredFailures() }
+          : {}),
+      });
     }
 
     const overridden = hasEndpointOverride(

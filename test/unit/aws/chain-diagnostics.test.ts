@@ -62,6 +62,9 @@ describe('createChainDiagnostics()', () => {
       'container',
     ]);
     expect(diagnostics.current()).toBe('container');
+    expect(diagnostics.currentLabel()).toBe(
+      'container credentials endpoint http://127.0.0.1:3 (AWS_CONTAINER_CREDENTIALS_FULL_URI)',
+    );
   });
 
   it('never repeats the ECS relative URI (a capability) from an SDK message', () => {
@@ -102,5 +105,6 @@ describe('createChainDiagnostics()', () => {
     diagnostics.observe('endpoints evaluateCondition: isSet($Endpoint) = true');
     expect(diagnostics.failures()).toEqual({});
     expect(diagnostics.current()).toBeUndefined();
+    expect(diagnostics.currentLabel()).toBe('the AWS credential chain');
   });
 });

@@ -1,4 +1,8 @@
-import { describeAwsError, isNoCredentialsError } from '../../../src/aws/describe-error';
+import {
+  describeAwsError,
+  describeCredentialError,
+  isNoCredentialsError,
+} from '../../../src/aws/describe-error';
 import { HelperError, type ErrorCode } from '../../../src/errors';
 
 const env = { AWS_EC2_METADATA_DISABLED: 'true' };
@@ -178,5 +182,56 @@ describe('isNoCredentialsError()', () => {
     expect(isNoCredentialsError(sdkError('CredentialsProviderError', 'x'))).toBe(true);
     expect(isNoCredentialsError(sdkError('AccessDeniedException', 'x'))).toBe(false);
     expect(isNoCredentialsError(null)).toBe(false);
+  });
+});
+
+describe('describeCredentialError()', () => {
+  const source = 'web identity (AWS_WEB_IDENTITY_TOKEN_FILE + AWS_ROLE_ARN)';
+  const credentialContext = { ...context, source };
+
+  it.each<[string, Error, ErrorCode, RegExp]>([
+    [
+      'an STS rejection names the source and what STS said',
+      sdkError('InvalidIdentityTokenException', 'the web identity token is not valid', {
+        status: 400,
+      }),
+      'AWS_CREDENTIALS',
+      /^getting AWS credentials from web identity \(AWS_WEB_IDENTITY_TOKEN_FILE \+ AWS_ROLE_ARN\) failed, so ecr:GetAuthorizationToken could not be called \(InvalidIdentityTokenException: the web identity token is not valid\)/,
+    ],
+    [
+      'AssumeRole denied points at the trust policy',
+      sdkError(
+        'AccessDenied',
+        'User: arn:aws:iam::1:user/u is not authorized to perform: sts:AssumeRole',
+        { status: 403 },
+      ),
+      'ACCESS_DENIED',
+      /^access denied getting AWS credentials from web identity .* sts:AssumeRole\)\. Check the role's trust policy/,
+    ],
+    [
+      'a hung STS is a timeout of that source, not of ECR',
+      sdkError('TimeoutError', 'timed out'),
+      'TIMEOUT',
+      /^timed out getting AWS credentials from web identity .*\(TimeoutError after retries\)/,
+    ],
+    [
+      'a refused STS is a network error of that source',
+      sdkError('Error', 'connect ECONNREFUSED 127.0.0.1:1', { code: 'ECONNREFUSED' }),
+      'NETWORK',
+      /^cannot get AWS credentials from web identity .*\(ECONNREFUSED: /,
+    ],
+  ])('%s', (_, error, code, message) => {
+    const described = describeCredentialError(error, credentialContext);
+    expect(described.code).toBe(code);
+    expect(described.message).toMatch(message);
+    expect(described.message).not.toMatch(/ECR API/);
+  });
+
+  it('leaves "no credentials" to describeAwsError', () => {
+    const error = sdkError(
+      'CredentialsProviderError',
+      'Could not load credentials from any providers',
+    );
+    expect(describeCredentialError(error, credentialContext).code).toBe('NO_AWS_CREDENTIALS');
   });
 });
