@@ -6,9 +6,9 @@ import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cleanEnv, scrubProcessEnv } from '../support/env';
 import { KeyStore, startFakeCredentialEndpoint, startFakeEcr } from '../support/fake-aws';
-import { startFakesProcess } from '../support/fake-aws-process';
+import { startFakesProcess, type FakesProcess } from '../support/fake-aws-process';
 import { startFakeSts } from '../support/fake-sts';
-import { createNetns, itWithNetns } from '../support/netns';
+import { createNetns, itWithNetns, netnsSupport, type Netns } from '../support/netns';
 import { HELPER_BIN, runHelper, type RunResult } from '../support/run-helper';
 import { expectNoSecrets, secretsOf } from '../support/secrets';
 import type { IssuedKey } from '../support/sigv4';
@@ -195,5 +195,115 @@ describe('credentials from the default chain, signatures verified', () => {
       await ecr.close();
       await sts.close();
     }
+  });
+});
+
+describe('assume-role profile', () => {
+  it('assumes role_arn with the source_profile keys (both signatures verified)', async () => {
+    const home = tempDir();
+    const keys = new KeyStore();
+    const source = keys.issue();
+    const ecr = await startFakeEcr({ keys });
+    const sts = await startFakeSts({ keys });
+    try {
+      mkdirSync(join(home, '.aws'), { recursive: true });
+      writeFileSync(
+        join(home, '.aws', 'credentials'),
+        `[base]\naws_access_key_id = ${source.accessKeyId}\naws_secret_access_key = ${source.secretAccessKey}\naws_session_token = ${source.sessionToken ?? ''}\n`,
+      );
+      const roleArn = 'arn:aws:iam::210987654321:role/cross-account-pull';
+      writeFileSync(
+        join(home, '.aws', 'config'),
+        `[profile app]\nrole_arn = ${roleArn}\nsource_profile = base\n`,
+      );
+      const result = await runHelper({
+        args: ['get'],
+        input: HOST,
+        env: cleanEnv(home, {
+          AWS_ENDPOINT_URL_ECR: ecr.url,
+          AWS_ENDPOINT_URL_STS: sts.url,
+          AWS_PROFILE: 'app',
+        }),
+      });
+      expect(sts.calls).toHaveLength(1);
+      expect(sts.calls[0]).toMatchObject({ Action: 'AssumeRole', RoleArn: roleArn });
+      expect(sts.requests[0]?.verification).toMatchObject({
+        ok: true,
+        accessKeyId: source.accessKeyId,
+        service: 'sts',
+      });
+      expectSignedSuccess(result, ecr, sts.issued[0]);
+      expectNoSecrets(result.stdout + result.stderr, secretsOf([source]), 'the output');
+    } finally {
+      await ecr.close();
+      await sts.close();
+    }
+  });
+});
+
+describe('EC2 instance profile (IMDS at 169.254.169.254, inside a namespace only)', () => {
+  let netns: Netns | undefined;
+  let fakes: FakesProcess | undefined;
+
+  beforeAll(async () => {
+    if (!netnsSupport().ok) return;
+    netns = await createNetns({ addresses: ['169.254.169.254/32'] });
+    fakes = await startFakesProcess(
+      {
+        servers: [
+          { kind: 'imds', name: 'imds', host: '169.254.169.254', port: 80 },
+          { kind: 'ecr', name: 'ecr' },
+        ],
+      },
+      { netns },
+    );
+  });
+
+  afterAll(async () => {
+    await fakes?.close();
+    await netns?.close();
+  });
+
+  async function getInside(env: Record<string, string>): Promise<RunResult> {
+    if (!netns) throw new Error('namespace setup failed');
+    const helper = netns.wrap(HELPER_BIN, ['get']);
+    return runHelper({ bin: helper.file, args: helper.args, env, input: HOST });
+  }
+
+  itWithNetns('IMDS')(
+    'uses the instance profile through IMDSv2 (session token on every GET)',
+    async () => {
+      if (!fakes) throw new Error('no fakes');
+      const env = cleanEnv(tempDir(), { AWS_ENDPOINT_URL_ECR: fakes.url('ecr') });
+      delete env['AWS_EC2_METADATA_DISABLED'];
+      const result = await getInside(env);
+      const seen = await fakes.snapshot();
+      const imds = seen.servers['imds'];
+      expect(imds?.requests[0]).toMatchObject({ method: 'PUT', path: '/latest/api/token' });
+      const gets = imds?.requests.filter((request) => request.method === 'GET') ?? [];
+      expect(gets.length).toBeGreaterThan(0);
+      expect(gets.every((request) => request.headers['x-aws-ec2-metadata-token'])).toBe(true);
+      const ecr = seen.servers['ecr'];
+      expect(ecr).toBeDefined();
+      if (ecr) expectSignedSuccess(result, ecr, imds?.issued[0]);
+    },
+  );
+
+  itWithNetns('IMDS')('AWS_EC2_METADATA_DISABLED=true stops every IMDS probe', async () => {
+    if (!fakes) throw new Error('no fakes');
+    const before = (await fakes.snapshot()).servers['imds']?.requests.length ?? 0;
+    const result = await getInside(
+      cleanEnv(tempDir(), {
+        AWS_ENDPOINT_URL_ECR: fakes.url('ecr'),
+        AWS_EC2_METADATA_DISABLED: 'true',
+      }),
+    );
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/^no AWS credentials found/);
+    expect(result.stdout).toContain(
+      'EC2 instance metadata (disabled by AWS_EC2_METADATA_DISABLED)',
+    );
+    const after = (await fakes.snapshot()).servers['imds']?.requests.length ?? 0;
+    expect(after).toBe(before);
   });
 });

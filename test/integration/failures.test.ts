@@ -3,7 +3,9 @@
  * not-found text, which would make docker pull anonymously and report `no basic auth credentials`),
  * no secret anywhere, and every hang or refusal ends with a reason within the bound.
  */
+import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { cleanEnv, scrubProcessEnv } from '../support/env';
 import {
@@ -13,6 +15,7 @@ import {
   type FakeCredentialEndpoint,
   type FakeEcr,
 } from '../support/fake-aws';
+import { startFakeSts, type FakeSts } from '../support/fake-sts';
 import { runHelper, type RunResult } from '../support/run-helper';
 import { expectNoSecrets, secretsOf } from '../support/secrets';
 import { useTempDirs } from '../support/temp-dirs';
@@ -207,6 +210,55 @@ describe('private ECR failures', () => {
     expectNoSecrets(result.stdout + result.stderr, secretsOf([stranger]), 'the output');
     expect(line).toMatch(/^the AWS credentials were rejected calling ecr:GetAuthorizationToken/);
     expect(line).toContain('UnrecognizedClientException');
+  });
+});
+
+describe('web identity failures', () => {
+  async function webIdentity(
+    fault: 'ok' | 'hang',
+    expectedToken: string,
+  ): Promise<{ result: RunResult; sts: FakeSts }> {
+    const w = setup();
+    const home = tempDir();
+    const tokenFile = join(home, 'token');
+    writeFileSync(tokenFile, 'header.payload.signature');
+    const sts = await startFakeSts({ keys: w.keys, expectedToken });
+    sts.defaultFault = fault;
+    try {
+      const result = await runHelper({
+        args: ['get'],
+        input: HOST,
+        killAfterMs: SAFETY_KILL_MS,
+        env: cleanEnv(home, {
+          AWS_ENDPOINT_URL_ECR: w.ecr.url,
+          AWS_ENDPOINT_URL_STS: sts.url,
+          AWS_WEB_IDENTITY_TOKEN_FILE: tokenFile,
+          AWS_ROLE_ARN: 'arn:aws:iam::123456789012:role/ci',
+          ...(fault === 'hang' ? { ECR_TS_TIMEOUT: String(BOUND_S) } : {}),
+        }),
+      });
+      return { result, sts };
+    } finally {
+      await sts.close();
+    }
+  }
+
+  it('a token STS rejects names web identity and what STS said', async () => {
+    const { result } = await webIdentity('ok', 'some-other-token');
+    const line = expectFailure(result, setup());
+    expect(line).toMatch(
+      /^getting AWS credentials from web identity \(AWS_WEB_IDENTITY_TOKEN_FILE \+ AWS_ROLE_ARN\) failed/,
+    );
+    expect(line).toContain('InvalidIdentityToken');
+    expect(setup().ecr.requests).toHaveLength(0);
+  });
+
+  it('a hung STS ends within the bound, naming web identity', async () => {
+    const { result } = await webIdentity('hang', 'header.payload.signature');
+    const line = expectFailure(result, setup());
+    expect(line).toMatch(
+      /^timed out (after \d+ s while waiting for|getting) AWS credentials from web identity \(AWS_WEB_IDENTITY_TOKEN_FILE \+ AWS_ROLE_ARN\)/,
+    );
   });
 });
 

@@ -30,6 +30,7 @@ export type FakeServerSpec =
       readonly tls?: ServerTls;
       readonly expectedToken?: string;
     })
+  | (ServerPlace & { readonly kind: 'imds'; readonly role?: string })
   | (ServerPlace & {
       readonly kind: 'proxy';
       /** Where every CONNECT tunnel really goes, whatever target the client named. */

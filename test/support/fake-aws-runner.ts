@@ -6,6 +6,7 @@
 import { createInterface } from 'node:readline';
 import { KeyStore, startFakeCredentialEndpoint, startFakeEcr, type FakeServer } from './fake-aws';
 import type { FakesCommand, FakesReply, FakesSpec, FakeServerState } from './fake-aws-process';
+import { startFakeImds } from './fake-imds';
 import { startFakeProxy } from './fake-proxy';
 import { startFakeSts } from './fake-sts';
 
@@ -47,6 +48,11 @@ async function main(): Promise<void> {
             ...common,
             ...(server.authorization !== undefined ? { authorization: server.authorization } : {}),
           }),
+        );
+      } else if (server.kind === 'imds') {
+        running.set(
+          server.name,
+          await startFakeImds({ ...common, ...(server.role ? { role: server.role } : {}) }),
         );
       } else if (server.kind === 'proxy') {
         running.set(server.name, await startFakeProxy({ ...common, forward: server.forward }));

@@ -1,6 +1,7 @@
 /**
- * A fake STS answering AssumeRoleWithWebIdentity (the Query protocol: a form POST in, XML out) with
- * keys from a KeyStore, so the fake ECR verifies that the helper signs with exactly those keys.
+ * A fake STS answering AssumeRoleWithWebIdentity and AssumeRole (the Query protocol: a form POST
+ * in, XML out) with keys from a KeyStore, so the fake ECR verifies that the helper signs with
+ * exactly those keys. AssumeRole must itself be signed with a key the store knows.
  */
 import { randomUUID } from 'node:crypto';
 import {
@@ -12,7 +13,7 @@ import {
   type SeenRequest,
   type ServerTls,
 } from './fake-aws';
-import type { IssuedKey } from './sigv4';
+import { verifySigV4, type IssuedKey } from './sigv4';
 
 /** Options of the fake STS. */
 export interface FakeStsOptions {
@@ -55,6 +56,30 @@ export async function startFakeSts(options: FakeStsOptions): Promise<FakeSts> {
         response.writeHead(status, { 'content-type': 'text/xml' });
         response.end(text);
       };
+      if (form['Action'] === 'AssumeRole') {
+        // Signed by the source credentials: a wrong source key must fail like real STS would.
+        const verification = verifySigV4({
+          method: request.method ?? 'POST',
+          path: request.url ?? '/',
+          headers: request.headers,
+          body,
+          keys: options.keys.keys,
+        });
+        const seen = requests[requests.length - 1];
+        if (seen) requests[requests.length - 1] = { ...seen, verification };
+        if (!verification.ok) {
+          return xml(403, errorXml('InvalidClientTokenId', `signature: ${verification.reason}`));
+        }
+        if (fault === 'access-denied' || fault === 'unauthorized') {
+          return xml(403, errorXml('AccessDenied', 'Not authorized to perform sts:AssumeRole'));
+        }
+        const key = options.keys.issue();
+        issued.push(key);
+        return xml(
+          200,
+          successXml('AssumeRole', key, form['RoleArn'] ?? '', form['RoleSessionName'] ?? 's'),
+        );
+      }
       if (form['Action'] !== 'AssumeRoleWithWebIdentity') {
         return xml(400, errorXml('InvalidAction', `unsupported action ${form['Action'] ?? ''}`));
       }
@@ -74,7 +99,15 @@ export async function startFakeSts(options: FakeStsOptions): Promise<FakeSts> {
       }
       const key = options.keys.issue();
       issued.push(key);
-      xml(200, successXml(key, form['RoleArn'] ?? '', form['RoleSessionName'] ?? 'session'));
+      xml(
+        200,
+        successXml(
+          'AssumeRoleWithWebIdentity',
+          key,
+          form['RoleArn'] ?? '',
+          form['RoleSessionName'] ?? 'session',
+        ),
+      );
     },
     options.host,
     options.port,
@@ -98,13 +131,21 @@ export async function startFakeSts(options: FakeStsOptions): Promise<FakeSts> {
   };
 }
 
-function successXml(key: IssuedKey, roleArn: string, session: string): string {
+function successXml(
+  action: 'AssumeRole' | 'AssumeRoleWithWebIdentity',
+  key: IssuedKey,
+  roleArn: string,
+  session: string,
+): string {
   const expiration = new Date(Date.now() + 3600_000).toISOString();
   const assumed = roleArn.replace(':iam::', ':sts::').replace(':role/', ':assumed-role/');
-  return `<AssumeRoleWithWebIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
-  <AssumeRoleWithWebIdentityResult>
-    <SubjectFromWebIdentityToken>system:serviceaccount:default:test</SubjectFromWebIdentityToken>
-    <Audience>sts.amazonaws.com</Audience>
+  const webIdentity =
+    action === 'AssumeRoleWithWebIdentity'
+      ? '<SubjectFromWebIdentityToken>system:serviceaccount:default:test</SubjectFromWebIdentityToken><Audience>sts.amazonaws.com</Audience><Provider>oidc.example.test</Provider>'
+      : '';
+  return `<${action}Response xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
+  <${action}Result>
+    ${webIdentity}
     <AssumedRoleUser>
       <Arn>${assumed}/${session}</Arn>
       <AssumedRoleId>AROATESTROLEID:${session}</AssumedRoleId>
@@ -115,10 +156,9 @@ function successXml(key: IssuedKey, roleArn: string, session: string): string {
       <SessionToken>${key.sessionToken ?? ''}</SessionToken>
       <Expiration>${expiration}</Expiration>
     </Credentials>
-    <Provider>oidc.example.test</Provider>
-  </AssumeRoleWithWebIdentityResult>
+  </${action}Result>
   <ResponseMetadata><RequestId>${randomUUID()}</RequestId></ResponseMetadata>
-</AssumeRoleWithWebIdentityResponse>`;
+</${action}Response>`;
 }
 
 function errorXml(code: string, message: string): string {
