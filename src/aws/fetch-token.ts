@@ -18,7 +18,8 @@ import type { Logger } from '../log';
 import { createChainDiagnostics, type ChainDiagnostics } from './chain-diagnostics';
 import { describeAwsError, describeCredentialError, isNoCredentialsError } from './describe-error';
 import { hasEndpointOverride } from './endpoint-override';
-import { EnvProxyAgent, proxyConfigured } from './proxy-agent';
+import type { EnvProxyAgent } from './proxy-agent';
+import { proxyConfigured } from './proxy-configured';
 import type { EcrToken, TokenRequest } from './token';
 import { VERSION } from '../version';
 
@@ -34,9 +35,9 @@ export async function fetchToken(request: TokenRequest): Promise<EcrToken> {
     request.progress.step = `waiting for AWS credentials from ${source.label}`;
   });
   const endpoint = { value: undefined as string | undefined };
-  // Only built when a proxy variable is set: the common path keeps the SDK's own agents.
+  // Only loaded and built when a proxy variable is set: the common path keeps the SDK's agents.
   const proxyAgent = proxyConfigured(request.env)
-    ? new EnvProxyAgent({ keepAlive: true })
+    ? new (await import('./proxy-agent')).EnvProxyAgent({ keepAlive: true })
     : undefined;
   const agents = proxyAgent ? { httpAgent: proxyAgent, httpsAgent: proxyAgent } : {};
   const describe = (error: unknown): HelperError => {

@@ -2,8 +2,9 @@
  * HTTPS_PROXY / HTTP_PROXY / ALL_PROXY and NO_PROXY for the SDK's API calls, which the SDK's Node
  * handler ignores. The endpoint is only known per request, so one agent decides per connection:
  * direct, or tunnelled through the proxy that proxy-from-env picks for that URL. Part of the lazily
- * loaded AWS bundle; hand-written only as the 20-line glue between two small libraries (the
- * `proxy-agent` package does the same but brings PAC and SOCKS support with a JS engine).
+ * loaded AWS bundle and imported only when proxyConfigured() says so; hand-written only as the
+ * 20-line glue between two small libraries (the `proxy-agent` package does the same but brings PAC
+ * and SOCKS support with a JS engine).
  */
 import type { ClientRequest } from 'node:http';
 import { connect as netConnect } from 'node:net';
@@ -12,17 +13,6 @@ import { connect as tlsConnect } from 'node:tls';
 import { Agent, type AgentConnectOpts } from 'agent-base';
 import { HttpsProxyAgent } from 'https-proxy-agent';
 import { getProxyForUrl } from 'proxy-from-env';
-import type { Env } from '../config/load-config';
-import { nonEmpty } from '../config/load-config';
-
-const PROXY_VARIABLES = ['HTTPS_PROXY', 'HTTP_PROXY', 'ALL_PROXY'];
-
-/** True when any proxy variable is set (either case), i.e. an agent is needed at all. */
-export function proxyConfigured(env: Env): boolean {
-  return PROXY_VARIABLES.some(
-    (name) => nonEmpty(env[name]) !== undefined || nonEmpty(env[name.toLowerCase()]) !== undefined,
-  );
-}
 
 /** The proxy's origin, without any user name or password, for messages. */
 export function safeProxyOrigin(proxy: string): string {
