@@ -1,7 +1,7 @@
 /**
  * The token cache in front of the AWS API: a fresh entry answers with one small file read (no
  * network, no credentials, no SDK); otherwise one process per scope fetches under a lock while the
- * others poll the file, and everyone answers from what it wrote.
+ * others wait for the file to change, and everyone answers from what it wrote.
  */
 import { mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
