@@ -4,99 +4,25 @@
  * no secret anywhere, and every hang or refusal ends with a reason within the bound.
  */
 import { writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
-import type { AddressInfo } from 'node:net';
 import { cleanEnv, scrubProcessEnv } from '../support/env';
-import {
-  KeyStore,
-  startFakeCredentialEndpoint,
-  startFakeEcr,
-  type FakeCredentialEndpoint,
-  type FakeEcr,
-} from '../support/fake-aws';
+import { KeyStore } from '../support/fake-aws';
 import { startFakeSts, type FakeSts } from '../support/fake-sts';
 import { runHelper, type RunResult } from '../support/run-helper';
 import { expectNoSecrets, secretsOf } from '../support/secrets';
 import { useTempDirs } from '../support/temp-dirs';
+import {
+  BOUND_S,
+  HOST,
+  SAFETY_KILL_MS,
+  closedPort,
+  expectFailure,
+  useFailureWorld,
+} from './failure-world';
 
 scrubProcessEnv();
 const tempDir = useTempDirs();
-
-const HOST = '123456789012.dkr.ecr.eu-west-1.amazonaws.com';
-/**
- * A small bound keeps hang tests fast (one test below covers the 10 s default); other tests keep
- * the default, so a loaded machine cannot turn their failure into a timeout.
- */
-const BOUND_S = 4;
-/** Far beyond any bound: a helper still running then is killed, and the test fails. */
-const SAFETY_KILL_MS = 30_000;
-
-interface World {
-  readonly keys: KeyStore;
-  readonly ecr: FakeEcr;
-  readonly creds: FakeCredentialEndpoint;
-  run(extra?: Record<string, string>): Promise<RunResult>;
-}
-
-let world: World | undefined;
-
-beforeEach(async () => {
-  const keys = new KeyStore();
-  const ecr = await startFakeEcr({ keys });
-  const creds = await startFakeCredentialEndpoint({ keys });
-  world = {
-    keys,
-    ecr,
-    creds,
-    run: (extra = {}) =>
-      runHelper({
-        args: ['get'],
-        input: HOST,
-        killAfterMs: SAFETY_KILL_MS,
-        env: cleanEnv(tempDir(), {
-          AWS_ENDPOINT_URL_ECR: ecr.url,
-          AWS_CONTAINER_CREDENTIALS_FULL_URI: `${creds.url}/creds`,
-          ...extra,
-        }),
-      }),
-  };
-});
-
-afterEach(async () => {
-  await world?.ecr.close();
-  await world?.creds.close();
-  world = undefined;
-});
-
-function setup(): World {
-  if (!world) throw new Error('no fakes');
-  return world;
-}
-
-/** Exit 1 (not killed), exactly one line on stdout, not the not-found text, no secret. */
-function expectFailure(result: RunResult, w: World): string {
-  expect(result.signal).toBeNull();
-  expect(result.code).toBe(1);
-  const lines = result.stdout.split('\n');
-  expect(lines).toHaveLength(2);
-  expect(lines[1]).toBe('');
-  const line = lines[0] ?? '';
-  expect(line).not.toBe('credentials not found in native keychain');
-  const secrets = [...secretsOf([...w.keys.keys.values()]), ...w.ecr.passwords];
-  expectNoSecrets(result.stdout, secrets, 'stdout');
-  expectNoSecrets(result.stderr, secrets, 'stderr');
-  return line;
-}
-
-/** A loopback port with nothing listening on it. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
+const setup = useFailureWorld(tempDir);
 
 describe('private ECR failures', () => {
   it('AccessDenied names the principal and the action IAM named', async () => {
@@ -259,34 +185,5 @@ describe('web identity failures', () => {
     expect(line).toMatch(
       /^timed out (after \d+ s while waiting for|getting) AWS credentials from web identity \(AWS_WEB_IDENTITY_TOKEN_FILE \+ AWS_ROLE_ARN\)/,
     );
-  });
-});
-
-describe('bounded: hangs end with the reason', () => {
-  it('a hung ECR API ends within the bound, naming the endpoint', async () => {
-    const w = setup();
-    w.ecr.defaultFault = 'hang';
-    const line = expectFailure(await w.run({ ECR_TS_TIMEOUT: String(BOUND_S) }), w);
-    expect(line).toMatch(/timed out/);
-    expect(line).toContain(w.ecr.url);
-    expect(line).toContain('ECR_TS_TIMEOUT');
-  });
-
-  it('a hung credential endpoint ends within the bound, naming that endpoint', async () => {
-    const w = setup();
-    w.creds.defaultFault = 'hang';
-    const line = expectFailure(await w.run({ ECR_TS_TIMEOUT: String(BOUND_S) }), w);
-    expect(line).toBe(
-      `timed out after ${BOUND_S} s while waiting for AWS credentials from container credentials endpoint ${w.creds.url} (AWS_CONTAINER_CREDENTIALS_FULL_URI). Check that endpoint, or raise ECR_TS_TIMEOUT (seconds).`,
-    );
-    expect(w.ecr.requests).toHaveLength(0);
-  });
-
-  it('the default bound (no ECR_TS_TIMEOUT) ends a hung ECR API', async () => {
-    const w = setup();
-    w.ecr.defaultFault = 'hang';
-    const line = expectFailure(await w.run(), w);
-    expect(line).toMatch(/timed out/);
-    expect(line).toContain(w.ecr.url);
   });
 });
