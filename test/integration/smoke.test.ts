@@ -1,8 +1,10 @@
-import { cleanEnv, scrubProcessEnv, tempDir } from '../support/env';
+import { cleanEnv, scrubProcessEnv } from '../support/env';
 import { KeyStore, startFakeCredentialEndpoint, startFakeEcr } from '../support/fake-aws';
 import { runHelper } from '../support/run-helper';
+import { useTempDirs } from '../support/temp-dirs';
 
 scrubProcessEnv();
+const tempDir = useTempDirs();
 
 describe('get with the container credential endpoint (full URI on loopback)', () => {
   it('answers the password the fake ECR issued, signed with the keys the endpoint handed out', async () => {

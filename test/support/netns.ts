@@ -156,11 +156,13 @@ export async function createNetns(options: NetnsOptions = {}): Promise<Netns> {
 
 /** Removes namespaces (and /etc/netns folders) left by test processes that no longer run. */
 export function sweepStaleNetns(): void {
-  let names: string[];
-  try {
-    names = readdirSync(NETNS_RUN);
-  } catch {
-    return;
+  const names = new Set<string>();
+  for (const dir of [NETNS_RUN, NETNS_ETC]) {
+    try {
+      for (const name of readdirSync(dir)) names.add(name);
+    } catch {
+      // No such folder: nothing left there.
+    }
   }
   for (const name of names) {
     const pid = Number(/^ecrts-(\d+)-[0-9a-f]+$/.exec(name)?.[1]);
