@@ -44,6 +44,15 @@ const NETWORK_CODES = new Set([
   'DEPTH_ZERO_SELF_SIGNED_CERT',
   'ERR_TLS_CERT_ALTNAME_INVALID',
 ]);
+/** Certificate errors: the endpoint answered, but its certificate is not trusted. */
+const TLS_TRUST_CODES = new Set([
+  'CERT_HAS_EXPIRED',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
 const TIMEOUT_NAMES = new Set(['TimeoutError', 'RequestTimeout', 'RequestTimeoutException']);
 
 /** Where the failure happened, for the message. */
@@ -113,6 +122,13 @@ export function describeAwsError(error: unknown, context: ErrorContext): HelperE
     );
   }
   // Before the timeout check: the SDK renames ECONNRESET and EPIPE errors to TimeoutError.
+  if (TLS_TRUST_CODES.has(code)) {
+    return new HelperError(
+      'NETWORK',
+      `cannot verify the TLS certificate of ${api}${where} to call ${context.action} (${code}: ${message}). Behind a TLS-inspecting proxy, trust its CA with AWS_CA_BUNDLE or NODE_EXTRA_CA_CERTS.`,
+      options,
+    );
+  }
   if (NETWORK_CODES.has(code)) {
     return new HelperError(
       'NETWORK',

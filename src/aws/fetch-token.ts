@@ -3,6 +3,7 @@
  * region and partition come from the registry host, never from AWS_REGION; FIPS and dual-stack
  * hosts select the matching API endpoints.
  */
+import { Agent as HttpsAgent } from 'node:https';
 import { ECRClient, GetAuthorizationTokenCommand } from '@aws-sdk/client-ecr';
 import {
   ECRPUBLICClient,
@@ -14,6 +15,7 @@ import { PRODUCT } from '../config/load-config';
 import { attemptBudget } from '../deadline';
 import { notFound, type HelperError } from '../errors';
 import { VERSION } from '../version';
+import { readCaBundle } from './ca-bundle';
 import { createChainDiagnostics } from './chain-diagnostics';
 import { decodeToken } from './decode-token';
 import {
@@ -48,11 +50,17 @@ export async function fetchToken(request: TokenRequest): Promise<EcrToken> {
       ...(failures ? { credentialFailures: failures } : {}),
     };
   };
+  const ca = readCaBundle(request.env);
   // Only loaded and built when a proxy variable is set: the common path keeps the SDK's agents.
   const proxyAgent = proxyConfigured(request.env)
-    ? new (await import('./proxy-agent')).EnvProxyAgent({ keepAlive: true })
+    ? new (await import('./proxy-agent')).EnvProxyAgent({ keepAlive: true, ...(ca ? { ca } : {}) })
     : undefined;
-  const agents: ChainAgents = proxyAgent ? { httpAgent: proxyAgent, httpsAgent: proxyAgent } : {};
+  const caAgent = !proxyAgent && ca ? new HttpsAgent({ keepAlive: true, ca }) : undefined;
+  const agents: ChainAgents = proxyAgent
+    ? { httpAgent: proxyAgent, httpsAgent: proxyAgent }
+    : caAgent
+      ? { httpsAgent: caAgent }
+      : {};
   try {
     // Credentials first, on their own: the API call's attempts are then sized to the time left.
     request.progress.step = `getting AWS credentials from ${describeSource(request)}`;
@@ -78,6 +86,7 @@ export async function fetchToken(request: TokenRequest): Promise<EcrToken> {
     });
   } finally {
     proxyAgent?.destroy();
+    caAgent?.destroy();
   }
 }
 
@@ -129,7 +138,7 @@ async function callApi(
   } catch (error) {
     throw describe(error, endpoint.value);
   } finally {
-    // With a proxy agent this destroys it too; the caller's finally does so again, harmlessly.
+    // With a shared agent this destroys it too; the caller's finally does so again, harmlessly.
     requestHandler.destroy();
   }
 }

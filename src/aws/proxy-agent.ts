@@ -6,7 +6,7 @@
  * 20-line glue between two small libraries (the `proxy-agent` package does the same but brings PAC
  * and SOCKS support with a JS engine).
  */
-import type { ClientRequest } from 'node:http';
+import type { AgentOptions, ClientRequest } from 'node:http';
 import { connect as netConnect } from 'node:net';
 import { isIP } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
@@ -28,6 +28,14 @@ export class EnvProxyAgent extends Agent {
   private readonly tunnels = new Map<string, HttpsProxyAgent<string>>();
   /** The proxy (origin only) the last connection went through, or undefined if direct. */
   lastProxy: string | undefined;
+  /** Trusted CAs (AWS_CA_BUNDLE) for TLS to the endpoint, direct or through the tunnel. */
+  private readonly ca: string | undefined;
+
+  constructor(options: AgentOptions & { ca?: string } = {}) {
+    const { ca, ...agentOptions } = options;
+    super(agentOptions);
+    this.ca = ca;
+  }
 
   override connect(_request: ClientRequest, options: AgentConnectOpts) {
     const scheme = options.secureEndpoint ? 'https' : 'http';
@@ -36,8 +44,14 @@ export class EnvProxyAgent extends Agent {
       this.lastProxy = undefined;
       if (!options.secureEndpoint) return netConnect(options);
       const host = options.host ?? 'localhost';
-      return tlsConnect({ ...options, ...(isIP(host) ? {} : { servername: host }) });
+      return tlsConnect({
+        ...options,
+        ...(isIP(host) ? {} : { servername: host }),
+        ...(this.ca ? { ca: this.ca } : {}),
+      });
     }
+    // The tunnel agent upgrades to TLS with these very options (agent-base passes them on).
+    if (this.ca && options.secureEndpoint) options.ca = this.ca;
     this.lastProxy = safeProxyOrigin(proxy);
     let tunnel = this.tunnels.get(proxy);
     if (!tunnel) {

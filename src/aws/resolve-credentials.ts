@@ -47,7 +47,7 @@ export async function resolveCredentials(options: {
   try {
     return await provider();
   } finally {
-    // destroy() also destroys the agents it was given; a shared proxy agent is the caller's.
-    if (!agents.httpsAgent) requestHandler.destroy();
+    // destroy() also destroys the agents it was given; shared agents are the caller's.
+    if (!agents.httpsAgent && !agents.httpAgent) requestHandler.destroy();
   }
 }

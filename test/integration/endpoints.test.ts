@@ -158,6 +158,54 @@ describe('API endpoints chosen from the registry host (no endpoint override)', (
       expectNoSecrets(result.stdout + result.stderr, secretsOf([key]), 'the output');
     },
   );
+
+  /** Runs the helper inside the namespace against the real API host name, with `extra` env. */
+  async function getInside(registry: string, extra: Record<string, string>) {
+    if (!netns || !fakes || !ca) throw new Error('namespace setup failed');
+    const env = cleanEnv(tempDir(), {
+      AWS_ACCESS_KEY_ID: key.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: key.secretAccessKey,
+      AWS_SESSION_TOKEN: key.sessionToken ?? '',
+      ...extra,
+    });
+    delete env['AWS_ENDPOINT_URL'];
+    const helper = netns.wrap(HELPER_BIN, ['get']);
+    return runHelper({ bin: helper.file, args: helper.args, env, input: registry });
+  }
+
+  itWithNetns('AWS_CA_BUNDLE')('AWS_CA_BUNDLE makes the SDK trust that CA', async () => {
+    const result = await getInside('123456789012.dkr.ecr.eu-west-1.amazonaws.com', {
+      AWS_CA_BUNDLE: ca?.certPath ?? '',
+    });
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+  });
+
+  itWithNetns('untrusted certificate')(
+    'an untrusted certificate names the endpoint and how to trust a CA',
+    async () => {
+      const result = await getInside('123456789012.dkr.ecr.eu-west-1.amazonaws.com', {});
+      expect(result.code).toBe(1);
+      expect(result.stdout).toMatch(
+        /^cannot verify the TLS certificate of the ECR API at https:\/\/api\.ecr\.eu-west-1\.amazonaws\.com to call ecr:GetAuthorizationToken \((UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT_LOCALLY)/,
+      );
+      expect(result.stdout).toContain('AWS_CA_BUNDLE or NODE_EXTRA_CA_CERTS');
+    },
+  );
+
+  itWithNetns('AWS_CA_BUNDLE')(
+    'an unreadable AWS_CA_BUNDLE is a configuration error naming it',
+    async () => {
+      const missing = '/nonexistent/ca-bundle.pem';
+      const result = await getInside('123456789012.dkr.ecr.eu-west-1.amazonaws.com', {
+        AWS_CA_BUNDLE: missing,
+      });
+      expect(result.code).toBe(1);
+      expect(result.stdout).toBe(
+        `cannot read AWS_CA_BUNDLE "${missing}" (ENOENT): fix or unset it\n`,
+      );
+    },
+  );
 });
 
 describe('endpoint overrides', () => {

@@ -111,6 +111,16 @@ describe('HTTPS_PROXY / NO_PROXY', () => {
     },
   );
 
+  itWithNetns('proxy')('AWS_CA_BUNDLE is trusted through the proxy tunnel too', async () => {
+    const result = await get(PROXIED.registry, {
+      HTTPS_PROXY: fakes?.url('proxy') ?? '',
+      NODE_EXTRA_CA_CERTS: '',
+      AWS_CA_BUNDLE: ca?.certPath ?? '',
+    });
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+  });
+
   itWithNetns('proxy')('NO_PROXY sends matching hosts directly', async () => {
     const before = await counts();
     const result = await get(DIRECT.registry, {

@@ -98,12 +98,12 @@ describe('describeAwsError()', () => {
       /^timed out waiting for the ECR API at https:\/\/api\.ecr\.eu-west-1\.amazonaws\.com to answer ecr:GetAuthorizationToken/,
     ],
     [
-      'an untrusted certificate is a network error (CA hint)',
+      'an untrusted certificate says how to trust a CA',
       sdkError('Error', 'unable to get local issuer certificate', {
         code: 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
       }),
       'NETWORK',
-      /UNABLE_TO_GET_ISSUER_CERT_LOCALLY/,
+      /^cannot verify the TLS certificate of the ECR API at .*UNABLE_TO_GET_ISSUER_CERT_LOCALLY.*AWS_CA_BUNDLE or NODE_EXTRA_CA_CERTS\.$/,
     ],
     [
       'anything else keeps its name and message',

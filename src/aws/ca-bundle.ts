@@ -1,0 +1,34 @@
+/**
+ * AWS_CA_BUNDLE: a PEM file of certificate authorities to trust for the AWS API calls instead of
+ * the default store, as the AWS CLI treats it. The JS SDK does not read it, so the agents here do.
+ */
+import { readFileSync } from 'node:fs';
+import type { Env } from '../config/load-config';
+import { nonEmpty } from '../config/load-config';
+import { HelperError } from '../errors';
+
+/** The bundle's PEM text, or undefined when AWS_CA_BUNDLE is unset; a bad path is a CONFIG error. */
+export function readCaBundle(
+  env: Env,
+  readFile: (path: string) => string = (path) => readFileSync(path, 'utf8'),
+): string | undefined {
+  const path = nonEmpty(env['AWS_CA_BUNDLE']);
+  if (path === undefined) return undefined;
+  let pem: string;
+  try {
+    pem = readFile(path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? String(error);
+    throw new HelperError(
+      'CONFIG',
+      `cannot read AWS_CA_BUNDLE "${path}" (${code}): fix or unset it`,
+    );
+  }
+  if (!pem.includes('-----BEGIN CERTIFICATE-----')) {
+    throw new HelperError(
+      'CONFIG',
+      `AWS_CA_BUNDLE "${path}" holds no PEM certificate: it must list CA certificates in PEM form`,
+    );
+  }
+  return pem;
+}
