@@ -73,6 +73,8 @@ describe('credentials from the default chain, signatures verified', () => {
           expect(ecs?.requests[0]?.host).toBe('169.254.170.2');
           expect(ecr).toBeDefined();
           if (ecr) expectSignedSuccess(result, ecr, ecs?.issued[0]);
+          // The relative URI is a capability: whoever knows it gets the task's keys.
+          expectNoSecrets(result.stdout + result.stderr, [relative], 'the output');
         } finally {
           await fakes.close();
         }
