@@ -10,7 +10,7 @@ import { cleanEnv, tempDir } from '../test/support/env';
 import { KeyStore, startFakeEcr, type FakeEcr } from '../test/support/fake-aws';
 import { createNetns, netnsSupport } from '../test/support/netns';
 import { createTestCa } from '../test/support/tls';
-import { expectOk, median, timeRun } from './measure';
+import { expectOk, mean, median, timeRun, type Timed } from './measure';
 
 const ROOT = join(__dirname, '..');
 const HOST = '123456789012.dkr.ecr.eu-west-1.amazonaws.com';
@@ -173,7 +173,7 @@ type Get = (command: string, env: Record<string, string>) => ReturnType<typeof t
 
 async function warm(list: Subject[], envFor: EnvFor, get: Get, setup: Setup): Promise<void> {
   process.stdout.write(
-    `\nwarm get (cache hit) vs the bare runtime start, median of ${WARM_RUNS}, interleaved\n`,
+    `\nwarm get (cache hit) vs the bare runtime start, wall: median, cpu: mean of ${WARM_RUNS}, interleaved\n`,
   );
   for (const subject of list) {
     if (!subject.bare) continue;
@@ -183,25 +183,25 @@ async function warm(list: Subject[], envFor: EnvFor, get: Get, setup: Setup): Pr
     const env = Object.fromEntries(
       Object.entries(primeEnv).filter(([name]) => name !== 'NODE_EXTRA_CA_CERTS'),
     );
-    const hits: number[] = [];
-    const bares: number[] = [];
+    const hits: Timed[] = [];
+    const bares: Timed[] = [];
     for (let i = 0; i < WARM_RUNS; i += 1) {
       // Alternate which goes first so neither always runs on a warmer machine.
       const order = i % 2 ? ['hit', 'bare'] : ['bare', 'hit'];
       for (const which of order) {
-        if (which === 'hit') hits.push(expectOk(await get(subject.command, env), subject.name).ms);
-        else
-          bares.push(
-            expectOk(
-              await timeRun(subject.bare.command, subject.bare.args, { env }),
-              subject.bare.name,
-            ).ms,
-          );
+        if (which === 'hit') hits.push(expectOk(await get(subject.command, env), subject.name));
+        else {
+          const bare = await timeRun(subject.bare.command, subject.bare.args, { env });
+          bares.push(expectOk(bare, subject.bare.name));
+        }
       }
     }
-    const ratio = median(hits) / median(bares);
+    const wall = (runs: Timed[]) => median(runs.map((run) => run.ms));
+    const cpu = (runs: Timed[]) => mean(runs.map((run) => run.cpuMs));
+    const ratio = wall(hits) / wall(bares);
     process.stdout.write(
-      `  ${subject.name.padEnd(34)} ${fmt(median(hits))}   ${subject.bare.name}: ${fmt(median(bares))}   ratio ${ratio.toFixed(2)}  (${verdict(ratio, 1.25)})\n`,
+      `  ${subject.name.padEnd(36)} wall ${fmt(wall(hits))}   ${subject.bare.name}: ${fmt(wall(bares))}   ratio ${ratio.toFixed(2)}  (${verdict(ratio, 1.25)})\n` +
+        `  ${''.padEnd(36)} cpu  ${fmt(cpu(hits))}   ${subject.bare.name}: ${fmt(cpu(bares))}   ratio ${(cpu(hits) / cpu(bares)).toFixed(2)}\n`,
     );
   }
 }
@@ -217,17 +217,20 @@ function contenders(list: Subject[], setup: Setup) {
 
 async function cold(list: Subject[], envFor: EnvFor, get: Get, setup: Setup): Promise<void> {
   process.stdout.write(
-    `\ncold get (caches disabled: one GetAuthorizationToken each) vs the Go helper, median of ${COLD_RUNS}, interleaved\n`,
+    `\ncold get (caches disabled: one GetAuthorizationToken each) vs the Go helper, wall: median, cpu: mean of ${COLD_RUNS}, interleaved\n`,
   );
   const runners = contenders(list, setup).map((c) => ({
     ...c,
     env: envFor({ ...c.extra, AWS_ECR_DISABLE_CACHE: 'true' }),
     times: [] as number[],
+    cpu: [] as number[],
   }));
   const before = setup.ecr.tokenCalls();
   for (let i = 0; i < COLD_RUNS; i += 1) {
     for (const runner of i % 2 ? [...runners].reverse() : runners) {
-      runner.times.push(expectOk(await get(runner.command, runner.env), runner.name).ms);
+      const run = expectOk(await get(runner.command, runner.env), runner.name);
+      runner.times.push(run.ms);
+      runner.cpu.push(run.cpuMs);
     }
   }
   const calls = setup.ecr.tokenCalls() - before;
@@ -235,9 +238,14 @@ async function cold(list: Subject[], envFor: EnvFor, get: Get, setup: Setup): Pr
   for (const runner of runners) {
     const ms = median(runner.times);
     const ratio = go && runner !== go ? ms / median(go.times) : undefined;
+    const cpuRatio = go && runner !== go ? mean(runner.cpu) / mean(go.cpu) : undefined;
     const note =
-      ratio === undefined ? '' : `   ratio to Go ${ratio.toFixed(2)}  (${verdict(ratio, 1.0)})`;
-    process.stdout.write(`  ${runner.name.padEnd(36)} ${fmt(ms)}${note}\n`);
+      ratio === undefined
+        ? ''
+        : `   ratio to Go ${ratio.toFixed(2)}  (${verdict(ratio, 1.0)}); cpu ratio ${cpuRatio?.toFixed(2)}`;
+    process.stdout.write(
+      `  ${runner.name.padEnd(36)} wall ${fmt(ms)}  cpu ${fmt(mean(runner.cpu))}${note}\n`,
+    );
   }
   process.stdout.write(`  (API calls made: ${calls} for ${COLD_RUNS * runners.length} gets)\n`);
 }

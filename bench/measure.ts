@@ -1,9 +1,12 @@
 /** Timing helpers for the benchmarks: wall time of whole child processes, medians. */
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 
 /** One timed run of an executable. */
 export interface Timed {
   readonly ms: number;
+  /** User + system CPU of the child, in ms (clock-tick resolution: average many runs). */
+  readonly cpuMs: number;
   readonly code: number | null;
   readonly stdout: string;
   readonly stderr: string;
@@ -16,6 +19,7 @@ export function timeRun(
   options: { env: Record<string, string>; input?: string },
 ): Promise<Timed> {
   return new Promise((resolve, reject) => {
+    const cpuBefore = childrenCpuMs();
     const started = process.hrtime.bigint();
     const child = spawn(command, [...args], { env: options.env, stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
@@ -25,11 +29,36 @@ export function timeRun(
     child.on('error', reject);
     child.on('close', (code) => {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      resolve({ ms, code, stdout, stderr });
+      // 'close' comes after the child was reaped, so its CPU time is in our children's total.
+      resolve({ ms, cpuMs: childrenCpuMs() - cpuBefore, code, stdout, stderr });
     });
     child.stdin.on('error', () => undefined);
     child.stdin.end(options.input ?? '');
   });
+}
+
+let ticksPerSecond: number | undefined;
+
+/**
+ * CPU time (user + system) of this process's reaped children so far, from /proc (Linux; 0
+ * elsewhere). Wall time on a busy 2-core machine swings with the neighbours' load; CPU time
+ * much less, so the bench prints both.
+ */
+export function childrenCpuMs(): number {
+  try {
+    const stat = readFileSync('/proc/self/stat', 'utf8');
+    // Fields after the parenthesised command name: cutime and cstime are fields 16 and 17.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    ticksPerSecond ??= Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' })) || 100;
+    return ((Number(fields[13]) + Number(fields[14])) * 1000) / ticksPerSecond;
+  } catch {
+    return 0;
+  }
+}
+
+/** The mean of some numbers (for CPU times, whose clock-tick steps only average out). */
+export function mean(values: readonly number[]): number {
+  return values.reduce((sum, value) => sum + value, 0) / Math.max(1, values.length);
 }
 
 /** The median of some numbers. */
