@@ -25,8 +25,10 @@ const RANK: Readonly<Record<LogLevel, number>> = {
 // Shapes of AWS secrets that must not leak even if nobody registered them.
 const SECRET_PATTERNS: readonly RegExp[] = [
   /\b(A3T[A-Z0-9]|AKIA|ASIA|AGPA|AIDA|AROA|ANPA|ANVA|APKA)[A-Z0-9]{12,}\b/g,
-  /("?(?:SecretAccessKey|secretAccessKey|SessionToken|sessionToken|Token|token|Secret|password|Password|authorizationToken)"?\s*[:=]\s*"?)[^",\s}]+/g,
-  /(Authorization:\s*)\S+/gi,
+  // A whole Authorization value, scheme and all ("Bearer xyz", "AWS4-HMAC-SHA256 Credential=...").
+  /("?(?<![A-Za-z0-9_])[Aa]uthorization"?\s*[:=]\s*"?)[^"\r\n]+/g,
+  // The key must stand alone: `GetAuthorizationToken: ECONNRESET` is a message, not a secret.
+  /("?(?<![A-Za-z0-9_])(?:SecretAccessKey|secretAccessKey|SessionToken|sessionToken|Token|token|Secret|secret|password|Password|authorizationToken)"?\s*[:=]\s*"?)[^",\s}]+/g,
 ];
 
 /** Replaces registered secrets and known secret shapes with `***`. */

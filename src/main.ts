@@ -65,8 +65,10 @@ export async function main(): Promise<void> {
     // docker pull (CLI 28) drops a helper's failure text from stdout and pulls anonymously, so the
     // user would see only "no basic auth credentials"; stderr is passed through to their terminal.
     const reason = result.stdout.trim();
-    if (reason === NOT_FOUND_TEXT) logger.debug(`exit ${result.exitCode}: ${reason}`);
-    else logger.error(reason);
+    // At a terminal stdout already shows the line; say it once.
+    if (reason === NOT_FOUND_TEXT || process.stdout.isTTY) {
+      logger.debug(`exit ${result.exitCode}: ${reason}`);
+    } else logger.error(reason);
   }
   if (result.stderr) process.stderr.write(result.stderr);
   // Exit once stdout is flushed: a hung socket or timer must not keep docker waiting.

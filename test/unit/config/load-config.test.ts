@@ -56,6 +56,17 @@ describe('logging', () => {
     expect(redact('pulling public.ecr.aws/amazonlinux', [])).toBe(
       'pulling public.ecr.aws/amazonlinux',
     );
+    expect(redact('GetAuthorizationToken: ECONNRESET', [])).toBe(
+      'GetAuthorizationToken: ECONNRESET',
+    );
+  });
+  it.each([
+    ['token: abc123', 'token: ***'],
+    ['{"Token":"abc/123=="}', '{"Token":"***"}'],
+    ['secret=hunter2', 'secret=***'],
+    ['Authorization: Bearer xyz', 'Authorization: ***'],
+  ])('redact() masks the value of %j', (input, output) => {
+    expect(redact(input, [])).toBe(output);
   });
 });
 
