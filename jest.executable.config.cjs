@@ -29,6 +29,9 @@ module.exports = {
     ? ['<rootDir>/test/e2e/**/*.test.ts', '<rootDir>/test/integration/**/*.test.ts']
     : [],
   passWithNoTests: !supported,
-  // These test packaging itself (they build or install their own copies): once is enough.
-  testPathIgnorePatterns: ['/node_modules/', '/test/integration/(npm-pack|install)\\.test\\.ts$'],
+  // These test packaging itself (they pack, install or chroot their own copies): once is enough.
+  testPathIgnorePatterns: [
+    '/node_modules/',
+    '/test/integration/(npm-pack|install|no-node)\\.test\\.ts$',
+  ],
 };
