@@ -4,11 +4,8 @@
  * hosts select the matching API endpoints.
  */
 import { Agent as HttpsAgent } from 'node:https';
-import { ECRClient, GetAuthorizationTokenCommand } from '@aws-sdk/client-ecr';
-import {
-  ECRPUBLICClient,
-  GetAuthorizationTokenCommand as GetPublicAuthorizationTokenCommand,
-} from '@aws-sdk/client-ecr-public';
+import type { ECRClient } from '@aws-sdk/client-ecr';
+import type { ECRPUBLICClient } from '@aws-sdk/client-ecr-public';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { AwsCredentialIdentity } from '@smithy/types';
 import { PRODUCT } from '../config/load-config';
@@ -124,13 +121,17 @@ async function callApi(
   const endpoint = { value: undefined as string | undefined };
   const send = { abortSignal: request.signal };
   try {
+    // Each client is imported only when used: a cold call evaluates one of them, not both.
     if (registry.kind === 'public') {
+      const { ECRPUBLICClient, GetAuthorizationTokenCommand: GetPublicAuthorizationTokenCommand } =
+        await import('@aws-sdk/client-ecr-public');
       const client = new ECRPUBLICClient(config);
       recordEndpoint(client, endpoint, request);
       const output = await client.send(new GetPublicAuthorizationTokenCommand({}), send);
       const data = output.authorizationData;
       return decodeToken(data);
     }
+    const { ECRClient, GetAuthorizationTokenCommand } = await import('@aws-sdk/client-ecr');
     const client = new ECRClient(config);
     recordEndpoint(client, endpoint, request);
     const output = await client.send(new GetAuthorizationTokenCommand({}), send);
