@@ -13,13 +13,13 @@ export async function withDeadline<T>(options: {
   const expired = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
       const seconds = options.timeoutMs / 1000;
+      const { step } = options.progress;
+      // Waiting on our own caller is not a network problem: say what the caller must do.
+      const hint = step.includes('stdin')
+        ? 'The caller must write its input and close stdin.'
+        : 'Check that endpoint, or raise ECR_TS_TIMEOUT (seconds).';
       options.controller.abort();
-      reject(
-        new HelperError(
-          'TIMEOUT',
-          `timed out after ${seconds} s while ${options.progress.step}. Check that endpoint, or raise ECR_TS_TIMEOUT (seconds).`,
-        ),
-      );
+      reject(new HelperError('TIMEOUT', `timed out after ${seconds} s while ${step}. ${hint}`));
     }, options.timeoutMs);
   });
   try {

@@ -1,7 +1,7 @@
 /**
  * The composition root: the only module that touches `process` (argv, env, stdio, exit code).
  */
-import { appendFileSync } from 'node:fs';
+import { appendFileSync, fstatSync, writeSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { format } from 'node:util';
 import { createTokenSource } from './actions/create-token-source';
@@ -14,7 +14,7 @@ import { loadConfig, type Config } from './config/load-config';
 import { withDeadline } from './deadline';
 import { NOT_FOUND_TEXT, toHelperError } from './errors';
 import { createLogger, type Logger } from './log';
-import { readInput } from './protocol/read-input';
+import { readFd } from './protocol/read-input';
 
 /** Runs the helper for this process and exits with its status. */
 export async function main(): Promise<void> {
@@ -35,7 +35,7 @@ export async function main(): Promise<void> {
       env,
       config,
       logger,
-      readInput: () => readInput(process.stdin),
+      readInput: () => readFd(0),
       signal: controller.signal,
       deadline,
       progress,
@@ -66,13 +66,44 @@ export async function main(): Promise<void> {
     // user would see only "no basic auth credentials"; stderr is passed through to their terminal.
     const reason = result.stdout.trim();
     // At a terminal stdout already shows the line; say it once.
-    if (reason === NOT_FOUND_TEXT || process.stdout.isTTY) {
+    if (reason === NOT_FOUND_TEXT || isTerminal(1)) {
       logger.debug(`exit ${result.exitCode}: ${reason}`);
     } else logger.error(reason);
   }
-  if (result.stderr) process.stderr.write(result.stderr);
-  // Exit once stdout is flushed: a hung socket or timer must not keep docker waiting.
-  process.stdout.write(result.stdout, () => process.exit(result.exitCode));
+  if (result.stderr) writeAll(2, result.stderr);
+  // Written synchronously, then exit: a hung socket or timer must not keep docker waiting.
+  writeAll(1, result.stdout);
+  process.exit(result.exitCode);
+}
+
+/**
+ * Writes all of `text` to a descriptor synchronously. Plain fs writes rather than process.stdout:
+ * on a pipe, creating process.stdout loads the net and stream modules (see readFd), and the
+ * answer is one short line. A caller that closed its end (EPIPE) gets nothing, as with any CLI.
+ */
+function writeAll(fd: number, text: string): void {
+  const buffer = Buffer.from(text);
+  let offset = 0;
+  let retries = 0;
+  while (offset < buffer.length) {
+    try {
+      offset += writeSync(fd, buffer, offset);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      // A non-blocking pipe whose buffer is full: wait a millisecond, a bounded number of times.
+      if (code !== 'EAGAIN' || ++retries > 1000) return;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1);
+    }
+  }
+}
+
+/** Whether a descriptor is a terminal, without loading node:tty (which loads net). */
+function isTerminal(fd: number): boolean {
+  try {
+    return fstatSync(fd).isCharacterDevice();
+  } catch {
+    return false;
+  }
 }
 
 /**
@@ -106,9 +137,7 @@ function makeLogger(config: Config): Logger {
           // A broken log file must never break a pull.
         }
       }
-    : (line: string) => {
-        process.stderr.write(line);
-      };
+    : (line: string) => writeAll(2, line);
   return createLogger({
     level: config.logLevel,
     write,

@@ -53,6 +53,27 @@ describe('withDeadline()', () => {
   });
 });
 
+describe('withDeadline() waiting on the caller', () => {
+  it('tells the caller to close stdin instead of blaming an endpoint', async () => {
+    jest.useFakeTimers();
+    try {
+      const progress: Progress = { step: 'reading the server URL from stdin' };
+      const pending = withDeadline({
+        timeoutMs: 1000,
+        progress,
+        controller: new AbortController(),
+        work: () => new Promise<never>(() => undefined),
+      });
+      jest.advanceTimersByTime(1000);
+      await expect(pending).rejects.toThrow(
+        'timed out after 1 s while reading the server URL from stdin. The caller must write its input and close stdin.',
+      );
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+});
+
 describe('attemptBudget()', () => {
   it.each([10_000, 9_000, 5_000, 3_000, 2_000, 60_000])(
     'all attempts and their backoff fit in %i ms',
