@@ -1,5 +1,5 @@
 // Builds dist/docker-credential-ecr-ts: one self-contained executable (a Node single-executable
-// application) from dist/main.cjs and dist/aws.cjs. Offline from the npm registry alone: the
+// application) from dist/sea/main.cjs and dist/aws.cjs. Offline from the npm registry alone: the
 // official Node 24 binary comes from the npm package node-linux-<arch> (through npm's own client
 // and cache), the blob is injected with postject. The AWS chunk is an embedded asset with a V8
 // code cache made by the same binary, compiled only on a cache miss (src/aws/load-aws.ts).
@@ -42,7 +42,7 @@ export async function buildSea({ log = (line) => process.stderr.write(`${line}\n
   }
   const node = ensureRuntime(log);
   const inputs = [
-    readFileSync(join(DIST, 'main.cjs')),
+    readFileSync(join(DIST, 'sea', 'main.cjs')),
     readFileSync(join(DIST, 'aws.cjs')),
     readFileSync(fileURLToPath(import.meta.url)),
   ];
