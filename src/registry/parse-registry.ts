@@ -92,7 +92,9 @@ export function extractHost(serverUrl: string): string {
   let rest = serverUrl.trim();
   const scheme = /^[A-Za-z][A-Za-z0-9+.-]*:\/\//.exec(rest);
   if (scheme) rest = rest.slice(scheme[0].length);
-  const end = rest.search(/[/?#]/);
+  // A backslash ends the authority as WHATWG URL parsers (Node's URL, browsers) read it: for
+  // `https://evil.example\@<ecr host>` they connect to evil.example, so it must not match ECR.
+  const end = rest.search(/[/?#\\]/);
   let authority = end === -1 ? rest : rest.slice(0, end);
   const at = authority.lastIndexOf('@');
   if (at !== -1) authority = authority.slice(at + 1);
