@@ -1,7 +1,7 @@
 /**
  * One typed, validated Config from the environment. Pure: the caller passes env and home folder.
  */
-import { join } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 import { HelperError } from '../errors';
 
 /** Environment variables as a plain read-only record (never `process.env` directly). */
@@ -44,9 +44,12 @@ export function loadConfig(env: Env, home: string): Config {
 function cacheDir(env: Env, home: string): string | null {
   if (nonEmpty(env['AWS_ECR_DISABLE_CACHE'])) return null;
   const explicit = nonEmpty(env['AWS_ECR_CACHE_DIR']);
-  if (explicit) return explicit;
+  // `~` as the reference helper expands it: set in a systemd unit or a CI file, no shell did.
+  if (explicit) return explicit === '~' ? home : explicit.replace(/^~(?=\/)/, home);
+  // The XDG spec says a relative value is invalid and must be ignored: resolved against the
+  // caller's working folder it would drop registry passwords into whatever project docker ran in.
   const xdg = nonEmpty(env['XDG_CACHE_HOME']);
-  return join(xdg ?? join(home, '.cache'), PRODUCT);
+  return join(xdg && isAbsolute(xdg) ? xdg : join(home, '.cache'), PRODUCT);
 }
 
 function parseTimeout(raw: string | undefined): number {
