@@ -60,6 +60,9 @@ export async function main(): Promise<void> {
   } catch (error) {
     result = { exitCode: 1, stdout: `${toHelperError(error).message}\n`, stderr: '' };
   }
+  // A bad setting (ECR_TS_TIMEOUT=abc) fails before there is a logger; docker pull would then
+  // show nothing of it (see below), so it gets the default stderr logger.
+  logger ??= createLogger({ level: 'error', write: (line) => writeAll(2, line) });
   // Human commands (configure) print their own failure on stderr and leave stdout empty.
   if (result.exitCode !== 0 && logger && result.stdout.trim()) {
     // docker pull (CLI 28) drops a helper's failure text from stdout and pulls anonymously, so the

@@ -3,7 +3,7 @@
  * network, no credentials, no SDK); otherwise one process per scope fetches under a lock while the
  * others wait for the file to change, and everyone answers from what it wrote.
  */
-import { mkdirSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TokenSource } from '../actions/token-source';
 import type { EcrToken, Progress } from '../aws/token';
@@ -14,6 +14,7 @@ import type { PrivateRegistry, PublicRegistry } from '../registry/parse-registry
 import { entryFor, tokenOf, type CacheEntry, type CacheScope } from './cache-entry';
 import { credentialIdentity, entryFileName, scopeFor } from './cache-identity';
 import { freshness, isLive } from './freshness';
+import { makeDirSync } from './make-dir';
 import { staleMsFor, tryLock } from './key-lock';
 import { createTokenStore, errorCode } from './token-store';
 import { waitForChange, type ChangeWaiter } from './wait-for-change';
@@ -193,7 +194,7 @@ function fileStamp(path: string): string {
 
 function ensureDir(dir: string): void {
   // 0700: the files hold registry passwords.
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  makeDirSync(dir, 0o700);
 }
 
 function waitTimeout(file: string): HelperError {

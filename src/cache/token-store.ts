@@ -7,7 +7,6 @@ import {
   closeSync,
   constants,
   fstatSync,
-  mkdirSync,
   openSync,
   readdirSync,
   readSync,
@@ -17,6 +16,7 @@ import {
 import { join } from 'node:path';
 import { parseEntry, serializeEntry, type CacheEntry, type CacheScope } from './cache-entry';
 import { entryFileName } from './cache-identity';
+import { makeDirSync } from './make-dir';
 
 /** A cache file is a few hundred bytes; anything larger is not ours. */
 const MAX_FILE_BYTES = 64 * 1024;
@@ -74,7 +74,7 @@ export function createTokenStore(options: {
       return entry;
     },
     async write(entry) {
-      mkdirSync(dir, { recursive: true, mode: 0o700 });
+      makeDirSync(dir, 0o700);
       // Loaded here, not at the top: only the miss path writes, and a hit must stay tiny.
       const { default: writeFileAtomic } = await import('write-file-atomic');
       // No fsync: the cache is rebuildable, and a file torn by a power cut parses as corrupt.

@@ -1,0 +1,126 @@
+/**
+ * The built helper under environments real machines have: settings a shell never expanded, a
+ * cache folder where mkdir misbehaves, a typo in our own variables. Each must end within the
+ * call's bound, keep stdout to the protocol and leave nothing where it does not belong.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { cleanEnv, scrubProcessEnv } from '../support/env';
+import { KeyStore, startFakeCredentialEndpoint, startFakeEcr } from '../support/fake-aws';
+import { HELPER_BIN, type RunResult } from '../support/run-helper';
+import { useTempDirs } from '../support/temp-dirs';
+
+scrubProcessEnv();
+const tempDir = useTempDirs();
+const HOST = '123456789012.dkr.ecr.eu-west-1.amazonaws.com';
+
+/** runHelper with a working folder: docker runs the helper wherever the user typed the command. */
+function runIn(cwd: string, env: Record<string, string>, input: string): Promise<RunResult> {
+  const started = Date.now();
+  return new Promise((resolve, reject) => {
+    const child = spawn(HELPER_BIN, ['get'], { cwd, env, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    // Safety net only: a helper stuck in a loop that ignores SIGTERM still ends the test.
+    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, stdout, stderr, ms: Date.now() - started });
+    });
+    child.stdin.end(input);
+  });
+}
+
+async function withFakes(
+  run: (
+    extra: Record<string, string>,
+    ecr: { tokenCalls(): number; passwords: string[] },
+  ) => Promise<void>,
+): Promise<void> {
+  const keys = new KeyStore();
+  const ecr = await startFakeEcr({ keys });
+  const creds = await startFakeCredentialEndpoint({ keys });
+  try {
+    await run(
+      { AWS_ENDPOINT_URL_ECR: ecr.url, AWS_CONTAINER_CREDENTIALS_FULL_URI: `${creds.url}/creds` },
+      ecr,
+    );
+  } finally {
+    await ecr.close();
+    await creds.close();
+  }
+}
+
+describe('the token cache folder from hostile settings', () => {
+  it('never writes into the working folder for a relative XDG_CACHE_HOME; caches under ~/.cache', async () => {
+    await withFakes(async (extra, ecr) => {
+      const home = tempDir();
+      const project = tempDir('ecr-ts-project-');
+      const env = cleanEnv(home, { ...extra, XDG_CACHE_HOME: 'relative/cache' });
+      const first = await runIn(project, env, `${HOST}\n`);
+      const second = await runIn(project, env, `${HOST}\n`);
+      expect([first.code, first.stderr, second.code, second.stderr]).toEqual([0, '', 0, '']);
+      expect(JSON.parse(second.stdout)).toMatchObject({ Secret: ecr.passwords[0] });
+      // The project folder stays empty: a registry password there would end up in git.
+      expect(readdirSync(project)).toEqual([]);
+      expect(readdirSync(join(home, '.cache', 'docker-credential-ecr-ts'))).toHaveLength(1);
+      expect(ecr.tokenCalls()).toBe(1);
+    });
+  });
+
+  it('expands ~ in AWS_ECR_CACHE_DIR to the home folder, not a folder named ~', async () => {
+    await withFakes(async (extra) => {
+      const home = tempDir();
+      const project = tempDir('ecr-ts-project-');
+      const env = cleanEnv(home, { ...extra, AWS_ECR_CACHE_DIR: '~/.ecr' });
+      const result = await runIn(project, env, `${HOST}\n`);
+      expect([result.code, result.stderr]).toEqual([0, '']);
+      expect(existsSync(join(project, '~'))).toBe(false);
+      expect(readdirSync(join(home, '.ecr'))).toHaveLength(1);
+    });
+  });
+
+  it('answers within the bound when the cache folder is under /proc (mkdir -p there never ends in Node)', async () => {
+    await withFakes(async (extra, ecr) => {
+      const home = tempDir();
+      const env = cleanEnv(home, {
+        ...extra,
+        AWS_ECR_CACHE_DIR: '/proc/self/ecr-ts-cache',
+        ECR_TS_TIMEOUT: '5',
+      });
+      const result = await runIn(home, env, `${HOST}\n`);
+      expect(result.signal).toBeNull();
+      expect(result.code).toBe(0);
+      expect(JSON.parse(result.stdout)).toMatchObject({ Secret: ecr.passwords[0] });
+      // One warning naming the folder, no stack.
+      expect(result.stderr).toMatch(
+        /^docker-credential-ecr-ts: warn: cannot .*\/proc\/self\/ecr-ts-cache/,
+      );
+      expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    });
+  });
+});
+
+describe('a malformed setting of our own', () => {
+  it.each([
+    ['ECR_TS_TIMEOUT', 'garbage'],
+    ['ECR_TS_TIMEOUT', '0'],
+    ['ECR_TS_LOG_LEVEL', 'loud'],
+  ])(
+    '%s=%s fails on one line, on stdout for the caller and on stderr for the user',
+    async (name, value) => {
+      const home = tempDir();
+      const result = await runIn(home, cleanEnv(home, { [name]: value }), `${HOST}\n`);
+      expect(result.code).toBe(1);
+      const line = result.stdout.trim();
+      expect(line).toContain(`invalid ${name} "${value}"`);
+      expect(result.stdout.split('\n')).toHaveLength(2);
+      // docker pull drops a helper's stdout on failure; stderr is what the user sees.
+      expect(result.stderr).toBe(`docker-credential-ecr-ts: error: ${line}\n`);
+    },
+  );
+});
