@@ -35,7 +35,8 @@ export async function main(): Promise<void> {
       env,
       config,
       logger,
-      readInput: () => readFd(0),
+      // A socket or terminal on stdin cannot be read without blocking a thread: use the stream.
+      readInput: () => readFd(0, { stream: () => process.stdin }),
       signal: controller.signal,
       deadline,
       progress,
@@ -68,8 +69,9 @@ export async function main(): Promise<void> {
     // docker pull (CLI 28) drops a helper's failure text from stdout and pulls anonymously, so the
     // user would see only "no basic auth credentials"; stderr is passed through to their terminal.
     const reason = result.stdout.trim();
-    // At a terminal stdout already shows the line; say it once.
-    if (reason === NOT_FOUND_TEXT || isTerminal(1)) {
+    // At a terminal stdout already shows the line, and commander may have said it on stderr
+    // already (an unknown flag); say it once.
+    if (reason === NOT_FOUND_TEXT || isTerminal(1) || result.stderr.includes(reason)) {
       logger.debug(`exit ${result.exitCode}: ${reason}`);
     } else logger.error(reason);
   }

@@ -1,5 +1,5 @@
 /** Reads a caller's stdin to EOF, bounded in size so a runaway caller cannot exhaust memory. */
-import { read } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, read } from 'node:fs';
 import { HelperError } from '../errors';
 
 const MAX_INPUT_BYTES = 64 * 1024;
@@ -26,18 +26,29 @@ export async function readInput(stream: AsyncIterable<Buffer | string>): Promise
  * Reads a file descriptor (stdin: 0) to EOF with plain fs reads. Hand-written instead of
  * `process.stdin` for cost: on a pipe, `process.stdin` builds a net.Socket and loads about 30
  * stream and net modules, measured as a large share of a cache hit's time above a bare start.
- * The reads run on libuv's thread pool, so the call's deadline timer still fires if the caller
- * never closes the pipe. A closed descriptor reads as empty input.
+ * No read may block, though: a thread-pool thread parked in read(2) on a pipe the caller never
+ * closes is joined at exit, so the helper would print its timeout and then never exit. A pipe is
+ * therefore reopened non-blocking (see nonBlocking); a socket or a terminal, which cannot be, is
+ * read through `stream` when given. A closed descriptor reads as empty input.
  */
-export function readFd(fd: number): Promise<string> {
-  return new Promise((resolve, reject) => {
+export function readFd(
+  fd: number,
+  options: { stream?: () => AsyncIterable<Buffer | string> } = {},
+): Promise<string> {
+  const source = nonBlocking(fd);
+  if (source === undefined && options.stream) return readInput(options.stream());
+  const input = source?.fd ?? fd;
+  const done = (): void => {
+    if (source?.own) closeSync(source.fd);
+  };
+  return new Promise<string>((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     const next = (): void => {
       const buffer = Buffer.allocUnsafe(CHUNK_BYTES);
-      read(fd, buffer, 0, buffer.length, null, (error, bytes) => {
+      read(input, buffer, 0, buffer.length, null, (error, bytes) => {
         if (error) {
-          // A non-blocking descriptor inherited from the caller: try again shortly.
+          // Nothing written yet on a non-blocking pipe: look again shortly.
           if (error.code === 'EAGAIN') return void setTimeout(next, 5);
           if (error.code === 'EBADF' || error.code === 'EOF') {
             return resolve(Buffer.concat(chunks).toString('utf8'));
@@ -54,5 +65,27 @@ export function readFd(fd: number): Promise<string> {
       });
     };
     next();
-  });
+  }).finally(done);
+}
+
+/**
+ * A descriptor whose reads never block, for `fd`: itself when it is a regular file (reads end at
+ * EOF) or unusable (its read reports that); for a pipe or a terminal, an O_NONBLOCK open of its
+ * own through /proc (Linux), which leaves the caller's flags alone; undefined where that is
+ * impossible (a socket, no /proc).
+ */
+function nonBlocking(fd: number): { fd: number; own: boolean } | undefined {
+  let stat;
+  try {
+    stat = fstatSync(fd);
+  } catch {
+    return { fd, own: false };
+  }
+  if (stat.isFile()) return { fd, own: false };
+  try {
+    const own = openSync(`/proc/self/fd/${fd}`, constants.O_RDONLY | constants.O_NONBLOCK);
+    return { fd: own, own: true };
+  } catch {
+    return undefined;
+  }
 }

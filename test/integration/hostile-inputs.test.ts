@@ -1,0 +1,162 @@
+/**
+ * The built helper driven the way careless or hostile callers drive it: signals while it waits on
+ * a hung endpoint, stdin never closed, stdout closed, oversized input, flags it does not know.
+ * Each ends within the bound, without a stack trace, a secret, or a stale lock left behind.
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { closeSync, existsSync, openSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { cleanEnv, scrubProcessEnv } from '../support/env';
+import {
+  KeyStore,
+  startFakeCredentialEndpoint,
+  startFakeEcr,
+  type FakeEcr,
+} from '../support/fake-aws';
+import { HELPER_BIN, runHelper } from '../support/run-helper';
+import { useTempDirs } from '../support/temp-dirs';
+
+scrubProcessEnv();
+const tempDir = useTempDirs();
+const HOST = '123456789012.dkr.ecr.eu-west-1.amazonaws.com';
+const STACK = /\n\s+at |Error: |node:internal/;
+
+async function withFakes(
+  run: (env: Record<string, string>, ecr: FakeEcr, home: string) => Promise<void>,
+) {
+  const keys = new KeyStore();
+  const ecr = await startFakeEcr({ keys });
+  const creds = await startFakeCredentialEndpoint({ keys });
+  try {
+    const home = tempDir();
+    await run(
+      cleanEnv(home, {
+        AWS_ENDPOINT_URL_ECR: ecr.url,
+        AWS_CONTAINER_CREDENTIALS_FULL_URI: `${creds.url}/creds`,
+      }),
+      ecr,
+      home,
+    );
+  } finally {
+    await ecr.close();
+    await creds.close();
+  }
+}
+
+/** Resolves once `check` holds, looking every 20 ms (a wait for a state, not a timing claim). */
+async function until(check: () => boolean): Promise<void> {
+  while (!check()) await new Promise((resolve) => setTimeout(resolve, 20));
+}
+
+describe('signals while waiting on a hung ECR API', () => {
+  it.each(['SIGTERM', 'SIGINT'] as const)(
+    '%s ends the helper at once: no output, no stack, no lock or temp file left',
+    async (signal) => {
+      await withFakes(async (env, ecr, home) => {
+        ecr.defaultFault = 'hang';
+        // A long bound, so that only the signal can end the call.
+        const child = spawn(HELPER_BIN, ['get'], {
+          env: { ...env, ECR_TS_TIMEOUT: '60' },
+          stdio: ['pipe', 'pipe', 'pipe'],
+        });
+        let output = '';
+        child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+        child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+        const safety = setTimeout(() => child.kill('SIGKILL'), 30_000);
+        const closed = new Promise<NodeJS.Signals | null>((resolve) =>
+          child.on('close', (_code, how) => resolve(how)),
+        );
+        child.stdin.end(`${HOST}\n`);
+        // The helper holds the cache lock and waits for the API's answer.
+        await until(() => ecr.requests.length > 0);
+        child.kill(signal);
+        const how = await closed;
+        clearTimeout(safety);
+        expect(how).toBe(signal);
+        expect(output).toBe('');
+        const dir = join(home, '.cache', 'docker-credential-ecr-ts');
+        const left = existsSync(dir) ? readdirSync(dir) : [];
+        expect(left).toEqual([]);
+      });
+    },
+  );
+});
+
+describe('stdin and stdout abuse', () => {
+  it('store with stdin never closed ends within the bound, saying the caller must close stdin', async () => {
+    const home = tempDir();
+    const result = await runHelper({
+      args: ['store'],
+      env: cleanEnv(home, { ECR_TS_TIMEOUT: '2' }),
+    });
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(
+      /^timed out after 2 s while reading credentials from stdin\b.*\n$/,
+    );
+    expect(result.stderr).not.toMatch(STACK);
+  });
+
+  it('get with stdin a real pipe (as docker and docker-py pass it) never closed ends within the bound', async () => {
+    const home = tempDir();
+    const fifo = join(home, 'stdin.fifo');
+    execFileSync('mkfifo', [fifo]);
+    // Read-write: the test holds the writing end open for the whole call, as a careless caller would.
+    const fd = openSync(fifo, 'r+');
+    try {
+      const child = spawn(HELPER_BIN, ['get'], {
+        env: cleanEnv(home, { ECR_TS_TIMEOUT: '2' }),
+        stdio: [fd, 'pipe', 'pipe'],
+      });
+      let stdout = '';
+      child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+      const safety = setTimeout(() => child.kill('SIGKILL'), 30_000);
+      const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+      clearTimeout(safety);
+      expect(code).toBe(1);
+      expect(stdout).toMatch(/^timed out after 2 s while reading the server URL from stdin\b/);
+    } finally {
+      closeSync(fd);
+    }
+  });
+
+  it('store with a secret over 64 KiB fails on one line without echoing it', async () => {
+    const home = tempDir();
+    const secret = `s3cr3t-${'x'.repeat(70_000)}`;
+    const result = await runHelper({
+      args: ['store'],
+      env: cleanEnv(home),
+      input: JSON.stringify({ ServerURL: HOST, Username: 'AWS', Secret: secret }),
+    });
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe('input is larger than 65536 bytes\n');
+    expect(result.stderr).not.toContain('s3cr3t');
+  });
+
+  it('a caller that closed stdout (EPIPE) gets no crash and no stack on stderr', async () => {
+    await withFakes(async (env) => {
+      const child = spawn(HELPER_BIN, ['get'], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+      child.stdout.destroy();
+      let stderr = '';
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      const safety = setTimeout(() => child.kill('SIGKILL'), 30_000);
+      const code = await new Promise<number | null>((resolve) => {
+        child.on('close', (exit) => resolve(exit));
+        child.stdin.end(`${HOST}\n`);
+      });
+      clearTimeout(safety);
+      expect(stderr).toBe('');
+      expect(code).toBe(0);
+    });
+  });
+});
+
+describe('arguments callers should not send', () => {
+  it('an unknown flag before the action is reported once on stderr and on stdout', async () => {
+    const home = tempDir();
+    const result = await runHelper({ args: ['--debug', 'get'], env: cleanEnv(home), input: HOST });
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe("unknown option '--debug'\n");
+    expect(result.stderr.match(/unknown option '--debug'/g)).toHaveLength(1);
+    expect(result.stderr).not.toMatch(STACK);
+  });
+});
