@@ -31,9 +31,14 @@ const SECRET_PATTERNS: readonly RegExp[] = [
   /("?(?<![A-Za-z0-9_])(?:SecretAccessKey|secretAccessKey|SessionToken|sessionToken|Token|token|Secret|secret|password|Password|authorizationToken)"?\s*[:=]\s*"?)[^",\s}]+/g,
 ];
 
+/** `scheme://user:password@host` with the password masked: callers may put one in a server URL. */
+export function hideUserInfo(text: string): string {
+  return text.replace(/(\b[A-Za-z][A-Za-z0-9+.-]*:\/\/[^\s/?#@:"]*:)[^\s/?#@"]+(?=@)/g, '$1***');
+}
+
 /** Replaces registered secrets and known secret shapes with `***`. */
 export function redact(text: string, secrets: Iterable<string>): string {
-  let out = text;
+  let out = hideUserInfo(text);
   for (const secret of secrets) {
     if (secret.length >= 4) out = out.split(secret).join('***');
   }

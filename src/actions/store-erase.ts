@@ -4,6 +4,7 @@
  * implemented" instead).
  */
 import { HelperError, notFound } from '../errors';
+import { hideUserInfo } from '../log';
 import { decodeServerUrl, decodeStoreInput } from '../protocol/decode';
 import { isEcrHost } from '../registry/parse-registry';
 import type { ActionContext } from './context';
@@ -19,7 +20,7 @@ export async function storeAction(context: ActionContext): Promise<string> {
   }
   throw new HelperError(
     'NOT_FOUND',
-    `cannot store credentials for ${JSON.stringify(credentials.serverUrl)}: it is not an ECR registry and no fallback helper is configured`,
+    `cannot store credentials for ${JSON.stringify(hideUserInfo(credentials.serverUrl))}: it is not an ECR registry and no fallback helper is configured`,
   );
 }
 

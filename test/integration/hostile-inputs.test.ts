@@ -150,6 +150,28 @@ describe('stdin and stdout abuse', () => {
   });
 });
 
+describe('a password inside the server URL (https://user:password@host)', () => {
+  it('is never echoed by store, nor by the debug log of get', async () => {
+    const home = tempDir();
+    const url = 'https://bob:url-pw-7731@registry.example.com/v2/';
+    const env = cleanEnv(home, { ECR_TS_LOG_LEVEL: 'debug' });
+    const store = await runHelper({
+      args: ['store'],
+      env,
+      input: JSON.stringify({ ServerURL: url, Username: 'bob', Secret: 'other-secret-9' }),
+    });
+    expect(store.code).toBe(1);
+    expect(store.stdout).toContain('https://bob:***@registry.example.com/v2/');
+    const get = await runHelper({ args: ['get'], env, input: url });
+    expect(get.stdout).toBe('credentials not found in native keychain\n');
+    expect(get.stderr).toContain('bob:***@registry.example.com');
+    for (const text of [store.stdout, store.stderr, get.stderr]) {
+      expect(text).not.toContain('url-pw-7731');
+      expect(text).not.toContain('other-secret-9');
+    }
+  });
+});
+
 describe('arguments callers should not send', () => {
   it('an unknown flag before the action is reported once on stderr and on stdout', async () => {
     const home = tempDir();
