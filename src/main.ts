@@ -1,7 +1,7 @@
 /**
  * The composition root: the only module that touches `process` (argv, env, stdio, exit code).
  */
-import { appendFileSync, fstatSync, writeSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, writeSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { format } from 'node:util';
 import { createTokenSource } from './actions/create-token-source';
@@ -132,12 +132,22 @@ async function runCommand(
   return runCli(args, makeContext);
 }
 
+// Non-blocking: a named pipe with no reader (or a full one) as the log file would otherwise block
+// the open or the write, on the main thread, where no deadline can end it.
+const LOG_FLAGS =
+  constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_NONBLOCK;
+
 function makeLogger(config: Config): Logger {
   const file = config.logFile;
   const write = file
     ? (line: string) => {
         try {
-          appendFileSync(file, line, { mode: 0o600 });
+          const fd = openSync(file, LOG_FLAGS, 0o600);
+          try {
+            writeSync(fd, line);
+          } finally {
+            closeSync(fd);
+          }
         } catch {
           // A broken log file must never break a pull.
         }

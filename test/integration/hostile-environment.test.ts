@@ -3,7 +3,7 @@
  * cache folder where mkdir misbehaves, a typo in our own variables. Each must end within the
  * call's bound, keep stdout to the protocol and leave nothing where it does not belong.
  */
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { cleanEnv, scrubProcessEnv } from '../support/env';
@@ -102,6 +102,19 @@ describe('the token cache folder from hostile settings', () => {
       );
       expect(result.stderr.trim().split('\n')).toHaveLength(1);
     });
+  });
+});
+
+describe('a log file that would block', () => {
+  it('ECR_TS_LOG_FILE naming a pipe nobody reads does not hang the call', async () => {
+    const home = tempDir();
+    const fifo = join(home, 'log.fifo');
+    execFileSync('mkfifo', [fifo]);
+    const env = cleanEnv(home, { ECR_TS_LOG_FILE: fifo, ECR_TS_LOG_LEVEL: 'debug' });
+    const result = await runIn(home, env, 'registry-1.docker.io\n');
+    expect(result.signal).toBeNull();
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe('credentials not found in native keychain\n');
   });
 });
 
