@@ -6,9 +6,13 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-/** Makes a fresh temp folder for one test. */
+/** Makes a fresh temp folder for one test, removed once its test file has run. */
 export function tempDir(prefix = 'ecr-ts-test-'): string {
-  return mkdtempSync(join(tmpdir(), prefix));
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  // test/support/node-environment.cjs removes these after the file's last hook.
+  const registry = globalThis as { __ecrTsTempDirs?: string[] };
+  (registry.__ecrTsTempDirs ??= []).push(dir);
+  return dir;
 }
 
 /**
