@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { execFileSync } from 'node:child_process';
 import {
   chmodSync,
@@ -11,7 +10,7 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 import { scrubProcessEnv } from '../support/env';
-import { HELPER_BIN, type RunResult } from '../support/run-helper';
+import { runHelper, type RunResult } from '../support/run-helper';
 import { HOST, secretOf, startCacheFixture, type CacheFixture } from './cache-fixture';
 
 scrubProcessEnv();
@@ -31,26 +30,13 @@ const asRoot = process.getuid?.() === 0;
 const NOBODY = 65534;
 
 function runAsUser(fx: CacheFixture, env: Record<string, string>): Promise<RunResult> {
-  const started = Date.now();
-  return new Promise((resolve, reject) => {
-    const child = spawn(HELPER_BIN, ['get'], {
-      env,
-      stdio: ['pipe', 'pipe', 'pipe'],
-      ...(asRoot ? { uid: NOBODY, gid: NOBODY } : {}),
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-    child.on('error', reject);
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      resolve({ code, signal, stdout, stderr, ms: Date.now() - started });
-    });
-    child.stdin.end(`${HOST}\n`);
-  });
   void fx;
+  return runHelper({
+    args: ['get'],
+    env,
+    input: `${HOST}\n`,
+    ...(asRoot ? { user: { uid: NOBODY, gid: NOBODY } } : {}),
+  });
 }
 
 function giveToUser(path: string): void {

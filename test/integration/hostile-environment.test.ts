@@ -3,12 +3,12 @@
  * cache folder where mkdir misbehaves, a typo in our own variables. Each must end within the
  * call's bound, keep stdout to the protocol and leave nothing where it does not belong.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { cleanEnv, scrubProcessEnv } from '../support/env';
 import { KeyStore, startFakeCredentialEndpoint, startFakeEcr } from '../support/fake-aws';
-import { HELPER_BIN, type RunResult } from '../support/run-helper';
+import { runHelper, type RunResult } from '../support/run-helper';
 import { useTempDirs } from '../support/temp-dirs';
 
 scrubProcessEnv();
@@ -17,22 +17,7 @@ const HOST = '123456789012.dkr.ecr.eu-west-1.amazonaws.com';
 
 /** runHelper with a working folder: docker runs the helper wherever the user typed the command. */
 function runIn(cwd: string, env: Record<string, string>, input: string): Promise<RunResult> {
-  const started = Date.now();
-  return new Promise((resolve, reject) => {
-    const child = spawn(HELPER_BIN, ['get'], { cwd, env, stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    // Safety net only: a helper stuck in a loop that ignores SIGTERM still ends the test.
-    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-    child.on('error', reject);
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      resolve({ code, signal, stdout, stderr, ms: Date.now() - started });
-    });
-    child.stdin.end(input);
-  });
+  return runHelper({ args: ['get'], cwd, env, input });
 }
 
 async function withFakes(

@@ -1,9 +1,9 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { chmodSync, copyFileSync, existsSync, mkdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { scrubProcessEnv, tempDir } from '../support/env';
 import { KeyStore, startFakeEcr } from '../support/fake-aws';
-import type { RunResult } from '../support/run-helper';
+import { runHelper } from '../support/run-helper';
 
 scrubProcessEnv();
 
@@ -15,21 +15,7 @@ const CHROOT = ['/usr/sbin/chroot', '/sbin/chroot'].find((path) => existsSync(pa
 
 /** Runs a command inside `root` with chroot(8): only the files copied there exist. */
 function inChroot(root: string, args: string[], env: Record<string, string>, input: string) {
-  return new Promise<RunResult>((resolve, reject) => {
-    const started = Date.now();
-    const child = spawn(CHROOT, [root, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-    child.on('error', reject);
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      resolve({ code, signal, stdout, stderr, ms: Date.now() - started });
-    });
-    child.stdin.end(input);
-  });
+  return runHelper({ bin: CHROOT, args: [root, ...args], env, input });
 }
 
 // chroot needs root; CI runs as root. Elsewhere this says so instead of passing silently.

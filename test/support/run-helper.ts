@@ -21,6 +21,10 @@ export function runHelper(options: {
   env: Record<string, string>;
   input?: string;
   bin?: string;
+  /** Working folder (docker runs the helper wherever the user typed the command). */
+  cwd?: string;
+  /** Run as this user and group (root only): permission bits do not bind root. */
+  user?: { uid: number; gid: number };
   /** Kill after this many ms (a test safety net, not an assertion). */
   killAfterMs?: number;
 }): Promise<RunResult> {
@@ -29,6 +33,8 @@ export function runHelper(options: {
     const child = spawn(options.bin ?? HELPER_BIN, [...options.args], {
       env: options.env,
       stdio: ['pipe', 'pipe', 'pipe'],
+      ...(options.cwd !== undefined ? { cwd: options.cwd } : {}),
+      ...(options.user ?? {}),
     });
     let stdout = '';
     let stderr = '';
