@@ -56,6 +56,41 @@ export interface FakeServer {
   close(): Promise<void>;
 }
 
+/** Scripted faults of one fake: consumed one per request, then `defaultFault`. */
+export class FaultScript {
+  readonly faults: Fault[] = [];
+  defaultFault: Fault = 'ok';
+
+  /** The fault for the request just received. */
+  next(): Fault {
+    return this.faults.shift() ?? this.defaultFault;
+  }
+}
+
+/** The FakeServer surface of a listening fake: its address, what it saw, its fault script. */
+export function fakeServerHandle(options: {
+  readonly url: string;
+  readonly port: number;
+  readonly requests: SeenRequest[];
+  readonly script: FaultScript;
+  readonly close: () => Promise<void>;
+}): FakeServer {
+  const { script } = options;
+  return {
+    url: options.url,
+    port: options.port,
+    requests: options.requests,
+    faults: script.faults,
+    get defaultFault() {
+      return script.defaultFault;
+    },
+    set defaultFault(value: Fault) {
+      script.defaultFault = value;
+    },
+    close: options.close,
+  };
+}
+
 async function readBody(request: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const chunk of request) chunks.push(chunk as Buffer);
@@ -137,10 +172,9 @@ export interface FakeEcr extends FakeServer {
 /** Starts a fake ECR API (private and public targets) on loopback. */
 export async function startFakeEcr(options: FakeEcrOptions): Promise<FakeEcr> {
   const requests: SeenRequest[] = [];
-  const faults: Fault[] = [];
   const passwords: string[] = [];
   let issued = 0;
-  const state = { defaultFault: 'ok' as Fault };
+  const script = new FaultScript();
   const { server, port } = await listen(
     (request, response, body) => {
       const verification = verifySigV4({
@@ -158,7 +192,7 @@ export async function startFakeEcr(options: FakeEcrOptions): Promise<FakeEcr> {
         body: body.toString(),
         verification,
       });
-      const fault = faults.shift() ?? state.defaultFault;
+      const fault = script.next();
       if (applyTransportFault(fault, response)) return;
       const target = String(request.headers['x-amz-target'] ?? '');
       const json = (status: number, value: unknown, type?: string): void => {
@@ -232,21 +266,19 @@ export async function startFakeEcr(options: FakeEcrOptions): Promise<FakeEcr> {
     options.tls,
   );
   const host = options.host ?? '127.0.0.1';
-  return {
-    url: `${options.tls ? 'https' : 'http'}://${host}:${port}`,
-    port,
-    requests,
-    faults,
-    passwords,
-    get defaultFault() {
-      return state.defaultFault;
+  return Object.assign(
+    fakeServerHandle({
+      url: `${options.tls ? 'https' : 'http'}://${host}:${port}`,
+      port,
+      requests,
+      script,
+      close: closer(server),
+    }),
+    {
+      passwords,
+      tokenCalls: () => issued,
     },
-    set defaultFault(value: Fault) {
-      state.defaultFault = value;
-    },
-    tokenCalls: () => issued,
-    close: closer(server),
-  };
+  );
 }
 
 /** Options of the fake container credential endpoint (ECS relative URI, EKS Pod Identity). */
@@ -268,9 +300,8 @@ export async function startFakeCredentialEndpoint(
   options: FakeCredentialEndpointOptions,
 ): Promise<FakeCredentialEndpoint> {
   const requests: SeenRequest[] = [];
-  const faults: Fault[] = [];
   const issued: IssuedKey[] = [];
-  const state = { defaultFault: 'ok' as Fault };
+  const script = new FaultScript();
   const { server, port } = await listen(
     (request, response, body) => {
       requests.push({
@@ -280,7 +311,7 @@ export async function startFakeCredentialEndpoint(
         headers: request.headers,
         body: body.toString(),
       });
-      const fault = faults.shift() ?? state.defaultFault;
+      const fault = script.next();
       if (applyTransportFault(fault, response)) return;
       if (
         fault === 'unauthorized' ||
@@ -313,18 +344,16 @@ export async function startFakeCredentialEndpoint(
     options.port,
   );
   const host = options.host ?? '127.0.0.1';
-  return {
-    url: `http://${host}:${port}`,
-    port,
-    requests,
-    faults,
-    issued,
-    get defaultFault() {
-      return state.defaultFault;
+  return Object.assign(
+    fakeServerHandle({
+      url: `http://${host}:${port}`,
+      port,
+      requests,
+      script,
+      close: closer(server),
+    }),
+    {
+      issued,
     },
-    set defaultFault(value: Fault) {
-      state.defaultFault = value;
-    },
-    close: closer(server),
-  };
+  );
 }

@@ -6,9 +6,10 @@
 import { randomBytes } from 'node:crypto';
 import {
   closer,
+  FaultScript,
+  fakeServerHandle,
   listen,
   type FakeServer,
-  type Fault,
   type KeyStore,
   type SeenRequest,
 } from './fake-aws';
@@ -32,11 +33,10 @@ const CREDENTIALS = '/latest/meta-data/iam/security-credentials/';
 /** Starts the fake IMDS. */
 export async function startFakeImds(options: FakeImdsOptions): Promise<FakeImds> {
   const requests: SeenRequest[] = [];
-  const faults: Fault[] = [];
   const issued: IssuedKey[] = [];
   const sessions = new Set<string>();
   const role = options.role ?? 'test-instance-role';
-  const state = { defaultFault: 'ok' as Fault };
+  const script = new FaultScript();
   const { server, port } = await listen(
     (request, response) => {
       requests.push({
@@ -46,7 +46,7 @@ export async function startFakeImds(options: FakeImdsOptions): Promise<FakeImds>
         headers: request.headers,
         body: '',
       });
-      const fault = faults.shift() ?? state.defaultFault;
+      const fault = script.next();
       if (fault === 'reset') return void response.socket?.destroy();
       if (fault === 'hang') return;
       const reply = (status: number, body: string, type = 'text/plain'): void => {
@@ -85,18 +85,16 @@ export async function startFakeImds(options: FakeImdsOptions): Promise<FakeImds>
     options.host,
     options.port,
   );
-  return {
-    url: `http://${options.host ?? '127.0.0.1'}:${port}`,
-    port,
-    requests,
-    faults,
-    issued,
-    get defaultFault() {
-      return state.defaultFault;
+  return Object.assign(
+    fakeServerHandle({
+      url: `http://${options.host ?? '127.0.0.1'}:${port}`,
+      port,
+      requests,
+      script,
+      close: closer(server),
+    }),
+    {
+      issued,
     },
-    set defaultFault(value: Fault) {
-      state.defaultFault = value;
-    },
-    close: closer(server),
-  };
+  );
 }

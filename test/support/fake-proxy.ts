@@ -5,7 +5,7 @@
  */
 import { createServer, type IncomingMessage } from 'node:http';
 import { connect, type AddressInfo, type Socket } from 'node:net';
-import type { Fault, FakeServer, SeenRequest } from './fake-aws';
+import { FaultScript, fakeServerHandle, type FakeServer, type SeenRequest } from './fake-aws';
 
 /** Options of the fake proxy. */
 export interface FakeProxyOptions {
@@ -21,8 +21,7 @@ export type FakeProxy = FakeServer;
 /** Starts the fake proxy. Faults: `reset` drops the client, `hang` never answers the CONNECT. */
 export async function startFakeProxy(options: FakeProxyOptions): Promise<FakeProxy> {
   const requests: SeenRequest[] = [];
-  const faults: Fault[] = [];
-  const state = { defaultFault: 'ok' as Fault };
+  const script = new FaultScript();
   const sockets = new Set<Socket>();
   const server = createServer((request, response) => {
     // Only tunnelling is faked; a plain proxied request is a test bug.
@@ -41,7 +40,7 @@ export async function startFakeProxy(options: FakeProxyOptions): Promise<FakePro
       headers: request.headers,
       body: '',
     });
-    const fault = faults.shift() ?? state.defaultFault;
+    const fault = script.next();
     if (fault === 'reset') return void client.destroy();
     if (fault === 'hang') return;
     const upstream = connect(options.forward.port, options.forward.host, () => {
@@ -59,21 +58,15 @@ export async function startFakeProxy(options: FakeProxyOptions): Promise<FakePro
     server.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve),
   );
   const { port } = server.address() as AddressInfo;
-  return {
+  return fakeServerHandle({
     url: `http://${options.host ?? '127.0.0.1'}:${port}`,
     port,
     requests,
-    faults,
-    get defaultFault() {
-      return state.defaultFault;
-    },
-    set defaultFault(value: Fault) {
-      state.defaultFault = value;
-    },
+    script,
     close: () =>
-      new Promise((resolve) => {
+      new Promise<void>((resolve) => {
         for (const socket of sockets) socket.destroy();
         server.close(() => resolve());
       }),
-  };
+  });
 }

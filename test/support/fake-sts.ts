@@ -6,9 +6,10 @@
 import { randomUUID } from 'node:crypto';
 import {
   closer,
+  FaultScript,
+  fakeServerHandle,
   listen,
   type FakeServer,
-  type Fault,
   type KeyStore,
   type SeenRequest,
   type ServerTls,
@@ -34,10 +35,9 @@ export interface FakeSts extends FakeServer {
 /** Starts the fake STS on loopback (or the given host and port). */
 export async function startFakeSts(options: FakeStsOptions): Promise<FakeSts> {
   const requests: SeenRequest[] = [];
-  const faults: Fault[] = [];
   const issued: IssuedKey[] = [];
   const calls: Record<string, string>[] = [];
-  const state = { defaultFault: 'ok' as Fault };
+  const script = new FaultScript();
   const { server, port } = await listen(
     (request, response, body) => {
       requests.push({
@@ -47,7 +47,7 @@ export async function startFakeSts(options: FakeStsOptions): Promise<FakeSts> {
         headers: request.headers,
         body: body.toString(),
       });
-      const fault = faults.shift() ?? state.defaultFault;
+      const fault = script.next();
       if (fault === 'reset') return void response.socket?.destroy();
       if (fault === 'hang') return;
       const form = Object.fromEntries(new URLSearchParams(body.toString()));
@@ -114,21 +114,19 @@ export async function startFakeSts(options: FakeStsOptions): Promise<FakeSts> {
     options.tls,
   );
   const host = options.host ?? '127.0.0.1';
-  return {
-    url: `${options.tls ? 'https' : 'http'}://${host}:${port}`,
-    port,
-    requests,
-    faults,
-    issued,
-    calls,
-    get defaultFault() {
-      return state.defaultFault;
+  return Object.assign(
+    fakeServerHandle({
+      url: `${options.tls ? 'https' : 'http'}://${host}:${port}`,
+      port,
+      requests,
+      script,
+      close: closer(server),
+    }),
+    {
+      issued,
+      calls,
     },
-    set defaultFault(value: Fault) {
-      state.defaultFault = value;
-    },
-    close: closer(server),
-  };
+  );
 }
 
 function successXml(
