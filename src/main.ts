@@ -25,7 +25,8 @@ export async function main(): Promise<void> {
   let result: CliResult;
   let logger: Logger | undefined;
   try {
-    const config = loadConfig(env, homedir());
+    const home = homedir();
+    const config = loadConfig(env, home);
     logger = makeLogger(config);
     quietRuntimeWarnings(logger);
     const progress: Progress = { step: 'starting' };
@@ -43,7 +44,7 @@ export async function main(): Promise<void> {
       tokens: createTokenSource({
         config,
         env,
-        home: homedir(),
+        home,
         logger,
         loadAws,
         signal: controller.signal,

@@ -76,10 +76,11 @@ export function describeLikelySource(env: Env): string {
   return first ? first.label : 'the AWS credential chain';
 }
 
-function safeOrigin(url: string): string {
+/** A URL's origin, without path, user name or password, for messages. */
+export function safeOrigin(url: string, what = 'URL'): string {
   try {
     return new URL(url).origin;
   } catch {
-    return '(unparseable URL)';
+    return `(unparseable ${what})`;
   }
 }

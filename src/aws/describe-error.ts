@@ -29,21 +29,6 @@ const BAD_CREDENTIALS = new Set([
   'InvalidClientTokenId',
   'IncompleteSignature',
 ]);
-const NETWORK_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'EPIPE',
-  'CERT_HAS_EXPIRED',
-  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
-  'SELF_SIGNED_CERT_IN_CHAIN',
-  'DEPTH_ZERO_SELF_SIGNED_CERT',
-  'ERR_TLS_CERT_ALTNAME_INVALID',
-]);
 /** Certificate errors: the endpoint answered, but its certificate is not trusted. */
 const TLS_TRUST_CODES = new Set([
   'CERT_HAS_EXPIRED',
@@ -52,6 +37,17 @@ const TLS_TRUST_CODES = new Set([
   'SELF_SIGNED_CERT_IN_CHAIN',
   'DEPTH_ZERO_SELF_SIGNED_CERT',
   'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
+/** The endpoint could not be reached, or not trusted once reached. */
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EPIPE',
+  ...TLS_TRUST_CODES,
 ]);
 const TIMEOUT_NAMES = new Set(['TimeoutError', 'RequestTimeout', 'RequestTimeoutException']);
 
@@ -67,22 +63,34 @@ export interface ErrorContext {
   readonly credentialFailures?: string;
 }
 
+/** The fields of an SDK or network error that the messages use, with safe defaults. */
+function readError(error: unknown): {
+  name: string;
+  message: string;
+  code: string;
+  status: number | undefined;
+} {
+  const shape = (error ?? {}) as SdkErrorShape;
+  return {
+    name: shape.name ?? '',
+    message: (shape.message ?? String(error)).trim(),
+    code: shape.code ?? '',
+    status: shape.$metadata?.httpStatusCode,
+  };
+}
+
 /** True for the SDK's "no credentials in any source" family of errors. */
 export function isNoCredentialsError(error: unknown): boolean {
   const shape = error as SdkErrorShape | null;
   return shape?.name === 'CredentialsProviderError';
 }
 
-// Messages put the action before a parenthesis, never before a colon: `...Token: value` reads as
-// a secret to the log redaction and would be masked in the stderr copy.
+// Messages put the SDK's own text in parentheses after the action, so each line reads as what
+// failed, then why, then what to do.
 /** Turns an SDK or network error into a HelperError with a useful one-line message. */
 export function describeAwsError(error: unknown, context: ErrorContext): HelperError {
   if (isHelperError(error)) return error;
-  const shape = (error ?? {}) as SdkErrorShape;
-  const name = shape.name ?? '';
-  const message = (shape.message ?? String(error)).trim();
-  const status = shape.$metadata?.httpStatusCode;
-  const code = shape.code ?? '';
+  const { name, message, code, status } = readError(error);
   const where = context.endpoint ? ` at ${context.endpoint}` : ` in ${context.region}`;
   const api = context.action.startsWith('ecr-public:') ? 'the ECR Public API' : 'the ECR API';
   const options = { cause: error };
@@ -166,11 +174,7 @@ export function describeCredentialError(
   context: ErrorContext & { readonly source: string },
 ): HelperError {
   if (isHelperError(error) || isNoCredentialsError(error)) return describeAwsError(error, context);
-  const shape = (error ?? {}) as SdkErrorShape;
-  const name = shape.name ?? '';
-  const message = (shape.message ?? String(error)).trim();
-  const code = shape.code ?? '';
-  const status = shape.$metadata?.httpStatusCode;
+  const { name, message, code, status } = readError(error);
   const options = { cause: error };
   const from = `AWS credentials from ${context.source}`;
   if (NETWORK_CODES.has(code)) {

@@ -13,15 +13,7 @@ import { connect as tlsConnect } from 'node:tls';
 import { Agent, type AgentConnectOpts } from 'agent-base';
 import { HttpsProxyAgent } from 'https-proxy-agent';
 import { getProxyForUrl } from 'proxy-from-env';
-
-/** The proxy's origin, without any user name or password, for messages. */
-export function safeProxyOrigin(proxy: string): string {
-  try {
-    return new URL(proxy).origin;
-  } catch {
-    return '(unparseable proxy URL)';
-  }
-}
+import { safeOrigin } from './credential-sources';
 
 /** An agent that sends each connection through the proxy the environment names for it, if any. */
 export class EnvProxyAgent extends Agent {
@@ -52,7 +44,7 @@ export class EnvProxyAgent extends Agent {
     }
     // The tunnel agent upgrades to TLS with these very options (agent-base passes them on).
     if (this.ca && options.secureEndpoint) options.ca = this.ca;
-    this.lastProxy = safeProxyOrigin(proxy);
+    this.lastProxy = safeOrigin(proxy, 'proxy URL');
     let tunnel = this.tunnels.get(proxy);
     if (!tunnel) {
       tunnel = new HttpsProxyAgent(proxy);
