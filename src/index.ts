@@ -5,7 +5,7 @@
  */
 import { homedir } from 'node:os';
 import { createTokenSource } from './actions/create-token-source';
-import { loadAws } from './aws/load-aws';
+import { loadSdk } from './aws/load-sdk';
 import type { Progress } from './aws/token';
 import { loadConfig } from './config/load-config';
 import { withDeadline } from './deadline';
@@ -63,7 +63,7 @@ export async function getAuthConfig(
       env,
       home,
       logger: options.logger ?? silentLogger,
-      loadAws,
+      loadSdk,
       signal: controller.signal,
       deadline: Date.now() + timeoutMs,
       progress,

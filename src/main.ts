@@ -5,7 +5,7 @@ import { closeSync, constants, fstatSync, openSync, writeSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { format } from 'node:util';
 import { createTokenSource } from './actions/create-token-source';
-import { loadAws } from './aws/load-aws';
+import { loadSdk } from './aws/load-sdk';
 import type { Progress } from './aws/token';
 import { getAction } from './actions/get';
 import type { ActionContext } from './actions/context';
@@ -46,7 +46,7 @@ export async function main(): Promise<void> {
         env,
         home,
         logger,
-        loadAws,
+        loadSdk,
         signal: controller.signal,
         deadline,
         progress,

@@ -3,7 +3,8 @@
  * composition for the executable (main.ts) and the library (index.ts), so both read and write
  * the same cache entries.
  */
-import type { LoadAws, Progress } from '../aws/token';
+import type { LoadSdk } from '../aws/aws-sdk';
+import type { Progress } from '../aws/token';
 import { createCachedTokenSource } from '../cache/cached-token-source';
 import type { Config, Env } from '../config/load-config';
 import type { Logger } from '../log';
@@ -15,7 +16,7 @@ export interface TokenSourceOptions {
   readonly env: Env;
   readonly home: string;
   readonly logger: Logger;
-  readonly loadAws: LoadAws;
+  readonly loadSdk: LoadSdk;
   readonly signal: AbortSignal;
   readonly deadline: number;
   readonly progress: Progress;
@@ -26,7 +27,7 @@ export interface TokenSourceOptions {
 export function createTokenSource(options: TokenSourceOptions): TokenSource {
   const { config, env, logger, signal, progress } = options;
   const api = createApiTokenSource({
-    loadAws: options.loadAws,
+    loadSdk: options.loadSdk,
     env,
     logger,
     signal,

@@ -1,5 +1,7 @@
 /** Where `get` obtains a token: the AWS API, loaded lazily (the cache wraps this). */
-import type { EcrToken, LoadAws, Progress } from '../aws/token';
+import type { LoadSdk } from '../aws/aws-sdk';
+import { fetchToken } from '../aws/fetch-token';
+import type { EcrToken, Progress } from '../aws/token';
 import type { Env } from '../config/load-config';
 import type { Logger } from '../log';
 import type { PrivateRegistry, PublicRegistry } from '../registry/parse-registry';
@@ -13,7 +15,7 @@ export interface TokenSource {
 
 /** A token source that asks the AWS API every time. */
 export function createApiTokenSource(options: {
-  loadAws: LoadAws;
+  loadSdk: LoadSdk;
   env: Env;
   logger: Logger;
   signal: AbortSignal;
@@ -22,16 +24,17 @@ export function createApiTokenSource(options: {
 }): TokenSource {
   return {
     async getToken(registry) {
-      options.progress.step = 'loading the AWS SDK';
-      const aws = await options.loadAws();
-      return aws.fetchToken({
-        registry,
-        env: options.env,
-        logger: options.logger,
-        signal: options.signal,
-        deadline: options.deadline,
-        progress: options.progress,
-      });
+      return fetchToken(
+        {
+          registry,
+          env: options.env,
+          logger: options.logger,
+          signal: options.signal,
+          deadline: options.deadline,
+          progress: options.progress,
+        },
+        options.loadSdk,
+      );
     },
     listKnown: async () => ({}),
   };

@@ -30,11 +30,3 @@ export interface TokenRequest {
   /** A named profile to use instead of the default chain's choice (per-registry identity). */
   readonly profile?: string;
 }
-
-/** The lazily loaded AWS side: only imported when the cache cannot answer. */
-export interface AwsModule {
-  fetchToken(request: TokenRequest): Promise<EcrToken>;
-}
-
-/** Loads the AWS module on demand (a dynamic import in Node, an embedded chunk in the executable). */
-export type LoadAws = () => Promise<AwsModule>;
