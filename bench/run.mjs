@@ -4,6 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { bunPath, BUN_VERSION } from '../scripts/bun-path.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const outfile = join(root, '.bench', 'bench.cjs');
@@ -19,4 +20,5 @@ await build({
 execFileSync(process.execPath, [outfile, ...process.argv.slice(2)], {
   stdio: 'inherit',
   cwd: root,
+  env: { ...process.env, ECR_TS_BENCH_BUN: bunPath(), ECR_TS_BENCH_BUN_VERSION: BUN_VERSION },
 });

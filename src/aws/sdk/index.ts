@@ -7,5 +7,13 @@ import type { AwsSdk } from '../aws-sdk';
 import { getAuthorizationToken } from './get-authorization-token';
 import { resolveCredentials } from './resolve-credentials';
 
+/**
+ * Set when this module is evaluated, i.e. when the SDK is. test/integration/cache-hot-path.test.ts
+ * reads it at exit to prove that a cache hit never evaluates the SDK, in the npm package and in
+ * the Bun executable alike (where bundled modules leave no other trace).
+ */
+export const SDK_LOADED = Symbol.for('docker-credential-ecr-ts.aws-sdk-loaded');
+(globalThis as Record<symbol, unknown>)[SDK_LOADED] = true;
+
 /** What the loader resolves to. */
 export const sdk: AwsSdk = { resolveCredentials, getAuthorizationToken };
