@@ -3,7 +3,6 @@
  */
 import { closeSync, constants, fstatSync, openSync, writeSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { format } from 'node:util';
 import { createTokenSource } from './actions/create-token-source';
 import { loadSdk } from './aws/load-sdk';
 import type { Progress } from './aws/token';
@@ -166,5 +165,6 @@ function quietRuntimeWarnings(logger: Logger): void {
   process.removeAllListeners('warning');
   process.on('warning', (warning) => logger.debug(`runtime warning: ${warning.message}`));
   // eslint-disable-next-line no-console -- replacing console.warn is how we silence the SDK's direct writes
-  console.warn = (...parts: unknown[]) => logger.debug(format(...parts));
+  console.warn = (...parts: unknown[]) =>
+    logger.debug(process.getBuiltinModule('node:util').format(...parts));
 }

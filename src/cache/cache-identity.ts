@@ -4,13 +4,13 @@
  * token only when all of it is equal; the hash keeps access key ids, capability URIs and the like
  * off the disk.
  */
-import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { credentialSources } from '../aws/credential-sources';
 import type { Env } from '../config/load-config';
 import { nonEmpty } from '../config/load-config';
 import type { PrivateRegistry, PublicRegistry } from '../registry/parse-registry';
 import { CACHE_VERSION, type CacheScope } from './cache-entry';
+import { sha256Hex as sha256 } from './sha256';
 
 /** What the identity is computed from; `stamp` reads a file's change marker (I/O passed in). */
 export interface IdentityInput {
@@ -80,8 +80,4 @@ export function scopeFor(registry: PrivateRegistry | PublicRegistry, identity: s
 export function entryFileName(scope: CacheScope): string {
   const key = [CACHE_VERSION, scope.partition, scope.region, scope.service, scope.identity];
   return `${sha256(key.join('|')).slice(0, 40)}.json`;
-}
-
-function sha256(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
 }
