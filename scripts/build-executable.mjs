@@ -1,13 +1,15 @@
 // Builds the product's executable with the pinned Bun (scripts/bun-path.mjs):
 //   bun build --compile --bytecode --minify scripts/executable-entry.ts
 // from the TypeScript sources, for this machine (dist/docker-credential-ecr-ts) or, with
-// `--release`, for every platform in RELEASE_TARGETS (dist/release/, with SHA256SUMS). Offline
+// `--release`, for every platform in RELEASE_TARGETS (dist/release/, with SHA256SUMS and
+// install.sh). Offline
 // but for the npm registry: Bun fetches another target's runtime from it (@oven/bun-*), once,
 // into its cache. The SDK stays lazily evaluated inside the one bundle: src/aws/load-sdk.ts
 // requires src/aws/sdk/ only on a cache miss (docs/executable.md).
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import {
+  copyFileSync,
   mkdirSync,
   mkdtempSync,
   readFileSync,
@@ -88,6 +90,8 @@ export function buildRelease({ log = (line) => process.stderr.write(`${line}\n`)
     );
   }
   writeFileSync(join(RELEASE_DIR, 'SHA256SUMS'), sums.join(''));
+  // Shipped with the files: run in this folder, it installs this machine's file after checking it.
+  copyFileSync(join(ROOT, 'install.sh'), join(RELEASE_DIR, 'install.sh'));
   return RELEASE_DIR;
 }
 

@@ -126,10 +126,10 @@ function describeBinary(file: Buffer): Described {
         }),
     );
 
-  it('are exactly one file per platform, each listed in SHA256SUMS with its digest', () => {
+  it('are one file per platform, each listed in SHA256SUMS with its digest, and install.sh', () => {
     const files = readdirSync(RELEASE).filter((file) => !file.startsWith('.'));
     const expected = PLATFORMS.map((platform) => `${NAME}-${platform.suffix}`);
-    expect(files.sort()).toEqual([...expected, 'SHA256SUMS'].sort());
+    expect(files.sort()).toEqual([...expected, 'SHA256SUMS', 'install.sh'].sort());
     const listed = sums();
     expect([...listed.keys()].sort()).toEqual([...expected].sort());
     for (const file of expected) {
