@@ -3,7 +3,7 @@
  * what to print and the exit status; the composition root does the printing.
  */
 import { Command, CommanderError } from 'commander';
-import type { ActionContext } from './actions/context';
+import type { ActionContext } from './actions/action-context';
 import { getAction } from './actions/get';
 import { listAction } from './actions/list';
 import { eraseAction, storeAction } from './actions/store-erase';

@@ -4,14 +4,12 @@
 import { closeSync, constants, fstatSync, openSync, writeSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { format } from 'node:util';
-import { createTokenSource } from './actions/create-token-source';
-import { loadAws } from './aws/load-aws';
-import type { Progress } from './aws/token';
+import type { ActionContext } from './actions/action-context';
 import { getAction } from './actions/get';
-import type { ActionContext } from './actions/context';
+import { loadAws } from './aws/load-aws';
 import type { CliResult } from './cli';
+import { runCall } from './compose';
 import { loadConfig, type Config } from './config/load-config';
-import { withDeadline } from './deadline';
 import { NOT_FOUND_TEXT, toHelperError } from './errors';
 import { createLogger, type Logger } from './log';
 import { readFd } from './protocol/read-input';
@@ -29,35 +27,17 @@ export async function main(): Promise<void> {
     const config = loadConfig(env, home);
     logger = makeLogger(config);
     quietRuntimeWarnings(logger);
-    const progress: Progress = { step: 'starting' };
-    const controller = new AbortController();
-    const deadline = started + config.timeoutMs;
-    const context = {
+    // A socket or terminal on stdin cannot be read without blocking a thread: use the stream.
+    const readInput = (): Promise<string> => readFd(0, { stream: () => process.stdin });
+    result = await runCall({
       env,
       config,
+      home,
       logger,
-      // A socket or terminal on stdin cannot be read without blocking a thread: use the stream.
-      readInput: () => readFd(0, { stream: () => process.stdin }),
-      signal: controller.signal,
-      deadline,
-      progress,
-      tokens: createTokenSource({
-        config,
-        env,
-        home,
-        logger,
-        loadAws,
-        signal: controller.signal,
-        deadline,
-        progress,
-        now: Date.now,
-      }),
-    };
-    result = await withDeadline({
-      timeoutMs: config.timeoutMs,
-      progress,
-      controller,
-      work: () => runCommand(process.argv.slice(2), () => context),
+      loadAws,
+      now: Date.now,
+      startedAt: started,
+      work: (call) => runCommand(process.argv.slice(2), () => ({ ...call, config, readInput })),
     });
   } catch (error) {
     result = { exitCode: 1, stdout: `${toHelperError(error).message}\n`, stderr: '' };

@@ -5,11 +5,10 @@
  */
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { TokenSource } from '../actions/token-source';
-import type { EcrToken, Progress } from '../aws/token';
-import { PRODUCT, type Env } from '../config/load-config';
+import type { EcrToken, TokenSource } from '../aws/token';
+import type { CallContext } from '../call-context';
+import { PRODUCT } from '../config/load-config';
 import { HelperError, isHelperError, type ErrorCode } from '../errors';
-import type { Logger } from '../log';
 import type { PrivateRegistry, PublicRegistry } from '../registry/parse-registry';
 import { entryFor, tokenOf, type CacheEntry, type CacheScope } from './cache-entry';
 import { credentialIdentity, entryFileName, scopeFor } from './cache-identity';
@@ -19,17 +18,14 @@ import { staleMsFor, tryLock } from './key-lock';
 import { createTokenStore, errorCode } from './token-store';
 import { waitForChange, type ChangeWaiter } from './wait-for-change';
 
-/** Everything the cache needs; the clock and the wrapped source are passed in. */
+/** Everything the cache needs; the call's context, the clock and the wrapped source are passed in. */
 export interface CachedTokenSourceOptions {
+  readonly context: CallContext;
   readonly dir: string;
   /** Where tokens come from on a miss (the AWS API). */
   readonly source: TokenSource;
-  readonly env: Env;
   readonly home: string;
-  readonly logger: Logger;
   readonly now: () => number;
-  readonly signal: AbortSignal;
-  readonly progress: Progress;
   /** The helper's bound on one call; sizes the stale-lock takeover. */
   readonly timeoutMs: number;
 }
@@ -45,7 +41,8 @@ const TRANSIENT: readonly ErrorCode[] = ['THROTTLED', 'NETWORK', 'AWS_API'];
 
 /** Wraps `source` with the shared on-disk cache. */
 export function createCachedTokenSource(options: CachedTokenSourceOptions): TokenSource {
-  const { logger, now } = options;
+  const { now } = options;
+  const { env, logger, signal, progress } = options.context;
   // A call prints at most one cache warning: a broken cache must not flood docker's output.
   let warned = false;
   const warn = (message: string): void => {
@@ -56,7 +53,7 @@ export function createCachedTokenSource(options: CachedTokenSourceOptions): Toke
   const store = createTokenStore({ dir: options.dir, warn });
   let identity: string | undefined;
   const currentIdentity = (): string =>
-    (identity ??= credentialIdentity({ env: options.env, home: options.home, stamp: fileStamp }));
+    (identity ??= credentialIdentity({ env, home: options.home, stamp: fileStamp }));
 
   const save = async (entry: CacheEntry): Promise<void> => {
     try {
@@ -116,7 +113,7 @@ export function createCachedTokenSource(options: CachedTokenSourceOptions): Toke
 
     async function lockOrWait(): Promise<EcrToken> {
       for (;;) {
-        if (options.signal.aborted) throw waitTimeout(file);
+        if (signal.aborted) throw waitTimeout(file);
         const attempt = await tryLock({
           file,
           staleMs,
@@ -142,8 +139,8 @@ export function createCachedTokenSource(options: CachedTokenSourceOptions): Toke
         }
         // Busy: another process is fetching. A still-valid token may be served meanwhile.
         if (entry && freshness(entry, now()) === 'stale') return tokenOf(entry);
-        options.progress.step = `waiting for another ${PRODUCT} process to fetch the token (lock ${file}.lock)`;
-        waiter ??= waitForChange(options.dir, options.signal);
+        progress.step = `waiting for another ${PRODUCT} process to fetch the token (lock ${file}.lock)`;
+        waiter ??= waitForChange(options.dir, signal);
         // Woken by the holder's rename; the timer only covers lost events and stale-lock takeover.
         await waiter.next(
           Math.min(MAX_POLL_MS, POLL_MS * 1.5 ** polls++) * (1 + Math.random() / 2),

@@ -1,6 +1,5 @@
-import type { ActionContext } from '../../../src/actions/context';
-import type { TokenSource } from '../../../src/actions/token-source';
-import type { EcrToken } from '../../../src/aws/token';
+import type { ActionContext } from '../../../src/actions/action-context';
+import type { EcrToken, TokenSource } from '../../../src/aws/token';
 import { runCli, VERSION_LINE } from '../../../src/cli';
 import { loadConfig } from '../../../src/config/load-config';
 import { HelperError } from '../../../src/errors';
