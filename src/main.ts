@@ -7,10 +7,9 @@ import { format } from 'node:util';
 import type { ActionContext } from './actions/action-context';
 import { getAction } from './actions/get';
 import { loadAws } from './aws/load-aws';
-import type { CliResult } from './cli';
 import { runCall } from './compose';
 import { loadConfig, type Config } from './config/load-config';
-import { NOT_FOUND_TEXT, toHelperError } from './errors';
+import { failureOutput, type Outcome } from './failure-output';
 import { createLogger, type Logger } from './log';
 import { readFd } from './protocol/read-input';
 
@@ -20,7 +19,7 @@ export async function main(): Promise<void> {
   const env = process.env;
   // The SDK warns on Node < 22 via process.emitWarning; callers show our stderr to users.
   env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
-  let result: CliResult;
+  let result: Outcome;
   let logger: Logger | undefined;
   try {
     const home = homedir();
@@ -40,21 +39,16 @@ export async function main(): Promise<void> {
       work: (call) => runCommand(process.argv.slice(2), () => ({ ...call, config, readInput })),
     });
   } catch (error) {
-    result = { exitCode: 1, stdout: `${toHelperError(error).message}\n`, stderr: '' };
+    result = failureOutput(error, 'protocol');
   }
   // A bad setting (ECR_TS_TIMEOUT=abc) fails before there is a logger; docker pull would then
-  // show nothing of it (see below), so it gets the default stderr logger.
+  // show nothing of it (see failure-output.ts), so it gets the default stderr logger.
   logger ??= createLogger({ level: 'error', write: (line) => writeAll(2, line) });
-  // Human commands (configure) print their own failure on stderr and leave stdout empty.
-  if (result.exitCode !== 0 && logger && result.stdout.trim()) {
-    // docker pull (CLI 28) drops a helper's failure text from stdout and pulls anonymously, so the
-    // user would see only "no basic auth credentials"; stderr is passed through to their terminal.
-    const reason = result.stdout.trim();
-    // At a terminal stdout already shows the line, and commander may have said it on stderr
-    // already (an unknown flag); say it once.
-    if (reason === NOT_FOUND_TEXT || isTerminal(1) || result.stderr.includes(reason)) {
-      logger.debug(`exit ${result.exitCode}: ${reason}`);
-    } else logger.error(reason);
+  const { reason } = result;
+  if (reason) {
+    // At a terminal stdout already shows the line: say it once.
+    if (reason.tellUser && !isTerminal(1)) logger.error(reason.text);
+    else logger.debug(`exit ${result.exitCode}: ${reason.text}`);
   }
   if (result.stderr) writeAll(2, result.stderr);
   // Written synchronously, then exit: a hung socket or timer must not keep docker waiting.
@@ -101,12 +95,12 @@ function isTerminal(fd: number): boolean {
 async function runCommand(
   args: readonly string[],
   makeContext: () => ActionContext,
-): Promise<CliResult> {
+): Promise<Outcome> {
   if (args.length === 1 && args[0] === 'get') {
     try {
       return { exitCode: 0, stdout: await getAction(makeContext()), stderr: '' };
     } catch (error) {
-      return { exitCode: 1, stdout: `${toHelperError(error).message}\n`, stderr: '' };
+      return failureOutput(error, 'protocol');
     }
   }
   const { runCli } = await import('./cli');

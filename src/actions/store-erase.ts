@@ -19,7 +19,7 @@ export async function storeAction(context: ActionContext): Promise<string> {
     return '';
   }
   throw new HelperError(
-    'NOT_FOUND',
+    'CANNOT_STORE',
     `cannot store credentials for ${JSON.stringify(hideUserInfo(credentials.serverUrl))}: it is not an ECR registry and no fallback helper is configured`,
   );
 }

@@ -112,7 +112,11 @@ describe('store and erase', () => {
 
   it('store for a non-ECR host fails without a fallback, unless AWS_ECR_IGNORE_CREDS_STORAGE', async () => {
     const input = JSON.stringify({ ServerURL: 'docker.io', Username: 'me', Secret: 'x' });
-    expect((await run(['store'], input)).exitCode).toBe(1);
+    const refused = await run(['store'], input);
+    expect(refused.exitCode).toBe(1);
+    // Not the not-found answer: the user must see why docker login failed.
+    expect(refused.stdout).toMatch(/^cannot store credentials for "docker.io"/);
+    expect(refused.reason?.tellUser).toBe(true);
     const ignored = await run(['store'], input, new FakeTokens(), {
       AWS_ECR_IGNORE_CREDS_STORAGE: 'true',
     });
@@ -124,6 +128,7 @@ describe('store and erase', () => {
     expect(await run(['erase'], 'docker.io')).toMatchObject({
       exitCode: 1,
       stdout: 'credentials not found in native keychain\n',
+      reason: { tellUser: false },
     });
   });
 });
@@ -159,6 +164,25 @@ describe('list, version and flags', () => {
       'unknown action "fetch": expected one of get, store, erase, list, version\n',
     );
     expect(result.stderr).toContain('Usage: docker-credential-ecr-ts');
+  });
+
+  it('an unknown flag is one protocol failure: stdout and the log, not commander on stderr', async () => {
+    const result = await run(['--debug', 'get'], 'public.ecr.aws');
+    expect(result).toEqual({
+      exitCode: 1,
+      stdout: "unknown option '--debug'\n",
+      stderr: '',
+      reason: { text: "unknown option '--debug'", tellUser: true },
+    });
+  });
+
+  it('an unknown flag of configure is told to the person on stderr only', async () => {
+    const result = await run(['configure', '--bogus']);
+    expect(result).toEqual({
+      exitCode: 1,
+      stdout: '',
+      stderr: "docker-credential-ecr-ts: error: unknown option '--bogus'\n",
+    });
   });
 
   it('no action at all prints usage and exits 1', async () => {
