@@ -1,5 +1,5 @@
 /** What every step of one call shares: passed down from the composition, never read from `process`. */
-import type { Env } from './config/load-config';
+import type { Env } from './env';
 import type { Logger } from './log';
 
 /** What the call is doing right now, so a timeout can say what it was waiting for. */

@@ -8,10 +8,9 @@ import { getAction } from './actions/get';
 import { listAction } from './actions/list';
 import { eraseAction, storeAction } from './actions/store-erase';
 import { configure, formatConfigureReport } from './commands/configure';
-import { PRODUCT } from './config/load-config';
 import { HelperError } from './errors';
 import { failureOutput, type Outcome } from './failure-output';
-import { VERSION } from './version';
+import { PRODUCT, VERSION } from './product';
 
 /** The single `version` line: name, source, version. */
 export const VERSION_LINE = `${PRODUCT} (npm:${PRODUCT}) ${VERSION}`;

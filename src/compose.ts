@@ -6,7 +6,8 @@ import { createApiTokenSource } from './aws/api-token-source';
 import type { LoadAws, TokenSource } from './aws/token';
 import { createCachedTokenSource } from './cache/cached-token-source';
 import type { CallContext, Progress } from './call-context';
-import type { Config, Env } from './config/load-config';
+import type { Config } from './config/parse-config';
+import type { Env } from './env';
 import { withDeadline } from './deadline';
 import type { Logger } from './log';
 
@@ -19,7 +20,6 @@ export interface Call extends CallContext {
 export interface CallOptions<T> {
   readonly env: Env;
   readonly config: Config;
-  readonly home: string;
   readonly logger: Logger;
   readonly loadAws: LoadAws;
   readonly now: () => number;
@@ -46,12 +46,7 @@ export async function runCall<T>(options: CallOptions<T>): Promise<T> {
       deadline: (options.startedAt ?? now()) + config.timeoutMs,
       progress,
     };
-    const tokens = createTokenSource(context, {
-      config,
-      home: options.home,
-      loadAws: options.loadAws,
-      now,
-    });
+    const tokens = createTokenSource(context, { config, loadAws: options.loadAws, now });
     return await withDeadline({
       timeoutMs: config.timeoutMs,
       progress,
@@ -66,7 +61,7 @@ export async function runCall<T>(options: CallOptions<T>): Promise<T> {
 /** The API source (SDK loaded lazily), with the cache in front unless AWS_ECR_DISABLE_CACHE. */
 export function createTokenSource(
   context: CallContext,
-  options: { config: Config; home: string; loadAws: LoadAws; now: () => number },
+  options: { config: Config; loadAws: LoadAws; now: () => number },
 ): TokenSource {
   const { config } = options;
   const api = createApiTokenSource(context, options.loadAws);
@@ -75,7 +70,7 @@ export function createTokenSource(
     context,
     dir: config.cacheDir,
     source: api,
-    home: options.home,
+    home: config.home,
     now: options.now,
     timeoutMs: config.timeoutMs,
   });

@@ -2,7 +2,7 @@
  * The one place a failure becomes output. Protocol callers (docker, docker-py, podman) read one
  * line on stdout and compare it to known texts; people at a terminal (configure) read stderr.
  */
-import { PRODUCT } from './config/load-config';
+import { PRODUCT } from './product';
 import { toHelperError } from './errors';
 
 /** Who reads a command's failure: a credential-helper client, or a person. */

@@ -3,7 +3,6 @@
  * reference or registry host, from the same token cache as the executable. The AWS SDK is loaded
  * only when the cache cannot answer.
  */
-import { homedir } from 'node:os';
 import { loadAws } from './aws/load-aws';
 import { runCall } from './compose';
 import { loadConfig } from './config/load-config';
@@ -47,13 +46,11 @@ export async function getAuthConfig(
   const registry = parseRegistry(imageOrRegistry);
   if (registry.kind === 'other') return undefined;
   const env = process.env;
-  const home = homedir();
-  const config = loadConfig(env, home);
+  const config = loadConfig(env);
   try {
     const token = await runCall({
       env,
       config: { ...config, timeoutMs: options.timeoutMs ?? config.timeoutMs },
-      home,
       logger: options.logger ?? silentLogger,
       loadAws,
       now: Date.now,

@@ -1,17 +1,17 @@
 /**
  * The composition root: the only module that touches `process` (argv, env, stdio, exit code).
  */
-import { closeSync, constants, fstatSync, openSync, writeSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { format } from 'node:util';
 import type { ActionContext } from './actions/action-context';
 import { getAction } from './actions/get';
 import { loadAws } from './aws/load-aws';
 import { runCall } from './compose';
-import { loadConfig, type Config } from './config/load-config';
+import { loadConfig } from './config/load-config';
 import { failureOutput, type Outcome } from './failure-output';
 import { createLogger, type Logger } from './log';
+import { logSink } from './log-sink';
 import { readFd } from './protocol/read-input';
+import { isTerminal, writeAll } from './write-fd';
 
 /** Runs the helper for this process and exits with its status. */
 export async function main(): Promise<void> {
@@ -22,16 +22,14 @@ export async function main(): Promise<void> {
   let result: Outcome;
   let logger: Logger | undefined;
   try {
-    const home = homedir();
-    const config = loadConfig(env, home);
-    logger = makeLogger(config);
+    const config = loadConfig(env);
+    logger = createLogger({ level: config.logLevel, ...logSink(config.logFile) });
     quietRuntimeWarnings(logger);
     // A socket or terminal on stdin cannot be read without blocking a thread: use the stream.
     const readInput = (): Promise<string> => readFd(0, { stream: () => process.stdin });
     result = await runCall({
       env,
       config,
-      home,
       logger,
       loadAws,
       now: Date.now,
@@ -43,7 +41,7 @@ export async function main(): Promise<void> {
   }
   // A bad setting (ECR_TS_TIMEOUT=abc) fails before there is a logger; docker pull would then
   // show nothing of it (see failure-output.ts), so it gets the default stderr logger.
-  logger ??= createLogger({ level: 'error', write: (line) => writeAll(2, line) });
+  logger ??= createLogger({ level: 'error', ...logSink(null) });
   const { reason } = result;
   if (reason) {
     // At a terminal stdout already shows the line: say it once.
@@ -54,36 +52,6 @@ export async function main(): Promise<void> {
   // Written synchronously, then exit: a hung socket or timer must not keep docker waiting.
   writeAll(1, result.stdout);
   process.exit(result.exitCode);
-}
-
-/**
- * Writes all of `text` to a descriptor synchronously. Plain fs writes rather than process.stdout:
- * on a pipe, creating process.stdout loads the net and stream modules (see readFd), and the
- * answer is one short line. A caller that closed its end (EPIPE) gets nothing, as with any CLI.
- */
-function writeAll(fd: number, text: string): void {
-  const buffer = Buffer.from(text);
-  let offset = 0;
-  let retries = 0;
-  while (offset < buffer.length) {
-    try {
-      offset += writeSync(fd, buffer, offset);
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      // A non-blocking pipe whose buffer is full: wait a millisecond, a bounded number of times.
-      if (code !== 'EAGAIN' || ++retries > 1000) return;
-      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1);
-    }
-  }
-}
-
-/** Whether a descriptor is a terminal, without loading node:tty (which loads net). */
-function isTerminal(fd: number): boolean {
-  try {
-    return fstatSync(fd).isCharacterDevice();
-  } catch {
-    return false;
-  }
 }
 
 /**
@@ -105,34 +73,6 @@ async function runCommand(
   }
   const { runCli } = await import('./cli');
   return runCli(args, makeContext);
-}
-
-// Non-blocking: a named pipe with no reader (or a full one) as the log file would otherwise block
-// the open or the write, on the main thread, where no deadline can end it.
-const LOG_FLAGS =
-  constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_NONBLOCK;
-
-function makeLogger(config: Config): Logger {
-  const file = config.logFile;
-  const write = file
-    ? (line: string) => {
-        try {
-          const fd = openSync(file, LOG_FLAGS, 0o600);
-          try {
-            writeSync(fd, line);
-          } finally {
-            closeSync(fd);
-          }
-        } catch {
-          // A broken log file must never break a pull.
-        }
-      }
-    : (line: string) => writeAll(2, line);
-  return createLogger({
-    level: config.logLevel,
-    write,
-    ...(file ? { now: () => new Date() } : {}),
-  });
 }
 
 /** Routes warnings that the runtime or a dependency would print on its own to the debug log. */

@@ -1,7 +1,7 @@
 /** What every protocol action receives: inputs and effects passed in, never read from `process`. */
 import type { TokenSource } from '../aws/token';
 import type { CallContext } from '../call-context';
-import type { Config } from '../config/load-config';
+import type { Config } from '../config/parse-config';
 
 /** The dependencies of one helper invocation: the call's context plus settings, stdin, tokens. */
 export interface ActionContext extends CallContext {

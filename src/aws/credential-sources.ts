@@ -3,8 +3,8 @@
  * the environment alone (no SDK, no network). Used for "no credentials" messages, `doctor` and
  * timeouts. Never includes a secret: the ECS relative URI is a capability, so only its host shows.
  */
-import type { Env } from '../config/load-config';
-import { isTrue, nonEmpty } from '../config/load-config';
+import type { Env } from '../env';
+import { isTrue, nonEmpty } from '../env';
 
 /** One link of the default credential chain. */
 export interface CredentialSource {

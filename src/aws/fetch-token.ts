@@ -8,19 +8,14 @@ import type { ECRClient } from '@aws-sdk/client-ecr';
 import type { ECRPUBLICClient } from '@aws-sdk/client-ecr-public';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { AwsCredentialIdentity } from '@smithy/types';
-import { PRODUCT } from '../config/load-config';
 import { attemptBudget } from '../deadline';
 import { notFound, type HelperError } from '../errors';
-import { VERSION } from '../version';
+import { PRODUCT, VERSION } from '../product';
 import { readCaBundle } from './ca-bundle';
 import { createChainDiagnostics } from './chain-diagnostics';
 import { decodeToken } from './decode-token';
-import {
-  describeAwsError,
-  describeCredentialError,
-  isNoCredentialsError,
-  type ErrorContext,
-} from './describe-error';
+import { isNoCredentialsError } from './classify-error';
+import { describeAwsError, describeCredentialError, type ErrorContext } from './describe-error';
 import { hasEndpointOverride } from './endpoint-override';
 import { proxyConfigured } from './proxy-configured';
 import { resolveCredentials, type ChainAgents } from './resolve-credentials';

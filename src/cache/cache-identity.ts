@@ -7,8 +7,8 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { credentialSources } from '../aws/credential-sources';
-import type { Env } from '../config/load-config';
-import { nonEmpty } from '../config/load-config';
+import type { Env } from '../env';
+import { nonEmpty } from '../env';
 import type { PrivateRegistry, PublicRegistry } from '../registry/parse-registry';
 import { CACHE_VERSION, type CacheScope } from './cache-entry';
 

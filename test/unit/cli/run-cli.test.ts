@@ -1,7 +1,7 @@
 import type { ActionContext } from '../../../src/actions/action-context';
 import type { EcrToken, TokenSource } from '../../../src/aws/token';
 import { runCli, VERSION_LINE } from '../../../src/cli';
-import { loadConfig } from '../../../src/config/load-config';
+import { parseConfig } from '../../../src/config/parse-config';
 import { HelperError } from '../../../src/errors';
 import { silentLogger } from '../../../src/log';
 import type { Registry } from '../../../src/registry/parse-registry';
@@ -26,7 +26,7 @@ class FakeTokens implements TokenSource {
 function context(input: string | undefined, tokens: TokenSource, env = {}): ActionContext {
   return {
     env,
-    config: loadConfig(env, '/home/test'),
+    config: parseConfig(env, '/home/test'),
     logger: silentLogger,
     readInput: async () => {
       if (input === undefined) throw new Error('stdin must not be read');

@@ -1,0 +1,34 @@
+import { createLogger, redact } from '../../src/log';
+
+describe('logging', () => {
+  it('writes only at or above the level, prefixed with the product name', () => {
+    const lines: string[] = [];
+    const logger = createLogger({ level: 'warn', write: (line) => lines.push(line) });
+    logger.debug('hidden');
+    logger.warn('shown');
+    expect(lines).toEqual(['docker-credential-ecr-ts: warn: shown\n']);
+  });
+  it('redacts registered secrets and AWS key shapes', () => {
+    const lines: string[] = [];
+    const logger = createLogger({ level: 'debug', write: (line) => lines.push(line) });
+    logger.addSecret('hunter2-password');
+    logger.debug('token hunter2-password key AKIAABCDEFGHIJKLMNOP {"SecretAccessKey":"abc/def"}');
+    expect(lines.join('')).not.toMatch(/hunter2-password|ABCDEFGHIJKLMNOP|abc\/def/);
+  });
+  it('redact() leaves ordinary text alone', () => {
+    expect(redact('pulling public.ecr.aws/amazonlinux', [])).toBe(
+      'pulling public.ecr.aws/amazonlinux',
+    );
+    expect(redact('GetAuthorizationToken: ECONNRESET', [])).toBe(
+      'GetAuthorizationToken: ECONNRESET',
+    );
+  });
+  it.each([
+    ['token: abc123', 'token: ***'],
+    ['{"Token":"abc/123=="}', '{"Token":"***"}'],
+    ['secret=hunter2', 'secret=***'],
+    ['Authorization: Bearer xyz', 'Authorization: ***'],
+  ])('redact() masks the value of %j', (input, output) => {
+    expect(redact(input, [])).toBe(output);
+  });
+});
