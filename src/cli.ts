@@ -13,7 +13,7 @@ import { failureOutput, type Outcome } from './failure-output';
 import { PRODUCT, VERSION } from './product';
 
 /** The single `version` line: name, source, version. */
-export const VERSION_LINE = `${PRODUCT} (npm:${PRODUCT}) ${VERSION}`;
+const VERSION_LINE = `${PRODUCT} (npm:${PRODUCT}) ${VERSION}`;
 
 const ACTIONS = ['get', 'store', 'erase', 'list', 'version'];
 // Commands for people at a terminal: their failures go to stderr, as any CLI's do.

@@ -43,7 +43,7 @@ export function notFound(): HelperError {
 }
 
 /** Collapses white space so a message always fits the protocol's one line. */
-export function oneLine(text: string): string {
+function oneLine(text: string): string {
   return text.replace(/\s+/g, ' ').trim();
 }
 

@@ -43,7 +43,7 @@ export function hideUserInfo(text: string): string {
 }
 
 /** Replaces registered secrets and known secret shapes with `***`. */
-export function redact(text: string, secrets: Iterable<string>): string {
+function redact(text: string, secrets: Iterable<string>): string {
   let out = hideUserInfo(text);
   for (const secret of secrets) {
     if (secret.length >= 4) out = out.split(secret).join('***');

@@ -1,5 +1,6 @@
 /** Synchronous writes to stdout and stderr, without the stream machinery of process.stdout. */
 import { fstatSync, writeSync } from 'node:fs';
+import { errorCode } from './error-code';
 
 /**
  * Writes all of `text` to a descriptor synchronously. Plain fs writes rather than process.stdout:
@@ -14,9 +15,8 @@ export function writeAll(fd: number, text: string): void {
     try {
       offset += writeSync(fd, buffer, offset);
     } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
       // A non-blocking pipe whose buffer is full: wait a millisecond, a bounded number of times.
-      if (code !== 'EAGAIN' || ++retries > 1000) return;
+      if (errorCode(error) !== 'EAGAIN' || ++retries > 1000) return;
       Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1);
     }
   }

@@ -69,13 +69,6 @@ export function describeTriedSources(env: Env): string {
     .join('; ');
 }
 
-/** The source most likely being waited on (the first configured remote one), for timeouts. */
-export function describeLikelySource(env: Env): string {
-  const sources = credentialSources(env).filter((source) => source.configured);
-  const first = sources[0];
-  return first ? first.label : 'the AWS credential chain';
-}
-
 /** A URL's origin, without path, user name or password, for messages. */
 export function safeOrigin(url: string, what = 'URL'): string {
   try {

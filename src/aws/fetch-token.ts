@@ -55,7 +55,7 @@ export async function fetchToken(request: TokenRequest): Promise<EcrToken> {
       : {};
   try {
     // Credentials first, on their own: the API call's attempts are then sized to the time left.
-    request.progress.step = `getting AWS credentials from ${describeSource(request)}`;
+    request.progress.step = 'getting AWS credentials from the default credential chain';
     let credentials: AwsCredentialIdentity;
     try {
       credentials = await resolveCredentials({ request, region, diagnostics, agents });
@@ -137,10 +137,6 @@ async function callApi(
     // With a shared agent this destroys it too; the caller's finally does so again, harmlessly.
     requestHandler.destroy();
   }
-}
-
-function describeSource(request: TokenRequest): string {
-  return request.profile ? `profile "${request.profile}"` : 'the default credential chain';
 }
 
 /** Records the host each API request goes to, for error and timeout messages. */

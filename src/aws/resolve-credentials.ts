@@ -42,7 +42,6 @@ export async function resolveCredentials(options: {
     logger: sdkLogger(request.logger, (line) => options.diagnostics.observe(line)),
     timeout: budget.timeoutMs,
     maxRetries: budget.maxRetries,
-    ...(request.profile ? { profile: request.profile } : {}),
   });
   try {
     return await provider();

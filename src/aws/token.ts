@@ -8,8 +8,6 @@ export interface EcrToken {
   readonly password: string;
   /** Epoch milliseconds. */
   readonly expiresAt: number;
-  /** The registry endpoint ECR named in the answer (private ECR only). */
-  readonly proxyEndpoint?: string;
 }
 
 /** Answers a token for an ECR registry, from wherever it can (the API, or the cache in front). */
@@ -22,8 +20,6 @@ export interface TokenSource {
 /** Everything one token request needs: the call's context and the registry. */
 export interface TokenRequest extends CallContext {
   readonly registry: PrivateRegistry | PublicRegistry;
-  /** A named profile to use instead of the default chain's choice (per-registry identity). */
-  readonly profile?: string;
 }
 
 /** The lazily loaded AWS side: only imported when the cache cannot answer. */

@@ -7,6 +7,7 @@ import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EcrToken, TokenSource } from '../aws/token';
 import type { CallContext } from '../call-context';
+import { errorCode } from '../error-code';
 import type { PrivateRegistry, PublicRegistry } from '../registry/parse-registry';
 import { entryFor, tokenOf, type CacheEntry, type CacheScope } from './cache-entry';
 import { credentialIdentity, entryFileName, scopeFor } from './cache-identity';
@@ -14,7 +15,7 @@ import { freshness, isLive } from './freshness';
 import { staleMsFor } from './key-lock';
 import { lockOrWait } from './lock-or-wait';
 import { mayServeStale } from './may-serve-stale';
-import { createTokenStore, errorCode } from './token-store';
+import { createTokenStore } from './token-store';
 
 /** Everything the cache needs; the call's context, the clock and the wrapped source are passed in. */
 export interface CachedTokenSourceOptions {

@@ -1,6 +1,7 @@
 import type { ActionContext } from '../../../src/actions/action-context';
 import type { EcrToken, TokenSource } from '../../../src/aws/token';
-import { runCli, VERSION_LINE } from '../../../src/cli';
+import { runCli } from '../../../src/cli';
+import { VERSION } from '../../../src/product';
 import { parseConfig } from '../../../src/config/parse-config';
 import { HelperError } from '../../../src/errors';
 import { silentLogger } from '../../../src/log';
@@ -147,8 +148,11 @@ describe('list, version and flags', () => {
 
   it.each([['version'], ['--version'], ['-v']])('%s prints one version line', async (flag) => {
     const result = await run([flag]);
-    expect(result).toEqual({ exitCode: 0, stdout: `${VERSION_LINE}\n`, stderr: '' });
-    expect(VERSION_LINE).toMatch(/^docker-credential-ecr-ts \(.+\) \d+\.\d+\.\d+$/);
+    expect(result).toEqual({
+      exitCode: 0,
+      stdout: `docker-credential-ecr-ts (npm:docker-credential-ecr-ts) ${VERSION}\n`,
+      stderr: '',
+    });
   });
 
   it.each([['--help'], ['-h']])('%s prints usage on stdout and exits 0', async (flag) => {
