@@ -3,7 +3,8 @@
  * (index.ts): both bound their work the same way and read and write the same cache entries.
  */
 import { createApiTokenSource } from './aws/api-token-source';
-import type { LoadAws, TokenSource } from './aws/token';
+import type { LoadSdk } from './aws/aws-sdk';
+import type { TokenSource } from './aws/token';
 import { createCachedTokenSource } from './cache/cached-token-source';
 import type { CallContext, Progress } from './call-context';
 import type { Config } from './config/parse-config';
@@ -21,7 +22,7 @@ export interface CallOptions<T> {
   readonly env: Env;
   readonly config: Config;
   readonly logger: Logger;
-  readonly loadAws: LoadAws;
+  readonly loadSdk: LoadSdk;
   readonly now: () => number;
   /** Epoch milliseconds the call's bound counts from (default: now()). */
   readonly startedAt?: number;
@@ -46,7 +47,7 @@ export async function runCall<T>(options: CallOptions<T>): Promise<T> {
       deadline: (options.startedAt ?? now()) + config.timeoutMs,
       progress,
     };
-    const tokens = createTokenSource(context, { config, loadAws: options.loadAws, now });
+    const tokens = createTokenSource(context, { config, loadSdk: options.loadSdk, now });
     return await withDeadline({
       timeoutMs: config.timeoutMs,
       progress,
@@ -61,10 +62,10 @@ export async function runCall<T>(options: CallOptions<T>): Promise<T> {
 /** The API source (SDK loaded lazily), with the cache in front unless AWS_ECR_DISABLE_CACHE. */
 export function createTokenSource(
   context: CallContext,
-  options: { config: Config; loadAws: LoadAws; now: () => number },
+  options: { config: Config; loadSdk: LoadSdk; now: () => number },
 ): TokenSource {
   const { config } = options;
-  const api = createApiTokenSource(context, options.loadAws);
+  const api = createApiTokenSource(context, options.loadSdk);
   if (config.cacheDir === null) return api;
   return createCachedTokenSource({
     context,

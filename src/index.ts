@@ -3,7 +3,7 @@
  * reference or registry host, from the same token cache as the executable. The AWS SDK is loaded
  * only when the cache cannot answer.
  */
-import { loadAws } from './aws/load-aws';
+import { loadSdk } from './aws/load-sdk';
 import { runCall } from './compose';
 import { loadConfig } from './config/load-config';
 import { isHelperError } from './errors';
@@ -52,7 +52,7 @@ export async function getAuthConfig(
       env,
       config: { ...config, timeoutMs: options.timeoutMs ?? config.timeoutMs },
       logger: options.logger ?? silentLogger,
-      loadAws,
+      loadSdk,
       now: Date.now,
       signal: options.signal,
       work: (call) => call.tokens.getToken(registry),

@@ -4,7 +4,7 @@
 import { format } from 'node:util';
 import type { ActionContext } from './actions/action-context';
 import { getAction } from './actions/get';
-import { loadAws } from './aws/load-aws';
+import { loadSdk } from './aws/load-sdk';
 import { runCall } from './compose';
 import { loadConfig } from './config/load-config';
 import { failureOutput, type Outcome } from './failure-output';
@@ -31,7 +31,7 @@ export async function main(): Promise<void> {
       env,
       config,
       logger,
-      loadAws,
+      loadSdk,
       now: Date.now,
       startedAt: started,
       work: (call) => runCommand(process.argv.slice(2), () => ({ ...call, config, readInput })),

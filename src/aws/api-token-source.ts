@@ -1,15 +1,13 @@
 /** Where a token comes from when nothing cached can answer: the AWS API, loaded lazily. */
 import type { CallContext } from '../call-context';
-import type { LoadAws, TokenSource } from './token';
+import type { LoadSdk } from './aws-sdk';
+import { fetchToken } from './fetch-token';
+import type { TokenSource } from './token';
 
 /** A token source that asks the AWS API every time (the cache wraps it). */
-export function createApiTokenSource(context: CallContext, loadAws: LoadAws): TokenSource {
+export function createApiTokenSource(context: CallContext, loadSdk: LoadSdk): TokenSource {
   return {
-    async getToken(registry) {
-      context.progress.step = 'loading the AWS SDK';
-      const aws = await loadAws();
-      return aws.fetchToken({ ...context, registry });
-    },
+    getToken: (registry) => fetchToken({ ...context, registry }, loadSdk),
     listKnown: async () => ({}),
   };
 }

@@ -21,11 +21,3 @@ export interface TokenSource {
 export interface TokenRequest extends CallContext {
   readonly registry: PrivateRegistry | PublicRegistry;
 }
-
-/** The lazily loaded AWS side: only imported when the cache cannot answer. */
-export interface AwsModule {
-  fetchToken(request: TokenRequest): Promise<EcrToken>;
-}
-
-/** Loads the AWS module on demand (a dynamic import in Node, an embedded chunk in the executable). */
-export type LoadAws = () => Promise<AwsModule>;
