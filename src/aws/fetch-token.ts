@@ -7,13 +7,9 @@
 import { notFound } from '../errors';
 import type { AwsCredentials, AwsSdk, LoadSdk } from './aws-sdk';
 import { createChainDiagnostics } from './chain-diagnostics';
+import { isNoCredentialsError } from './classify-error';
 import { decodeToken } from './decode-token';
-import {
-  describeAwsError,
-  describeCredentialError,
-  isNoCredentialsError,
-  type ErrorContext,
-} from './describe-error';
+import { describeAwsError, describeCredentialError, type ErrorContext } from './describe-error';
 import { hasEndpointOverride } from './endpoint-override';
 import { chooseAgents, type AgentChoice } from './http-agents';
 import type { EcrToken, TokenRequest } from './token';
@@ -43,14 +39,13 @@ export async function fetchToken(request: TokenRequest, loadSdk: LoadSdk): Promi
     request.progress.step = 'loading the AWS SDK';
     const sdk = await loadSdk();
     // Credentials first, on their own: the API call's attempts are then sized to the time left.
-    request.progress.step = `getting AWS credentials from ${describeSource(request)}`;
+    request.progress.step = 'getting AWS credentials from the default credential chain';
     let credentials: AwsCredentials;
     try {
       credentials = await sdk.resolveCredentials({
         ...callOptions(request, choice),
         region,
         observe: (line) => diagnostics.observe(line),
-        ...(request.profile ? { profile: request.profile } : {}),
       });
     } catch (error) {
       // Anonymous pulls work on ECR Public: no credentials at all is not an error there.
@@ -114,8 +109,4 @@ function callOptions(request: TokenRequest, choice: AgentChoice) {
     signal: request.signal,
     logger: request.logger,
   };
-}
-
-function describeSource(request: TokenRequest): string {
-  return request.profile ? `profile "${request.profile}"` : 'the default credential chain';
 }

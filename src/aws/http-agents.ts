@@ -4,7 +4,7 @@
  * NO_PROXY) with that trust. Decided apart from the calls, so every SDK operation (and any plain
  * HTTPS request) connects the same way. SDK-free; the proxy code is loaded only when a proxy is set.
  */
-import type { Env } from '../config/load-config';
+import type { Env } from '../env';
 import type { HttpAgents } from './aws-sdk';
 import { readCaBundle } from './ca-bundle';
 import { proxyConfigured } from './proxy-configured';

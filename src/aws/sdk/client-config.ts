@@ -1,8 +1,7 @@
 /** The configuration every service client of the helper shares. */
 import type { AwsCredentialIdentity, Logger as SdkLogger } from '@smithy/types';
 import type { NodeHttpHandler } from '@smithy/node-http-handler';
-import { PRODUCT } from '../../config/load-config';
-import { VERSION } from '../../version';
+import { PRODUCT, VERSION } from '../../product';
 import type { ServiceCallOptions } from '../aws-sdk';
 import { createHttpHandler } from './http-handler';
 import { sdkLogger } from './sdk-logger';
