@@ -1,11 +1,8 @@
-// Builds the product's executable with the pinned Bun (scripts/bun-path.mjs):
-//   bun build --compile --bytecode --minify scripts/executable-entry.ts
-// from the TypeScript sources, for this machine (dist/docker-credential-ecr-ts) or, with
-// `--release`, for every platform in RELEASE_TARGETS (dist/release/, with SHA256SUMS and
-// install.sh). Offline
-// but for the npm registry: Bun fetches another target's runtime from it (@oven/bun-*), once,
-// into its cache. The SDK stays lazily evaluated inside the one bundle: src/aws/load-sdk.ts
-// requires src/aws/sdk/ only on a cache miss (docs/executable.md).
+// Builds the product's executable with the pinned Bun (scripts/bun-path.mjs) from the TypeScript
+// sources (scripts/bun-compile.mjs: `bun build --compile --bytecode --minify`, the SDK a module of
+// its own inside), for this machine (dist/docker-credential-ecr-ts) or, with `--release`, for every
+// platform in RELEASE_TARGETS (dist/release/, with SHA256SUMS and install.sh). Offline but for the
+// npm registry: Bun fetches another target's runtime from it (@oven/bun-*), once, into its cache.
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import {
@@ -23,7 +20,6 @@ import { fileURLToPath } from 'node:url';
 import { bunPath, BUN_VERSION } from './bun-path.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const ENTRY = join(ROOT, 'scripts', 'executable-entry.ts');
 const NAME = 'docker-credential-ecr-ts';
 /** The executable `npm run build` makes for this machine. */
 export const EXECUTABLE = join(ROOT, 'dist', NAME);
@@ -51,23 +47,11 @@ export function compile({ outfile, target }) {
   try {
     execFileSync(
       bun,
-      [
-        'build',
-        '--compile',
-        // JavaScriptCore bytecode in the executable: no parsing at start (measured: docs/executable.md).
-        '--bytecode',
-        '--minify',
-        '--sourcemap=none',
-        // A compiled Bun program reads .env and bunfig.toml from the working folder by default;
-        // docker runs the helper in the user's project, whose .env must not set AWS_* or ECR_TS_*.
-        '--no-compile-autoload-dotenv',
-        '--no-compile-autoload-bunfig',
-        ...(target ? [`--target=${target}`] : []),
-        ENTRY,
-        '--outfile',
-        temporary,
-      ],
-      { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] },
+      [join(ROOT, 'scripts', 'bun-compile.mjs'), temporary, ...(target ? [target] : [])],
+      {
+        cwd: ROOT,
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
     );
     renameSync(temporary, outfile);
   } finally {
