@@ -245,6 +245,7 @@ async function warm(list: Subject[], envFor: EnvFor, get: Get, setup: Setup): Pr
         `  ${''.padEnd(36)} cpu  ${fmt(row.cpu)}   ${bare.name}: ${fmt(bareCpu)}   ratio ${(row.cpu / bareCpu).toFixed(2)}\n`,
     );
   }
+  await stages(list, envFor, get, setup);
   const go = rows.find((row) => row.name === GO_NAME);
   process.stdout.write(`  side by side:\n`);
   for (const row of rows) {
@@ -260,6 +261,54 @@ async function warm(list: Subject[], envFor: EnvFor, get: Get, setup: Setup): Pr
 }
 
 type EnvFor = (extra?: Record<string, string>) => Record<string, string>;
+
+/**
+ * Where a warm get of the executable goes, stage by stage: the bare runtime, then the same build
+ * stopped right after the program is loaded, then after the modules a get needs are initialised,
+ * then the whole get (bench/run.mjs builds .bench/staged).
+ */
+async function stages(list: Subject[], envFor: EnvFor, get: Get, setup: Setup): Promise<void> {
+  const staged = process.env['ECR_TS_BENCH_STAGED'];
+  const executable = list.find((subject) => subject.name.startsWith('executable'));
+  if (!staged || !existsSync(staged) || !executable?.bare) return;
+  const env = envFor(setup.ours);
+  expectOk(await get(executable.command, env), 'priming get');
+  const runs: [string, () => Promise<Timed>][] = [
+    ['bare Bun executable (the floor)', () => timeRun(executable.bare?.command ?? '', [], { env })],
+    [
+      '+ loading the program',
+      () => timeRun(staged, ['get'], { env: { ...env, ECR_TS_BENCH_STAGE: 'start' } }),
+    ],
+    [
+      '+ initialising the modules of a get',
+      () => timeRun(staged, ['get'], { env: { ...env, ECR_TS_BENCH_STAGE: 'init' } }),
+    ],
+    ['+ the get itself (= a warm get)', () => get(executable.command, env)],
+  ];
+  const times = runs.map(() => ({ wall: [] as number[], cpu: [] as number[] }));
+  for (let i = 0; i < WARM_RUNS; i += 1) {
+    for (const [index, [name, run]] of i % 2
+      ? [...runs.entries()].reverse()
+      : [...runs.entries()]) {
+      const timed = expectOk(await run(), name);
+      times[index]?.wall.push(timed.ms);
+      times[index]?.cpu.push(timed.cpuMs);
+    }
+  }
+  process.stdout.write(
+    `  where the executable's warm get goes (wall median / cpu mean of ${WARM_RUNS}):\n`,
+  );
+  let previous: { wall: number; cpu: number } | undefined;
+  for (const [index, [name]] of runs.entries()) {
+    const wall = median(times[index]?.wall ?? []);
+    const cpu = mean(times[index]?.cpu ?? []);
+    const step = previous
+      ? `  (+${(wall - previous.wall).toFixed(1)} ms wall, +${(cpu - previous.cpu).toFixed(1)} ms cpu)`
+      : '';
+    process.stdout.write(`    ${name.padEnd(40)} ${fmt(wall)} / ${fmt(cpu)}${step}\n`);
+    previous = { wall, cpu };
+  }
+}
 
 /** Our subjects and, when it can reach the fake, the Go helper, each with its env additions. */
 function contenders(list: Subject[], setup: Setup) {

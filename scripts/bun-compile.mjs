@@ -4,7 +4,8 @@
 // bundle then holds no SDK code at all (measured: about 8% of a cache hit's CPU time), and
 // src/aws/load-sdk.ts loads it, embedded, on a cache miss. Like scripts/build.mjs for the npm
 // package, the split goes by what an import resolves to, never by the importing file's name.
-//   bun scripts/bun-compile.mjs OUTFILE [TARGET]
+//   bun scripts/bun-compile.mjs OUTFILE [TARGET] [ENTRY]
+// (ENTRY: another entry point, for the benchmark's staged build; TARGET '' for this machine.)
 import { statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,8 +16,8 @@ const SDK = join(ROOT, 'src', 'aws', 'sdk', 'index.ts');
 /** The name the SDK entry gets inside the executable (/$bunfs/root/index.js, beside the main one). */
 const SDK_MODULE = './index.js';
 
-const [outfile, target] = process.argv.slice(2);
-if (!outfile) throw new Error('usage: bun scripts/bun-compile.mjs OUTFILE [TARGET]');
+const [outfile, target, entry = ENTRY] = process.argv.slice(2);
+if (!outfile) throw new Error('usage: bun scripts/bun-compile.mjs OUTFILE [TARGET] [ENTRY]');
 
 const isFile = (file) => statSync(file, { throwIfNoEntry: false })?.isFile() ?? false;
 /** The source file a relative import names, as TypeScript resolves it. */
@@ -38,7 +39,7 @@ const splitSdk = {
 
 // eslint-disable-next-line no-undef -- run by Bun, whose global this is
 const result = await Bun.build({
-  entrypoints: [ENTRY, SDK],
+  entrypoints: [resolve(entry), SDK],
   compile: {
     outfile,
     ...(target ? { target } : {}),
