@@ -15,7 +15,7 @@ export interface RouteResolution {
 
 /** Plain mode (no universal-mode config): ECR hosts by §3, everything else not-found. */
 export function plainRoute(registry: Registry): RouteResolution {
-  const source = 'built-in rules (plain mode: no universal-mode config)';
+  const source = 'the built-in rules of plain mode (no universal-mode config file)';
   if (registry.kind === 'other')
     return { route: { kind: 'store', store: { kind: 'none' } }, source };
   return { route: { kind: 'ecr', registry, identity: {} }, source };
@@ -32,7 +32,7 @@ export interface RouteResult {
 /** Describes a resolved route for a host. */
 export function checkRoute(host: string, resolution: RouteResolution): RouteResult {
   const { route, source } = resolution;
-  const from = ` (from ${source})`;
+  const from = `; decided by ${source}`;
   switch (route.kind) {
     case 'ecr':
       return {
