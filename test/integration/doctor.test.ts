@@ -279,7 +279,8 @@ describe('doctor', () => {
     'no credentials at all fails aws-credentials and skips what needs them',
     async () => {
       const { env } = world();
-      const { AWS_CONTAINER_CREDENTIALS_FULL_URI: _unused, ...bare } = env;
+      const bare = { ...env };
+      delete bare['AWS_CONTAINER_CREDENTIALS_FULL_URI'];
       const { result, by } = await doctor(bare, image('app:1'));
       expect(result.code).toBe(1);
       expect(by['aws-credentials']).toMatchObject({ ok: false });
