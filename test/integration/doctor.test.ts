@@ -230,7 +230,7 @@ describe('doctor', () => {
       const { by } = await doctor(env, image('app:2'));
       expect(by['image']).toMatchObject({ ok: false });
       expect(by['image']?.detail).toMatch(
-        /repository app exists, but has no image 2: HTTP 404 \(MANIFEST_UNKNOWN/,
+        /^app:2: no image 2 in repository app: HTTP 404 \(MANIFEST_UNKNOWN/,
       );
       expect(by['image']?.hint).toContain(
         'aws ecr list-images --repository-name app --region us-east-1',
@@ -325,7 +325,9 @@ describe('doctor', () => {
         .filter((line) => /^(ok|FAILED|skipped) /.test(line))
         .map((line) => line.split(/\s+/).slice(0, 2).join(' '));
       expect(marks).toEqual(NAMES.map((name) => `${name === 'image' ? 'FAILED' : 'ok'} ${name}`));
-      expect(lines[lines.length - 2]).toMatch(/^\s+hint: Check the tag or digest/);
+      expect(lines[lines.length - 2]).toMatch(
+        /^\s+hint: ECR reports a missing repository as NAME_UNKNOWN/,
+      );
       expect(lines[lines.length - 1]).toBe('1 check failed: image');
     },
   );

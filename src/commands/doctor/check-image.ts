@@ -2,7 +2,8 @@
  * `image`: that the image's manifest can be read with the token. This is the second place ECR
  * checks permissions (`ecr:BatchGetImage`, `ecr:GetDownloadUrlForLayer`): 403 DENIED names the
  * missing pull permission; 404 tells a missing repository (NAME_UNKNOWN) from a missing tag or
- * digest (MANIFEST_UNKNOWN).
+ * digest (MANIFEST_UNKNOWN) as ECR reports them (a plain distribution registry says
+ * MANIFEST_UNKNOWN for both).
  */
 import type { EcrRegistry } from '../../routing/route';
 import { failed, passed, type Finding } from './check';
@@ -62,9 +63,10 @@ export async function checkImage(options: {
   if (answer.status === 404 && codes.includes('MANIFEST_UNKNOWN')) {
     const region =
       options.registry?.kind === 'private' ? ` --region ${options.registry.region}` : '';
+    // ECR says NAME_UNKNOWN for a missing repository; a plain distribution registry does not.
     return failed(
-      `${image}: repository ${repository} exists, but has no image ${reference}: ${describeAnswer(answer)}`,
-      `Check the tag or digest; list them with aws ecr list-images --repository-name ${repository}${region}.`,
+      `${image}: no image ${reference} in repository ${repository}: ${describeAnswer(answer)}`,
+      `ECR reports a missing repository as NAME_UNKNOWN, so the tag or digest is what is missing; list them with aws ecr list-images --repository-name ${repository}${region}.`,
     );
   }
   if (answer.status === 401) {
