@@ -36,8 +36,12 @@ export function parseDoctorTarget(text: string): DoctorTarget {
   }
   const slash = input.indexOf('/');
   const first = slash === -1 ? input : input.slice(0, slash);
-  // Docker's rule: the first component is a registry when it has a dot or a port, or is localhost.
-  const isHost = /[.:]/.test(first) || first === 'localhost';
+  // Docker's rule: the first of several components is a registry when it has a dot or a port, or
+  // is localhost. Alone, a name with a dot is a registry; `nginx:1` is an image.
+  const isHost =
+    slash === -1
+      ? first.includes('.') || /^localhost(:\d+)?$/.test(first)
+      : /[.:]/.test(first) || first === 'localhost';
   if (isHost && slash === -1) {
     const host = extractHost(first);
     if (!host) throw bad('no host');
