@@ -9,7 +9,7 @@ import { createCachedTokenSource } from './cache/cached-token-source';
 import type { CallContext, Progress } from './call-context';
 import type { Config } from './config/parse-config';
 import type { Env } from './env';
-import { withDeadline } from './deadline';
+import { withDeadline, workDeadline } from './deadline';
 import type { Logger } from './log';
 
 /** One call's context with its token source: what the work of a call receives. */
@@ -40,16 +40,18 @@ export async function runCall<T>(options: CallOptions<T>): Promise<T> {
   try {
     if (options.signal?.aborted) abort();
     const progress: Progress = { step: 'starting' };
+    const deadline = workDeadline(options.startedAt ?? now(), config.timeoutMs);
     const context: CallContext = {
       env: options.env,
       logger: options.logger,
       signal: controller.signal,
-      deadline: (options.startedAt ?? now()) + config.timeoutMs,
+      deadline,
       progress,
     };
     const tokens = createTokenSource(context, { config, loadSdk: options.loadSdk, now });
     return await withDeadline({
       timeoutMs: config.timeoutMs,
+      deadline,
       progress,
       controller,
       work: () => options.work({ ...context, tokens }),

@@ -15,7 +15,8 @@ import { isTerminal, writeAll } from './write-fd';
 
 /** Runs the helper for this process and exits with its status. */
 export async function main(): Promise<void> {
-  const started = Date.now();
+  // The bound counts from the process's start, not from here: runtime start-up is part of the wait.
+  const started = Math.floor(performance.timeOrigin);
   const env = process.env;
   // The SDK warns on Node < 22 via process.emitWarning; callers show our stderr to users.
   env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
