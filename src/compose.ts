@@ -8,6 +8,7 @@ import type { TokenSource } from './aws/token';
 import { createCachedTokenSource } from './cache/cached-token-source';
 import type { CallContext, Progress } from './call-context';
 import type { Config } from './config/parse-config';
+import { NO_HOME } from './config/resolve-home';
 import type { Env } from './env';
 import { withDeadline, workDeadline } from './deadline';
 import type { Logger } from './log';
@@ -73,7 +74,8 @@ export function createTokenSource(
     context,
     dir: config.cacheDir,
     source: api,
-    home: config.home,
+    // No home folder: no default AWS config files either (see resolve-home.ts).
+    home: config.home ?? NO_HOME,
     now: options.now,
     timeoutMs: config.timeoutMs,
   });

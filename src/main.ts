@@ -7,6 +7,7 @@ import { getAction } from './actions/get';
 import { loadSdk } from './aws/load-sdk';
 import { runCall } from './compose';
 import { loadConfig } from './config/load-config';
+import { homeForSdk } from './config/resolve-home';
 import { failureOutput, type Outcome } from './failure-output';
 import { createLogger, type Logger } from './log';
 import { logSink } from './log-sink';
@@ -24,7 +25,10 @@ export async function main(): Promise<void> {
   let logger: Logger | undefined;
   try {
     const config = loadConfig(env);
+    // The SDK reads HOME itself: it must not see an empty or relative one, nor fail without one.
+    env['HOME'] = homeForSdk(env, config.home) ?? env['HOME'];
     logger = createLogger({ level: config.logLevel, ...logSink(config.logFile) });
+    for (const warning of config.warnings) logger.warn(warning);
     quietRuntimeWarnings(logger);
     // A socket or terminal on stdin cannot be read without blocking a thread: use the stream.
     const readInput = (): Promise<string> => readFd(0, { stream: () => process.stdin });
