@@ -1,7 +1,9 @@
 /** The SDK's HTTP handler, bounded by the call's deadline and sent through our agents. */
+import { Readable } from 'node:stream';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { attemptBudget, attemptTimeoutMs } from '../../deadline';
 import type { HttpAgents } from '../aws-sdk';
+import { boundResponses, readBoundedBody } from './bounded-responses';
 
 /** The retry middleware numbers each attempt in this header: `attempt=2; max=3`. */
 const ATTEMPT_HEADER = 'amz-sdk-request';
@@ -16,7 +18,7 @@ class DeadlineHttpHandler extends NodeHttpHandler {
     super(options);
   }
 
-  override handle(
+  override async handle(
     ...[request, options = {}]: Parameters<NodeHttpHandler['handle']>
   ): ReturnType<NodeHttpHandler['handle']> {
     const numbers = /attempt=(\d+);\s*max=(\d+)/.exec(request.headers[ATTEMPT_HEADER] ?? '');
@@ -25,7 +27,12 @@ class DeadlineHttpHandler extends NodeHttpHandler {
       attempt: numbers ? Number(numbers[1]) : 1,
       maxAttempts: numbers ? Number(numbers[2]) : this.maxAttempts,
     });
-    return super.handle(request, { ...options, requestTimeout });
+    const result = await super.handle(request, { ...options, requestTimeout });
+    const port = request.port ? `:${request.port}` : '';
+    const from = `${request.protocol}//${request.hostname}${port}`;
+    const body = await readBoundedBody(result.response.body as Readable, from);
+    result.response.body = Readable.from([body]);
+    return result;
   }
 }
 
@@ -34,6 +41,8 @@ export function createHttpHandler(
   agents: HttpAgents,
   deadline: number,
 ): { handler: NodeHttpHandler; maxAttempts: number; destroy: () => void } {
+  // Every SDK call (and the credential chain, which makes one of these first) is capped.
+  boundResponses();
   const budget = attemptBudget(Math.max(1, deadline - Date.now()));
   const handler = new DeadlineHttpHandler(
     {
