@@ -11,6 +11,8 @@ import { failureOutput, type Outcome } from './failure-output';
 import { createLogger, type Logger } from './log';
 import { logSink } from './log-sink';
 import { readFd } from './protocol/read-input';
+import { createLocalRoutes } from './routing/local-routes';
+import { createOpenStore } from './stores/open-store';
 import { isTerminal, writeAll } from './write-fd';
 
 /** Runs the helper for this process and exits with its status. */
@@ -34,7 +36,20 @@ export async function main(): Promise<void> {
       loadSdk,
       now: Date.now,
       startedAt: started,
-      work: (call) => runCommand(process.argv.slice(2), () => ({ ...call, config, readInput })),
+      work: (call) =>
+        runCommand(process.argv.slice(2), () => ({
+          ...call,
+          config,
+          readInput,
+          routes: createLocalRoutes(env, config.home),
+          openStore: createOpenStore({
+            context: call,
+            home: config.home,
+            uid: process.getuid?.() ?? -1,
+            // A helper resolving to the executable or the npm shim would be this program again.
+            self: [process.execPath, process.argv[1] ?? ''].filter(Boolean),
+          }),
+        })),
     });
   } catch (error) {
     result = failureOutput(error, 'protocol');
