@@ -4,7 +4,7 @@
  * is missing, hangs, crashes or answers garbage becomes one line naming it. Its output is never
  * quoted in those lines: it may hold a password.
  */
-import { HelperError, NOT_FOUND_TEXT } from '../errors';
+import { HelperError, NOT_FOUND_TEXT, notFound } from '../errors';
 import type { CredentialStore, Credentials } from './credential-store';
 import type { ProgramOutcome, Program } from './program';
 
@@ -20,6 +20,10 @@ export function createHelperStore(options: { name: string; program: Program }): 
       const username = field(value, 'Username');
       const secret = field(value, 'Secret');
       if (username === undefined || secret === undefined) throw garbage(label, 'get');
+      // docker-credential-helpers before 0.7 (Debian 12's docker-credential-pass) answer an
+      // absent login with exit 0 and empty fields; docker then pulls anonymously, so that is
+      // not-found, and saying so lets every caller fall back the same way.
+      if (!username && !secret) throw notFound();
       return { serverUrl, username, secret };
     },
     async store(credentials: Credentials) {

@@ -69,6 +69,14 @@ describe('createHelperStore()', () => {
     expect(out.reason?.tellUser).toBe(false);
   });
 
+  it('reads the empty login of docker-credential-helpers < 0.7 as not-found', async () => {
+    const program = fakeProgram({
+      get: exited(0, JSON.stringify({ ServerURL: 'ghcr.io', Username: '', Secret: '' })),
+    });
+    const out = await failure(createHelperStore({ name: 'pass', program }).get('ghcr.io'));
+    expect(out).toMatchObject({ code: 'NOT_FOUND', stdout: `${NOT_FOUND_TEXT}\n` });
+  });
+
   it("passes the helper's own failure text and exit status through unchanged", async () => {
     const program = fakeProgram({
       erase: exited(3, 'error: gpg: decryption failed: No secret key\n'),
