@@ -4,11 +4,10 @@
  * `file`). The integrator replaces createLocalRoutes with the resolver behind the same Routes.
  */
 import { readFileSync } from 'node:fs';
-import { isAbsolute, join } from 'node:path';
-import { nonEmpty, type Env } from '../env';
+import { configFilePath } from '../config/config-file-path';
+import type { Env } from '../env';
 import { errorCode } from '../error-code';
 import { HelperError } from '../errors';
-import { PRODUCT } from '../product';
 import { parseRegistry } from '../registry/parse-registry';
 import type { Route, StoreName } from './route';
 
@@ -45,10 +44,7 @@ export function storeNameOf(value: string): StoreName {
 }
 
 function readFallback(env: Env, home: string): StoreName {
-  const explicit = nonEmpty(env['ECR_TS_CONFIG']);
-  const xdg = nonEmpty(env['XDG_CONFIG_HOME']);
-  const base = xdg && isAbsolute(xdg) ? xdg : join(home, '.config');
-  const path = explicit ?? join(base, PRODUCT, 'config.json');
+  const { path, explicit } = configFilePath(env, home);
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
