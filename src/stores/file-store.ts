@@ -10,7 +10,7 @@ import { makeDirSync } from '../cache/make-dir';
 import { tryLock } from '../cache/key-lock';
 import type { CredentialStore, Credentials } from './credential-store';
 import { checkOwnDir, readOwnFile, writeOwnFileAtomic, type Owner } from './own-file';
-import { serverKey } from './server-key';
+import { serverKey, withoutUserInfo } from './server-key';
 
 /** A few thousand logins fit in well under this. */
 const MAX_FILE_BYTES = 4 * 1024 * 1024;
@@ -89,9 +89,10 @@ export function createFileStore(options: {
       return { serverUrl, username: entry.username, secret: entry.secret };
     },
     async store(credentials: Credentials) {
+      const serverUrl = withoutUserInfo(credentials.serverUrl);
       await change((file) => {
-        file.auths = without(file.auths, sameServer(file, credentials.serverUrl));
-        file.auths[credentials.serverUrl] = {
+        file.auths = without(file.auths, sameServer(file, serverUrl));
+        file.auths[serverUrl] = {
           username: credentials.username,
           secret: credentials.secret,
         };

@@ -13,3 +13,13 @@ export function serverKey(serverUrl: string): string {
   const match = /^([A-Za-z0-9.-]+?)\.?(:\d{1,5})?$/.exec(rest);
   return match ? `${match[1]}${match[2] ?? ''}`.toLowerCase() : '';
 }
+
+/** `serverUrl` without user info (`https://bob:pw@host/` -> `https://host/`): never kept or listed. */
+export function withoutUserInfo(serverUrl: string): string {
+  const scheme = /^[A-Za-z][A-Za-z0-9+.-]*:\/\//.exec(serverUrl)?.[0] ?? '';
+  const rest = serverUrl.slice(scheme.length);
+  const end = rest.search(/[/?#\\]/);
+  const authority = end === -1 ? rest : rest.slice(0, end);
+  const at = authority.lastIndexOf('@');
+  return at === -1 ? serverUrl : `${scheme}${rest.slice(at + 1)}`;
+}
