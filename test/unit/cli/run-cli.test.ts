@@ -45,6 +45,9 @@ function context(input: string | undefined, tokens: TokenSource, env = {}): Acti
     // fallback "none": nothing is kept for other registries (the stores have their own tests).
     routes: routesWithFallback(() => ({ kind: 'none' })),
     openStore: createOpenStore({ context: call, home: '/home/test', uid: 0, self: [] }),
+    loadSdk: async () => {
+      throw new Error('the AWS SDK must not be loaded');
+    },
   };
 }
 
