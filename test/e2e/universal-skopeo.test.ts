@@ -69,8 +69,8 @@ function canRun(): boolean {
       installRecordingHelper(bin, recordDir());
       const authFile = join(home, 'auth.json');
       // skopeo 1.9 (containers/image 5.23) reads credHelpers only, not credsStore: the host names
-    // the helper, which keeps the login in its fallback.
-    writeFileSync(authFile, JSON.stringify({ credHelpers: { [HOST]: 'ecr-ts' } }));
+      // the helper, which keeps the login in its fallback.
+      writeFileSync(authFile, JSON.stringify({ credHelpers: { [HOST]: 'ecr-ts' } }));
       const base = cleanEnv(home);
       env = {
         ...base,
