@@ -5,6 +5,7 @@
  */
 import type { AwsSdk } from '../aws-sdk';
 import { getAuthorizationToken } from './get-authorization-token';
+import { getCallerIdentity } from './get-caller-identity';
 import { resolveCredentials } from './resolve-credentials';
 
 /**
@@ -16,4 +17,4 @@ export const SDK_LOADED = Symbol.for('docker-credential-ecr-ts.aws-sdk-loaded');
 (globalThis as Record<symbol, unknown>)[SDK_LOADED] = true;
 
 /** What the loader resolves to. */
-export const sdk: AwsSdk = { resolveCredentials, getAuthorizationToken };
+export const sdk: AwsSdk = { resolveCredentials, getAuthorizationToken, getCallerIdentity };
