@@ -14,7 +14,6 @@ import type { PrivateRegistry, PublicRegistry } from '../registry/parse-registry
 import { entryFor, tokenOf, type CacheEntry, type CacheScope } from './cache-entry';
 import { credentialIdentity, entryFileName, scopeFor } from './cache-identity';
 import { freshness, isLive } from './freshness';
-import { makeDirSync } from './make-dir';
 import { staleMsFor, tryLock } from './key-lock';
 import { createTokenStore, errorCode } from './token-store';
 import { waitForChange, type ChangeWaiter } from './wait-for-change';
@@ -53,7 +52,7 @@ export function createCachedTokenSource(options: CachedTokenSourceOptions): Toke
     warned = true;
     logger.warn(`${message}. Tokens still work; fix or delete the cache folder to silence this.`);
   };
-  const store = createTokenStore({ dir: options.dir, warn });
+  const store = createTokenStore({ dir: options.dir, home: options.home, warn });
   let identity: string | undefined;
   const currentIdentity = (): string =>
     (identity ??= credentialIdentity({ env: options.env, home: options.home, stamp: fileStamp }));
@@ -121,7 +120,7 @@ export function createCachedTokenSource(options: CachedTokenSourceOptions): Toke
           file,
           staleMs,
           onCompromised: (reason) => logger.debug(`token cache lock ${file}.lock lost: ${reason}`),
-          ensureDir: () => ensureDir(options.dir),
+          ensureDir: () => store.ensureDir(),
         });
         if (attempt.state === 'held') {
           try {
@@ -190,11 +189,6 @@ function fileStamp(path: string): string {
   } catch {
     return '?';
   }
-}
-
-function ensureDir(dir: string): void {
-  // 0700: the files hold registry passwords.
-  makeDirSync(dir, 0o700);
 }
 
 function waitTimeout(file: string): HelperError {
