@@ -15,6 +15,7 @@ import { entryFor, tokenOf, type CacheEntry, type CacheScope } from './cache-ent
 import { credentialIdentity, entryFileName, scopeFor } from './cache-identity';
 import { freshness, isLive } from './freshness';
 import { staleMsFor, tryLock } from './key-lock';
+import { recordHost } from './record-host';
 import { createTokenStore, errorCode } from './token-store';
 import { waitForChange, type ChangeWaiter } from './wait-for-change';
 
@@ -64,9 +65,16 @@ export function createCachedTokenSource(options: CachedTokenSourceOptions): Toke
       warn(`cannot write the token cache in ${options.dir} (${errorCode(error)})`);
     }
   };
-  /** Records a host the token now serves too (for `list`): a write only the first time. */
-  const remember = async (entry: CacheEntry, host: string): Promise<void> => {
-    if (!entry.hosts.includes(host)) await save({ ...entry, hosts: [...entry.hosts, host] });
+  /**
+   * Records a host the token now serves too (for `list`): a write only the first time, under the
+   * lock (taken here unless `held`), so concurrent hits never drop each other's hosts.
+   */
+  const remember = async (entry: CacheEntry, host: string, held = false): Promise<void> => {
+    if (entry.hosts.includes(host)) return;
+    if (held) return save({ ...entry, hosts: [...entry.hosts, host] });
+    const { timeoutMs, signal } = options;
+    const debug = (line: string): void => logger.debug(line);
+    await recordHost({ store, scope: entry, host, timeoutMs, signal, random: Math.random, debug });
   };
 
   const fetchAndSave = async (
@@ -127,7 +135,7 @@ export function createCachedTokenSource(options: CachedTokenSourceOptions): Toke
             // Someone may have refreshed between our read and taking the lock.
             const current = store.read(scope);
             if (current && freshness(current, now()) === 'fresh') {
-              await remember(current, registry.host);
+              await remember(current, registry.host, true);
               return tokenOf(current);
             }
             return await fetchAndSave(registry, scope, current ?? entry);
