@@ -32,6 +32,8 @@ export interface CachedTokenSourceOptions {
   readonly progress: Progress;
   /** The helper's bound on one call; sizes the stale-lock takeover. */
   readonly timeoutMs: number;
+  /** Uniform random numbers in [0, 1) (default Math.random): each entry's refresh point. */
+  readonly random?: () => number;
 }
 
 type Registry = PrivateRegistry | PublicRegistry;
@@ -54,6 +56,7 @@ export function createCachedTokenSource(options: CachedTokenSourceOptions): Toke
     logger.warn(`${message}. Tokens still work; fix or delete the cache folder to silence this.`);
   };
   const store = createTokenStore({ dir: options.dir, home: options.home, warn });
+  const random = options.random ?? Math.random;
   let identity: string | undefined;
   const currentIdentity = (): string =>
     (identity ??= credentialIdentity({ env: options.env, home: options.home, stamp: fileStamp }));
@@ -74,7 +77,7 @@ export function createCachedTokenSource(options: CachedTokenSourceOptions): Toke
     if (held) return save({ ...entry, hosts: [...entry.hosts, host] });
     const { timeoutMs, signal } = options;
     const debug = (line: string): void => logger.debug(line);
-    await recordHost({ store, scope: entry, host, timeoutMs, signal, random: Math.random, debug });
+    await recordHost({ store, scope: entry, host, timeoutMs, signal, random, debug });
   };
 
   const fetchAndSave = async (
@@ -100,7 +103,7 @@ export function createCachedTokenSource(options: CachedTokenSourceOptions): Toke
       throw error;
     }
     const hosts = [...(previous?.hosts ?? []), registry.host];
-    await save(entryFor({ scope, hosts, token, fetchedAt }));
+    await save(entryFor({ scope, hosts, token, fetchedAt, jitter: random() }));
     store.prune(now());
     return token;
   };

@@ -21,6 +21,7 @@ async function setUp() {
       hosts: [FIRST],
       token: { username: 'AWS', password: 'pw', expiresAt: now + 12 * HOUR },
       fetchedAt: now,
+      jitter: 0,
     }),
   );
   const debug: string[] = [];

@@ -27,6 +27,7 @@ function entry(password = 'pw-mine'): CacheEntry {
     hosts: ['123456789012.dkr.ecr.eu-west-1.amazonaws.com'],
     token: { username: 'AWS', password, expiresAt: NOW + 12 * HOUR },
     fetchedAt: NOW,
+    jitter: 0,
   });
 }
 
