@@ -1,9 +1,10 @@
 /**
  * The closed set of failures the helper can report. Every error thrown deep in the code is a
- * HelperError with a stable `code`; `main` turns it into text and an exit status in one place.
+ * HelperError with a stable `code`; failure-output.ts turns it into text and an exit status.
  */
 export type ErrorCode =
   | 'NOT_FOUND' // not ours / no credentials for it: callers fall back (anonymous pull)
+  | 'CANNOT_STORE' // store for a host we can neither keep nor hand to another helper
   | 'NO_SERVER_URL'
   | 'NO_USERNAME'
   | 'BAD_INPUT'
@@ -16,7 +17,6 @@ export type ErrorCode =
   | 'AWS_API'
   | 'NETWORK'
   | 'TIMEOUT'
-  | 'DELEGATE'
   | 'INTERNAL';
 
 /** The exact not-found text; docker, docker-py, podman and skopeo compare stdout to it. */
@@ -43,7 +43,7 @@ export function notFound(): HelperError {
 }
 
 /** Collapses white space so a message always fits the protocol's one line. */
-export function oneLine(text: string): string {
+function oneLine(text: string): string {
   return text.replace(/\s+/g, ' ').trim();
 }
 

@@ -2,7 +2,13 @@
  * Levelled logging to stderr or a file, with secrets redacted. stdout is never touched here: it
  * belongs to the protocol.
  */
-import type { LogLevel } from './config/load-config';
+import { PRODUCT } from './product';
+
+/** Log verbosity, most quiet first. */
+export type LogLevel = 'silent' | 'error' | 'warn' | 'info' | 'debug';
+
+/** Every level, most quiet first (for messages naming them). */
+export const LOG_LEVELS: readonly LogLevel[] = ['silent', 'error', 'warn', 'info', 'debug'];
 
 /** The logging surface every module receives (no module-level logger singletons). */
 export interface Logger {
@@ -37,7 +43,7 @@ export function hideUserInfo(text: string): string {
 }
 
 /** Replaces registered secrets and known secret shapes with `***`. */
-export function redact(text: string, secrets: Iterable<string>): string {
+function redact(text: string, secrets: Iterable<string>): string {
   let out = hideUserInfo(text);
   for (const secret of secrets) {
     if (secret.length >= 4) out = out.split(secret).join('***');
@@ -52,7 +58,7 @@ export function redact(text: string, secrets: Iterable<string>): string {
   return out;
 }
 
-/** Creates a logger writing lines `docker-credential-ecr-ts: level: message` through `write`. */
+/** Creates a logger writing lines `<product>: level: message` through `write`. */
 export function createLogger(options: {
   level: LogLevel;
   write: (line: string) => void;
@@ -63,7 +69,7 @@ export function createLogger(options: {
   const emit = (level: Exclude<LogLevel, 'silent'>, message: string): void => {
     if (RANK[level] > threshold) return;
     const stamp = options.now ? `${options.now().toISOString()} ` : '';
-    options.write(`${stamp}docker-credential-ecr-ts: ${level}: ${redact(message, secrets)}\n`);
+    options.write(`${stamp}${PRODUCT}: ${level}: ${redact(message, secrets)}\n`);
   };
   return {
     error: (message) => emit('error', message),

@@ -30,7 +30,6 @@ export interface CacheEntry extends CacheScope {
   readonly expiresAt: number;
   /** Epoch milliseconds from which it is refreshed (absent: half life; see freshness.ts). */
   readonly refreshAt?: number;
-  readonly proxyEndpoint?: string;
 }
 
 /** The parse outcome: an entry, or why the text is not one (for the single warning). */
@@ -64,7 +63,6 @@ export function entryFor(options: {
     fetchedAt,
     expiresAt: fetchedAt + lifetime,
     refreshAt: refreshPoint(fetchedAt, lifetime, options.jitter),
-    ...(token.proxyEndpoint ? { proxyEndpoint: token.proxyEndpoint } : {}),
   };
 }
 
@@ -74,7 +72,6 @@ export function tokenOf(entry: CacheEntry): EcrToken {
     username: entry.username,
     password: entry.password,
     expiresAt: entry.expiresAt,
-    ...(entry.proxyEndpoint ? { proxyEndpoint: entry.proxyEndpoint } : {}),
   };
 }
 
@@ -106,7 +103,7 @@ export function parseEntry(text: string): ParsedEntry {
   if (service !== 'ecr' && service !== 'ecr-public') {
     return { ok: false, reason: 'field "service" is not ecr or ecr-public' };
   }
-  const { fetchedAt, expiresAt, refreshAt, hosts, proxyEndpoint } = record;
+  const { fetchedAt, expiresAt, refreshAt, hosts } = record;
   if (!isTime(fetchedAt) || !isTime(expiresAt) || expiresAt <= fetchedAt) {
     return { ok: false, reason: 'fields "fetchedAt"/"expiresAt" are not a valid time span' };
   }
@@ -115,9 +112,6 @@ export function parseEntry(text: string): ParsedEntry {
   }
   if (!Array.isArray(hosts) || !hosts.every((host) => typeof host === 'string')) {
     return { ok: false, reason: 'field "hosts" is not a list of host names' };
-  }
-  if (proxyEndpoint !== undefined && typeof proxyEndpoint !== 'string') {
-    return { ok: false, reason: 'field "proxyEndpoint" is not a string' };
   }
   const entry = record as unknown as CacheEntry;
   // No token lives longer than ECR's 12 hours, whatever a file (an older version's, written

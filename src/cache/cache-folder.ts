@@ -11,6 +11,7 @@
  */
 import { statSync, type Stats } from 'node:fs';
 import { dirname, isAbsolute, relative } from 'node:path';
+import { errorCode } from '../error-code';
 
 /** The user the cache belongs to: the effective uid (undefined where there is none) and HOME. */
 export interface FolderOwner {
@@ -109,8 +110,7 @@ function statOrCode(path: string): Stats | string {
   try {
     return statSync(path);
   } catch (error) {
-    const code = (error as { code?: unknown } | null)?.code;
-    return typeof code === 'string' ? code : 'EUNKNOWN';
+    return errorCode(error);
   }
 }
 

@@ -16,7 +16,7 @@ export type Freshness = 'fresh' | 'stale' | 'expired';
 /** A token this close to its end is treated as expired: docker must still get to use it. */
 export const EXPIRY_MARGIN_MS = 60_000;
 /** A fetch time this far in the future means the clock went back; refresh rather than trust it. */
-export const CLOCK_SKEW_MS = 5 * 60_000;
+const CLOCK_SKEW_MS = 5 * 60_000;
 /** ECR's token lifetime; no entry is trusted for longer, whatever its file says. */
 export const MAX_LIFETIME_MS = 12 * 3600_000;
 /** How much of a token's life the random refresh point may move earlier than half life. */

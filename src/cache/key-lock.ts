@@ -14,7 +14,7 @@
  */
 import { lstatSync, mkdirSync, readdirSync, rmdirSync } from 'node:fs';
 import type { LockOptions } from 'proper-lockfile';
-import { errorCode } from './token-store';
+import { errorCode } from '../error-code';
 
 /** The outcome of one attempt: held (with its release), busy, or locking is impossible here. */
 export type LockAttempt =

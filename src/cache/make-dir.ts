@@ -10,6 +10,7 @@
  */
 import { lstatSync, mkdirSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { errorCode } from '../error-code';
 import { folderProblem, inspectCacheFolder, type FolderOwner } from './cache-folder';
 
 /** A folder the cache must not use; its message is the reason (no `code`: it is not an errno). */
@@ -40,7 +41,7 @@ export function makeDirSync(
     } catch (error) {
       // Another helper of this user made it meanwhile; anything else (ENOENT under procfs,
       // EACCES, EROFS) is final.
-      if ((error as { code?: unknown } | null)?.code !== 'EEXIST') throw error;
+      if (errorCode(error) !== 'EEXIST') throw error;
     }
     // What is there now must be a real folder of ours, not a symlink or another user's folder.
     const made = lstatSync(path);
@@ -59,6 +60,6 @@ function exists(path: string): boolean {
     return true;
   } catch (error) {
     // Only "missing" is created; any other answer is for mkdir (or the final stat) to report.
-    return (error as { code?: unknown } | null)?.code !== 'ENOENT';
+    return errorCode(error) !== 'ENOENT';
   }
 }

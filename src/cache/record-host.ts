@@ -12,7 +12,8 @@ import { join } from 'node:path';
 import type { CacheScope } from './cache-entry';
 import { entryFileName } from './cache-identity';
 import { staleMsFor, tryLock, type LockAttempt } from './key-lock';
-import { errorCode, type TokenStore } from './token-store';
+import { errorCode } from '../error-code';
+import type { TokenStore } from './token-store';
 
 /** Pause between attempts while another process holds the lock (jittered). */
 const PAUSE_MS = 20;

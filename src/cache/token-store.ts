@@ -19,6 +19,7 @@ import {
   unlinkSync,
 } from 'node:fs';
 import { join } from 'node:path';
+import { errorCode } from '../error-code';
 import { parseEntry, serializeEntry, type CacheEntry, type CacheScope } from './cache-entry';
 import { inspectCacheFolder, type FolderOwner, type FolderState } from './cache-folder';
 import { entryFileName } from './cache-identity';
@@ -211,10 +212,4 @@ function readOwnFile(path: string, euid: number | undefined): FileRead {
   } finally {
     closeSync(fd);
   }
-}
-
-/** The `code` of a Node system error, or its message. */
-export function errorCode(error: unknown): string {
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' ? code : error instanceof Error ? error.message : String(error);
 }

@@ -11,6 +11,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { closeSync, constants, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { errorCode } from '../error-code';
 
 // O_NOFOLLOW is absent on Windows (0 there); O_EXCL already refuses a symlink at the name.
 const CREATE_NEW =
@@ -45,7 +46,7 @@ export function writePrivateFileSync(
     try {
       fd = openSync(temp, CREATE_NEW, 0o600);
     } catch (error) {
-      if ((error as { code?: unknown } | null)?.code === 'EEXIST' && attempt < ATTEMPTS) continue;
+      if (errorCode(error) === 'EEXIST' && attempt < ATTEMPTS) continue;
       throw error;
     }
     try {

@@ -8,7 +8,7 @@ import { constants } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { lock } from 'proper-lockfile';
 import writeFileAtomic from 'write-file-atomic';
-import { nonEmpty, type Env } from '../config/load-config';
+import { nonEmpty, type Env } from '../env';
 import { HelperError } from '../errors';
 import { planConfigure, type ConfigureChange, type ConfigureRequest } from './plan-configure';
 

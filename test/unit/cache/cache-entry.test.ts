@@ -19,7 +19,6 @@ const valid: CacheEntry = entryFor({
     username: 'AWS',
     password: 'secret',
     expiresAt: FETCHED_AT + 12 * HOUR,
-    proxyEndpoint: 'https://123456789012.dkr.ecr.eu-west-1.amazonaws.com',
   },
   fetchedAt: FETCHED_AT,
   jitter: 0,
@@ -69,8 +68,7 @@ describe('parseEntry()', () => {
       username: 'AWS',
       password: 'secret',
       expiresAt: FETCHED_AT + 12 * HOUR,
-      proxyEndpoint: 'https://123456789012.dkr.ecr.eu-west-1.amazonaws.com',
-    });
+      });
   });
 
   const text = serializeEntry(valid);
@@ -91,7 +89,6 @@ describe('parseEntry()', () => {
     ['a string refresh point', edit({ refreshAt: '2030-01-01' })],
     ['a string expiry', edit({ expiresAt: '2030-01-01' })],
     ['hosts not strings', edit({ hosts: [1] })],
-    ['a numeric proxy endpoint', edit({ proxyEndpoint: 1 })],
   ])('rejects %s', (_name, input) => {
     const parsed = parseEntry(input);
     expect(parsed.ok).toBe(false);

@@ -30,7 +30,7 @@ describe('freshness()', () => {
     ['a millisecond before half life', 6 * HOUR - 1, 'fresh'],
     ['at half life', 6 * HOUR, 'stale'],
     ['eleven hours in', 11 * HOUR, 'stale'],
-    ['inside the expiry margin', 12 * HOUR - EXPIRY_MARGIN_MS, 'expired'],
+    ['inside the one-minute expiry margin', 12 * HOUR - 60_000, 'expired'],
     ['at expiry', 12 * HOUR, 'expired'],
     ['a day later', 24 * HOUR, 'expired'],
     ['a minute before it was fetched (clock jitter)', -60_000, 'fresh'],
