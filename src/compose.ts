@@ -26,14 +26,17 @@ export interface CallOptions<T> {
   readonly now: () => number;
   /** Epoch milliseconds the call's bound counts from (default: now()). */
   readonly startedAt?: number;
+  /** The bound on the whole call in milliseconds (default: config.timeoutMs). */
+  readonly boundMs?: number;
   /** The caller's own abort, if any (library callers). */
   readonly signal?: AbortSignal | undefined;
   readonly work: (call: Call) => Promise<T>;
 }
 
-/** Runs `work` with a fresh call context and token source, bounded by config.timeoutMs. */
+/** Runs `work` with a fresh call context and token source, bounded by boundMs. */
 export async function runCall<T>(options: CallOptions<T>): Promise<T> {
   const { config, now } = options;
+  const boundMs = options.boundMs ?? config.timeoutMs;
   const controller = new AbortController();
   const abort = (): void => controller.abort();
   options.signal?.addEventListener('abort', abort, { once: true });
@@ -44,12 +47,12 @@ export async function runCall<T>(options: CallOptions<T>): Promise<T> {
       env: options.env,
       logger: options.logger,
       signal: controller.signal,
-      deadline: (options.startedAt ?? now()) + config.timeoutMs,
+      deadline: (options.startedAt ?? now()) + boundMs,
       progress,
     };
     const tokens = createTokenSource(context, { config, loadSdk: options.loadSdk, now });
     return await withDeadline({
-      timeoutMs: config.timeoutMs,
+      timeoutMs: boundMs,
       progress,
       controller,
       work: () => options.work({ ...context, tokens }),

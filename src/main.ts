@@ -5,6 +5,7 @@ import { format } from 'node:util';
 import type { ActionContext } from './actions/action-context';
 import { getAction } from './actions/get';
 import { loadSdk } from './aws/load-sdk';
+import { DOCTOR_STEPS } from './commands/doctor/check';
 import { runCall } from './compose';
 import { loadConfig } from './config/load-config';
 import { failureOutput, type Outcome } from './failure-output';
@@ -27,6 +28,7 @@ export async function main(): Promise<void> {
     quietRuntimeWarnings(logger);
     // A socket or terminal on stdin cannot be read without blocking a thread: use the stream.
     const readInput = (): Promise<string> => readFd(0, { stream: () => process.stdin });
+    const args = process.argv.slice(2);
     result = await runCall({
       env,
       config,
@@ -34,7 +36,9 @@ export async function main(): Promise<void> {
       loadSdk,
       now: Date.now,
       startedAt: started,
-      work: (call) => runCommand(process.argv.slice(2), () => ({ ...call, config, readInput })),
+      // doctor bounds each of its steps by the timeout itself; the call bounds all of them.
+      boundMs: args[0] === 'doctor' ? config.timeoutMs * (DOCTOR_STEPS + 1) : config.timeoutMs,
+      work: (call) => runCommand(args, () => ({ ...call, config, readInput, loadSdk })),
     });
   } catch (error) {
     result = failureOutput(error, 'protocol');

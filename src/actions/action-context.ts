@@ -1,4 +1,5 @@
 /** What every protocol action receives: inputs and effects passed in, never read from `process`. */
+import type { LoadSdk } from '../aws/aws-sdk';
 import type { TokenSource } from '../aws/token';
 import type { CallContext } from '../call-context';
 import type { Config } from '../config/parse-config';
@@ -9,4 +10,6 @@ export interface ActionContext extends CallContext {
   /** Reads stdin to EOF; `list` and `version` never call it. */
   readonly readInput: () => Promise<string>;
   readonly tokens: TokenSource;
+  /** The AWS SDK, loaded on first use (doctor calls it directly, bypassing the cache). */
+  readonly loadSdk: LoadSdk;
 }

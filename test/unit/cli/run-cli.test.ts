@@ -34,6 +34,9 @@ function context(input: string | undefined, tokens: TokenSource, env = {}): Acti
       return input;
     },
     tokens,
+    loadSdk: async () => {
+      throw new Error('the AWS SDK must not be loaded');
+    },
     signal: new AbortController().signal,
     deadline: Date.now() + 10_000,
     progress: { step: 'test' },
