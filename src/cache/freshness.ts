@@ -43,13 +43,16 @@ export function refreshPoint(fetchedAt: number, lifetimeMs: number, jitter: numb
   return fetchedAt + Math.round(lifetimeMs * (1 / 2 - share));
 }
 
+/** When an entry turns stale: its refresh point, never later than half life, whatever a file says. */
+export function staleFrom(entry: CacheEntry): number {
+  const halfLife = entry.fetchedAt + (entry.expiresAt - entry.fetchedAt) / 2;
+  return Math.min(entry.refreshAt ?? halfLife, halfLife);
+}
+
 /** Classifies an entry at time `now` (epoch milliseconds). */
 export function freshness(entry: CacheEntry, now: number): Freshness {
   if (now >= entry.expiresAt - EXPIRY_MARGIN_MS) return 'expired';
-  const halfLife = entry.fetchedAt + (entry.expiresAt - entry.fetchedAt) / 2;
-  // Never later than half life, whatever a file says.
-  const refreshAt = Math.min(entry.refreshAt ?? halfLife, halfLife);
-  if (now >= refreshAt || now < entry.fetchedAt - CLOCK_SKEW_MS) return 'stale';
+  if (now >= staleFrom(entry) || now < entry.fetchedAt - CLOCK_SKEW_MS) return 'stale';
   return 'fresh';
 }
 
