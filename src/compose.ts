@@ -8,8 +8,9 @@ import type { TokenSource } from './aws/token';
 import { createCachedTokenSource } from './cache/cached-token-source';
 import type { CallContext, Progress } from './call-context';
 import type { Config } from './config/parse-config';
+import { NO_HOME } from './config/resolve-home';
 import type { Env } from './env';
-import { withDeadline } from './deadline';
+import { withDeadline, workDeadline } from './deadline';
 import type { Logger } from './log';
 
 /** One call's context with its token source: what the work of a call receives. */
@@ -43,16 +44,18 @@ export async function runCall<T>(options: CallOptions<T>): Promise<T> {
   try {
     if (options.signal?.aborted) abort();
     const progress: Progress = { step: 'starting' };
+    const deadline = workDeadline(options.startedAt ?? now(), boundMs);
     const context: CallContext = {
       env: options.env,
       logger: options.logger,
       signal: controller.signal,
-      deadline: (options.startedAt ?? now()) + boundMs,
+      deadline,
       progress,
     };
     const tokens = createTokenSource(context, { config, loadSdk: options.loadSdk, now });
     return await withDeadline({
       timeoutMs: boundMs,
+      deadline,
       progress,
       controller,
       work: () => options.work({ ...context, tokens }),
@@ -74,7 +77,8 @@ export function createTokenSource(
     context,
     dir: config.cacheDir,
     source: api,
-    home: config.home,
+    // No home folder: no default AWS config files either (see resolve-home.ts).
+    home: config.home ?? NO_HOME,
     now: options.now,
     timeoutMs: config.timeoutMs,
   });

@@ -8,6 +8,7 @@ import { loadSdk } from './aws/load-sdk';
 import { DOCTOR_STEPS } from './commands/doctor/check';
 import { runCall } from './compose';
 import { loadConfig } from './config/load-config';
+import { homeForSdk } from './config/resolve-home';
 import { failureOutput, type Outcome } from './failure-output';
 import { createLogger, type Logger } from './log';
 import { logSink } from './log-sink';
@@ -16,7 +17,8 @@ import { isTerminal, writeAll } from './write-fd';
 
 /** Runs the helper for this process and exits with its status. */
 export async function main(): Promise<void> {
-  const started = Date.now();
+  // The bound counts from the process's start, not from here: runtime start-up is part of the wait.
+  const started = Math.floor(performance.timeOrigin);
   const env = process.env;
   // The SDK warns on Node < 22 via process.emitWarning; callers show our stderr to users.
   env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
@@ -24,7 +26,10 @@ export async function main(): Promise<void> {
   let logger: Logger | undefined;
   try {
     const config = loadConfig(env);
+    // The SDK reads HOME itself: it must not see an empty or relative one, nor fail without one.
+    env['HOME'] = homeForSdk(env, config.home) ?? env['HOME'];
     logger = createLogger({ level: config.logLevel, ...logSink(config.logFile) });
+    for (const warning of config.warnings) logger.warn(warning);
     quietRuntimeWarnings(logger);
     // A socket or terminal on stdin cannot be read without blocking a thread: use the stream.
     const readInput = (): Promise<string> => readFd(0, { stream: () => process.stdin });

@@ -9,6 +9,7 @@ import { dirname, join } from 'node:path';
 import { lock } from 'proper-lockfile';
 import writeFileAtomic from 'write-file-atomic';
 import { nonEmpty, type Env } from '../env';
+import { NO_HOME } from '../config/resolve-home';
 import { HelperError } from '../errors';
 import { planConfigure, type ConfigureChange, type ConfigureRequest } from './plan-configure';
 
@@ -34,7 +35,8 @@ export function dockerConfigFile(env: Env): string {
   const dir = nonEmpty(env['DOCKER_CONFIG']);
   if (dir) return join(dir, 'config.json');
   const home = nonEmpty(env['HOME']);
-  if (!home) {
+  // main.ts sets HOME to NO_HOME for a user without a home folder (for the AWS SDK's sake).
+  if (!home || home === NO_HOME) {
     throw new HelperError(
       'CONFIG',
       'neither DOCKER_CONFIG nor HOME is set: cannot find the docker config',

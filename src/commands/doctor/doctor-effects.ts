@@ -13,6 +13,7 @@ import type { StepBound } from './check';
 import { createHttpsGet } from './https-get';
 import type { DoctorEffects } from './run-doctor';
 import type { VersionAnswer } from './check-helper-on-path';
+import { NO_HOME } from '../../config/resolve-home';
 
 /** Builds the effects for one run in this environment. */
 export function doctorEffects(options: {
@@ -37,7 +38,13 @@ export function doctorEffects(options: {
     chooseAgents,
     httpsGet: createHttpsGet,
     cacheState: (registry) =>
-      readCacheState({ dir: config.cacheDir, env, home: config.home, registry, now: Date.now() }),
+      readCacheState({
+        dir: config.cacheDir,
+        env,
+        home: config.home ?? NO_HOME,
+        registry,
+        now: Date.now(),
+      }),
     resolveRoute: plainRoute,
     now: Date.now,
   };
