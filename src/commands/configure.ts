@@ -22,7 +22,7 @@ export interface ConfigureOptions extends ConfigureRequest {
   readonly env: Env;
   readonly now: () => Date;
   /** For --store: the user's home (the helper's config file) and the stores logins move into. */
-  readonly home?: string;
+  readonly home?: string | null;
   readonly openStore?: OpenStore;
 }
 
@@ -132,7 +132,7 @@ async function planWithMigration(
     plan: migrationPlan,
     dockerConfigFile: file,
     env: options.env,
-    home: options.home ?? nonEmpty(options.env['HOME']) ?? '',
+    home: options.home === undefined ? (nonEmpty(options.env['HOME']) ?? null) : options.home,
     dryRun: options.dryRun,
     openStore:
       options.openStore ??
