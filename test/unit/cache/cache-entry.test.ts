@@ -68,7 +68,7 @@ describe('parseEntry()', () => {
       username: 'AWS',
       password: 'secret',
       expiresAt: FETCHED_AT + 12 * HOUR,
-      });
+    });
   });
 
   const text = serializeEntry(valid);
