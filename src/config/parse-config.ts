@@ -7,6 +7,7 @@ import { nonEmpty, isTrue, type Env } from '../env';
 import { HelperError } from '../errors';
 import { LOG_LEVELS, type LogLevel } from '../log';
 import { PRODUCT } from '../product';
+import { DEFAULT_ROUTE_TABLE, type RouteTable } from '../routing/route-table';
 
 /** Everything the helper's behaviour depends on, resolved once at start. */
 export interface Config {
@@ -21,13 +22,18 @@ export interface Config {
   readonly logFile: string | null;
   /** AWS_ECR_IGNORE_CREDS_STORAGE: store/erase never fail, even for hosts we cannot delegate. */
   readonly ignoreCredsStorage: boolean;
+  /** Universal mode: the fallback store and the routes of the config file (SPEC §6). */
+  readonly routes: RouteTable;
 }
 
 /** Default bound on one call; docker waits forever for a helper, so we must not. */
 const DEFAULT_TIMEOUT_MS = 10_000;
 
-/** Parses the helper's settings; throws a CONFIG error naming the bad variable. */
-export function parseConfig(env: Env, home: string): Config {
+/**
+ * Parses the helper's settings; throws a CONFIG error naming the bad variable. `routes` come from
+ * the config file (load-config.ts reads and parses it).
+ */
+export function parseConfig(env: Env, home: string, routes = DEFAULT_ROUTE_TABLE): Config {
   return {
     home,
     timeoutMs: parseTimeout(env['ECR_TS_TIMEOUT']),
@@ -35,6 +41,7 @@ export function parseConfig(env: Env, home: string): Config {
     logLevel: parseLevel(env['ECR_TS_LOG_LEVEL']),
     logFile: nonEmpty(env['ECR_TS_LOG_FILE']) ?? null,
     ignoreCredsStorage: isTrue(env['AWS_ECR_IGNORE_CREDS_STORAGE']),
+    routes,
   };
 }
 
