@@ -11,6 +11,7 @@ import { failureOutput, type Outcome } from './failure-output';
 import { createLogger, type Logger } from './log';
 import { logSink } from './log-sink';
 import { readFd } from './protocol/read-input';
+import { openStore } from './stores/open-store';
 import { isTerminal, writeAll } from './write-fd';
 
 /** Runs the helper for this process and exits with its status. */
@@ -34,7 +35,8 @@ export async function main(): Promise<void> {
       loadSdk,
       now: Date.now,
       startedAt: started,
-      work: (call) => runCommand(process.argv.slice(2), () => ({ ...call, config, readInput })),
+      work: (call) =>
+        runCommand(process.argv.slice(2), () => ({ ...call, config, readInput, openStore })),
     });
   } catch (error) {
     result = failureOutput(error, 'protocol');

@@ -2,6 +2,7 @@
 import type { TokenSource } from '../aws/token';
 import type { CallContext } from '../call-context';
 import type { Config } from '../config/parse-config';
+import type { OpenStore } from '../stores/credential-store';
 
 /** The dependencies of one helper invocation: the call's context plus settings, stdin, tokens. */
 export interface ActionContext extends CallContext {
@@ -9,4 +10,6 @@ export interface ActionContext extends CallContext {
   /** Reads stdin to EOF; `list` and `version` never call it. */
   readonly readInput: () => Promise<string>;
   readonly tokens: TokenSource;
+  /** Opens the store a route or the fallback names (non-ECR logins). */
+  readonly openStore: OpenStore;
 }

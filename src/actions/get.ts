@@ -1,19 +1,17 @@
 /** `get`: server URL on stdin -> `{"ServerURL","Username","Secret"}` on stdout. */
-import { notFound } from '../errors';
 import { decodeServerUrl } from '../protocol/decode';
 import { encodeCredentials } from '../protocol/encode';
-import { parseRegistry } from '../registry/parse-registry';
+import { credentialsForRoute, describeRoute } from '../routing/credentials-for-route';
+import { resolveRoute } from '../routing/resolve-route';
 import type { ActionContext } from './action-context';
 
-/** Answers the credentials for one server URL. */
+/** Answers the credentials for one server URL, by its route (SPEC §6). */
 export async function getAction(context: ActionContext): Promise<string> {
   context.progress.step = 'reading the server URL from stdin';
   const serverUrl = decodeServerUrl(await context.readInput());
-  const registry = parseRegistry(serverUrl);
-  context.logger.debug(`get ${JSON.stringify(serverUrl)}: ${registry.kind} registry`);
-  // Not ECR: answer not-found without any AWS call, so docker falls back to anonymous access.
-  if (registry.kind === 'other') throw notFound();
-  const token = await context.tokens.getToken(registry);
-  context.logger.addSecret(token.password);
-  return encodeCredentials({ serverUrl, username: token.username, secret: token.password });
+  // Not ECR and no route: the fallback store, which answers not-found when it holds nothing, so
+  // docker falls back to anonymous access. No AWS call is made for such a host.
+  const route = resolveRoute(serverUrl, context.config.routes);
+  context.logger.debug(`get ${JSON.stringify(serverUrl)}: ${describeRoute(route)}`);
+  return encodeCredentials(await credentialsForRoute(route, serverUrl, context));
 }

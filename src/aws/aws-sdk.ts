@@ -62,6 +62,19 @@ export interface AuthorizationData {
 /** The ECR API a registry is served by. */
 export type EcrService = 'ecr' | 'ecr-public';
 
+/** Options of AwsSdk.assumeRole(): STS of `region` (its partition follows), signed with `credentials`. */
+export interface AssumeRoleOptions extends ServiceCallOptions {
+  readonly roleArn: string;
+  readonly externalId?: string;
+  readonly sessionName: string;
+}
+
+/** Options of AwsSdk.getSecretString(). */
+export interface GetSecretOptions extends ServiceCallOptions {
+  /** The secret's ARN or name. */
+  readonly secretId: string;
+}
+
 /** The SDK-backed operations. Errors are the SDK's own; describe-error.ts turns them into text. */
 export interface AwsSdk {
   /** Runs the SDK's default Node credential chain once, bounded by the deadline. */
@@ -70,6 +83,12 @@ export interface AwsSdk {
   getAuthorizationToken(
     options: ServiceCallOptions & { readonly service: EcrService },
   ): Promise<AuthorizationData | undefined>;
+  /** STS AssumeRole: temporary credentials of the role (cross-account pulls). */
+  assumeRole(options: AssumeRoleOptions): Promise<AwsCredentials>;
+  /** Secrets Manager GetSecretValue: the secret's string (undefined for a binary secret). */
+  getSecretString(options: GetSecretOptions): Promise<string | undefined>;
+  /** The region of the shared AWS config for `profile` (else AWS_PROFILE, else default). */
+  resolveRegion(options: { readonly profile?: string }): Promise<string | undefined>;
 }
 
 /** Loads the SDK module on first use (src/aws/load-sdk.ts); tests pass a fake. */

@@ -35,7 +35,7 @@ const CHECK_NETWORK =
 export function describeAwsFailure(error: unknown, context: ErrorContext): AwsFailure {
   const { kind, name, message, code, status } = classifyError(error);
   const where = context.endpoint ? ` at ${context.endpoint}` : ` in ${context.region}`;
-  const api = context.action.startsWith('ecr-public:') ? 'the ECR Public API' : 'the ECR API';
+  const api = apiOf(context.action);
   const { action } = context;
   switch (kind) {
     case 'no-credentials': {
@@ -154,6 +154,13 @@ export function describeCredentialError(
 ): HelperError {
   if (isHelperError(error)) return error;
   return toError(describeCredentialFailure(error, context), error);
+}
+
+/** The API an action belongs to, for messages: `the ECR API`, `the Secrets Manager API`. */
+function apiOf(action: string): string {
+  if (action.startsWith('ecr-public:')) return 'the ECR Public API';
+  if (action.startsWith('secretsmanager:')) return 'the Secrets Manager API';
+  return 'the ECR API';
 }
 
 function toError(failure: AwsFailure, cause: unknown): HelperError {

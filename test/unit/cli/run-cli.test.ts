@@ -4,6 +4,7 @@ import { runCli } from '../../../src/cli';
 import { VERSION } from '../../../src/product';
 import { parseConfig } from '../../../src/config/parse-config';
 import { HelperError } from '../../../src/errors';
+import { openStore } from '../../../src/stores/open-store';
 import { silentLogger } from '../../../src/log';
 import type { Registry } from '../../../src/registry/parse-registry';
 
@@ -17,6 +18,10 @@ class FakeTokens implements TokenSource {
     this.asked.push(registry);
     if (this.failure) throw this.failure;
     return { username: 'AWS', password: 's3cr3t-password', expiresAt: Date.now() + 3600_000 };
+  }
+
+  async getSecret(): Promise<EcrToken> {
+    throw new Error('no secretsManager route in these tests');
   }
 
   async listKnown(): Promise<Record<string, string>> {
@@ -34,6 +39,7 @@ function context(input: string | undefined, tokens: TokenSource, env = {}): Acti
       return input;
     },
     tokens,
+    openStore,
     signal: new AbortController().signal,
     deadline: Date.now() + 10_000,
     progress: { step: 'test' },
