@@ -10,6 +10,8 @@ import { KeyStore, startFakeEcr, type FakeEcr } from '../support/fake-aws';
 import { startFakeSecretsManager, type FakeSecretsManager } from '../support/fake-secrets-manager';
 import { startFakeSts, type FakeSts } from '../support/fake-sts';
 import { runHelper, type RunResult } from '../support/run-helper';
+
+const LIBRARY = join(__dirname, '..', '..', 'dist', 'index.cjs');
 import { expectNoSecrets, secretsOf } from '../support/secrets';
 import type { IssuedKey } from '../support/sigv4';
 import { useTempDirs } from '../support/temp-dirs';
@@ -253,6 +255,58 @@ describe('Secrets Manager routes', () => {
       });
     },
   );
+});
+
+describe('the library', () => {
+  it('getAuthConfig() follows the same routes: ECR role, alias, Secrets Manager, anonymous', async () => {
+    const w = world({
+      registries: {
+        [HOST]: { roleArn: ROLE, externalId: 'x1' },
+        'mirror.example.com': { ecr: HOST },
+        'index.docker.io': { secretsManager: HUB_SECRET },
+        'quay.io': { anonymous: true },
+      },
+    });
+    const script = `
+      const { getAuthConfig } = require(${JSON.stringify(LIBRARY)});
+      (async () => {
+        const answers = [];
+        for (const image of process.argv.slice(1)) answers.push(await getAuthConfig(image) ?? null);
+        process.stdout.write(JSON.stringify(answers));
+      })().catch((error) => { process.stdout.write(String(error.message)); process.exit(1); });`;
+    const result = await runHelper({
+      bin: process.execPath,
+      args: [
+        '-e',
+        script,
+        `${HOST}/app:1`,
+        'mirror.example.com/app:1',
+        'node:24',
+        'quay.io/org/app',
+      ],
+      env: w.env,
+    });
+    expect(result.code).toBe(0);
+    const [ecrAuth, mirrorAuth, hubAuth, quayAuth] = JSON.parse(result.stdout) as unknown[];
+    expect(ecrAuth).toEqual({ username: 'AWS', password: ecr.passwords[0], serveraddress: HOST });
+    // The alias has its own identity (the default chain), so its token is another one.
+    expect(mirrorAuth).toEqual({
+      username: 'AWS',
+      password: ecr.passwords[1],
+      serveraddress: 'mirror.example.com',
+    });
+    expect(hubAuth).toEqual({
+      username: 'hub-robot',
+      password: HUB_PASSWORD,
+      serveraddress: 'https://index.docker.io/v1/',
+    });
+    expect(quayAuth).toBeNull();
+    expect(sts.calls).toHaveLength(1);
+    expect(ecr.requests[0]?.verification).toMatchObject({
+      accessKeyId: sts.issued[0]?.accessKeyId,
+    });
+    expect(ecr.requests[1]?.verification).toMatchObject({ accessKeyId: base.accessKeyId });
+  });
 });
 
 describe('anonymous routes and config errors', () => {
