@@ -8,6 +8,7 @@ import { KeyStore, startFakeCredentialEndpoint, startFakeEcr, type FakeServer } 
 import type { FakesCommand, FakesReply, FakesSpec, FakeServerState } from './fake-aws-process';
 import { startFakeImds } from './fake-imds';
 import { startFakeProxy } from './fake-proxy';
+import { startFakeSecretsManager } from './fake-secrets-manager';
 import { startFakeSts } from './fake-sts';
 
 type Running = FakeServer & {
@@ -53,6 +54,15 @@ async function main(): Promise<void> {
         running.set(
           server.name,
           await startFakeImds({ ...common, ...(server.role ? { role: server.role } : {}) }),
+        );
+      } else if (server.kind === 'secrets-manager') {
+        running.set(
+          server.name,
+          await startFakeSecretsManager({
+            ...common,
+            secrets: server.secrets,
+            ...(server.denied ? { denied: server.denied } : {}),
+          }),
         );
       } else if (server.kind === 'proxy') {
         running.set(server.name, await startFakeProxy({ ...common, forward: server.forward }));
