@@ -13,6 +13,15 @@ import {
   type RouteRule,
   type RouteTable,
 } from '../routing/route-table';
+import {
+  isExternalId,
+  isHelperName,
+  isProfileName,
+  isRegion,
+  isRoleArn,
+  isSecretId,
+  isSessionName,
+} from './text-checks';
 
 type Json = Record<string, unknown>;
 
@@ -29,13 +38,6 @@ const ALLOWED: Readonly<Record<string, readonly string[]>> = {
   identity: IDENTITY_KEYS,
 };
 
-const HELPER_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
-const ROLE_ARN = /^arn:aws(?:-[a-z]+)*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
-const SESSION_NAME = /^[\w+=,.@-]{2,64}$/;
-const EXTERNAL_ID = /^[\w+=,.@:/-]{2,1224}$/;
-const SECRET_ARN = /^arn:aws(?:-[a-z]+)*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[\w/+=.@-]+$/;
-const SECRET_NAME = /^[\w/+=.@-]{1,512}$/;
-const REGION = /^[a-z]{2}(?:-[a-z]+)+-\d{1,2}$/;
 const MAX_CACHE_SECONDS = 43_200;
 
 /** Parses the file's text; `file` is its path, named in every error. */
@@ -71,7 +73,7 @@ function parseStoreName(value: unknown, fail: Fail): StoreName {
   if (value === 'file') return { kind: 'file' };
   if (value === 'none') return { kind: 'none' };
   const name = expectString(value, 'fallback', fail);
-  if (!HELPER_NAME.test(name)) {
+  if (!isHelperName(name)) {
     fail(
       'fallback',
       `expected "file", "none" or a helper name (docker-credential-<name> on PATH), got ${JSON.stringify(name)}`,
@@ -115,7 +117,7 @@ function parseRule(kind: string, entry: Json, key: string, at: string, fail: Fai
   switch (kind) {
     case 'helper': {
       const name = expectString(entry['helper'], field('helper'), fail);
-      if (!HELPER_NAME.test(name)) {
+      if (!isHelperName(name)) {
         fail(
           field('helper'),
           `expected a helper name (docker-credential-<name> on PATH), without a path, got ${JSON.stringify(name)}`,
@@ -128,7 +130,7 @@ function parseRule(kind: string, entry: Json, key: string, at: string, fail: Fai
       return { kind: 'anonymous' };
     case 'ecr': {
       const target = expectString(entry['ecr'], field('ecr'), fail);
-      const registry = parseRegistry(target);
+      const registry = parseTarget(target);
       if (registry.kind === 'other') {
         fail(
           field('ecr'),
@@ -143,14 +145,14 @@ function parseRule(kind: string, entry: Json, key: string, at: string, fail: Fai
     }
     case 'secretsManager': {
       const secretId = expectString(entry['secretsManager'], field('secretsManager'), fail);
-      if (!SECRET_ARN.test(secretId) && !SECRET_NAME.test(secretId)) {
+      if (!isSecretId(secretId)) {
         fail(
           field('secretsManager'),
           `expected a secret ARN or name, got ${JSON.stringify(secretId)}`,
         );
       }
       const region = optionalString(entry['region'], field('region'), fail);
-      if (region !== undefined && !REGION.test(region)) {
+      if (region !== undefined && !isRegion(region)) {
         fail(field('region'), `expected an AWS region name, got ${JSON.stringify(region)}`);
       }
       const cacheSeconds = entry['cacheSeconds'] ?? DEFAULT_SECRET_CACHE_SECONDS;
@@ -186,22 +188,42 @@ function parseRule(kind: string, entry: Json, key: string, at: string, fail: Fai
   }
 }
 
+/** Alias targets repeat (many names in front of one registry): each is classified once. */
+const targets = new Map<string, ReturnType<typeof parseRegistry>>();
+function parseTarget(target: string): ReturnType<typeof parseRegistry> {
+  let registry = targets.get(target);
+  if (!registry) targets.set(target, (registry = parseRegistry(target)));
+  return registry;
+}
+
 function parseIdentity(entry: Json, at: string, fail: Fail): AwsIdentity {
-  const read = (name: string, pattern: RegExp, expected: string): string | undefined => {
+  const read = (
+    name: string,
+    valid: (text: string) => boolean,
+    expected: string,
+  ): string | undefined => {
     const value = optionalString(entry[name], `${at}.${name}`, fail);
-    if (value !== undefined && !pattern.test(value)) {
+    if (value !== undefined && !valid(value)) {
       fail(`${at}.${name}`, `expected ${expected}, got ${JSON.stringify(value)}`);
     }
     return value;
   };
-  const profile = read('profile', /^\S{1,128}$/, 'a profile name of ~/.aws/config');
-  const roleArn = read('roleArn', ROLE_ARN, 'an IAM role ARN (arn:aws:iam::<account>:role/<name>)');
+  const profile = read('profile', isProfileName, 'a profile name of ~/.aws/config');
+  const roleArn = read(
+    'roleArn',
+    isRoleArn,
+    'an IAM role ARN (arn:aws:iam::<account>:role/<name>)',
+  );
   const externalId = read(
     'externalId',
-    EXTERNAL_ID,
+    isExternalId,
     '2 to 1224 characters of [A-Za-z0-9_+=,.@:/-]',
   );
-  const sessionName = read('sessionName', SESSION_NAME, '2 to 64 characters of [A-Za-z0-9_+=,.@-]');
+  const sessionName = read(
+    'sessionName',
+    isSessionName,
+    '2 to 64 characters of [A-Za-z0-9_+=,.@-]',
+  );
   if (roleArn === undefined) {
     if (externalId !== undefined) fail(`${at}.externalId`, 'needs "roleArn"');
     if (sessionName !== undefined) fail(`${at}.sessionName`, 'needs "roleArn"');

@@ -65,6 +65,33 @@ describe('matchRoute()', () => {
   const label = fc.stringMatching(/^[a-z0-9][a-z0-9-]{0,8}$/);
   const host = fc.array(label, { minLength: 1, maxLength: 4 }).map((labels) => labels.join('.'));
 
+  it('matches exactly as the anchored regular expression of the key would', () => {
+    const glob = fc.stringMatching(/^[ab*-]{1,6}$/);
+    const text = fc.stringMatching(/^[ab-]{1,8}$/);
+    fc.assert(
+      fc.property(
+        fc.array(glob, { minLength: 1, maxLength: 3 }),
+        fc.array(text, { minLength: 1, maxLength: 3 }),
+        (globs, labels) => {
+          const key = globs.join('.');
+          const pattern = compileHostPattern(key);
+          if (typeof pattern === 'string') return true;
+          const source = globs
+            .map((g) =>
+              g
+                .split('*')
+                .map((p) => p.replace(/-/g, '\\-'))
+                .join('[a-z0-9-]+'),
+            )
+            .join('\\.');
+          const host = labels.join('.');
+          return patternMatches(pattern, { host }) === new RegExp(`^${source}$`).test(host);
+        },
+      ),
+      { numRuns: 2000 },
+    );
+  });
+
   it('a literal key matches exactly its own host', () => {
     fc.assert(
       fc.property(host, host, (key, other) => {
