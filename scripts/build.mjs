@@ -31,6 +31,8 @@ const common = {
   legalComments: 'none',
   logLevel: 'warning',
   metafile: true,
+  // jsonc-parser's `main` is a UMD wrapper whose inner require() esbuild cannot follow.
+  alias: { 'jsonc-parser': 'jsonc-parser/lib/esm/main.js' },
 };
 
 /** Source files and packages that become files of their own, required on demand. */

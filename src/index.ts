@@ -3,15 +3,17 @@
  * reference or registry host, by the same routes (SPEC §6) and from the same token cache as the
  * executable. The AWS SDK is loaded only when the cache cannot answer.
  */
+import { join } from 'node:path';
 import { loadSdk } from './aws/load-sdk';
 import { runCall } from './compose';
 import { loadConfig } from './config/load-config';
 import { isHelperError } from './errors';
 import { silentLogger, type Logger } from './log';
+import { PRODUCT } from './product';
 import { registryOfImage } from './registry/registry-of-image';
 import { credentialsForRoute } from './routing/credentials-for-route';
 import { resolveRoute } from './routing/resolve-route';
-import { openStore } from './stores/open-store';
+import { createOpenStore } from './stores/open-store';
 
 export { HelperError, isHelperError, type ErrorCode } from './errors';
 export type { Logger } from './log';
@@ -58,7 +60,17 @@ export async function getAuthConfig(
       loadSdk,
       now: Date.now,
       signal: options.signal,
-      work: (call) => credentialsForRoute(route, serverUrl, { ...call, openStore }),
+      work: (call) =>
+        credentialsForRoute(route, serverUrl, {
+          ...call,
+          openStore: createOpenStore({
+            context: call,
+            home: config.home,
+            uid: process.getuid?.() ?? -1,
+            // A fallback helper resolving to this package's own executable would loop.
+            self: [join(__dirname, '..', 'bin', PRODUCT)],
+          }),
+        }),
     });
     return {
       username: credentials.username,

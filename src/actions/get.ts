@@ -2,7 +2,6 @@
 import { decodeServerUrl } from '../protocol/decode';
 import { encodeCredentials } from '../protocol/encode';
 import { credentialsForRoute, describeRoute } from '../routing/credentials-for-route';
-import { resolveRoute } from '../routing/resolve-route';
 import type { ActionContext } from './action-context';
 
 /** Answers the credentials for one server URL, by its route (SPEC §6). */
@@ -11,7 +10,7 @@ export async function getAction(context: ActionContext): Promise<string> {
   const serverUrl = decodeServerUrl(await context.readInput());
   // Not ECR and no route: the fallback store, which answers not-found when it holds nothing, so
   // docker falls back to anonymous access. No AWS call is made for such a host.
-  const route = resolveRoute(serverUrl, context.config.routes);
+  const route = context.routes.routeFor(serverUrl);
   context.logger.debug(`get ${JSON.stringify(serverUrl)}: ${describeRoute(route)}`);
   return encodeCredentials(await credentialsForRoute(route, serverUrl, context));
 }

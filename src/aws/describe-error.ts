@@ -35,7 +35,7 @@ const CHECK_NETWORK =
 export function describeAwsFailure(error: unknown, context: ErrorContext): AwsFailure {
   const { kind, name, message, code, status } = classifyError(error);
   const where = context.endpoint ? ` at ${context.endpoint}` : ` in ${context.region}`;
-  const api = apiOf(context.action);
+  const api = apiName(context.action);
   const { action } = context;
   switch (kind) {
     case 'no-credentials': {
@@ -141,6 +141,14 @@ export function describeCredentialFailure(
   };
 }
 
+/** The API an action (`service:Operation`) belongs to, for messages. */
+function apiName(action: string): string {
+  if (action.startsWith('ecr-public:')) return 'the ECR Public API';
+  if (action.startsWith('sts:')) return 'STS';
+  if (action.startsWith('secretsmanager:')) return 'the Secrets Manager API';
+  return 'the ECR API';
+}
+
 /** describeAwsFailure() as the one-line HelperError the helper reports. */
 export function describeAwsError(error: unknown, context: ErrorContext): HelperError {
   if (isHelperError(error)) return error;
@@ -154,13 +162,6 @@ export function describeCredentialError(
 ): HelperError {
   if (isHelperError(error)) return error;
   return toError(describeCredentialFailure(error, context), error);
-}
-
-/** The API an action belongs to, for messages: `the ECR API`, `the Secrets Manager API`. */
-function apiOf(action: string): string {
-  if (action.startsWith('ecr-public:')) return 'the ECR Public API';
-  if (action.startsWith('secretsmanager:')) return 'the Secrets Manager API';
-  return 'the ECR API';
 }
 
 function toError(failure: AwsFailure, cause: unknown): HelperError {

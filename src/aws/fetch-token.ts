@@ -5,6 +5,7 @@
  * hosts select the matching API endpoints. SDK-free: the calls go through the lazily loaded
  * AwsSdk, the agents come from http-agents.ts, and what fails is described here.
  */
+import type { CallContext } from '../call-context';
 import type { AwsCredentials, AwsSdk, LoadSdk } from './aws-sdk';
 import { createChainDiagnostics } from './chain-diagnostics';
 import { decodeToken } from './decode-token';
@@ -70,9 +71,9 @@ export async function fetchToken(request: TokenRequest, loadSdk: LoadSdk): Promi
 }
 
 /** GetAuthorizationToken of the registry's service, with the endpoint variants its host asks for. */
-function callApi(
+export function callApi(
   sdk: AwsSdk,
-  request: TokenRequest,
+  request: Omit<TokenRequest, 'identity'>,
   choice: AgentChoice,
   credentials: AwsCredentials,
   region: string,
@@ -95,7 +96,7 @@ function callApi(
   });
 }
 
-function callOptions(request: TokenRequest, choice: AgentChoice) {
+function callOptions(request: CallContext, choice: AgentChoice) {
   return {
     agents: choice.agents,
     deadline: request.deadline,

@@ -6,6 +6,7 @@
 import type { AwsSdk } from '../aws-sdk';
 import { assumeRole } from './assume-role';
 import { getAuthorizationToken } from './get-authorization-token';
+import { getCallerIdentity } from './get-caller-identity';
 import { getSecretString } from './get-secret-string';
 import { resolveCredentials } from './resolve-credentials';
 import { resolveRegion } from './resolve-region';
@@ -14,6 +15,7 @@ import { resolveRegion } from './resolve-region';
 export const sdk: AwsSdk = {
   resolveCredentials,
   getAuthorizationToken,
+  getCallerIdentity,
   assumeRole,
   getSecretString,
   resolveRegion,

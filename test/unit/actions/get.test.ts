@@ -8,6 +8,7 @@ import { silentLogger } from '../../../src/log';
 import type { PrivateRegistry, PublicRegistry } from '../../../src/registry/parse-registry';
 import type { AwsIdentity, StoreName } from '../../../src/routing/route';
 import { DEFAULT_ROUTE_TABLE } from '../../../src/routing/route-table';
+import { createRoutes } from '../../../src/routing/routes';
 import type { CredentialStore, Credentials } from '../../../src/stores/credential-store';
 
 const ECR = '123456789012.dkr.ecr.us-east-1.amazonaws.com';
@@ -79,6 +80,10 @@ async function get(serverUrl: string, routes = table, logins: Record<string, Cre
     readInput: async () => `${serverUrl}\n`,
     tokens,
     openStore: stores.open,
+    routes: createRoutes(routes),
+    loadSdk: async () => {
+      throw new Error('the AWS SDK must not be loaded');
+    },
     signal: new AbortController().signal,
     deadline: Date.now() + 10_000,
     progress: { step: 'test' },

@@ -9,6 +9,7 @@ describe('parseConfig()', () => {
       logLevel: 'warn',
       logFile: null,
       ignoreCredsStorage: false,
+      warnings: [],
       routes: { file: null, fallback: { kind: 'file' }, entries: [] },
     });
   });
