@@ -46,7 +46,8 @@ async function main(): Promise<void> {
     AWS_ENDPOINT_URL_ECR: ecr.url,
   });
   const variants = {
-    'no config file': { ...env, ECR_TS_CONFIG: join(home, 'absent.json') },
+    // cleanEnv's XDG_CONFIG_HOME holds no config file: the defaults.
+    'no config file': env,
     '100-entry file': { ...env, ECR_TS_CONFIG: file },
   };
   const subjects = [['npm bin', join(ROOT, 'bin', 'docker-credential-ecr-ts')]];

@@ -147,7 +147,9 @@ describe('per-registry AWS identity', () => {
     expect(ecr.tokenCalls()).toBe(1);
 
     // The default route for the same host never shares the role's token.
-    const plain = await w.get(HOST, { ECR_TS_CONFIG: join(w.home, 'no-such-config.json') });
+    const empty = join(w.home, 'empty-config.json');
+    writeFileSync(empty, '{}');
+    const plain = await w.get(HOST, { ECR_TS_CONFIG: empty });
     expect(JSON.parse(plain.stdout).Secret).toBe(ecr.passwords[1]);
     expect(ecr.requests[1]?.verification).toMatchObject({ accessKeyId: base.accessKeyId });
     expect(sts.calls).toHaveLength(1);
