@@ -4,9 +4,12 @@
  * cache hit never pays for it. Each operation imports its client when first called.
  */
 import type { AwsSdk } from '../aws-sdk';
+import { assumeRole } from './assume-role';
 import { getAuthorizationToken } from './get-authorization-token';
 import { getCallerIdentity } from './get-caller-identity';
+import { getSecretString } from './get-secret-string';
 import { resolveCredentials } from './resolve-credentials';
+import { resolveRegion } from './resolve-region';
 
 /**
  * Set when this module is evaluated, i.e. when the SDK is. test/integration/cache-hot-path.test.ts
@@ -17,4 +20,11 @@ export const SDK_LOADED = Symbol.for('docker-credential-ecr-ts.aws-sdk-loaded');
 (globalThis as Record<symbol, unknown>)[SDK_LOADED] = true;
 
 /** What the loader resolves to. */
-export const sdk: AwsSdk = { resolveCredentials, getAuthorizationToken, getCallerIdentity };
+export const sdk: AwsSdk = {
+  resolveCredentials,
+  getAuthorizationToken,
+  getCallerIdentity,
+  assumeRole,
+  getSecretString,
+  resolveRegion,
+};
