@@ -3,6 +3,8 @@
  * belongs to the protocol.
  */
 import type { LogLevel } from './config/load-config';
+import { oneLine } from './errors';
+import { hideUserInfoInText } from './quote';
 
 /** The logging surface every module receives (no module-level logger singletons). */
 export interface Logger {
@@ -31,14 +33,9 @@ const SECRET_PATTERNS: readonly RegExp[] = [
   /("?(?<![A-Za-z0-9_])(?:SecretAccessKey|secretAccessKey|SessionToken|sessionToken|Token|token|Secret|secret|password|Password|authorizationToken)"?\s*[:=]\s*"?)[^",\s}]+/g,
 ];
 
-/** `scheme://user:password@host` with the password masked: callers may put one in a server URL. */
-export function hideUserInfo(text: string): string {
-  return text.replace(/(\b[A-Za-z][A-Za-z0-9+.-]*:\/\/[^\s/?#@:"]*:)[^\s/?#@"]+(?=@)/g, '$1***');
-}
-
 /** Replaces registered secrets and known secret shapes with `***`. */
 export function redact(text: string, secrets: Iterable<string>): string {
-  let out = hideUserInfo(text);
+  let out = hideUserInfoInText(text);
   for (const secret of secrets) {
     if (secret.length >= 4) out = out.split(secret).join('***');
   }
@@ -63,7 +60,9 @@ export function createLogger(options: {
   const emit = (level: Exclude<LogLevel, 'silent'>, message: string): void => {
     if (RANK[level] > threshold) return;
     const stamp = options.now ? `${options.now().toISOString()} ` : '';
-    options.write(`${stamp}docker-credential-ecr-ts: ${level}: ${redact(message, secrets)}\n`);
+    options.write(
+      `${stamp}docker-credential-ecr-ts: ${level}: ${oneLine(redact(message, secrets))}\n`,
+    );
   };
   return {
     error: (message) => emit('error', message),

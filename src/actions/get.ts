@@ -2,6 +2,7 @@
 import { notFound } from '../errors';
 import { decodeServerUrl } from '../protocol/decode';
 import { encodeCredentials } from '../protocol/encode';
+import { quoteServerUrl } from '../quote';
 import { parseRegistry } from '../registry/parse-registry';
 import type { ActionContext } from './context';
 
@@ -10,7 +11,7 @@ export async function getAction(context: ActionContext): Promise<string> {
   context.progress.step = 'reading the server URL from stdin';
   const serverUrl = decodeServerUrl(await context.readInput());
   const registry = parseRegistry(serverUrl);
-  context.logger.debug(`get ${JSON.stringify(serverUrl)}: ${registry.kind} registry`);
+  context.logger.debug(`get ${quoteServerUrl(serverUrl)}: ${registry.kind} registry`);
   // Not ECR: answer not-found without any AWS call, so docker falls back to anonymous access.
   if (registry.kind === 'other') throw notFound();
   const token = await context.tokens.getToken(registry);

@@ -4,8 +4,8 @@
  * implemented" instead).
  */
 import { HelperError, notFound } from '../errors';
-import { hideUserInfo } from '../log';
 import { decodeServerUrl, decodeStoreInput } from '../protocol/decode';
+import { quoteServerUrl } from '../quote';
 import { isEcrHost } from '../registry/parse-registry';
 import type { ActionContext } from './context';
 
@@ -15,12 +15,12 @@ export async function storeAction(context: ActionContext): Promise<string> {
   const credentials = decodeStoreInput(await context.readInput());
   context.logger.addSecret(credentials.secret);
   if (isEcrHost(credentials.serverUrl) || context.config.ignoreCredsStorage) {
-    context.logger.debug(`store ${JSON.stringify(credentials.serverUrl)}: nothing to persist`);
+    context.logger.debug(`store ${quoteServerUrl(credentials.serverUrl)}: nothing to persist`);
     return '';
   }
   throw new HelperError(
     'NOT_FOUND',
-    `cannot store credentials for ${JSON.stringify(hideUserInfo(credentials.serverUrl))}: it is not an ECR registry and no fallback helper is configured`,
+    `cannot store credentials for ${quoteServerUrl(credentials.serverUrl)}: it is not an ECR registry and no fallback helper is configured`,
   );
 }
 

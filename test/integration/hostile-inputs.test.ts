@@ -161,10 +161,10 @@ describe('a password inside the server URL (https://user:password@host)', () => 
       input: JSON.stringify({ ServerURL: url, Username: 'bob', Secret: 'other-secret-9' }),
     });
     expect(store.code).toBe(1);
-    expect(store.stdout).toContain('https://bob:***@registry.example.com/v2/');
+    expect(store.stdout).toContain('https://***@registry.example.com/v2/');
     const get = await runHelper({ args: ['get'], env, input: url });
     expect(get.stdout).toBe('credentials not found in native keychain\n');
-    expect(get.stderr).toContain('bob:***@registry.example.com');
+    expect(get.stderr).toContain('"https://***@registry.example.com/v2/"');
     for (const text of [store.stdout, store.stderr, get.stderr]) {
       expect(text).not.toContain('url-pw-7731');
       expect(text).not.toContain('other-secret-9');
