@@ -50,7 +50,11 @@ export async function fetchToken(request: TokenRequest): Promise<EcrToken> {
   const ca = readCaBundle(request.env);
   // Only loaded and built when a proxy variable is set: the common path keeps the SDK's agents.
   const proxyAgent = proxyConfigured(request.env)
-    ? new (await import('./proxy-agent')).EnvProxyAgent({ keepAlive: true, ...(ca ? { ca } : {}) })
+    ? new (await import('./proxy-agent')).EnvProxyAgent({
+        keepAlive: true,
+        env: request.env,
+        ...(ca ? { ca } : {}),
+      })
     : undefined;
   const caAgent = !proxyAgent && ca ? new HttpsAgent({ keepAlive: true, ca }) : undefined;
   const agents: ChainAgents = proxyAgent
