@@ -20,6 +20,8 @@ const common = {
   minify: true,
   legalComments: 'none',
   logLevel: 'warning',
+  // jsonc-parser's `main` is a UMD wrapper whose inner require() esbuild cannot follow.
+  alias: { 'jsonc-parser': 'jsonc-parser/lib/esm/main.js' },
 };
 
 /** Keeps the lazily imported AWS module out of the main bundle. */
