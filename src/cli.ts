@@ -81,6 +81,7 @@ export async function runCli(
             dryRun: flags.dryRun === true,
             env: context.env,
             now: () => new Date(),
+            progress: context.progress,
           }),
         );
     });

@@ -1,22 +1,31 @@
 /**
  * `configure`: routes ECR registries (credHelpers) or every registry (credsStore) to the helper in
- * the docker config. Locked against concurrent runs, written atomically after a backup, and a
- * no-op when the file already says what we want.
+ * the docker config. Locked against concurrent runs, written atomically after a backup, checked
+ * against other programs' writes just before and after the rename, and a no-op when the file
+ * already says what we want.
  */
-import { copyFile, mkdir, readFile } from 'node:fs/promises';
-import { constants } from 'node:fs';
+import { realpathSync, statSync, type Stats } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { lock } from 'proper-lockfile';
-import writeFileAtomic from 'write-file-atomic';
+import type { Progress } from '../aws/token';
+import { makeDirSync } from '../cache/make-dir';
 import { nonEmpty, type Env } from '../config/load-config';
 import { HelperError } from '../errors';
-import { planConfigure, type ConfigureChange, type ConfigureRequest } from './plan-configure';
+import {
+  planConfigure,
+  type ConfigureChange,
+  type ConfigurePlan,
+  type ConfigureRequest,
+} from './plan-configure';
+import { readOrNull, replaceIfUnchanged, type ReplaceOutcome } from './replace-file';
 
 /** Inputs of one `configure` run; env and clock are passed in, never read from `process`. */
 export interface ConfigureOptions extends ConfigureRequest {
   readonly dryRun: boolean;
   readonly env: Env;
   readonly now: () => Date;
+  /** Where a timeout reads what configure was doing. */
+  readonly progress?: Progress;
 }
 
 /** What `configure` did (or, with dryRun, would do). */
@@ -46,21 +55,28 @@ export function dockerConfigFile(env: Env): string {
 /** Applies the request to the docker config file and reports what changed. */
 export async function configure(options: ConfigureOptions): Promise<ConfigureReport> {
   const file = dockerConfigFile(options.env);
+  const progress = options.progress ?? { step: '' };
   if (options.registries.length === 0 && !options.store) {
     throw new HelperError(
       'USAGE',
       'configure needs at least one ECR registry (e.g. 123456789012.dkr.ecr.us-east-1.amazonaws.com) or --store',
     );
   }
+  progress.step = `reading ${file}`;
   if (options.dryRun) {
-    const plan = planConfigure((await readText(file)) ?? '', options, file);
+    const plan = planConfigure(decode(readConfig(file), file), options, file);
     return { file, changes: plan.changes, unchanged: plan.unchanged, backup: null, dryRun: true };
   }
-  await mkdir(dirname(file), { recursive: true, mode: 0o700 }).catch((error: unknown) => {
+  progress.step = `creating the folder of ${file}`;
+  try {
+    // Bounded: Node's recursive mkdir spins forever under /proc (DOCKER_CONFIG=/proc/self/x).
+    makeDirSync(dirname(file), 0o700);
+  } catch (error) {
     throw fsError('create the folder of', file, error);
-  });
+  }
   // Two configure runs at once (provisioning scripts) must both land: read-modify-write under a
   // lock. proper-lockfile's mkdir lock works on every file system and recovers a stale lock.
+  progress.step = `waiting for the lock ${file}.lock (another configure run)`;
   const release = await lock(file, {
     realpath: false,
     lockfilePath: `${file}.lock`,
@@ -70,20 +86,69 @@ export async function configure(options: ConfigureOptions): Promise<ConfigureRep
     throw fsError('lock', file, error);
   });
   try {
-    const before = await readText(file);
-    const plan = planConfigure(before ?? '', options, file);
-    let backup: string | null = null;
-    if (plan.text !== null) {
-      if (before !== null) backup = await backupOf(file, options.now());
-      await writeFileAtomic(file, plan.text, before === null ? { mode: 0o600 } : {}).catch(
-        (error: unknown) => {
-          throw fsError('write', file, error);
-        },
-      );
-    }
-    return { file, changes: plan.changes, unchanged: plan.unchanged, backup, dryRun: false };
+    progress.step = `updating ${file}`;
+    return await update(file, options);
   } finally {
     await release().catch(() => undefined);
+  }
+}
+
+/**
+ * How long a write is redone while another program keeps changing the file: seen just before our
+ * rename (we retry from its new content), or our entries gone just after it (it wrote what it had
+ * read before our rename). The time from our read to that last look includes two fsyncs, so a
+ * program writing every few milliseconds is waited out rather than raced.
+ */
+const RETRY_FOR_MS = 4000;
+/** How long after our rename the file is looked at again for a lost change. */
+const SETTLE_MS = 30;
+
+/** Read, plan, write if still unchanged, check it stayed: retried while others write. */
+async function update(file: string, options: ConfigureOptions): Promise<ConfigureReport> {
+  const target = resolveLink(file);
+  let backup: string | null = null;
+  let written: ConfigurePlan | null = null;
+  const giveUpAt = Date.now() + RETRY_FOR_MS;
+  for (;;) {
+    const before = readConfig(target);
+    const plan = planConfigure(decode(before, file), options, file);
+    if (plan.text === null) {
+      // Nothing (more) to do: report what our write changed, if it was ours that set it.
+      const done = written ?? plan;
+      return { file, changes: done.changes, unchanged: done.unchanged, backup, dryRun: false };
+    }
+    if (Date.now() > giveUpAt) {
+      throw new HelperError(
+        'CONFIG',
+        `${file} kept changing while configure wrote it (another program is writing it); run configure again when it is done`,
+      );
+    }
+    const stats = before === null ? null : statOf(target, file);
+    if (stats && (stats.mode & 0o200) === 0) {
+      const mode = (stats.mode & 0o777).toString(8).padStart(4, '0');
+      throw new HelperError(
+        'CONFIG',
+        `${file} is read-only (mode ${mode}); configure left it untouched: make it writable (chmod u+w) to let configure change it`,
+      );
+    }
+    let outcome: ReplaceOutcome;
+    try {
+      outcome = replaceIfUnchanged({
+        file: target,
+        expected: before,
+        text: plan.text,
+        mode: stats ? stats.mode & 0o777 : 0o600,
+        ...(stats ? { owner: { uid: stats.uid, gid: stats.gid } } : {}),
+        backupNames: backup === null ? backupNames(file, options.now()) : [],
+      });
+    } catch (error) {
+      const step = (error as { step?: string }).step ?? 'write';
+      throw fsError(step, file, error);
+    }
+    if (!outcome.replaced) continue;
+    backup ??= outcome.backup;
+    written = plan;
+    await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
   }
 }
 
@@ -105,32 +170,51 @@ export function formatConfigureReport(report: ConfigureReport): string {
   return `${lines.join('\n')}\n`;
 }
 
-async function readText(file: string): Promise<string | null> {
+function readConfig(file: string): Buffer | null {
   try {
-    return await readFile(file, 'utf8');
+    return readOrNull(file);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw fsError('read', file, error);
   }
 }
 
-/** Copies the current file aside under a name no earlier backup used. */
-async function backupOf(file: string, now: Date): Promise<string> {
+/** The text of the file; refuses bytes that are not UTF-8, which an edit would not keep. */
+function decode(bytes: Buffer | null, file: string): string {
+  if (bytes === null) return '';
+  try {
+    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
+  } catch {
+    throw new HelperError(
+      'CONFIG',
+      `${file} is not valid UTF-8; fix it by hand, configure left it untouched`,
+    );
+  }
+}
+
+/** The file a symlinked config points to: it is replaced there, and the link stays. */
+function resolveLink(file: string): string {
+  try {
+    return realpathSync(file);
+  } catch {
+    return file;
+  }
+}
+
+function statOf(target: string, file: string): Stats {
+  try {
+    return statSync(target);
+  } catch (error) {
+    throw fsError('read', file, error);
+  }
+}
+
+/** Backup names no earlier backup used: `config.json.<UTC stamp>[-n].bak`. */
+function backupNames(file: string, now: Date): string[] {
   const stamp = now
     .toISOString()
     .replace(/[-:]/g, '')
     .replace(/\.\d+Z$/, 'Z');
-  for (let n = 0; ; n += 1) {
-    const backup = `${file}.${stamp}${n === 0 ? '' : `-${n}`}.bak`;
-    try {
-      await copyFile(file, backup, constants.COPYFILE_EXCL);
-      return backup;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || n >= 100) {
-        throw fsError('back up', file, error);
-      }
-    }
-  }
+  return Array.from({ length: 100 }, (_, n) => `${file}.${stamp}${n === 0 ? '' : `-${n}`}.bak`);
 }
 
 function fsError(what: string, file: string, error: unknown): HelperError {

@@ -1,4 +1,14 @@
-import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import {
   configure,
@@ -67,6 +77,80 @@ describe('configure()', () => {
       credHelpers: Record<string, string>;
     };
     expect(Object.keys(written.credHelpers).sort()).toEqual(hosts);
+  });
+});
+
+describe('configure() and the file it finds', () => {
+  let dir: string;
+  beforeEach(() => (dir = tempDir('ecr-ts-configure-unit-')));
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+  const file = () => join(dir, 'config.json');
+  const run = (progress?: { step: string }) =>
+    configure({
+      registries: [PRIVATE],
+      store: false,
+      dryRun: false,
+      env: { DOCKER_CONFIG: dir },
+      now: NOW,
+      ...(progress ? { progress } : {}),
+    });
+
+  it('keeps the mode of the file it replaces', async () => {
+    writeFileSync(file(), '{}');
+    chmodSync(file(), 0o640);
+    await run();
+    expect(statSync(file()).mode & 0o777).toBe(0o640);
+  });
+
+  it('refuses a read-only file (0444), leaving it and its mode as they were', async () => {
+    writeFileSync(file(), '{}');
+    chmodSync(file(), 0o444);
+    await expect(run()).rejects.toThrow(
+      `${file()} is read-only (mode 0444); configure left it untouched: make it writable (chmod u+w) to let configure change it`,
+    );
+    expect(readFileSync(file(), 'utf8')).toBe('{}');
+    expect(readdirSync(dir)).toEqual(['config.json']);
+  });
+
+  it('updates the target of a symlinked config and keeps the link', async () => {
+    const real = join(dir, 'elsewhere.json');
+    writeFileSync(real, '{}');
+    symlinkSync(real, file());
+    const report = await run();
+    expect(lstatSync(file()).isSymbolicLink()).toBe(true);
+    expect(JSON.parse(readFileSync(real, 'utf8'))).toEqual({
+      credHelpers: { [PRIVATE]: 'ecr-ts' },
+    });
+    expect(report.backup).toBe(join(dir, 'config.json.20261129T010203Z.bak'));
+    expect(statSync(report.backup ?? '').mode & 0o777).toBe(0o600);
+  });
+
+  it('refuses bytes that are not UTF-8 (an edit would not keep them)', async () => {
+    writeFileSync(file(), Buffer.from([0x7b, 0x22, 0x61, 0x22, 0x3a, 0x22, 0xff, 0x22, 0x7d]));
+    await expect(run()).rejects.toThrow(`${file()} is not valid UTF-8`);
+  });
+
+  it('names each step for a timeout: the lock wait, then the update', async () => {
+    writeFileSync(file(), '{}');
+    mkdirSync(`${file()}.lock`);
+    const progress = { step: '' };
+    const pending = run(progress);
+    expect(progress.step).toBe(`waiting for the lock ${file()}.lock (another configure run)`);
+    rmSync(`${file()}.lock`, { recursive: true });
+    await pending;
+    expect(progress.step).toBe(`updating ${file()}`);
+  });
+
+  it('cannot create its folder under /proc and says so at once', async () => {
+    await expect(
+      configure({
+        registries: [PRIVATE],
+        store: false,
+        dryRun: false,
+        env: { DOCKER_CONFIG: '/proc/self/x/y' },
+        now: NOW,
+      }),
+    ).rejects.toThrow('cannot create the folder of /proc/self/x/y/config.json (ENOENT)');
   });
 });
 
