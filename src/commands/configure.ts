@@ -11,6 +11,7 @@ import type { Progress } from '../aws/token';
 import { makeDirSync } from '../cache/make-dir';
 import { nonEmpty, type Env } from '../config/load-config';
 import { HelperError } from '../errors';
+import { quote } from '../quote';
 import {
   planConfigure,
   type ConfigureChange,
@@ -157,8 +158,8 @@ export function formatConfigureReport(report: ConfigureReport): string {
   const lines: string[] = [];
   const verb = report.dryRun ? 'would set' : 'set';
   for (const change of report.changes) {
-    const from = change.before === undefined ? '' : ` (was ${JSON.stringify(change.before)})`;
-    lines.push(`${verb} ${change.key} = ${JSON.stringify(change.after)}${from}`);
+    const from = change.before === undefined ? '' : ` (was ${quote(change.before)})`;
+    lines.push(`${verb} ${change.key} = ${quote(change.after)}${from}`);
   }
   for (const key of report.unchanged) lines.push(`already set: ${key}`);
   if (report.changes.length === 0) lines.push(`${report.file} already up to date, not rewritten`);
