@@ -1,8 +1,8 @@
 // Builds dist/docker-credential-ecr-ts: one self-contained executable (a Node single-executable
-// application) from dist/sea/main.cjs and dist/aws.cjs. Offline from the npm registry alone: the
+// application) from dist/sea/main.cjs and dist/aws-sdk.cjs. Offline from the npm registry alone: the
 // official Node 24 binary comes from the npm package node-linux-<arch> (through npm's own client
 // and cache), the blob is injected with postject. The AWS chunk is an embedded asset with a V8
-// code cache made by the same binary, compiled only on a cache miss (src/aws/load-aws.ts).
+// code cache made by the same binary, compiled only on a cache miss (src/aws/load-sdk.ts).
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import {
@@ -43,7 +43,7 @@ export async function buildSea({ log = (line) => process.stderr.write(`${line}\n
   const node = ensureRuntime(log);
   const inputs = [
     readFileSync(join(DIST, 'sea', 'main.cjs')),
-    readFileSync(join(DIST, 'aws.cjs')),
+    readFileSync(join(DIST, 'aws-sdk.cjs')),
     readFileSync(fileURLToPath(import.meta.url)),
   ];
   const stamp = hash([SEA_NODE_VERSION, ...inputs]);
@@ -56,13 +56,13 @@ export async function buildSea({ log = (line) => process.stderr.write(`${line}\n
     const [main, aws] = inputs;
     const mainFile = join(work, 'sea-main.cjs');
     writeFileSync(mainFile, `${main}\nmodule.exports.main();\n`);
-    const awsFile = join(work, 'aws.cjs');
-    // Wrapped as a CommonJS function expression so load-aws.ts can run it with vm.Script.
+    const awsFile = join(work, 'aws-sdk.cjs');
+    // Wrapped as a CommonJS function expression so load-sdk.ts can run it with vm.Script.
     writeFileSync(
       awsFile,
       `(function (exports, require, module, __filename, __dirname) {${aws}\n})`,
     );
-    const cacheFile = join(work, 'aws.cache');
+    const cacheFile = join(work, 'aws-sdk.cache');
     makeCodeCache(node, awsFile, cacheFile);
     const blob = join(work, 'sea.blob');
     const config = {
@@ -71,7 +71,7 @@ export async function buildSea({ log = (line) => process.stderr.write(`${line}\n
       disableExperimentalSEAWarning: true,
       // Measured (README): the main script's code cache saves a few ms per call.
       useCodeCache: true,
-      assets: { 'aws.cjs': awsFile, 'aws.cache': cacheFile },
+      assets: { 'aws-sdk.cjs': awsFile, 'aws-sdk.cache': cacheFile },
     };
     const configFile = join(work, 'sea-config.json');
     writeFileSync(configFile, JSON.stringify(config));
@@ -139,11 +139,11 @@ function makeCodeCache(node, awsFile, cacheFile) {
   const program = `
     const vm = require('node:vm'), fs = require('node:fs');
     const source = fs.readFileSync(process.argv[1], 'utf8');
-    const script = new vm.Script(source, { filename: 'aws.cjs',
+    const script = new vm.Script(source, { filename: 'aws-sdk.cjs',
       importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER });
     const module = { exports: {} };
-    script.runInThisContext()(module.exports, require, module, 'aws.cjs', '.');
-    if (!module.exports.awsModule) throw new Error('aws.cjs has no awsModule export');
+    script.runInThisContext()(module.exports, require, module, 'aws-sdk.cjs', '.');
+    if (!module.exports.sdk) throw new Error('aws-sdk.cjs has no sdk export');
     fs.writeFileSync(process.argv[2], script.createCachedData());`;
   execFileSync(node, ['-e', program, awsFile, cacheFile], { stdio: 'inherit' });
 }

@@ -1,16 +1,26 @@
 // Bundles the helper with esbuild:
 // - dist/main.cjs: the hot path only (a cache hit reads nothing else);
-// - dist/aws.cjs: the SDK and everything that imports it, loaded only when a token must be fetched;
-// - dist/cli.cjs, dist/proper-lockfile.cjs, dist/write-file-atomic.cjs: the command line and the
-//   cache-miss libraries, loaded on demand. Measured: they were three quarters of main.cjs, and
-//   Node 20 has no compile cache, so parsing them cost every cache hit;
+// - dist/aws-sdk.cjs: src/aws/sdk/ (the AWS SDK), loaded by src/aws/load-sdk.ts only when an AWS
+//   call must be made;
+// - dist/proxy-agent.cjs, dist/cli.cjs, dist/proper-lockfile.cjs, dist/write-file-atomic.cjs: the
+//   proxy agent, the command line and the cache-miss libraries, loaded on demand. Measured: they
+//   were three quarters of main.cjs, and Node 20 has no compile cache, so parsing them cost every
+//   cache hit;
 // - dist/index.cjs: the library API;
 // - dist/sea/main.cjs: main.cjs with everything but the SDK inline, for the single executable
 //   (whose `require` knows only built-ins; its code cache makes the size cheap there).
+// A chunk is split off by what an import resolves to, never by the importing file's name, and the
+// build fails if the SDK still ends up in a hot-path bundle (checkNoSdk below).
+import { statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { buildSea } from './build-sea.mjs';
 
 // No clean step: concurrent builds (several test runs at once) must never see dist/ vanish.
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const src = (path) => join(ROOT, 'src', path);
 
 const common = {
   bundle: true,
@@ -20,37 +30,57 @@ const common = {
   minify: true,
   legalComments: 'none',
   logLevel: 'warning',
+  metafile: true,
   // jsonc-parser's `main` is a UMD wrapper whose inner require() esbuild cannot follow.
   alias: { 'jsonc-parser': 'jsonc-parser/lib/esm/main.js' },
 };
 
-/** Keeps the lazily imported AWS module out of the main bundle. */
-const splitAws = {
-  name: 'split-aws',
+/** Source files and packages that become files of their own, required on demand. */
+const SDK_CHUNK = { source: src('aws/sdk/index.ts'), file: './aws-sdk.cjs' };
+const SOURCE_CHUNKS = [
+  SDK_CHUNK,
+  { source: src('aws/proxy-agent.ts'), file: './proxy-agent.cjs' },
+  { source: src('cli.ts'), file: './cli.cjs' },
+];
+const PACKAGE_CHUNKS = ['proper-lockfile', 'write-file-atomic'];
+
+/** The source file a relative import names, as TypeScript resolves it. */
+function resolveSource(resolveDir, path) {
+  const base = resolve(resolveDir, path);
+  return [base, `${base}.ts`, join(base, 'index.ts')].find(
+    (file) => statSync(file, { throwIfNoEntry: false })?.isFile() ?? false,
+  );
+}
+
+/** Makes each import of a chunk (from anywhere in the bundle) a require of its file. */
+const splitChunks = (chunks, packages) => ({
+  name: 'split-chunks',
   setup(b) {
-    b.onResolve({ filter: /^\.\/index$/ }, (args) =>
-      args.importer.endsWith('load-aws.ts') ? { path: './aws.cjs', external: true } : undefined,
+    b.onResolve({ filter: /^\.\.?\// }, (args) => {
+      if (args.kind === 'entry-point') return undefined;
+      const file = resolveSource(args.resolveDir, args.path);
+      const chunk = chunks.find((candidate) => candidate.source === file);
+      return chunk ? { path: chunk.file, external: true } : undefined;
+    });
+    b.onResolve({ filter: /^[a-z@]/ }, (args) =>
+      packages.includes(args.path) ? { path: `./${args.path}.cjs`, external: true } : undefined,
     );
   },
-};
+});
 
-/** Keeps what a cache hit never runs out of main.cjs: each becomes a file required on demand. */
-const ON_DEMAND = new Map([
-  ['./cli', { importer: 'main.ts', file: './cli.cjs' }],
-  ['proper-lockfile', { importer: 'key-lock.ts', file: './proper-lockfile.cjs' }],
-  ['write-file-atomic', { importer: 'token-store.ts', file: './write-file-atomic.cjs' }],
-]);
-const splitOnDemand = {
-  name: 'split-on-demand',
-  setup(b) {
-    b.onResolve({ filter: /^(\.\/cli|proper-lockfile|write-file-atomic)$/ }, (args) => {
-      const chunk = ON_DEMAND.get(args.path);
-      return chunk && args.importer.endsWith(chunk.importer)
-        ? { path: chunk.file, external: true }
-        : undefined;
-    });
-  },
-};
+/** Fails the build when a bundle that a cache hit reads contains SDK code. */
+function checkNoSdk(result, outfile) {
+  const sdk = Object.keys(result.metafile.inputs).filter(
+    (input) => /node_modules\/@(aws-sdk|smithy)\//.test(input) || input.startsWith('src/aws/sdk/'),
+  );
+  if (sdk.length > 0) {
+    throw new Error(
+      `${outfile} bundles the AWS SDK (${sdk.slice(0, 3).join(', ')}...): import src/aws/sdk/ only through src/aws/load-sdk.ts`,
+    );
+  }
+  return result;
+}
+
 /** A CommonJS bundle of one npm package, for the on-demand chunks above. */
 const packageChunk = (name) =>
   build({
@@ -59,32 +89,26 @@ const packageChunk = (name) =>
     outfile: `dist/${name}.cjs`,
   });
 
-await Promise.all([
+/** A hot-path bundle of `entry`, with `chunks` and `packages` left to be required on demand. */
+const hotBundle = (entry, outfile, chunks, packages = []) =>
   build({
     ...common,
-    entryPoints: ['src/main.ts'],
-    outfile: 'dist/main.cjs',
-    plugins: [splitAws, splitOnDemand],
+    entryPoints: [entry],
+    outfile,
+    plugins: [splitChunks(chunks, packages)],
     // import() of a split-off chunk becomes require(): the ESM loader would cost more than it loads.
     supported: { 'dynamic-import': false },
-  }),
+  }).then((result) => checkNoSdk(result, outfile));
+
+await Promise.all([
+  hotBundle('src/main.ts', 'dist/main.cjs', SOURCE_CHUNKS, PACKAGE_CHUNKS),
   build({ ...common, entryPoints: ['src/cli.ts'], outfile: 'dist/cli.cjs' }),
-  packageChunk('proper-lockfile'),
-  packageChunk('write-file-atomic'),
-  build({
-    ...common,
-    entryPoints: ['src/main.ts'],
-    outfile: 'dist/sea/main.cjs',
-    plugins: [splitAws],
-  }),
-  build({ ...common, entryPoints: ['src/aws/index.ts'], outfile: 'dist/aws.cjs' }),
-  // The library API (package main/exports); it shares dist/aws.cjs with the helper.
-  build({
-    ...common,
-    entryPoints: ['src/index.ts'],
-    outfile: 'dist/index.cjs',
-    plugins: [splitAws],
-  }),
+  build({ ...common, entryPoints: ['src/aws/proxy-agent.ts'], outfile: 'dist/proxy-agent.cjs' }),
+  ...PACKAGE_CHUNKS.map(packageChunk),
+  hotBundle('src/main.ts', 'dist/sea/main.cjs', [SDK_CHUNK]),
+  build({ ...common, entryPoints: ['src/aws/sdk/index.ts'], outfile: 'dist/aws-sdk.cjs' }),
+  // The library API (package main/exports); it shares dist/aws-sdk.cjs with the helper.
+  hotBundle('src/index.ts', 'dist/index.cjs', SOURCE_CHUNKS.slice(0, 2)),
 ]);
 
 // The single executable (dist/docker-credential-ecr-ts) from the two bundles above.

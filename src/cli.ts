@@ -3,24 +3,17 @@
  * what to print and the exit status; the composition root does the printing.
  */
 import { Command, CommanderError } from 'commander';
-import type { ActionContext } from './actions/context';
+import type { ActionContext } from './actions/action-context';
 import { getAction } from './actions/get';
 import { listAction } from './actions/list';
 import { eraseAction, storeAction } from './actions/store-erase';
 import { configure, formatConfigureReport } from './commands/configure';
-import { PRODUCT } from './config/load-config';
-import { HelperError, toHelperError } from './errors';
-import { VERSION } from './version';
-
-/** What one invocation printed and how it exits. */
-export interface CliResult {
-  readonly exitCode: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
+import { HelperError } from './errors';
+import { failureOutput, type Outcome } from './failure-output';
+import { PRODUCT, VERSION } from './product';
 
 /** The single `version` line: name, source, version. */
-export const VERSION_LINE = `${PRODUCT} (npm:${PRODUCT}) ${VERSION}`;
+const VERSION_LINE = `${PRODUCT} (npm:${PRODUCT}) ${VERSION}`;
 
 const ACTIONS = ['get', 'store', 'erase', 'list', 'version'];
 // Commands for people at a terminal: their failures go to stderr, as any CLI's do.
@@ -30,7 +23,7 @@ const HUMAN_COMMANDS = ['configure'];
 export async function runCli(
   args: readonly string[],
   makeContext: () => ActionContext,
-): Promise<CliResult> {
+): Promise<Outcome> {
   let stdout = '';
   let stderr = '';
   let action: ((context: ActionContext) => Promise<string>) | undefined;
@@ -44,6 +37,8 @@ export async function runCli(
     .configureOutput({
       writeOut: (text) => (stdout += text),
       writeErr: (text) => (stderr += text),
+      // Commander's complaints (an unknown flag) become failures below, reported like any other.
+      outputError: () => undefined,
     });
   const protocol = (name: string, summary: string, run: (c: ActionContext) => Promise<string>) =>
     program
@@ -90,39 +85,28 @@ export async function runCli(
   if (first === undefined) {
     return { exitCode: 1, stdout: '', stderr: program.helpInformation() };
   }
-  const human = HUMAN_COMMANDS.includes(first);
-  if (!first.startsWith('-') && !ACTIONS.includes(first) && !human) {
-    return {
-      exitCode: 1,
-      stdout: `unknown action ${JSON.stringify(first)}: expected one of ${ACTIONS.join(', ')}\n`,
-      stderr: program.helpInformation(),
-    };
+  const audience = HUMAN_COMMANDS.includes(first) ? 'human' : 'protocol';
+  const failed = (error: unknown, extra = ''): Outcome => {
+    const output = failureOutput(error, audience);
+    return { ...output, stderr: stderr + output.stderr + extra };
+  };
+  if (!first.startsWith('-') && !ACTIONS.includes(first) && audience === 'protocol') {
+    const known = ACTIONS.join(', ');
+    const unknown = `unknown action ${JSON.stringify(first)}: expected one of ${known}`;
+    return failed(new HelperError('USAGE', unknown), program.helpInformation());
   }
   try {
     await program.parseAsync([...args], { from: 'user' });
   } catch (error) {
-    if (error instanceof CommanderError) {
-      // --help and --version end here with exit code 0; bad flags with 1 and usage on stderr.
-      if (error.exitCode === 0) return { exitCode: 0, stdout, stderr };
-      // Commander already wrote the complaint to stderr; a protocol caller reads stdout.
-      if (human) return { exitCode: 1, stdout, stderr };
-      return { exitCode: 1, stdout: `${error.message.replace(/^error: /, '')}\n`, stderr };
-    }
-    throw error;
+    if (!(error instanceof CommanderError)) throw error;
+    // --help and --version end here with exit code 0; bad flags with 1.
+    if (error.exitCode === 0) return { exitCode: 0, stdout, stderr };
+    return failed(new HelperError('USAGE', error.message.replace(/^error: /, '')));
   }
   if (!action) return { exitCode: 1, stdout, stderr: stderr + program.helpInformation() };
   try {
     return { exitCode: 0, stdout: await action(makeContext()), stderr };
   } catch (error) {
-    const text = `${errorText(error)}\n`;
-    return human
-      ? { exitCode: 1, stdout: '', stderr: `${stderr}${PRODUCT}: error: ${text}` }
-      : { exitCode: 1, stdout: text, stderr };
+    return failed(error);
   }
-}
-
-/** The one place a failure becomes protocol text. */
-export function errorText(error: unknown): string {
-  const helperError: HelperError = toHelperError(error);
-  return helperError.message;
 }

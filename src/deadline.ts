@@ -1,6 +1,6 @@
 /** The bound on one call: docker clients wait forever for a helper, so every path must end. */
 import { HelperError } from './errors';
-import type { Progress } from './aws/token';
+import type { Progress } from './call-context';
 
 /** Runs `work`, or rejects with a TIMEOUT error naming what was pending once `timeoutMs` passes. */
 export async function withDeadline<T>(options: {

@@ -1,11 +1,12 @@
 /**
  * The closed set of failures the helper can report. Every error thrown deep in the code is a
- * HelperError with a stable `code`; `main` turns it into text and an exit status in one place.
+ * HelperError with a stable `code`; failure-output.ts turns it into text and an exit status.
  */
 import { escapeControls } from './quote';
 
 export type ErrorCode =
   | 'NOT_FOUND' // not ours / no credentials for it: callers fall back (anonymous pull)
+  | 'CANNOT_STORE' // store for a host we can neither keep nor hand to another helper
   | 'NO_SERVER_URL'
   | 'NO_USERNAME'
   | 'BAD_INPUT'
@@ -18,7 +19,6 @@ export type ErrorCode =
   | 'AWS_API'
   | 'NETWORK'
   | 'TIMEOUT'
-  | 'DELEGATE'
   | 'INTERNAL';
 
 /** The exact not-found text; docker, docker-py, podman and skopeo compare stdout to it. */

@@ -3,12 +3,9 @@
  * reference or registry host, from the same token cache as the executable. The AWS SDK is loaded
  * only when the cache cannot answer.
  */
-import { homedir } from 'node:os';
-import { createTokenSource } from './actions/create-token-source';
-import { loadAws } from './aws/load-aws';
-import type { Progress } from './aws/token';
+import { loadSdk } from './aws/load-sdk';
+import { runCall } from './compose';
 import { loadConfig } from './config/load-config';
-import { withDeadline } from './deadline';
 import { isHelperError } from './errors';
 import { silentLogger, type Logger } from './log';
 import { parseRegistry } from './registry/parse-registry';
@@ -49,37 +46,20 @@ export async function getAuthConfig(
   const registry = parseRegistry(imageOrRegistry);
   if (registry.kind === 'other') return undefined;
   const env = process.env;
-  const home = homedir();
-  const config = loadConfig(env, home);
-  const timeoutMs = options.timeoutMs ?? config.timeoutMs;
-  const controller = new AbortController();
-  const abort = (): void => controller.abort();
-  options.signal?.addEventListener('abort', abort, { once: true });
-  const progress: Progress = { step: 'starting' };
+  const config = loadConfig(env);
   try {
-    if (options.signal?.aborted) abort();
-    const tokens = createTokenSource({
-      config: { ...config, timeoutMs },
+    const token = await runCall({
       env,
-      home,
+      config: { ...config, timeoutMs: options.timeoutMs ?? config.timeoutMs },
       logger: options.logger ?? silentLogger,
-      loadAws,
-      signal: controller.signal,
-      deadline: Date.now() + timeoutMs,
-      progress,
+      loadSdk,
       now: Date.now,
-    });
-    const token = await withDeadline({
-      timeoutMs,
-      progress,
-      controller,
-      work: () => tokens.getToken(registry),
+      signal: options.signal,
+      work: (call) => call.tokens.getToken(registry),
     });
     return { username: token.username, password: token.password, serveraddress: registry.host };
   } catch (error) {
     if (isHelperError(error, 'NOT_FOUND')) return undefined;
     throw error;
-  } finally {
-    options.signal?.removeEventListener('abort', abort);
   }
 }

@@ -2,9 +2,15 @@
  * Levelled logging to stderr or a file, with secrets redacted. stdout is never touched here: it
  * belongs to the protocol.
  */
-import type { LogLevel } from './config/load-config';
 import { oneLine } from './errors';
+import { PRODUCT } from './product';
 import { hideUserInfoInText } from './quote';
+
+/** Log verbosity, most quiet first. */
+export type LogLevel = 'silent' | 'error' | 'warn' | 'info' | 'debug';
+
+/** Every level, most quiet first (for messages naming them). */
+export const LOG_LEVELS: readonly LogLevel[] = ['silent', 'error', 'warn', 'info', 'debug'];
 
 /** The logging surface every module receives (no module-level logger singletons). */
 export interface Logger {
@@ -34,7 +40,7 @@ const SECRET_PATTERNS: readonly RegExp[] = [
 ];
 
 /** Replaces registered secrets and known secret shapes with `***`. */
-export function redact(text: string, secrets: Iterable<string>): string {
+function redact(text: string, secrets: Iterable<string>): string {
   let out = hideUserInfoInText(text);
   for (const secret of secrets) {
     if (secret.length >= 4) out = out.split(secret).join('***');
@@ -49,7 +55,7 @@ export function redact(text: string, secrets: Iterable<string>): string {
   return out;
 }
 
-/** Creates a logger writing lines `docker-credential-ecr-ts: level: message` through `write`. */
+/** Creates a logger writing lines `<product>: level: message` through `write`. */
 export function createLogger(options: {
   level: LogLevel;
   write: (line: string) => void;
@@ -60,9 +66,7 @@ export function createLogger(options: {
   const emit = (level: Exclude<LogLevel, 'silent'>, message: string): void => {
     if (RANK[level] > threshold) return;
     const stamp = options.now ? `${options.now().toISOString()} ` : '';
-    options.write(
-      `${stamp}docker-credential-ecr-ts: ${level}: ${oneLine(redact(message, secrets))}\n`,
-    );
+    options.write(`${stamp}${PRODUCT}: ${level}: ${oneLine(redact(message, secrets))}\n`);
   };
   return {
     error: (message) => emit('error', message),

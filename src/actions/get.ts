@@ -4,7 +4,7 @@ import { decodeServerUrl } from '../protocol/decode';
 import { encodeCredentials } from '../protocol/encode';
 import { quoteServerUrl } from '../quote';
 import { parseRegistry } from '../registry/parse-registry';
-import type { ActionContext } from './context';
+import type { ActionContext } from './action-context';
 
 /** Answers the credentials for one server URL. */
 export async function getAction(context: ActionContext): Promise<string> {

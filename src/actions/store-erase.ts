@@ -7,7 +7,7 @@ import { HelperError, notFound } from '../errors';
 import { decodeServerUrl, decodeStoreInput } from '../protocol/decode';
 import { quoteServerUrl } from '../quote';
 import { isEcrHost } from '../registry/parse-registry';
-import type { ActionContext } from './context';
+import type { ActionContext } from './action-context';
 
 /** Accepts credentials from `docker login`. */
 export async function storeAction(context: ActionContext): Promise<string> {
@@ -19,7 +19,7 @@ export async function storeAction(context: ActionContext): Promise<string> {
     return '';
   }
   throw new HelperError(
-    'NOT_FOUND',
+    'CANNOT_STORE',
     `cannot store credentials for ${quoteServerUrl(credentials.serverUrl)}: it is not an ECR registry and no fallback helper is configured`,
   );
 }

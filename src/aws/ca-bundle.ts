@@ -3,8 +3,8 @@
  * the default store, as the AWS CLI treats it. The JS SDK does not read it, so the agents here do.
  */
 import { readFileSync } from 'node:fs';
-import type { Env } from '../config/load-config';
-import { nonEmpty } from '../config/load-config';
+import type { Env } from '../env';
+import { nonEmpty } from '../env';
 import { HelperError } from '../errors';
 
 /** The bundle's PEM text, or undefined when AWS_CA_BUNDLE is unset; a bad path is a CONFIG error. */

@@ -4,8 +4,8 @@
  * "Could not load credentials from any providers" and nothing else; the reasons only reach the
  * logger. Pure: fed one log line at a time.
  */
-import type { Env } from '../config/load-config';
-import { nonEmpty } from '../config/load-config';
+import type { Env } from '../env';
+import { nonEmpty } from '../env';
 import { credentialSources, type CredentialSource } from './credential-sources';
 
 type SourceName = CredentialSource['name'];

@@ -3,8 +3,8 @@
  * the environment alone (no SDK, no network). Used for "no credentials" messages, `doctor` and
  * timeouts. Never includes a secret: the ECS relative URI is a capability, so only its host shows.
  */
-import type { Env } from '../config/load-config';
-import { isTrue, nonEmpty } from '../config/load-config';
+import type { Env } from '../env';
+import { isTrue, nonEmpty } from '../env';
 
 /** One link of the default credential chain. */
 export interface CredentialSource {
@@ -67,13 +67,6 @@ export function describeTriedSources(env: Env): string {
   return credentialSources(env)
     .map((source) => source.label)
     .join('; ');
-}
-
-/** The source most likely being waited on (the first configured remote one), for timeouts. */
-export function describeLikelySource(env: Env): string {
-  const sources = credentialSources(env).filter((source) => source.configured);
-  const first = sources[0];
-  return first ? first.label : 'the AWS credential chain';
 }
 
 /** A URL's origin, without path, user name or password, for messages. */

@@ -11,7 +11,6 @@ export function decodeToken(
     | {
         authorizationToken?: string | undefined;
         expiresAt?: Date | undefined;
-        proxyEndpoint?: string | undefined;
       }
     | undefined,
   now: number = Date.now(),
@@ -32,6 +31,5 @@ export function decodeToken(
     username: decoded.slice(0, colon),
     password: decoded.slice(colon + 1),
     expiresAt: answer.expiresAt ? answer.expiresAt.getTime() : now + DEFAULT_LIFETIME_MS,
-    ...(answer.proxyEndpoint ? { proxyEndpoint: answer.proxyEndpoint } : {}),
   };
 }

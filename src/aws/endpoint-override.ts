@@ -4,8 +4,8 @@
  * the override decides the endpoint alone. Pure: reads env only (an `endpoint_url` in the shared
  * config file is not seen here; the SDK's error then says what conflicts).
  */
-import type { Env } from '../config/load-config';
-import { isTrue, nonEmpty } from '../config/load-config';
+import type { Env } from '../env';
+import { isTrue, nonEmpty } from '../env';
 
 /** The SDK's environment suffix of each service this helper calls. */
 export type EndpointService = 'ECR' | 'ECR_PUBLIC';

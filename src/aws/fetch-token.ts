@@ -1,36 +1,23 @@
 /**
  * Obtains a registry password from ECR or ECR Public with the SDK's default credential chain. The
  * region and partition come from the registry host, never from AWS_REGION; FIPS and dual-stack
- * hosts select the matching API endpoints.
+ * hosts select the matching API endpoints. SDK-free: the calls go through the lazily loaded
+ * AwsSdk, the agents come from http-agents.ts, and what fails is described here.
  */
-import { Agent as HttpsAgent } from 'node:https';
-import type { ECRClient } from '@aws-sdk/client-ecr';
-import type { ECRPUBLICClient } from '@aws-sdk/client-ecr-public';
-import { NodeHttpHandler } from '@smithy/node-http-handler';
-import type { AwsCredentialIdentity } from '@smithy/types';
-import { PRODUCT } from '../config/load-config';
-import { attemptBudget } from '../deadline';
-import { notFound, type HelperError } from '../errors';
-import { VERSION } from '../version';
-import { readCaBundle } from './ca-bundle';
+import { notFound } from '../errors';
+import type { AwsCredentials, AwsSdk, LoadSdk } from './aws-sdk';
 import { createChainDiagnostics } from './chain-diagnostics';
+import { isNoCredentialsError } from './classify-error';
 import { decodeToken } from './decode-token';
-import {
-  describeAwsError,
-  describeCredentialError,
-  isNoCredentialsError,
-  type ErrorContext,
-} from './describe-error';
+import { describeAwsError, describeCredentialError, type ErrorContext } from './describe-error';
 import { hasEndpointOverride } from './endpoint-override';
-import { proxyConfigured } from './proxy-configured';
-import { resolveCredentials, type ChainAgents } from './resolve-credentials';
-import { sdkLogger } from './sdk-logger';
+import { chooseAgents, type AgentChoice } from './http-agents';
 import type { EcrToken, TokenRequest } from './token';
 
 const PUBLIC_REGION = 'us-east-1';
 
-/** Fetches a fresh token for the request's registry. */
-export async function fetchToken(request: TokenRequest): Promise<EcrToken> {
+/** Fetches a fresh token for the request's registry, loading the SDK with `loadSdk`. */
+export async function fetchToken(request: TokenRequest, loadSdk: LoadSdk): Promise<EcrToken> {
   const { registry } = request;
   const region = registry.kind === 'private' ? registry.region : PUBLIC_REGION;
   const action =
@@ -47,27 +34,19 @@ export async function fetchToken(request: TokenRequest): Promise<EcrToken> {
       ...(failures ? { credentialFailures: failures } : {}),
     };
   };
-  const ca = readCaBundle(request.env);
-  // Only loaded and built when a proxy variable is set: the common path keeps the SDK's agents.
-  const proxyAgent = proxyConfigured(request.env)
-    ? new (await import('./proxy-agent')).EnvProxyAgent({
-        keepAlive: true,
-        env: request.env,
-        ...(ca ? { ca } : {}),
-      })
-    : undefined;
-  const caAgent = !proxyAgent && ca ? new HttpsAgent({ keepAlive: true, ca }) : undefined;
-  const agents: ChainAgents = proxyAgent
-    ? { httpAgent: proxyAgent, httpsAgent: proxyAgent }
-    : caAgent
-      ? { httpsAgent: caAgent }
-      : {};
+  const choice = await chooseAgents(request.env);
   try {
+    request.progress.step = 'loading the AWS SDK';
+    const sdk = await loadSdk();
     // Credentials first, on their own: the API call's attempts are then sized to the time left.
-    request.progress.step = `getting AWS credentials from ${describeSource(request)}`;
-    let credentials: AwsCredentialIdentity;
+    request.progress.step = 'getting AWS credentials from the default credential chain';
+    let credentials: AwsCredentials;
     try {
-      credentials = await resolveCredentials({ request, region, diagnostics, agents });
+      credentials = await sdk.resolveCredentials({
+        ...callOptions(request, choice),
+        region,
+        observe: (line) => diagnostics.observe(line),
+      });
     } catch (error) {
       // Anonymous pulls work on ECR Public: no credentials at all is not an error there.
       if (registry.kind === 'public' && isNoCredentialsError(error)) {
@@ -78,95 +57,56 @@ export async function fetchToken(request: TokenRequest): Promise<EcrToken> {
       }
       throw describeCredentialError(error, { ...context(), source: diagnostics.currentLabel() });
     }
-    return await callApi(request, credentials, agents, (error, endpoint) => {
-      const via = proxyAgent?.lastProxy ? ` through proxy ${proxyAgent.lastProxy}` : '';
-      return describeAwsError(error, {
+    let endpoint: string | undefined;
+    try {
+      return decodeToken(
+        await callApi(sdk, request, choice, credentials, region, (value) => {
+          endpoint = value;
+          request.progress.step = `calling GetAuthorizationToken at ${value}`;
+        }),
+      );
+    } catch (error) {
+      throw describeAwsError(error, {
         ...context(),
-        ...(endpoint ? { endpoint: `${endpoint}${via}` } : {}),
+        ...(endpoint ? { endpoint: `${endpoint}${choice.via()}` } : {}),
       });
-    });
+    }
   } finally {
-    proxyAgent?.destroy();
-    caAgent?.destroy();
+    choice.destroy();
   }
 }
 
-/** Calls GetAuthorizationToken with attempts sized to the time left. */
-async function callApi(
+/** GetAuthorizationToken of the registry's service, with the endpoint variants its host asks for. */
+function callApi(
+  sdk: AwsSdk,
   request: TokenRequest,
-  credentials: AwsCredentialIdentity,
-  agents: ChainAgents,
-  describe: (error: unknown, endpoint: string | undefined) => HelperError,
-): Promise<EcrToken> {
+  choice: AgentChoice,
+  credentials: AwsCredentials,
+  region: string,
+  onRequest: (endpoint: string) => void,
+): ReturnType<AwsSdk['getAuthorizationToken']> {
   const { registry } = request;
   const overridden = hasEndpointOverride(
     request.env,
     registry.kind === 'private' ? 'ECR' : 'ECR_PUBLIC',
   );
-  const budget = attemptBudget(Math.max(1, request.deadline - Date.now()));
-  const requestHandler = new NodeHttpHandler({
-    connectionTimeout: budget.connectionTimeoutMs,
-    requestTimeout: budget.requestTimeoutMs,
-    // Without it a request timeout only logs a warning and the call waits on (SPEC §8).
-    throwOnRequestTimeout: true,
-    ...agents,
-  });
-  const config = {
-    region: registry.kind === 'private' ? registry.region : PUBLIC_REGION,
+  return sdk.getAuthorizationToken({
+    ...callOptions(request, choice),
+    service: registry.kind === 'private' ? 'ecr' : 'ecr-public',
     credentials,
-    logger: sdkLogger(request.logger),
-    requestHandler,
-    maxAttempts: budget.maxAttempts,
+    region,
     // An endpoint override decides alone: the SDK refuses FIPS or dual-stack together with one.
     useFipsEndpoint: !overridden && registry.kind === 'private' && registry.fips,
     useDualstackEndpoint: !overridden && registry.dualStack,
-    customUserAgent: `${PRODUCT}/${VERSION}`,
+    onRequest,
+  });
+}
+
+function callOptions(request: TokenRequest, choice: AgentChoice) {
+  return {
+    agents: choice.agents,
+    deadline: request.deadline,
+    signal: request.signal,
+    logger: request.logger,
   };
-  const endpoint = { value: undefined as string | undefined };
-  const send = { abortSignal: request.signal };
-  try {
-    // Each client is imported only when used: a cold call evaluates one of them, not both.
-    if (registry.kind === 'public') {
-      const { ECRPUBLICClient, GetAuthorizationTokenCommand: GetPublicAuthorizationTokenCommand } =
-        await import('@aws-sdk/client-ecr-public');
-      const client = new ECRPUBLICClient(config);
-      recordEndpoint(client, endpoint, request);
-      const output = await client.send(new GetPublicAuthorizationTokenCommand({}), send);
-      const data = output.authorizationData;
-      return decodeToken(data);
-    }
-    const { ECRClient, GetAuthorizationTokenCommand } = await import('@aws-sdk/client-ecr');
-    const client = new ECRClient(config);
-    recordEndpoint(client, endpoint, request);
-    const output = await client.send(new GetAuthorizationTokenCommand({}), send);
-    return decodeToken(output.authorizationData?.[0]);
-  } catch (error) {
-    throw describe(error, endpoint.value);
-  } finally {
-    // With a shared agent this destroys it too; the caller's finally does so again, harmlessly.
-    requestHandler.destroy();
-  }
-}
-
-function describeSource(request: TokenRequest): string {
-  return request.profile ? `profile "${request.profile}"` : 'the default credential chain';
-}
-
-/** Records the host each API request goes to, for error and timeout messages. */
-function recordEndpoint(
-  client: ECRClient | ECRPUBLICClient,
-  endpoint: { value: string | undefined },
-  request: TokenRequest,
-): void {
-  client.middlewareStack.add(
-    (next) => async (args) => {
-      const http = args.request as { protocol?: string; hostname?: string; port?: number };
-      if (http.hostname) {
-        endpoint.value = `${http.protocol ?? 'https:'}//${http.hostname}${http.port ? `:${http.port}` : ''}`;
-        request.progress.step = `calling GetAuthorizationToken at ${endpoint.value}`;
-      }
-      return next(args);
-    },
-    { step: 'finalizeRequest', name: 'ecrTsRecordEndpoint' },
-  );
 }

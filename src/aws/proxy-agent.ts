@@ -13,7 +13,7 @@ import { connect as tlsConnect } from 'node:tls';
 import { Agent, type AgentConnectOpts } from 'agent-base';
 import { HttpsProxyAgent } from 'https-proxy-agent';
 import { getProxyForUrl } from 'proxy-from-env';
-import type { Env } from '../config/load-config';
+import type { Env } from '../env';
 import { safeOrigin } from './credential-sources';
 import { checkProxyScheme, proxyVariableFor } from './proxy-configured';
 

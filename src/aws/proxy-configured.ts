@@ -1,6 +1,6 @@
 /** Whether the environment names a proxy at all; the proxy code is loaded only then. */
-import type { Env } from '../config/load-config';
-import { nonEmpty } from '../config/load-config';
+import type { Env } from '../env';
+import { nonEmpty } from '../env';
 import { HelperError } from '../errors';
 
 const PROXY_VARIABLES = ['HTTPS_PROXY', 'HTTP_PROXY', 'ALL_PROXY'];

@@ -1,6 +1,5 @@
 /** The types shared by the token fetcher and its callers; no SDK import here. */
-import type { Env } from '../config/load-config';
-import type { Logger } from '../log';
+import type { CallContext } from '../call-context';
 import type { PrivateRegistry, PublicRegistry } from '../registry/parse-registry';
 
 /** A registry password as ECR issues it. */
@@ -9,32 +8,16 @@ export interface EcrToken {
   readonly password: string;
   /** Epoch milliseconds. */
   readonly expiresAt: number;
-  /** The registry endpoint ECR named in the answer (private ECR only). */
-  readonly proxyEndpoint?: string;
 }
 
-/** What the caller is doing right now, so a timeout can say what it was waiting for. */
-export interface Progress {
-  step: string;
+/** Answers a token for an ECR registry, from wherever it can (the API, or the cache in front). */
+export interface TokenSource {
+  getToken(registry: PrivateRegistry | PublicRegistry): Promise<EcrToken>;
+  /** Live server URLs -> usernames known without a network call (for `list`). */
+  listKnown(): Promise<Record<string, string>>;
 }
 
-/** Everything one token request needs. */
-export interface TokenRequest {
+/** Everything one token request needs: the call's context and the registry. */
+export interface TokenRequest extends CallContext {
   readonly registry: PrivateRegistry | PublicRegistry;
-  readonly env: Env;
-  readonly logger: Logger;
-  readonly signal: AbortSignal;
-  /** Epoch milliseconds by which everything must be done. */
-  readonly deadline: number;
-  readonly progress: Progress;
-  /** A named profile to use instead of the default chain's choice (per-registry identity). */
-  readonly profile?: string;
 }
-
-/** The lazily loaded AWS side: only imported when the cache cannot answer. */
-export interface AwsModule {
-  fetchToken(request: TokenRequest): Promise<EcrToken>;
-}
-
-/** Loads the AWS module on demand (a dynamic import in Node, an embedded chunk in the executable). */
-export type LoadAws = () => Promise<AwsModule>;

@@ -27,7 +27,6 @@ export interface CacheEntry extends CacheScope {
   readonly fetchedAt: number;
   /** Epoch milliseconds when ECR stops accepting it. */
   readonly expiresAt: number;
-  readonly proxyEndpoint?: string;
 }
 
 /** The parse outcome: an entry, or why the text is not one (for the single warning). */
@@ -54,7 +53,6 @@ export function entryFor(options: {
     password: token.password,
     fetchedAt: options.fetchedAt,
     expiresAt: token.expiresAt,
-    ...(token.proxyEndpoint ? { proxyEndpoint: token.proxyEndpoint } : {}),
   };
 }
 
@@ -64,7 +62,6 @@ export function tokenOf(entry: CacheEntry): EcrToken {
     username: entry.username,
     password: entry.password,
     expiresAt: entry.expiresAt,
-    ...(entry.proxyEndpoint ? { proxyEndpoint: entry.proxyEndpoint } : {}),
   };
 }
 
@@ -96,15 +93,12 @@ export function parseEntry(text: string): ParsedEntry {
   if (service !== 'ecr' && service !== 'ecr-public') {
     return { ok: false, reason: 'field "service" is not ecr or ecr-public' };
   }
-  const { fetchedAt, expiresAt, hosts, proxyEndpoint } = record;
+  const { fetchedAt, expiresAt, hosts } = record;
   if (!isTime(fetchedAt) || !isTime(expiresAt) || expiresAt <= fetchedAt) {
     return { ok: false, reason: 'fields "fetchedAt"/"expiresAt" are not a valid time span' };
   }
   if (!Array.isArray(hosts) || !hosts.every((host) => typeof host === 'string')) {
     return { ok: false, reason: 'field "hosts" is not a list of host names' };
-  }
-  if (proxyEndpoint !== undefined && typeof proxyEndpoint !== 'string') {
-    return { ok: false, reason: 'field "proxyEndpoint" is not a string' };
   }
   return { ok: true, entry: record as unknown as CacheEntry };
 }

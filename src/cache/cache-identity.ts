@@ -7,8 +7,8 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { credentialSources } from '../aws/credential-sources';
-import type { Env } from '../config/load-config';
-import { nonEmpty } from '../config/load-config';
+import type { Env } from '../env';
+import { nonEmpty } from '../env';
 import type { PrivateRegistry, PublicRegistry } from '../registry/parse-registry';
 import { CACHE_VERSION, type CacheScope } from './cache-entry';
 
@@ -16,8 +16,6 @@ import { CACHE_VERSION, type CacheScope } from './cache-entry';
 export interface IdentityInput {
   readonly env: Env;
   readonly home: string;
-  /** A profile chosen for this registry instead of the chain's default (per-registry identity). */
-  readonly profile?: string;
   /** e.g. `mtime:size` of a file, or '' when it does not exist. */
   readonly stamp: (path: string) => string;
 }
@@ -57,7 +55,7 @@ export function credentialIdentity(input: IdentityInput): string {
   const credentialsFile =
     nonEmpty(env['AWS_SHARED_CREDENTIALS_FILE']) ?? join(input.home, '.aws', 'credentials');
   parts.push(
-    `profile=${input.profile ?? nonEmpty(env['AWS_PROFILE']) ?? 'default'}`,
+    `profile=${nonEmpty(env['AWS_PROFILE']) ?? 'default'}`,
     `config=${configFile}@${input.stamp(configFile)}`,
     `credentials=${credentialsFile}@${input.stamp(credentialsFile)}`,
   );

@@ -1,51 +1,40 @@
 /**
  * The token cache in front of the AWS API: a fresh entry answers with one small file read (no
- * network, no credentials, no SDK); otherwise one process per scope fetches under a lock while the
- * others wait for the file to change, and everyone answers from what it wrote.
+ * network, no credentials, no SDK); otherwise one process per scope fetches (lock-or-wait.ts) and
+ * everyone answers from what it wrote, or from a stale token where may-serve-stale.ts allows.
  */
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { TokenSource } from '../actions/token-source';
-import type { EcrToken, Progress } from '../aws/token';
-import { PRODUCT, type Env } from '../config/load-config';
-import { HelperError, isHelperError, type ErrorCode } from '../errors';
-import type { Logger } from '../log';
+import type { EcrToken, TokenSource } from '../aws/token';
+import type { CallContext } from '../call-context';
+import { errorCode } from '../error-code';
 import type { PrivateRegistry, PublicRegistry } from '../registry/parse-registry';
 import { entryFor, tokenOf, type CacheEntry, type CacheScope } from './cache-entry';
 import { credentialIdentity, entryFileName, scopeFor } from './cache-identity';
 import { freshness, isLive } from './freshness';
-import { makeDirSync } from './make-dir';
-import { staleMsFor, tryLock } from './key-lock';
-import { createTokenStore, errorCode } from './token-store';
-import { waitForChange, type ChangeWaiter } from './wait-for-change';
+import { staleMsFor } from './key-lock';
+import { lockOrWait } from './lock-or-wait';
+import { mayServeStale } from './may-serve-stale';
+import { createTokenStore } from './token-store';
 
-/** Everything the cache needs; the clock and the wrapped source are passed in. */
+/** Everything the cache needs; the call's context, the clock and the wrapped source are passed in. */
 export interface CachedTokenSourceOptions {
+  readonly context: CallContext;
   readonly dir: string;
   /** Where tokens come from on a miss (the AWS API). */
   readonly source: TokenSource;
-  readonly env: Env;
   readonly home: string;
-  readonly logger: Logger;
   readonly now: () => number;
-  readonly signal: AbortSignal;
-  readonly progress: Progress;
   /** The helper's bound on one call; sizes the stale-lock takeover. */
   readonly timeoutMs: number;
 }
 
 type Registry = PrivateRegistry | PublicRegistry;
 
-// Waiters re-read the file on every change of the folder, and at least this often (backing off
-// to MAX_POLL_MS, jittered so 50 processes do not poll in lock step).
-const POLL_MS = 20;
-const MAX_POLL_MS = 250;
-/** Refresh failures that may fall back to a still-valid token. */
-const TRANSIENT: readonly ErrorCode[] = ['THROTTLED', 'NETWORK', 'AWS_API'];
-
 /** Wraps `source` with the shared on-disk cache. */
 export function createCachedTokenSource(options: CachedTokenSourceOptions): TokenSource {
-  const { logger, now } = options;
+  const { now } = options;
+  const { env, logger } = options.context;
   // A call prints at most one cache warning: a broken cache must not flood docker's output.
   let warned = false;
   const warn = (message: string): void => {
@@ -56,7 +45,7 @@ export function createCachedTokenSource(options: CachedTokenSourceOptions): Toke
   const store = createTokenStore({ dir: options.dir, warn });
   let identity: string | undefined;
   const currentIdentity = (): string =>
-    (identity ??= credentialIdentity({ env: options.env, home: options.home, stamp: fileStamp }));
+    (identity ??= credentialIdentity({ env, home: options.home, stamp: fileStamp }));
 
   const save = async (entry: CacheEntry): Promise<void> => {
     try {
@@ -80,11 +69,7 @@ export function createCachedTokenSource(options: CachedTokenSourceOptions): Toke
     try {
       token = await options.source.getToken(registry);
     } catch (error) {
-      // Past half life the old token still has hours left: a transient failure of the early
-      // refresh (throttling, a network blip, a 5xx) should not fail the pull. Not for a timeout
-      // (the call's bound is spent) nor for denied or missing credentials: those must surface.
-      const transient = TRANSIENT.some((code) => isHelperError(error, code));
-      if (previous && transient && freshness(previous, now()) === 'stale') {
+      if (mayServeStale(previous, now(), { busy: false, error })) {
         logger.info(
           `refreshing the cached token failed, using it until it expires: ${message(error)}`,
         );
@@ -98,63 +83,34 @@ export function createCachedTokenSource(options: CachedTokenSourceOptions): Toke
     return token;
   };
 
-  const refresh = async (
-    registry: Registry,
-    scope: CacheScope,
-    seen?: CacheEntry,
-  ): Promise<EcrToken> => {
-    const file = join(options.dir, entryFileName(scope));
-    const staleMs = staleMsFor(options.timeoutMs);
+  const refresh = (registry: Registry, scope: CacheScope, seen?: CacheEntry): Promise<EcrToken> => {
     let entry = seen;
-    let waiter: ChangeWaiter | undefined;
-    let polls = 0;
-    try {
-      return await lockOrWait();
-    } finally {
-      waiter?.close();
-    }
-
-    async function lockOrWait(): Promise<EcrToken> {
-      for (;;) {
-        if (options.signal.aborted) throw waitTimeout(file);
-        const attempt = await tryLock({
-          file,
-          staleMs,
-          onCompromised: (reason) => logger.debug(`token cache lock ${file}.lock lost: ${reason}`),
-          ensureDir: () => ensureDir(options.dir),
-        });
-        if (attempt.state === 'held') {
-          try {
-            // Someone may have refreshed between our read and taking the lock.
-            const current = store.read(scope);
-            if (current && freshness(current, now()) === 'fresh') {
-              await remember(current, registry.host);
-              return tokenOf(current);
-            }
-            return await fetchAndSave(registry, scope, current ?? entry);
-          } finally {
-            await attempt.release();
-          }
-        }
-        if (attempt.state === 'unavailable') {
-          warn(`cannot lock the token cache in ${options.dir} (${attempt.reason})`);
-          return fetchAndSave(registry, scope, entry);
-        }
-        // Busy: another process is fetching. A still-valid token may be served meanwhile.
-        if (entry && freshness(entry, now()) === 'stale') return tokenOf(entry);
-        options.progress.step = `waiting for another ${PRODUCT} process to fetch the token (lock ${file}.lock)`;
-        waiter ??= waitForChange(options.dir, options.signal);
-        // Woken by the holder's rename; the timer only covers lost events and stale-lock takeover.
-        await waiter.next(
-          Math.min(MAX_POLL_MS, POLL_MS * 1.5 ** polls++) * (1 + Math.random() / 2),
-        );
+    const answerFresh = async (current: CacheEntry | undefined): Promise<EcrToken | undefined> => {
+      if (!current || freshness(current, now()) !== 'fresh') return undefined;
+      await remember(current, registry.host);
+      return tokenOf(current);
+    };
+    return lockOrWait({
+      context: options.context,
+      dir: options.dir,
+      file: join(options.dir, entryFileName(scope)),
+      staleMs: staleMsFor(options.timeoutMs),
+      held: async () => {
+        // Someone may have refreshed between our read and taking the lock.
+        const current = store.read(scope);
+        return (await answerFresh(current)) ?? fetchAndSave(registry, scope, current ?? entry);
+      },
+      unavailable: (reason) => {
+        warn(`cannot lock the token cache in ${options.dir} (${reason})`);
+        return fetchAndSave(registry, scope, entry);
+      },
+      // Another process is fetching: a still-valid token may be served meanwhile.
+      busy: () => (mayServeStale(entry, now(), { busy: true }) ? tokenOf(entry) : undefined),
+      woken: () => {
         entry = store.read(scope) ?? entry;
-        if (entry && freshness(entry, now()) === 'fresh') {
-          await remember(entry, registry.host);
-          return tokenOf(entry);
-        }
-      }
-    }
+        return answerFresh(entry);
+      },
+    });
   };
 
   return {
@@ -190,18 +146,6 @@ function fileStamp(path: string): string {
   } catch {
     return '?';
   }
-}
-
-function ensureDir(dir: string): void {
-  // 0700: the files hold registry passwords.
-  makeDirSync(dir, 0o700);
-}
-
-function waitTimeout(file: string): HelperError {
-  return new HelperError(
-    'TIMEOUT',
-    `timed out waiting for another process holding the token cache lock ${file}.lock`,
-  );
 }
 
 function message(error: unknown): string {

@@ -11,9 +11,9 @@ import type { CacheEntry } from './cache-entry';
 export type Freshness = 'fresh' | 'stale' | 'expired';
 
 /** A token this close to its end is treated as expired: docker must still get to use it. */
-export const EXPIRY_MARGIN_MS = 60_000;
+const EXPIRY_MARGIN_MS = 60_000;
 /** A fetch time this far in the future means the clock went back; refresh rather than trust it. */
-export const CLOCK_SKEW_MS = 5 * 60_000;
+const CLOCK_SKEW_MS = 5 * 60_000;
 
 /** Classifies an entry at time `now` (epoch milliseconds). */
 export function freshness(entry: CacheEntry, now: number): Freshness {

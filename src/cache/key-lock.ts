@@ -10,7 +10,7 @@
  */
 import { rmdirSync, statSync, mkdirSync } from 'node:fs';
 import type { LockOptions } from 'proper-lockfile';
-import { errorCode } from './token-store';
+import { errorCode } from '../error-code';
 
 /** The outcome of one attempt: held (with its release), busy, or locking is impossible here. */
 export type LockAttempt =

@@ -6,6 +6,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { errorCode } from '../error-code';
 
 /** Creates `dir` and any missing parents with `mode`; each level is tried at most twice. */
 export function makeDirSync(dir: string, mode: number): void {
@@ -13,7 +14,7 @@ export function makeDirSync(dir: string, mode: number): void {
   try {
     mkdirSync(path, { mode });
   } catch (error) {
-    const code = codeOf(error);
+    const code = errorCode(error);
     if (code === 'EEXIST') return;
     const parent = dirname(path);
     if (code !== 'ENOENT' || parent === path) throw error;
@@ -22,11 +23,7 @@ export function makeDirSync(dir: string, mode: number): void {
       mkdirSync(path, { mode });
     } catch (again) {
       // Another process made it meanwhile; any other failure (a second ENOENT) is final.
-      if (codeOf(again) !== 'EEXIST') throw again;
+      if (errorCode(again) !== 'EEXIST') throw again;
     }
   }
-}
-
-function codeOf(error: unknown): unknown {
-  return (error as { code?: unknown } | null)?.code;
 }

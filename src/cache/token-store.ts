@@ -14,6 +14,7 @@ import {
   unlinkSync,
 } from 'node:fs';
 import { join } from 'node:path';
+import { errorCode } from '../error-code';
 import { parseEntry, serializeEntry, type CacheEntry, type CacheScope } from './cache-entry';
 import { entryFileName } from './cache-identity';
 import { makeDirSync } from './make-dir';
@@ -153,10 +154,4 @@ function readSmallFile(path: string, warn: (message: string) => void): string | 
   } finally {
     closeSync(fd);
   }
-}
-
-/** The `code` of a Node system error, or its message. */
-export function errorCode(error: unknown): string {
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' ? code : error instanceof Error ? error.message : String(error);
 }

@@ -7,9 +7,9 @@
 import { realpathSync, statSync, type Stats } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { lock } from 'proper-lockfile';
-import type { Progress } from '../aws/token';
+import type { Progress } from '../call-context';
 import { makeDirSync } from '../cache/make-dir';
-import { nonEmpty, type Env } from '../config/load-config';
+import { nonEmpty, type Env } from '../env';
 import { HelperError } from '../errors';
 import { quote } from '../quote';
 import {

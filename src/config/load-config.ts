@@ -1,90 +1,9 @@
-/**
- * One typed, validated Config from the environment. Pure: the caller passes env and home folder.
- */
-import { isAbsolute, join } from 'node:path';
-import { HelperError } from '../errors';
+/** Loads the helper's Config: reads what the settings depend on, then parses them. */
+import { homedir } from 'node:os';
+import type { Env } from '../env';
+import { parseConfig, type Config } from './parse-config';
 
-/** Environment variables as a plain read-only record (never `process.env` directly). */
-export type Env = Readonly<Record<string, string | undefined>>;
-
-/** Log verbosity, most quiet first. */
-export type LogLevel = 'silent' | 'error' | 'warn' | 'info' | 'debug';
-
-/** Everything the helper's behaviour depends on, resolved once at start. */
-export interface Config {
-  /** Bound on one whole call (stdin, credentials, API, cache lock), in milliseconds. */
-  readonly timeoutMs: number;
-  /** Token cache folder, or null when caching is disabled. */
-  readonly cacheDir: string | null;
-  readonly logLevel: LogLevel;
-  /** Log to this file (appending) instead of stderr. */
-  readonly logFile: string | null;
-  /** AWS_ECR_IGNORE_CREDS_STORAGE: store/erase never fail, even for hosts we cannot delegate. */
-  readonly ignoreCredsStorage: boolean;
-}
-
-/** The product's name: the executable, the cache folder and the user agent. */
-export const PRODUCT = 'docker-credential-ecr-ts';
-/** Default bound on one call; docker waits forever for a helper, so we must not. */
-export const DEFAULT_TIMEOUT_MS = 10_000;
-
-const LEVELS: readonly LogLevel[] = ['silent', 'error', 'warn', 'info', 'debug'];
-
-/** Reads the helper's settings from env; throws a CONFIG error naming the bad variable. */
-export function loadConfig(env: Env, home: string): Config {
-  return {
-    timeoutMs: parseTimeout(env['ECR_TS_TIMEOUT']),
-    cacheDir: cacheDir(env, home),
-    logLevel: parseLevel(env['ECR_TS_LOG_LEVEL']),
-    logFile: nonEmpty(env['ECR_TS_LOG_FILE']) ?? null,
-    ignoreCredsStorage: isTrue(env['AWS_ECR_IGNORE_CREDS_STORAGE']),
-  };
-}
-
-function cacheDir(env: Env, home: string): string | null {
-  if (nonEmpty(env['AWS_ECR_DISABLE_CACHE'])) return null;
-  const explicit = nonEmpty(env['AWS_ECR_CACHE_DIR']);
-  // `~` as the reference helper expands it: set in a systemd unit or a CI file, no shell did.
-  if (explicit) return explicit === '~' ? home : explicit.replace(/^~(?=\/)/, home);
-  // The XDG spec says a relative value is invalid and must be ignored: resolved against the
-  // caller's working folder it would drop registry passwords into whatever project docker ran in.
-  const xdg = nonEmpty(env['XDG_CACHE_HOME']);
-  return join(xdg && isAbsolute(xdg) ? xdg : join(home, '.cache'), PRODUCT);
-}
-
-function parseTimeout(raw: string | undefined): number {
-  const text = nonEmpty(raw);
-  if (text === undefined) return DEFAULT_TIMEOUT_MS;
-  const seconds = Number(text);
-  if (!Number.isFinite(seconds) || seconds <= 0 || seconds > 3600) {
-    throw new HelperError(
-      'CONFIG',
-      `invalid ECR_TS_TIMEOUT "${text}": expected a number of seconds between 0 and 3600`,
-    );
-  }
-  return Math.round(seconds * 1000);
-}
-
-function parseLevel(raw: string | undefined): LogLevel {
-  const text = nonEmpty(raw)?.toLowerCase();
-  if (text === undefined) return 'warn';
-  const level = LEVELS.find((candidate) => candidate === text);
-  if (!level) {
-    throw new HelperError(
-      'CONFIG',
-      `invalid ECR_TS_LOG_LEVEL "${text}": expected one of ${LEVELS.join(', ')}`,
-    );
-  }
-  return level;
-}
-
-/** The value with surrounding white space removed, or undefined when empty. */
-export function nonEmpty(value: string | undefined): string | undefined {
-  const trimmed = value?.trim();
-  return trimmed ? trimmed : undefined;
-}
-
-/** Boolean environment flags: `true`, `1`, `yes` (any case). */
-export function isTrue(value: string | undefined): boolean {
-  return /^(true|1|yes)$/i.test(value?.trim() ?? '');
+/** The Config for this user: `env` and the home folder (where a config file will be read too). */
+export function loadConfig(env: Env): Config {
+  return parseConfig(env, homedir());
 }

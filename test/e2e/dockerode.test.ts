@@ -12,7 +12,7 @@ import { runHelper } from '../support/run-helper';
 scrubProcessEnv();
 
 // The built package entry (what `require('docker-credential-ecr-ts')` loads), outside jest's
-// module registry: the same file users get, lazily loading dist/aws.cjs on a cache miss.
+// module registry: the same file users get, lazily loading dist/aws-sdk.cjs on a cache miss.
 const library = createRequire(__filename)(
   join(__dirname, '..', '..', 'dist', 'index.cjs'),
 ) as typeof Library;

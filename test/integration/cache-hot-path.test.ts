@@ -34,7 +34,9 @@ process.on('exit', () => {
 `;
 
 function loadsAws(modules: string): boolean {
-  return modules.split('\n').some((name) => /@aws-sdk|@smithy|aws\.cjs$|^sea-asset:aws/.test(name));
+  return modules
+    .split('\n')
+    .some((name) => /@aws-sdk|@smithy|aws-sdk\.cjs$|^sea-asset:aws/.test(name));
 }
 
 describe('a cache hit', () => {

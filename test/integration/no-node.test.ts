@@ -59,7 +59,7 @@ function inChroot(root: string, args: string[], env: Record<string, string>, inp
     expect(get.stdout.trim()).toBe('credentials not found in native keychain');
   });
 
-  it('fetches a token with the AWS SDK embedded in it (no dist/aws.cjs on disk)', async () => {
+  it('fetches a token with the AWS SDK embedded in it (no dist/aws-sdk.cjs on disk)', async () => {
     const keys = new KeyStore();
     const key = keys.issue();
     const ecr = await startFakeEcr({ keys });

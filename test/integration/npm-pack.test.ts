@@ -51,7 +51,7 @@ describe('the npm package (npm pack, then npm i -g into a temp prefix)', () => {
     expect(paths).toEqual(
       expect.arrayContaining([
         'bin/docker-credential-ecr-ts',
-        'dist/aws.cjs',
+        'dist/aws-sdk.cjs',
         'dist/index.cjs',
         'dist/main.cjs',
         'dist/types/index.d.ts',
@@ -67,7 +67,7 @@ describe('the npm package (npm pack, then npm i -g into a temp prefix)', () => {
   it('needs no runtime dependency: the bundles require only Node built-ins', () => {
     const bundles = readdirSync(join(ROOT, 'dist')).filter((file) => file.endsWith('.cjs'));
     expect(bundles).toEqual(
-      expect.arrayContaining(['main.cjs', 'aws.cjs', 'index.cjs', 'cli.cjs']),
+      expect.arrayContaining(['main.cjs', 'aws-sdk.cjs', 'index.cjs', 'cli.cjs']),
     );
     const required = bundles.flatMap((file) =>
       // `[require("` only occurs inside an SDK error message that quotes a call.
@@ -100,7 +100,7 @@ describe('the npm package (npm pack, then npm i -g into a temp prefix)', () => {
     const version = await runHelper({ bin, args: ['version'], env: cleanEnv(home) });
     expect(version.stdout).toMatch(/^docker-credential-ecr-ts \(npm:docker-credential-ecr-ts\) /);
 
-    // A cache miss loads dist/aws.cjs from the installed package and signs a real request.
+    // A cache miss loads dist/aws-sdk.cjs from the installed package and signs a real request.
     const keys = new KeyStore();
     const key = keys.issue();
     const ecr = await startFakeEcr({ keys });

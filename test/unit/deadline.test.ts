@@ -1,4 +1,4 @@
-import type { Progress } from '../../src/aws/token';
+import type { Progress } from '../../src/call-context';
 import { attemptBudget, credentialBudget, withDeadline } from '../../src/deadline';
 import { HelperError } from '../../src/errors';
 

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { appendFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { oneLine } from '../../src/errors';
-import { createLogger, redact } from '../../src/log';
+import { createLogger } from '../../src/log';
 import { hideUserInfo, quote, quoteServerUrl } from '../../src/quote';
 import { useTempDirs } from '../support/temp-dirs';
 
@@ -77,12 +77,14 @@ describe('quoteServerUrl()', () => {
   });
 });
 
-describe('redact() on free text', () => {
+describe('the logger on free text', () => {
   it.each([
     ['through proxy http://u:p/w@proxy:8080 failed', 'through proxy http://***@proxy:8080 failed'],
     ['at https://a:b@c@example.com/x, then', 'at https://***@example.com/x, then'],
   ])('masks user info in URLs inside %j', (input, output) => {
-    expect(redact(input, [])).toBe(output);
+    const lines: string[] = [];
+    createLogger({ level: 'debug', write: (line) => lines.push(line) }).debug(input);
+    expect(lines).toEqual([`docker-credential-ecr-ts: debug: ${output}\n`]);
   });
 });
 

@@ -1,8 +1,4 @@
-import {
-  credentialSources,
-  describeLikelySource,
-  describeTriedSources,
-} from '../../../src/aws/credential-sources';
+import { credentialSources, describeTriedSources } from '../../../src/aws/credential-sources';
 
 describe('credentialSources()', () => {
   it('lists the default chain in the SDK order', () => {
@@ -73,22 +69,5 @@ describe('credentialSources()', () => {
   it('names the chosen profile', () => {
     expect(describeTriedSources({ AWS_PROFILE: 'ci' })).toContain('profile "ci"');
     expect(describeTriedSources({})).toContain('profile "default"');
-  });
-});
-
-describe('describeLikelySource()', () => {
-  it('is the first configured source', () => {
-    expect(
-      describeLikelySource({
-        AWS_CONTAINER_CREDENTIALS_FULL_URI: 'http://127.0.0.1:9/creds',
-        AWS_EC2_METADATA_DISABLED: 'true',
-      }),
-    ).toBe(
-      'container credentials endpoint http://127.0.0.1:9 (AWS_CONTAINER_CREDENTIALS_FULL_URI)',
-    );
-    expect(describeLikelySource({})).toBe('EC2 instance metadata (IMDS)');
-    expect(describeLikelySource({ AWS_EC2_METADATA_DISABLED: '1' })).toBe(
-      'the AWS credential chain',
-    );
   });
 });

@@ -10,13 +10,11 @@ describe('decodeToken()', () => {
       decodeToken({
         authorizationToken: b64('AWS:pa:ss'),
         expiresAt,
-        proxyEndpoint: 'https://123456789012.dkr.ecr.eu-west-1.amazonaws.com',
       }),
     ).toEqual({
       username: 'AWS',
       password: 'pa:ss',
       expiresAt: expiresAt.getTime(),
-      proxyEndpoint: 'https://123456789012.dkr.ecr.eu-west-1.amazonaws.com',
     });
   });
 

@@ -1,7 +1,7 @@
 import {
   describeAwsError,
+  describeAwsFailure,
   describeCredentialError,
-  isNoCredentialsError,
 } from '../../../src/aws/describe-error';
 import { HelperError, type ErrorCode } from '../../../src/errors';
 
@@ -177,11 +177,22 @@ describe('describeAwsError()', () => {
   });
 });
 
-describe('isNoCredentialsError()', () => {
-  it('is true only for the SDK credential provider error', () => {
-    expect(isNoCredentialsError(sdkError('CredentialsProviderError', 'x'))).toBe(true);
-    expect(isNoCredentialsError(sdkError('AccessDeniedException', 'x'))).toBe(false);
-    expect(isNoCredentialsError(null)).toBe(false);
+describe('describeAwsFailure()', () => {
+  it('keeps the hint apart from the message, which the error joins into one line', () => {
+    const error = sdkError('AccessDeniedException', 'not authorized', { status: 400 });
+    const failure = describeAwsFailure(error, context);
+    expect(failure).toEqual({
+      code: 'ACCESS_DENIED',
+      message: `access denied calling ecr:GetAuthorizationToken at ${context.endpoint} (not authorized)`,
+      hint: 'Grant ecr:GetAuthorizationToken to that principal in IAM.',
+    });
+    expect(describeAwsError(error, context).message).toBe(`${failure.message}. ${failure.hint}`);
+  });
+
+  it('has no hint where there is nothing to suggest', () => {
+    const failure = describeAwsFailure(sdkError('OddException', 'odd', { status: 400 }), context);
+    expect(failure.hint).toBeUndefined();
+    expect(failure.message).not.toMatch(/\.$/);
   });
 });
 

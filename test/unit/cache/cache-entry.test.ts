@@ -16,7 +16,6 @@ const valid: CacheEntry = entryFor({
     username: 'AWS',
     password: 'secret',
     expiresAt: 2_000_000_000_000,
-    proxyEndpoint: 'https://123456789012.dkr.ecr.eu-west-1.amazonaws.com',
   },
   fetchedAt: 1_999_000_000_000,
 });
@@ -29,7 +28,6 @@ describe('parseEntry()', () => {
       username: 'AWS',
       password: 'secret',
       expiresAt: 2_000_000_000_000,
-      proxyEndpoint: 'https://123456789012.dkr.ecr.eu-west-1.amazonaws.com',
     });
   });
 
@@ -49,7 +47,6 @@ describe('parseEntry()', () => {
     ['expiry before fetch', edit({ expiresAt: valid.fetchedAt - 1 })],
     ['a string expiry', edit({ expiresAt: '2030-01-01' })],
     ['hosts not strings', edit({ hosts: [1] })],
-    ['a numeric proxy endpoint', edit({ proxyEndpoint: 1 })],
   ])('rejects %s', (_name, input) => {
     const parsed = parseEntry(input);
     expect(parsed.ok).toBe(false);

@@ -7,15 +7,11 @@ import {
 
 const home = '/home/user';
 const noFiles = () => '';
-const identity = (
-  env: Record<string, string>,
-  extra: { profile?: string; stamp?: (p: string) => string } = {},
-) =>
+const identity = (env: Record<string, string>, extra: { stamp?: (p: string) => string } = {}) =>
   credentialIdentity({
     env,
     home,
     stamp: extra.stamp ?? noFiles,
-    ...(extra.profile ? { profile: extra.profile } : {}),
   });
 
 const ecs = { AWS_CONTAINER_CREDENTIALS_RELATIVE_URI: '/v2/credentials/task-1' };
@@ -58,9 +54,8 @@ describe('credentialIdentity()', () => {
     expect(identity(web('arn:aws:iam::1:role/a'))).not.toBe(identity(web('arn:aws:iam::1:role/b')));
   });
 
-  it('changes when the AWS config file is edited, and with a per-registry profile', () => {
+  it('changes when the AWS config file is edited', () => {
     expect(identity({}, { stamp: () => '1:10' })).not.toBe(identity({}, { stamp: () => '2:10' }));
-    expect(identity({}, { profile: 'cross-account' })).not.toBe(identity({}));
   });
 
   it('ignores what does not select credentials', () => {

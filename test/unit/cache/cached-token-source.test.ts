@@ -1,7 +1,6 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { TokenSource } from '../../../src/actions/token-source';
-import type { EcrToken } from '../../../src/aws/token';
+import type { EcrToken, TokenSource } from '../../../src/aws/token';
 import { createCachedTokenSource } from '../../../src/cache/cached-token-source';
 import { HelperError } from '../../../src/errors';
 import { createLogger } from '../../../src/log';
@@ -39,14 +38,17 @@ function setUp(env: Record<string, string> = { AWS_PROFILE: 'dev' }) {
   const controller = new AbortController();
   const make = (sourceEnv = env) =>
     createCachedTokenSource({
+      context: {
+        env: sourceEnv,
+        logger: createLogger({ level: 'warn', write: (line) => lines.push(line) }),
+        signal: controller.signal,
+        deadline: clock.now + 10_000,
+        progress: { step: '' },
+      },
       dir,
       source: api.source,
-      env: sourceEnv,
       home,
-      logger: createLogger({ level: 'warn', write: (line) => lines.push(line) }),
       now: () => clock.now,
-      signal: controller.signal,
-      progress: { step: '' },
       timeoutMs: 10_000,
     });
   return {

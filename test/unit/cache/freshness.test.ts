@@ -1,5 +1,5 @@
 import type { CacheEntry } from '../../../src/cache/cache-entry';
-import { EXPIRY_MARGIN_MS, freshness, isLive } from '../../../src/cache/freshness';
+import { freshness, isLive } from '../../../src/cache/freshness';
 
 const HOUR = 3600_000;
 const fetchedAt = Date.UTC(2026, 0, 1);
@@ -23,7 +23,7 @@ describe('freshness()', () => {
     ['a millisecond before half life', 6 * HOUR - 1, 'fresh'],
     ['at half life', 6 * HOUR, 'stale'],
     ['eleven hours in', 11 * HOUR, 'stale'],
-    ['inside the expiry margin', 12 * HOUR - EXPIRY_MARGIN_MS, 'expired'],
+    ['inside the one-minute expiry margin', 12 * HOUR - 60_000, 'expired'],
     ['at expiry', 12 * HOUR, 'expired'],
     ['a day later', 24 * HOUR, 'expired'],
     ['a minute before it was fetched (clock jitter)', -60_000, 'fresh'],

@@ -1,8 +1,8 @@
-import type { ActionContext } from '../../../src/actions/context';
-import type { TokenSource } from '../../../src/actions/token-source';
-import type { EcrToken } from '../../../src/aws/token';
-import { runCli, VERSION_LINE } from '../../../src/cli';
-import { loadConfig } from '../../../src/config/load-config';
+import type { ActionContext } from '../../../src/actions/action-context';
+import type { EcrToken, TokenSource } from '../../../src/aws/token';
+import { runCli } from '../../../src/cli';
+import { VERSION } from '../../../src/product';
+import { parseConfig } from '../../../src/config/parse-config';
 import { HelperError } from '../../../src/errors';
 import { silentLogger } from '../../../src/log';
 import type { Registry } from '../../../src/registry/parse-registry';
@@ -27,7 +27,7 @@ class FakeTokens implements TokenSource {
 function context(input: string | undefined, tokens: TokenSource, env = {}): ActionContext {
   return {
     env,
-    config: loadConfig(env, '/home/test'),
+    config: parseConfig(env, '/home/test'),
     logger: silentLogger,
     readInput: async () => {
       if (input === undefined) throw new Error('stdin must not be read');
@@ -113,7 +113,11 @@ describe('store and erase', () => {
 
   it('store for a non-ECR host fails without a fallback, unless AWS_ECR_IGNORE_CREDS_STORAGE', async () => {
     const input = JSON.stringify({ ServerURL: 'docker.io', Username: 'me', Secret: 'x' });
-    expect((await run(['store'], input)).exitCode).toBe(1);
+    const refused = await run(['store'], input);
+    expect(refused.exitCode).toBe(1);
+    // Not the not-found answer: the user must see why docker login failed.
+    expect(refused.stdout).toMatch(/^cannot store credentials for "docker.io"/);
+    expect(refused.reason?.tellUser).toBe(true);
     const ignored = await run(['store'], input, new FakeTokens(), {
       AWS_ECR_IGNORE_CREDS_STORAGE: 'true',
     });
@@ -125,6 +129,7 @@ describe('store and erase', () => {
     expect(await run(['erase'], 'docker.io')).toMatchObject({
       exitCode: 1,
       stdout: 'credentials not found in native keychain\n',
+      reason: { tellUser: false },
     });
   });
 });
@@ -143,8 +148,11 @@ describe('list, version and flags', () => {
 
   it.each([['version'], ['--version'], ['-v']])('%s prints one version line', async (flag) => {
     const result = await run([flag]);
-    expect(result).toEqual({ exitCode: 0, stdout: `${VERSION_LINE}\n`, stderr: '' });
-    expect(VERSION_LINE).toMatch(/^docker-credential-ecr-ts \(.+\) \d+\.\d+\.\d+$/);
+    expect(result).toEqual({
+      exitCode: 0,
+      stdout: `docker-credential-ecr-ts (npm:docker-credential-ecr-ts) ${VERSION}\n`,
+      stderr: '',
+    });
   });
 
   it.each([['--help'], ['-h']])('%s prints usage on stdout and exits 0', async (flag) => {
@@ -160,6 +168,25 @@ describe('list, version and flags', () => {
       'unknown action "fetch": expected one of get, store, erase, list, version\n',
     );
     expect(result.stderr).toContain('Usage: docker-credential-ecr-ts');
+  });
+
+  it('an unknown flag is one protocol failure: stdout and the log, not commander on stderr', async () => {
+    const result = await run(['--debug', 'get'], 'public.ecr.aws');
+    expect(result).toEqual({
+      exitCode: 1,
+      stdout: "unknown option '--debug'\n",
+      stderr: '',
+      reason: { text: "unknown option '--debug'", tellUser: true },
+    });
+  });
+
+  it('an unknown flag of configure is told to the person on stderr only', async () => {
+    const result = await run(['configure', '--bogus']);
+    expect(result).toEqual({
+      exitCode: 1,
+      stdout: '',
+      stderr: "docker-credential-ecr-ts: error: unknown option '--bogus'\n",
+    });
   });
 
   it('no action at all prints usage and exits 1', async () => {

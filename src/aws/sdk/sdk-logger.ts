@@ -1,7 +1,7 @@
 /** The SDK's logger interface over ours. */
 import type { Logger as SdkLogger } from '@smithy/types';
-import type { Logger } from '../log';
-import { describeSdkLogPart } from './describe-sdk-log';
+import type { Logger } from '../../log';
+import { describeSdkLogPart } from '../describe-sdk-log';
 
 /**
  * The SDK's own chatter (deprecations, retries, warnings) is debug detail, never noise on stderr.

@@ -1,0 +1,11 @@
+/**
+ * The AWS SDK side of the helper, loaded lazily: the only folder whose files may import
+ * `@aws-sdk/*` or `@smithy/*` (eslint enforces it), and reached only through ../load-sdk.ts, so a
+ * cache hit never pays for it. Each operation imports its client when first called.
+ */
+import type { AwsSdk } from '../aws-sdk';
+import { getAuthorizationToken } from './get-authorization-token';
+import { resolveCredentials } from './resolve-credentials';
+
+/** What the loader resolves to. */
+export const sdk: AwsSdk = { resolveCredentials, getAuthorizationToken };

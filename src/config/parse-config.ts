@@ -1,0 +1,76 @@
+/**
+ * One typed, validated Config from the settings. Pure: the caller passes env and home folder
+ * (load-config.ts does the reading).
+ */
+import { isAbsolute, join } from 'node:path';
+import { nonEmpty, isTrue, type Env } from '../env';
+import { HelperError } from '../errors';
+import { LOG_LEVELS, type LogLevel } from '../log';
+import { PRODUCT } from '../product';
+
+/** Everything the helper's behaviour depends on, resolved once at start. */
+export interface Config {
+  /** The user's home folder: `~` in settings, the default cache folder, the AWS config files. */
+  readonly home: string;
+  /** Bound on one whole call (stdin, credentials, API, cache lock), in milliseconds. */
+  readonly timeoutMs: number;
+  /** Token cache folder, or null when caching is disabled. */
+  readonly cacheDir: string | null;
+  readonly logLevel: LogLevel;
+  /** Log to this file (appending) instead of stderr. */
+  readonly logFile: string | null;
+  /** AWS_ECR_IGNORE_CREDS_STORAGE: store/erase never fail, even for hosts we cannot delegate. */
+  readonly ignoreCredsStorage: boolean;
+}
+
+/** Default bound on one call; docker waits forever for a helper, so we must not. */
+const DEFAULT_TIMEOUT_MS = 10_000;
+
+/** Parses the helper's settings; throws a CONFIG error naming the bad variable. */
+export function parseConfig(env: Env, home: string): Config {
+  return {
+    home,
+    timeoutMs: parseTimeout(env['ECR_TS_TIMEOUT']),
+    cacheDir: cacheDir(env, home),
+    logLevel: parseLevel(env['ECR_TS_LOG_LEVEL']),
+    logFile: nonEmpty(env['ECR_TS_LOG_FILE']) ?? null,
+    ignoreCredsStorage: isTrue(env['AWS_ECR_IGNORE_CREDS_STORAGE']),
+  };
+}
+
+function cacheDir(env: Env, home: string): string | null {
+  if (nonEmpty(env['AWS_ECR_DISABLE_CACHE'])) return null;
+  const explicit = nonEmpty(env['AWS_ECR_CACHE_DIR']);
+  // `~` as the reference helper expands it: set in a systemd unit or a CI file, no shell did.
+  if (explicit) return explicit === '~' ? home : explicit.replace(/^~(?=\/)/, home);
+  // The XDG spec says a relative value is invalid and must be ignored: resolved against the
+  // caller's working folder it would drop registry passwords into whatever project docker ran in.
+  const xdg = nonEmpty(env['XDG_CACHE_HOME']);
+  return join(xdg && isAbsolute(xdg) ? xdg : join(home, '.cache'), PRODUCT);
+}
+
+function parseTimeout(raw: string | undefined): number {
+  const text = nonEmpty(raw);
+  if (text === undefined) return DEFAULT_TIMEOUT_MS;
+  const seconds = Number(text);
+  if (!Number.isFinite(seconds) || seconds <= 0 || seconds > 3600) {
+    throw new HelperError(
+      'CONFIG',
+      `invalid ECR_TS_TIMEOUT "${text}": expected a number of seconds between 0 and 3600`,
+    );
+  }
+  return Math.round(seconds * 1000);
+}
+
+function parseLevel(raw: string | undefined): LogLevel {
+  const text = nonEmpty(raw)?.toLowerCase();
+  if (text === undefined) return 'warn';
+  const level = LOG_LEVELS.find((candidate) => candidate === text);
+  if (!level) {
+    throw new HelperError(
+      'CONFIG',
+      `invalid ECR_TS_LOG_LEVEL "${text}": expected one of ${LOG_LEVELS.join(', ')}`,
+    );
+  }
+  return level;
+}

@@ -1,0 +1,6 @@
+/** The product's name and version: the executable, the cache folder, the user agent, `version`. */
+
+/** The product's name. */
+export const PRODUCT = 'docker-credential-ecr-ts';
+/** The product version, kept in step with package.json by a unit test. */
+export const VERSION = '0.1.0';

@@ -1,0 +1,32 @@
+/** Synchronous writes to stdout and stderr, without the stream machinery of process.stdout. */
+import { fstatSync, writeSync } from 'node:fs';
+import { errorCode } from './error-code';
+
+/**
+ * Writes all of `text` to a descriptor synchronously. Plain fs writes rather than process.stdout:
+ * on a pipe, creating process.stdout loads the net and stream modules (see readFd), and the
+ * answer is one short line. A caller that closed its end (EPIPE) gets nothing, as with any CLI.
+ */
+export function writeAll(fd: number, text: string): void {
+  const buffer = Buffer.from(text);
+  let offset = 0;
+  let retries = 0;
+  while (offset < buffer.length) {
+    try {
+      offset += writeSync(fd, buffer, offset);
+    } catch (error) {
+      // A non-blocking pipe whose buffer is full: wait a millisecond, a bounded number of times.
+      if (errorCode(error) !== 'EAGAIN' || ++retries > 1000) return;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1);
+    }
+  }
+}
+
+/** Whether a descriptor is a terminal, without loading node:tty (which loads net). */
+export function isTerminal(fd: number): boolean {
+  try {
+    return fstatSync(fd).isCharacterDevice();
+  } catch {
+    return false;
+  }
+}

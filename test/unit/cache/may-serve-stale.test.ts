@@ -1,0 +1,52 @@
+import type { CacheEntry } from '../../../src/cache/cache-entry';
+import { mayServeStale } from '../../../src/cache/may-serve-stale';
+import { HelperError, type ErrorCode } from '../../../src/errors';
+
+const HOUR = 3600_000;
+const fetchedAt = Date.UTC(2026, 0, 1);
+const entry: CacheEntry = {
+  version: 1,
+  partition: 'aws',
+  region: 'eu-west-1',
+  service: 'ecr',
+  identity: 'id',
+  hosts: [],
+  username: 'AWS',
+  password: 'pw',
+  fetchedAt,
+  expiresAt: fetchedAt + 12 * HOUR,
+};
+const stale = fetchedAt + 8 * HOUR;
+const failed = (code: ErrorCode) => ({ busy: false, error: new HelperError(code, 'x') }) as const;
+
+describe('mayServeStale()', () => {
+  it('serves a stale token while another process refreshes it', () => {
+    expect(mayServeStale(entry, stale, { busy: true })).toBe(true);
+  });
+
+  it.each<ErrorCode>(['THROTTLED', 'NETWORK', 'AWS_API'])(
+    'serves a stale token when the refresh failed with %s (transient)',
+    (code) => {
+      expect(mayServeStale(entry, stale, failed(code))).toBe(true);
+    },
+  );
+
+  it.each<ErrorCode>(['TIMEOUT', 'ACCESS_DENIED', 'NO_AWS_CREDENTIALS', 'AWS_CREDENTIALS'])(
+    'lets %s surface: the bound is spent or the credentials are wrong',
+    (code) => {
+      expect(mayServeStale(entry, stale, failed(code))).toBe(false);
+    },
+  );
+
+  it('never serves a fresh entry (it is answered as is), an expired one, or none', () => {
+    expect(mayServeStale(entry, fetchedAt + HOUR, { busy: true })).toBe(false);
+    expect(mayServeStale(entry, fetchedAt + 12 * HOUR, { busy: true })).toBe(false);
+    expect(mayServeStale(undefined, stale, { busy: true })).toBe(false);
+  });
+
+  it('does not take a plain error for a transient one', () => {
+    expect(mayServeStale(entry, stale, { busy: false, error: new Error('ECONNRESET') })).toBe(
+      false,
+    );
+  });
+});
