@@ -4,7 +4,7 @@
  * against other programs' writes just before and after the rename, and a no-op when the file
  * already says what we want.
  */
-import { realpathSync, statSync, type Stats } from 'node:fs';
+import { realpathSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { lock } from 'proper-lockfile';
 import type { Progress } from '../call-context';
@@ -18,7 +18,12 @@ import {
   type ConfigurePlan,
   type ConfigureRequest,
 } from './plan-configure';
-import { readOrNull, replaceIfUnchanged, type ReplaceOutcome } from './replace-file';
+import {
+  readVersion,
+  replaceIfUnchanged,
+  type FileVersion,
+  type ReplaceOutcome,
+} from './replace-file';
 
 /** Inputs of one `configure` run; env and clock are passed in, never read from `process`. */
 export interface ConfigureOptions extends ConfigureRequest {
@@ -124,9 +129,9 @@ async function update(file: string, options: ConfigureOptions): Promise<Configur
         `${file} kept changing while configure wrote it (another program is writing it); run configure again when it is done`,
       );
     }
-    const stats = before === null ? null : statOf(target, file);
-    if (stats && (stats.mode & 0o200) === 0) {
-      const mode = (stats.mode & 0o777).toString(8).padStart(4, '0');
+    const stats = before?.stats;
+    if (stats && (stats.mode & 0o200n) === 0n) {
+      const mode = (stats.mode & 0o777n).toString(8).padStart(4, '0');
       throw new HelperError(
         'CONFIG',
         `${file} is read-only (mode ${mode}); configure left it untouched: make it writable (chmod u+w) to let configure change it`,
@@ -138,8 +143,8 @@ async function update(file: string, options: ConfigureOptions): Promise<Configur
         file: target,
         expected: before,
         text: plan.text,
-        mode: stats ? stats.mode & 0o777 : 0o600,
-        ...(stats ? { owner: { uid: stats.uid, gid: stats.gid } } : {}),
+        mode: stats ? Number(stats.mode & 0o777n) : 0o600,
+        ...(stats ? { owner: { uid: Number(stats.uid), gid: Number(stats.gid) } } : {}),
         backupNames: backup === null ? backupNames(file, options.now()) : [],
       });
     } catch (error) {
@@ -171,17 +176,18 @@ export function formatConfigureReport(report: ConfigureReport): string {
   return `${lines.join('\n')}\n`;
 }
 
-function readConfig(file: string): Buffer | null {
+function readConfig(file: string): FileVersion | null {
   try {
-    return readOrNull(file);
+    return readVersion(file);
   } catch (error) {
     throw fsError('read', file, error);
   }
 }
 
 /** The text of the file; refuses bytes that are not UTF-8, which an edit would not keep. */
-function decode(bytes: Buffer | null, file: string): string {
-  if (bytes === null) return '';
+function decode(version: FileVersion | null, file: string): string {
+  if (version === null) return '';
+  const { bytes } = version;
   try {
     return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
   } catch {
@@ -198,14 +204,6 @@ function resolveLink(file: string): string {
     return realpathSync(file);
   } catch {
     return file;
-  }
-}
-
-function statOf(target: string, file: string): Stats {
-  try {
-    return statSync(target);
-  } catch (error) {
-    throw fsError('read', file, error);
   }
 }
 

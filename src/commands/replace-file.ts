@@ -1,8 +1,9 @@
 /**
  * The write step of `configure`: new file next to the target, then a backup of what was read,
- * then one last look at the target, then the rename. Synchronous from the look to the rename, so
- * the window in which another program's write (docker login does not lock) can be lost is a few
- * system calls, and no timer can end the process with a temp file or backup left half done.
+ * then one last look at the target, then the rename. The last look is one stat(2) (same inode,
+ * size, mtime and ctime as when it was read) right before the rename, so the window in which
+ * another program's write (docker login does not lock) can be lost is two system calls; all of it
+ * is synchronous, so no timer can end the process with a temp file or backup left half done.
  */
 import {
   closeSync,
@@ -14,6 +15,8 @@ import {
   openSync,
   readFileSync,
   renameSync,
+  statSync,
+  type BigIntStats,
   unlinkSync,
   writeSync,
 } from 'node:fs';
@@ -21,6 +24,12 @@ import { randomBytes } from 'node:crypto';
 
 const CREATE_NEW =
   constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | (constants.O_NOFOLLOW ?? 0);
+
+/** A file's bytes and the stat that identifies that version of it. */
+export interface FileVersion {
+  readonly bytes: Buffer;
+  readonly stats: BigIntStats;
+}
 
 /** What one attempt did. */
 export type ReplaceOutcome =
@@ -31,7 +40,7 @@ export interface ReplaceRequest {
   /** The file to replace (symlinks already resolved: the link itself stays). */
   readonly file: string;
   /** The bytes the new text was planned from; null when the file did not exist. */
-  readonly expected: Buffer | null;
+  readonly expected: FileVersion | null;
   readonly text: string;
   /** Permission bits and owner of the new file (the old file's, or 0600 and ours). */
   readonly mode: number;
@@ -55,12 +64,12 @@ export function replaceIfUnchanged(request: ReplaceRequest): ReplaceOutcome {
     });
     let backup: string | null = null;
     if (request.expected && request.backupNames.length > 0) {
-      const expected = request.expected;
-      backup = step('back up', () => writeBackup(request.backupNames, expected));
+      const { bytes } = request.expected;
+      backup = step('back up', () => writeBackup(request.backupNames, bytes));
       made.push(backup);
     }
-    const current = step('read', () => readOrNull(request.file));
-    if (!sameBytes(current, request.expected)) {
+    const current = step('read', () => statOrNull(request.file));
+    if (!sameVersion(current, request.expected?.stats ?? null)) {
       removeAll(made);
       return { replaced: false };
     }
@@ -72,10 +81,25 @@ export function replaceIfUnchanged(request: ReplaceRequest): ReplaceOutcome {
   }
 }
 
-/** Reads a file, or null when it does not exist. */
-export function readOrNull(file: string): Buffer | null {
+/** Reads a file and the stat of what was read, or null when it does not exist. */
+export function readVersion(file: string): FileVersion | null {
+  let fd: number;
   try {
-    return readFileSync(file);
+    fd = openSync(file, 'r');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw error;
+  }
+  try {
+    return { stats: fstatSync(fd, { bigint: true }), bytes: readFileSync(fd) };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function statOrNull(file: string): BigIntStats | null {
+  try {
+    return statSync(file, { bigint: true });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw error;
@@ -125,8 +149,16 @@ function writeBackup(names: readonly string[], data: Buffer): string {
   throw lastError;
 }
 
-function sameBytes(a: Buffer | null, b: Buffer | null): boolean {
-  return a === null || b === null ? a === b : a.equals(b);
+/** Same file, unchanged: a rename puts another inode there, a write in place moves mtime/ctime. */
+function sameVersion(a: BigIntStats | null, b: BigIntStats | null): boolean {
+  if (a === null || b === null) return a === b;
+  return (
+    a.dev === b.dev &&
+    a.ino === b.ino &&
+    a.size === b.size &&
+    a.mtimeNs === b.mtimeNs &&
+    a.ctimeNs === b.ctimeNs
+  );
 }
 
 function removeAll(paths: readonly string[]): void {

@@ -1,18 +1,24 @@
-import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { replaceIfUnchanged } from '../../../src/commands/replace-file';
+import { readVersion, replaceIfUnchanged } from '../../../src/commands/replace-file';
 import { useTempDirs } from '../../support/temp-dirs';
 
 const tempDir = useTempDirs();
 
+/** A folder holding config.json with `text`, and that version of it as read. */
+function withConfig(text: string) {
+  const dir = tempDir();
+  const file = join(dir, 'config.json');
+  writeFileSync(file, text);
+  return { dir, file, version: readVersion(file) };
+}
+
 describe('replaceIfUnchanged()', () => {
   it('replaces the file, keeping the mode it is given, after backing up what was read', () => {
-    const dir = tempDir();
-    const file = join(dir, 'config.json');
-    writeFileSync(file, 'old');
+    const { dir, file, version } = withConfig('old');
     const outcome = replaceIfUnchanged({
       file,
-      expected: Buffer.from('old'),
+      expected: version,
       text: 'new',
       mode: 0o640,
       backupNames: [join(dir, 'a.bak'), join(dir, 'b.bak')],
@@ -25,13 +31,11 @@ describe('replaceIfUnchanged()', () => {
   });
 
   it('takes the next backup name when one is taken', () => {
-    const dir = tempDir();
-    const file = join(dir, 'config.json');
-    writeFileSync(file, 'old');
+    const { dir, file, version } = withConfig('old');
     writeFileSync(join(dir, 'a.bak'), 'earlier backup');
     const outcome = replaceIfUnchanged({
       file,
-      expected: Buffer.from('old'),
+      expected: version,
       text: 'new',
       mode: 0o600,
       backupNames: [join(dir, 'a.bak'), join(dir, 'b.bak')],
@@ -40,29 +44,39 @@ describe('replaceIfUnchanged()', () => {
     expect(readFileSync(join(dir, 'a.bak'), 'utf8')).toBe('earlier backup');
   });
 
-  it('leaves a file that changed since it was read alone, and nothing of its own behind', () => {
-    const dir = tempDir();
-    const file = join(dir, 'config.json');
-    writeFileSync(file, 'written by docker login meanwhile');
+  it.each([
+    [
+      'renamed over it (docker login)',
+      (file: string) => {
+        writeFileSync(`${file}.other`, '{"auths": {"new": {}}}');
+        renameSync(`${file}.other`, file);
+      },
+    ],
+    ['written in place', (file: string) => writeFileSync(file, '{"auths": {"new": {}}}')],
+  ])('leaves a file %s since it was read alone, and nothing of its own behind', (_, change) => {
+    const { dir, file, version } = withConfig('{"auths": {}}');
+    change(file);
     const outcome = replaceIfUnchanged({
       file,
-      expected: Buffer.from('what configure read'),
+      expected: version,
       text: 'new',
       mode: 0o600,
       backupNames: [join(dir, 'a.bak')],
     });
     expect(outcome).toEqual({ replaced: false });
-    expect(readFileSync(file, 'utf8')).toBe('written by docker login meanwhile');
+    expect(readFileSync(file, 'utf8')).toBe('{"auths": {"new": {}}}');
     expect(readdirSync(dir)).toEqual(['config.json']);
   });
 
   it('sees a file created since it was found missing as a change', () => {
     const dir = tempDir();
     const file = join(dir, 'config.json');
+    const version = readVersion(file);
+    expect(version).toBeNull();
     writeFileSync(file, '{}');
     const outcome = replaceIfUnchanged({
       file,
-      expected: null,
+      expected: version,
       text: 'new',
       mode: 0o600,
       backupNames: [],
@@ -71,23 +85,22 @@ describe('replaceIfUnchanged()', () => {
     expect(readdirSync(dir)).toEqual(['config.json']);
   });
 
-  it('removes its temp file and backup when a later step fails, naming the step', () => {
-    const dir = tempDir();
-    const file = join(dir, 'config.json');
-    mkdirSync(file); // reading it fails (EISDIR) once the temp file and the backup exist
+  it('removes its temp file when a later step fails, naming the step', () => {
+    const { dir, file, version } = withConfig('old');
     let thrown: unknown;
     try {
       replaceIfUnchanged({
         file,
-        expected: Buffer.from('old'),
+        expected: version,
         text: 'new',
         mode: 0o600,
-        backupNames: [join(dir, 'a.bak')],
+        backupNames: [join(dir, 'no-such-folder', 'a.bak')],
       });
     } catch (error) {
       thrown = error;
     }
-    expect(thrown).toMatchObject({ code: 'EISDIR', step: 'read' });
+    expect(thrown).toMatchObject({ code: 'ENOENT', step: 'back up' });
     expect(readdirSync(dir)).toEqual(['config.json']);
+    expect(readFileSync(file, 'utf8')).toBe('old');
   });
 });
