@@ -8,6 +8,7 @@ import { getAction } from './actions/get';
 import { listAction } from './actions/list';
 import { eraseAction, storeAction } from './actions/store-erase';
 import { configure, formatConfigureReport } from './commands/configure';
+import { doctorCommand } from './commands/doctor/doctor-command';
 import { HelperError } from './errors';
 import { failureOutput, type Outcome } from './failure-output';
 import { PRODUCT, VERSION } from './product';
@@ -17,7 +18,7 @@ const VERSION_LINE = `${PRODUCT} (npm:${PRODUCT}) ${VERSION}`;
 
 const ACTIONS = ['get', 'store', 'erase', 'list', 'version'];
 // Commands for people at a terminal: their failures go to stderr, as any CLI's do.
-const HUMAN_COMMANDS = ['configure'];
+const HUMAN_COMMANDS = ['configure', 'doctor'];
 
 /** Parses argv (without node and script) and runs the chosen action. */
 export async function runCli(
@@ -26,7 +27,8 @@ export async function runCli(
 ): Promise<Outcome> {
   let stdout = '';
   let stderr = '';
-  let action: ((context: ActionContext) => Promise<string>) | undefined;
+  // A command answers its stdout (exit 0), or a whole Outcome when it sets the status itself.
+  let action: ((context: ActionContext) => Promise<string | Outcome>) | undefined;
   const program = new Command(PRODUCT)
     .description('Docker credential helper for Amazon ECR and ECR Public')
     .usage('<get|store|erase|list|version>')
@@ -77,8 +79,18 @@ export async function runCli(
             env: context.env,
             now: () => new Date(),
             progress: context.progress,
+            home: context.config.home,
+            openStore: context.openStore,
           }),
         );
+    });
+  program
+    .command('doctor')
+    .argument('[target]', 'an ECR image (host/repository:tag) or registry to check')
+    .description('walk the chain from the docker config to the image and say where it breaks')
+    .option('--json', 'print the report as JSON')
+    .action((target: string | undefined, flags: { json?: boolean }) => {
+      action = (context) => doctorCommand(context, { target, json: flags.json === true });
     });
 
   const first = args[0];
@@ -105,7 +117,9 @@ export async function runCli(
   }
   if (!action) return { exitCode: 1, stdout, stderr: stderr + program.helpInformation() };
   try {
-    return { exitCode: 0, stdout: await action(makeContext()), stderr };
+    const answer = await action(makeContext());
+    if (typeof answer === 'string') return { exitCode: 0, stdout: answer, stderr };
+    return { ...answer, stderr: stderr + answer.stderr };
   } catch (error) {
     return failed(error);
   }

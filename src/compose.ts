@@ -8,8 +8,9 @@ import type { TokenSource } from './aws/token';
 import { createCachedTokenSource } from './cache/cached-token-source';
 import type { CallContext, Progress } from './call-context';
 import type { Config } from './config/parse-config';
+import { NO_HOME } from './config/resolve-home';
 import type { Env } from './env';
-import { withDeadline } from './deadline';
+import { withDeadline, workDeadline } from './deadline';
 import type { Logger } from './log';
 
 /** One call's context with its token source: what the work of a call receives. */
@@ -26,30 +27,35 @@ export interface CallOptions<T> {
   readonly now: () => number;
   /** Epoch milliseconds the call's bound counts from (default: now()). */
   readonly startedAt?: number;
+  /** The bound on the whole call in milliseconds (default: config.timeoutMs). */
+  readonly boundMs?: number;
   /** The caller's own abort, if any (library callers). */
   readonly signal?: AbortSignal | undefined;
   readonly work: (call: Call) => Promise<T>;
 }
 
-/** Runs `work` with a fresh call context and token source, bounded by config.timeoutMs. */
+/** Runs `work` with a fresh call context and token source, bounded by boundMs. */
 export async function runCall<T>(options: CallOptions<T>): Promise<T> {
   const { config, now } = options;
+  const boundMs = options.boundMs ?? config.timeoutMs;
   const controller = new AbortController();
   const abort = (): void => controller.abort();
   options.signal?.addEventListener('abort', abort, { once: true });
   try {
     if (options.signal?.aborted) abort();
     const progress: Progress = { step: 'starting' };
+    const deadline = workDeadline(options.startedAt ?? now(), boundMs);
     const context: CallContext = {
       env: options.env,
       logger: options.logger,
       signal: controller.signal,
-      deadline: (options.startedAt ?? now()) + config.timeoutMs,
+      deadline,
       progress,
     };
     const tokens = createTokenSource(context, { config, loadSdk: options.loadSdk, now });
     return await withDeadline({
-      timeoutMs: config.timeoutMs,
+      timeoutMs: boundMs,
+      deadline,
       progress,
       controller,
       work: () => options.work({ ...context, tokens }),
@@ -71,7 +77,8 @@ export function createTokenSource(
     context,
     dir: config.cacheDir,
     source: api,
-    home: config.home,
+    // No home folder: no default AWS config files either (see resolve-home.ts).
+    home: config.home ?? NO_HOME,
     now: options.now,
     timeoutMs: config.timeoutMs,
   });

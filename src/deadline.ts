@@ -2,14 +2,20 @@
 import { HelperError } from './errors';
 import type { Progress } from './call-context';
 
-/** Runs `work`, or rejects with a TIMEOUT error naming what was pending once `timeoutMs` passes. */
+/**
+ * Runs `work`, or rejects with a TIMEOUT error naming what was pending once `deadline` (epoch ms;
+ * default: `timeoutMs` from now) passes. `timeoutMs` is the bound the message names.
+ */
 export async function withDeadline<T>(options: {
   timeoutMs: number;
+  deadline?: number;
   progress: Progress;
   controller: AbortController;
   work: () => Promise<T>;
 }): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
+  const delay =
+    options.deadline === undefined ? options.timeoutMs : Math.max(0, options.deadline - Date.now());
   const expired = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
       const seconds = options.timeoutMs / 1000;
@@ -21,7 +27,7 @@ export async function withDeadline<T>(options: {
           `timed out after ${seconds} s while ${step}. ${timeoutHint(step)}`,
         ),
       );
-    }, options.timeoutMs);
+    }, delay);
   });
   try {
     return await Promise.race([options.work(), expired]);
@@ -42,33 +48,61 @@ function timeoutHint(step: string): string {
   return 'Raise ECR_TS_TIMEOUT (seconds) if it needs longer.';
 }
 
-/** Per-attempt limits for the SDK's API calls, so that all attempts fit in the time left. */
+/**
+ * Kept back from the bound for what follows a timeout (the answer, the log line, exit): the
+ * whole process must end within ECR_TS_TIMEOUT, not just the work (measured: 10.05 s at 10 s before; start-up before main() counts too).
+ */
+function exitMarginMs(timeoutMs: number): number {
+  return Math.min(500, Math.floor(timeoutMs / 10));
+}
+
+/** The epoch ms by which the work of a call started at `startedAt` must be done. */
+export function workDeadline(startedAt: number, timeoutMs: number): number {
+  return startedAt + timeoutMs - exitMarginMs(timeoutMs);
+}
+
+/** Attempts and connect timeout of the SDK's API calls; each attempt's own limit is attemptTimeoutMs(). */
 export interface AttemptBudget {
   readonly maxAttempts: number;
   readonly connectionTimeoutMs: number;
-  /** Socket idle limit of one attempt (the handler must throw on it, not just warn). */
-  readonly requestTimeoutMs: number;
 }
 
-/** No attempt gets less than this: below it even a loopback TLS handshake may not finish. */
+/** No attempt is cut shorter than this: below it even a loopback TLS handshake may not finish. */
 const MIN_ATTEMPT_MS = 200;
-/** More than this per attempt only delays the retry that would succeed. */
-const MAX_ATTEMPT_MS = 10_000;
+/** A budget smaller than two of these is one attempt: halving it would leave neither half enough. */
+const MIN_SPLIT_MS = 1000;
+/** More than this for a first attempt only delays the retry that would succeed. */
+const MAX_FIRST_ATTEMPT_MS = 10_000;
 
-/**
- * Splits the time left among the SDK's attempts. A fifth (at most 1.5 s, the standard retry
- * strategy's throttling backoff for three attempts) is kept for backoff between them; with the
- * default 10 s bound each attempt gets about 2.8 s, which a healthy ECR answers in a tenth of.
- */
+/** Three attempts (throttling and 5xx answers come fast); a TCP connect gets a third of the time. */
 export function attemptBudget(remainingMs: number, maxAttempts = 3): AttemptBudget {
-  const backoff = Math.min(1500, remainingMs / 5);
-  const perAttempt = Math.floor((remainingMs - backoff) / maxAttempts);
-  const requestTimeoutMs = Math.min(MAX_ATTEMPT_MS, Math.max(MIN_ATTEMPT_MS, perAttempt));
   return {
     maxAttempts,
-    connectionTimeoutMs: Math.min(3000, requestTimeoutMs),
-    requestTimeoutMs,
+    connectionTimeoutMs: Math.min(
+      3000,
+      Math.max(MIN_ATTEMPT_MS, Math.floor(remainingMs / maxAttempts)),
+    ),
   };
+}
+
+/**
+ * The limit of one attempt, given the time left when it starts. An attempt is cut only where a
+ * retry with as much time could still finish: the first gets half of the time left (at most
+ * 10 s); a later one, or a first one with a small budget, gets all of it. Cutting the second too
+ * would leave the third less time than the one that already failed to finish, so a slow but
+ * working API (3.5 s per answer) succeeds at the default 10 s bound, and a hung one still gets
+ * its retry on a fresh connection.
+ */
+export function attemptTimeoutMs(options: {
+  leftMs: number;
+  attempt: number;
+  maxAttempts: number;
+}): number {
+  const left = Math.max(1, Math.floor(options.leftMs));
+  if (options.attempt > 1 || options.attempt >= options.maxAttempts || left < 2 * MIN_SPLIT_MS) {
+    return left;
+  }
+  return Math.min(MAX_FIRST_ATTEMPT_MS, Math.floor(left / 2));
 }
 
 /** Timeout and retries for the credential chain's HTTP sources (container endpoint, IMDS). */

@@ -5,17 +5,22 @@ import { format } from 'node:util';
 import type { ActionContext } from './actions/action-context';
 import { getAction } from './actions/get';
 import { loadSdk } from './aws/load-sdk';
+import { DOCTOR_STEPS } from './commands/doctor/check';
 import { runCall } from './compose';
 import { loadConfig } from './config/load-config';
+import { homeForSdk } from './config/resolve-home';
 import { failureOutput, type Outcome } from './failure-output';
 import { createLogger, type Logger } from './log';
 import { logSink } from './log-sink';
 import { readFd } from './protocol/read-input';
+import { createLocalRoutes } from './routing/local-routes';
+import { createOpenStore } from './stores/open-store';
 import { isTerminal, writeAll } from './write-fd';
 
 /** Runs the helper for this process and exits with its status. */
 export async function main(): Promise<void> {
-  const started = Date.now();
+  // The bound counts from the process's start, not from here: runtime start-up is part of the wait.
+  const started = Math.floor(performance.timeOrigin);
   const env = process.env;
   // The SDK warns on Node < 22 via process.emitWarning; callers show our stderr to users.
   env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
@@ -23,10 +28,14 @@ export async function main(): Promise<void> {
   let logger: Logger | undefined;
   try {
     const config = loadConfig(env);
+    // The SDK reads HOME itself: it must not see an empty or relative one, nor fail without one.
+    env['HOME'] = homeForSdk(env, config.home) ?? env['HOME'];
     logger = createLogger({ level: config.logLevel, ...logSink(config.logFile) });
+    for (const warning of config.warnings) logger.warn(warning);
     quietRuntimeWarnings(logger);
     // A socket or terminal on stdin cannot be read without blocking a thread: use the stream.
     const readInput = (): Promise<string> => readFd(0, { stream: () => process.stdin });
+    const args = process.argv.slice(2);
     result = await runCall({
       env,
       config,
@@ -34,7 +43,23 @@ export async function main(): Promise<void> {
       loadSdk,
       now: Date.now,
       startedAt: started,
-      work: (call) => runCommand(process.argv.slice(2), () => ({ ...call, config, readInput })),
+      // doctor bounds each of its steps by the timeout itself; the call bounds all of them.
+      boundMs: args[0] === 'doctor' ? config.timeoutMs * (DOCTOR_STEPS + 1) : config.timeoutMs,
+      work: (call) =>
+        runCommand(args, () => ({
+          ...call,
+          config,
+          readInput,
+          loadSdk,
+          routes: createLocalRoutes(env, config.home),
+          openStore: createOpenStore({
+            context: call,
+            home: config.home,
+            uid: process.getuid?.() ?? -1,
+            // A helper resolving to the executable or the npm shim would be this program again.
+            self: [process.execPath, process.argv[1] ?? ''].filter(Boolean),
+          }),
+        })),
     });
   } catch (error) {
     result = failureOutput(error, 'protocol');

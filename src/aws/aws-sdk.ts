@@ -59,6 +59,13 @@ export interface AuthorizationData {
   readonly proxyEndpoint?: string | undefined;
 }
 
+/** Who the credentials belong to, as sts:GetCallerIdentity answers. */
+export interface CallerIdentity {
+  readonly account?: string | undefined;
+  readonly arn?: string | undefined;
+  readonly userId?: string | undefined;
+}
+
 /** The ECR API a registry is served by. */
 export type EcrService = 'ecr' | 'ecr-public';
 
@@ -70,6 +77,10 @@ export interface AwsSdk {
   getAuthorizationToken(
     options: ServiceCallOptions & { readonly service: EcrService },
   ): Promise<AuthorizationData | undefined>;
+  /** STS GetCallerIdentity (needs no IAM permission): whose credentials these are. */
+  getCallerIdentity(
+    options: Omit<ServiceCallOptions, 'useFipsEndpoint' | 'useDualstackEndpoint'>,
+  ): Promise<CallerIdentity>;
 }
 
 /** Loads the SDK module on first use (src/aws/load-sdk.ts); tests pass a fake. */

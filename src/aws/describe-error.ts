@@ -35,7 +35,7 @@ const CHECK_NETWORK =
 export function describeAwsFailure(error: unknown, context: ErrorContext): AwsFailure {
   const { kind, name, message, code, status } = classifyError(error);
   const where = context.endpoint ? ` at ${context.endpoint}` : ` in ${context.region}`;
-  const api = context.action.startsWith('ecr-public:') ? 'the ECR Public API' : 'the ECR API';
+  const api = apiName(context.action);
   const { action } = context;
   switch (kind) {
     case 'no-credentials': {
@@ -139,6 +139,13 @@ export function describeCredentialFailure(
     message: `getting ${from} failed, so ${action} could not be called (${name ? `${name}: ` : ''}${message})`,
     hint: "Fix that source's configuration.",
   };
+}
+
+/** The API an action (`service:Operation`) belongs to, for messages. */
+function apiName(action: string): string {
+  if (action.startsWith('ecr-public:')) return 'the ECR Public API';
+  if (action.startsWith('sts:')) return 'STS';
+  return 'the ECR API';
 }
 
 /** describeAwsFailure() as the one-line HelperError the helper reports. */

@@ -77,7 +77,7 @@ export async function fetchToken(request: TokenRequest, loadSdk: LoadSdk): Promi
 }
 
 /** GetAuthorizationToken of the registry's service, with the endpoint variants its host asks for. */
-function callApi(
+export function callApi(
   sdk: AwsSdk,
   request: TokenRequest,
   choice: AgentChoice,

@@ -139,7 +139,7 @@ export function createCachedTokenSource(options: CachedTokenSourceOptions): Toke
 }
 
 /** A file's change marker for the identity: an edited AWS config file is a new identity. */
-function fileStamp(path: string): string {
+export function fileStamp(path: string): string {
   try {
     const stat = statSync(path, { throwIfNoEntry: false });
     return stat ? `${stat.mtimeMs}:${stat.size}` : '';

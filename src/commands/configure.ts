@@ -10,14 +10,18 @@ import { lock } from 'proper-lockfile';
 import type { Progress } from '../call-context';
 import { makeDirSync } from '../cache/make-dir';
 import { nonEmpty, type Env } from '../env';
+import { NO_HOME } from '../config/resolve-home';
 import { HelperError } from '../errors';
-import { quote } from '../quote';
+import { quote, quoteServerUrl } from '../quote';
+import type { OpenStore } from '../stores/credential-store';
+import { migrateStore, type StoreMigrationReport } from './migrate-store';
 import {
   planConfigure,
   type ConfigureChange,
   type ConfigurePlan,
   type ConfigureRequest,
 } from './plan-configure';
+import { planStoreMigration, removeAuths } from './plan-store-migration';
 import {
   readVersion,
   replaceIfUnchanged,
@@ -32,6 +36,9 @@ export interface ConfigureOptions extends ConfigureRequest {
   readonly now: () => Date;
   /** Where a timeout reads what configure was doing. */
   readonly progress?: Progress;
+  /** For --store: the user's home (the helper's config file) and the stores logins move into. */
+  readonly home?: string;
+  readonly openStore?: OpenStore;
 }
 
 /** What `configure` did (or, with dryRun, would do). */
@@ -42,6 +49,8 @@ export interface ConfigureReport {
   /** The copy of the previous file, when one existed and was replaced. */
   readonly backup: string | null;
   readonly dryRun: boolean;
+  /** --store: the fallback and the logins moved into it. */
+  readonly migration?: StoreMigrationReport;
 }
 
 /** The docker config file: `$DOCKER_CONFIG/config.json`, else `$HOME/.docker/config.json`. */
@@ -49,7 +58,8 @@ export function dockerConfigFile(env: Env): string {
   const dir = nonEmpty(env['DOCKER_CONFIG']);
   if (dir) return join(dir, 'config.json');
   const home = nonEmpty(env['HOME']);
-  if (!home) {
+  // main.ts sets HOME to NO_HOME for a user without a home folder (for the AWS SDK's sake).
+  if (!home || home === NO_HOME) {
     throw new HelperError(
       'CONFIG',
       'neither DOCKER_CONFIG nor HOME is set: cannot find the docker config',
@@ -70,8 +80,16 @@ export async function configure(options: ConfigureOptions): Promise<ConfigureRep
   }
   progress.step = `reading ${file}`;
   if (options.dryRun) {
-    const plan = planConfigure(decode(readConfig(file), file), options, file);
-    return { file, changes: plan.changes, unchanged: plan.unchanged, backup: null, dryRun: true };
+    const before = decode(readConfig(file), file);
+    const { plan, migration } = await planWithMigration(before, options, file);
+    return {
+      file,
+      changes: plan.changes,
+      unchanged: plan.unchanged,
+      backup: null,
+      dryRun: true,
+      ...(migration ? { migration } : {}),
+    };
   }
   progress.step = `creating the folder of ${file}`;
   try {
@@ -112,31 +130,37 @@ const SETTLE_MS = 30;
 /** Read, plan, write if still unchanged, check it stayed: retried while others write. */
 async function update(file: string, options: ConfigureOptions): Promise<ConfigureReport> {
   const target = resolveLink(file);
+  const first = readConfig(target);
+  // A read-only file is refused before --store moves any login out of it.
+  if (options.store || planConfigure(decode(first, file), options, file).text !== null) {
+    refuseReadOnly(first, file);
+  }
+  // --store: logins move into the fallback (and are read back) once, before config.json changes.
+  const { migration, removals } = await planWithMigration(decode(first, file), options, file);
+  const report = (plan: ConfigurePlan, backup: string | null): ConfigureReport => ({
+    file,
+    changes: plan.changes,
+    unchanged: plan.unchanged,
+    backup,
+    dryRun: false,
+    ...(migration ? { migration } : {}),
+  });
   let backup: string | null = null;
   let written: ConfigurePlan | null = null;
   const giveUpAt = Date.now() + RETRY_FOR_MS;
   for (;;) {
     const before = readConfig(target);
-    const plan = planConfigure(decode(before, file), options, file);
-    if (plan.text === null) {
-      // Nothing (more) to do: report what our write changed, if it was ours that set it.
-      const done = written ?? plan;
-      return { file, changes: done.changes, unchanged: done.unchanged, backup, dryRun: false };
-    }
+    const plan = planEdits(decode(before, file), options, file, removals);
+    // Nothing (more) to do: report what our write changed, if it was ours that set it.
+    if (plan.text === null) return report(written ?? plan, backup);
     if (Date.now() > giveUpAt) {
       throw new HelperError(
         'CONFIG',
         `${file} kept changing while configure wrote it (another program is writing it); run configure again when it is done`,
       );
     }
+    refuseReadOnly(before, file);
     const stats = before?.stats;
-    if (stats && (stats.mode & 0o200n) === 0n) {
-      const mode = (stats.mode & 0o777n).toString(8).padStart(4, '0');
-      throw new HelperError(
-        'CONFIG',
-        `${file} is read-only (mode ${mode}); configure left it untouched: make it writable (chmod u+w) to let configure change it`,
-      );
-    }
     let outcome: ReplaceOutcome;
     try {
       outcome = replaceIfUnchanged({
@@ -158,6 +182,48 @@ async function update(file: string, options: ConfigureOptions): Promise<Configur
   }
 }
 
+/**
+ * The plan for the docker config text and, for --store, the migration (carried out unless a dry
+ * run): an earlier credsStore becomes the fallback, plaintext `auths` leave the file.
+ */
+async function planWithMigration(
+  before: string,
+  options: ConfigureOptions,
+  file: string,
+): Promise<{ plan: ConfigurePlan; migration?: StoreMigrationReport; removals: readonly string[] }> {
+  const plain = planConfigure(before, options, file); // validates the file first
+  if (!options.store || before.trim() === '') return { plan: plain, removals: [] };
+  const migrationPlan = planStoreMigration(JSON.parse(before) as Record<string, unknown>);
+  const migration = await migrateStore({
+    plan: migrationPlan,
+    dockerConfigFile: file,
+    env: options.env,
+    home: options.home ?? nonEmpty(options.env['HOME']) ?? '',
+    dryRun: options.dryRun,
+    openStore:
+      options.openStore ??
+      (() => {
+        throw new HelperError('INTERNAL', 'internal error: configure --store without stores');
+      }),
+    stamp: backupStamp(options.now()),
+  });
+  const { removals } = migrationPlan;
+  return { plan: planEdits(before, options, file, removals), migration, removals };
+}
+
+/** The config text with the migrated `auths` entries removed and the entries set; null: as is. */
+function planEdits(
+  text: string,
+  options: ConfigureOptions,
+  file: string,
+  removals: readonly string[],
+): ConfigurePlan {
+  if (removals.length === 0) return planConfigure(text, options, file);
+  const stripped = removeAuths(text, removals);
+  const plan = planConfigure(stripped, options, file);
+  return { ...plan, text: plan.text ?? (stripped === text ? null : stripped) };
+}
+
 /** The report as the lines a person reads in a terminal. */
 export function formatConfigureReport(report: ConfigureReport): string {
   const lines: string[] = [];
@@ -167,13 +233,50 @@ export function formatConfigureReport(report: ConfigureReport): string {
     lines.push(`${verb} ${change.key} = ${quote(change.after)}${from}`);
   }
   for (const key of report.unchanged) lines.push(`already set: ${key}`);
-  if (report.changes.length === 0) lines.push(`${report.file} already up to date, not rewritten`);
-  else if (report.dryRun) lines.push(`dry run: ${report.file} not written`);
+  lines.push(...migrationLines(report));
+  if (
+    report.changes.length === 0 &&
+    !report.migration?.moved.length &&
+    !report.migration?.droppedEcr.length
+  ) {
+    lines.push(`${report.file} already up to date, not rewritten`);
+  } else if (report.dryRun) lines.push(`dry run: ${report.file} not written`);
   else {
     const backup = report.backup ? ` (previous file saved as ${report.backup})` : '';
     lines.push(`wrote ${report.file}${backup}`);
   }
   return `${lines.join('\n')}\n`;
+}
+
+/** What --store's migration did or would do, one line each; user names and hosts, no secret. */
+function migrationLines(report: ConfigureReport): string[] {
+  const migration = report.migration;
+  if (!migration) return [];
+  const would = report.dryRun ? 'would ' : '';
+  const lines: string[] = [];
+  if (migration.fallbackWritten) {
+    lines.push(
+      `${would}set fallback = ${quote(migration.fallback)} in ${migration.configFile} (the previous credsStore, so earlier logins keep working)`,
+    );
+  }
+  const target =
+    migration.fallback === 'file' ? 'the file store' : `docker-credential-${migration.fallback}`;
+  for (const { serverUrl, username } of migration.moved) {
+    lines.push(
+      `${would}move the login for ${quoteServerUrl(serverUrl)} (user ${quote(username)}) from auths into ${target}`,
+    );
+  }
+  for (const host of migration.droppedEcr) {
+    lines.push(
+      `${would}drop the saved ECR token for ${quote(host)} from auths (minted on demand now)`,
+    );
+  }
+  for (const { key, why } of migration.kept) {
+    lines.push(`left auths[${quoteServerUrl(key)}] in place: ${why}`);
+  }
+  if (migration.configBackup)
+    lines.push(`previous ${migration.configFile} saved as ${migration.configBackup}`);
+  return lines;
 }
 
 function readConfig(file: string): FileVersion | null {
@@ -198,6 +301,19 @@ function decode(version: FileVersion | null, file: string): string {
   }
 }
 
+/**
+ * A config.json without its owner's write bit (0444) says "do not change me": a rename would
+ * replace it all the same (as docker's own save would), so it is refused instead.
+ */
+function refuseReadOnly(version: FileVersion | null, file: string): void {
+  const mode = version?.stats.mode;
+  if (mode === undefined || (mode & 0o200n) !== 0n) return;
+  throw new HelperError(
+    'CONFIG',
+    `${file} is read-only (mode ${(mode & 0o777n).toString(8).padStart(4, '0')}); configure left it untouched: make it writable (chmod u+w) to let configure change it`,
+  );
+}
+
 /** The file a symlinked config points to: it is replaced there, and the link stays. */
 function resolveLink(file: string): string {
   try {
@@ -209,11 +325,16 @@ function resolveLink(file: string): string {
 
 /** Backup names no earlier backup used: `config.json.<UTC stamp>[-n].bak`. */
 function backupNames(file: string, now: Date): string[] {
-  const stamp = now
+  const stamp = backupStamp(now);
+  return Array.from({ length: 100 }, (_, n) => `${file}.${stamp}${n === 0 ? '' : `-${n}`}.bak`);
+}
+
+/** A backup's time stamp: 20261129T010203Z. */
+function backupStamp(now: Date): string {
+  return now
     .toISOString()
     .replace(/[-:]/g, '')
     .replace(/\.\d+Z$/, 'Z');
-  return Array.from({ length: 100 }, (_, n) => `${file}.${stamp}${n === 0 ? '' : `-${n}`}.bak`);
 }
 
 function fsError(what: string, file: string, error: unknown): HelperError {

@@ -10,8 +10,11 @@ import { PRODUCT } from '../product';
 
 /** Everything the helper's behaviour depends on, resolved once at start. */
 export interface Config {
-  /** The user's home folder: `~` in settings, the default cache folder, the AWS config files. */
-  readonly home: string;
+  /**
+   * The user's home folder: `~` in settings, the default cache folder, the AWS config files. Null
+   * when there is none (no usable HOME, no passwd entry): then there is no default cache folder.
+   */
+  readonly home: string | null;
   /** Bound on one whole call (stdin, credentials, API, cache lock), in milliseconds. */
   readonly timeoutMs: number;
   /** Token cache folder, or null when caching is disabled. */
@@ -21,32 +24,51 @@ export interface Config {
   readonly logFile: string | null;
   /** AWS_ECR_IGNORE_CREDS_STORAGE: store/erase never fail, even for hosts we cannot delegate. */
   readonly ignoreCredsStorage: boolean;
+  /** Settings ignored as unsafe, for the log once there is one. */
+  readonly warnings: readonly string[];
 }
 
 /** Default bound on one call; docker waits forever for a helper, so we must not. */
 const DEFAULT_TIMEOUT_MS = 10_000;
 
 /** Parses the helper's settings; throws a CONFIG error naming the bad variable. */
-export function parseConfig(env: Env, home: string): Config {
+export function parseConfig(env: Env, home: string | null): Config {
+  const warnings: string[] = [];
   return {
     home,
     timeoutMs: parseTimeout(env['ECR_TS_TIMEOUT']),
-    cacheDir: cacheDir(env, home),
+    cacheDir: cacheDir(env, home, (text) => warnings.push(text)),
     logLevel: parseLevel(env['ECR_TS_LOG_LEVEL']),
     logFile: nonEmpty(env['ECR_TS_LOG_FILE']) ?? null,
     ignoreCredsStorage: isTrue(env['AWS_ECR_IGNORE_CREDS_STORAGE']),
+    warnings,
   };
 }
 
-function cacheDir(env: Env, home: string): string | null {
+// Relative folders are never used: resolved against the caller's working folder they would drop
+// registry passwords into whatever project docker ran in (and from there into git).
+function cacheDir(env: Env, home: string | null, warn: (text: string) => void): string | null {
   if (nonEmpty(env['AWS_ECR_DISABLE_CACHE'])) return null;
   const explicit = nonEmpty(env['AWS_ECR_CACHE_DIR']);
-  // `~` as the reference helper expands it: set in a systemd unit or a CI file, no shell did.
-  if (explicit) return explicit === '~' ? home : explicit.replace(/^~(?=\/)/, home);
-  // The XDG spec says a relative value is invalid and must be ignored: resolved against the
-  // caller's working folder it would drop registry passwords into whatever project docker ran in.
+  if (explicit) {
+    const ignoring = `ignoring AWS_ECR_CACHE_DIR "${explicit}"`;
+    // `~` as the reference helper expands it: set in a systemd unit or a CI file, no shell did.
+    const tilde = explicit === '~' || explicit.startsWith('~/');
+    if (tilde && home === null) {
+      warn(`${ignoring}: there is no home folder for ~; the token cache is off`);
+      return null;
+    }
+    const dir = tilde ? `${home}${explicit.slice(1)}` : explicit;
+    if (!isAbsolute(dir)) {
+      warn(`${ignoring}: not an absolute path; the token cache is off`);
+      return null;
+    }
+    return dir;
+  }
+  // The XDG spec says a relative value is invalid and must be ignored.
   const xdg = nonEmpty(env['XDG_CACHE_HOME']);
-  return join(xdg && isAbsolute(xdg) ? xdg : join(home, '.cache'), PRODUCT);
+  if (xdg && isAbsolute(xdg)) return join(xdg, PRODUCT);
+  return home === null ? null : join(home, '.cache', PRODUCT);
 }
 
 function parseTimeout(raw: string | undefined): number {

@@ -4,7 +4,7 @@
  * call's bound, keep stdout to the protocol and leave nothing where it does not belong.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import { chmodSync, existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { cleanEnv, scrubProcessEnv } from '../support/env';
 import { KeyStore, startFakeCredentialEndpoint, startFakeEcr } from '../support/fake-aws';
@@ -87,6 +87,109 @@ describe('the token cache folder from hostile settings', () => {
       );
       expect(result.stderr.trim().split('\n')).toHaveLength(1);
     });
+  });
+});
+
+// A uid with no passwd entry (arbitrary-UID containers): os.homedir() throws for it without HOME.
+const NO_PASSWD_UID = 12345;
+const asRoot = process.getuid?.() === 0;
+const itAsRoot = asRoot ? it : it.skip;
+
+/** A folder anyone may write to, so that a helper run as another user could drop files in it. */
+function openDir(prefix?: string): string {
+  const dir = tempDir(prefix);
+  chmodSync(dir, 0o777);
+  return dir;
+}
+
+/** `env -i`-style: only what the helper needs, no HOME, no AWS config file variables. */
+function bareEnv(extra: Record<string, string>): Record<string, string> {
+  return {
+    PATH: process.env['PATH'] ?? '/usr/bin:/bin',
+    AWS_EC2_METADATA_DISABLED: 'true',
+    AWS_ENDPOINT_URL: 'http://127.0.0.1:9',
+    ...extra,
+  };
+}
+
+function runAs(
+  uid: number,
+  args: string[],
+  options: { cwd: string; env: Record<string, string>; input?: string },
+): Promise<RunResult> {
+  return runHelper({ args, ...options, user: { uid, gid: uid } });
+}
+
+describe('a home folder that is empty, relative or missing', () => {
+  itAsRoot.each([[''], ['relative/home']])(
+    'HOME=%j never puts a cache file under the working folder',
+    async (home) => {
+      await withFakes(async (extra, ecr) => {
+        const project = openDir('ecr-ts-project-');
+        const env = bareEnv({ ...extra, HOME: home });
+        const result = await runAs(NO_PASSWD_UID, ['get'], { cwd: project, env, input: HOST });
+        expect([result.code, result.stderr]).toEqual([0, '']);
+        expect(JSON.parse(result.stdout)).toMatchObject({ Secret: ecr.passwords[0] });
+        expect(readdirSync(project)).toEqual([]);
+      });
+    },
+  );
+
+  it('a relative AWS_ECR_CACHE_DIR is refused with one warning: no cache, nothing in the working folder', async () => {
+    await withFakes(async (extra, ecr) => {
+      const home = tempDir();
+      const project = tempDir('ecr-ts-project-');
+      const env = cleanEnv(home, { ...extra, AWS_ECR_CACHE_DIR: 'relcache' });
+      const result = await runIn(project, env, `${HOST}\n`);
+      expect(result.code).toBe(0);
+      expect(JSON.parse(result.stdout)).toMatchObject({ Secret: ecr.passwords[0] });
+      expect(result.stderr).toBe(
+        'docker-credential-ecr-ts: warn: ignoring AWS_ECR_CACHE_DIR "relcache": not an absolute path; the token cache is off\n',
+      );
+      expect(readdirSync(project)).toEqual([]);
+      expect(existsSync(join(home, '.cache'))).toBe(false);
+    });
+  });
+
+  itAsRoot(
+    'no passwd entry and no HOME: version, a non-ECR get and a cached get all work',
+    async () => {
+      await withFakes(async (extra, ecr) => {
+        const cwd = openDir();
+        const cache = join(openDir(), 'cache');
+        const env = bareEnv(extra);
+        const version = await runAs(NO_PASSWD_UID, ['version'], { cwd, env });
+        expect([version.code, version.stderr]).toEqual([0, '']);
+        expect(version.stdout).toMatch(/\d+\.\d+\.\d+/);
+        const other = await runAs(NO_PASSWD_UID, ['get'], { cwd, env, input: 'example.com' });
+        expect([other.code, other.stdout]).toEqual([
+          1,
+          'credentials not found in native keychain\n',
+        ]);
+        const cachedEnv = { ...env, AWS_ECR_CACHE_DIR: cache };
+        for (let i = 0; i < 2; i += 1) {
+          const got = await runAs(NO_PASSWD_UID, ['get'], { cwd, env: cachedEnv, input: HOST });
+          expect([got.code, got.stderr]).toEqual([0, '']);
+          expect(JSON.parse(got.stdout)).toMatchObject({ Secret: ecr.passwords[0] });
+        }
+        expect(ecr.tokenCalls()).toBe(1);
+        expect(readdirSync(cache)).toHaveLength(1);
+        expect(readdirSync(cwd)).toEqual([]);
+      });
+    },
+  );
+
+  it('a HOME longer than the runtime accepts (4200 characters) does not fail the call', async () => {
+    const cwd = tempDir();
+    const env = bareEnv({ HOME: `/${'h'.repeat(4199)}` });
+    const version = await runHelper({ args: ['version'], cwd, env });
+    expect([version.code, version.stderr]).toEqual([0, '']);
+    const other = await runHelper({ args: ['get'], cwd, env, input: 'example.com' });
+    expect([other.code, other.stdout, other.stderr]).toEqual([
+      1,
+      'credentials not found in native keychain\n',
+      '',
+    ]);
   });
 });
 

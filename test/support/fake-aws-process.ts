@@ -32,6 +32,14 @@ export type FakeServerSpec =
     })
   | (ServerPlace & { readonly kind: 'imds'; readonly role?: string })
   | (ServerPlace & {
+      readonly kind: 'registry';
+      readonly tls?: ServerTls;
+      readonly username: string;
+      readonly password: string;
+      readonly images: Readonly<Record<string, readonly string[]>>;
+      readonly denied?: readonly string[];
+    })
+  | (ServerPlace & {
       readonly kind: 'proxy';
       /** Where every CONNECT tunnel really goes, whatever target the client named. */
       readonly forward: { readonly host: string; readonly port: number };

@@ -8,6 +8,7 @@ import { KeyStore, startFakeCredentialEndpoint, startFakeEcr, type FakeServer } 
 import type { FakesCommand, FakesReply, FakesSpec, FakeServerState } from './fake-aws-process';
 import { startFakeImds } from './fake-imds';
 import { startFakeProxy } from './fake-proxy';
+import { startFakeRegistry } from './fake-registry';
 import { startFakeSts } from './fake-sts';
 
 type Running = FakeServer & {
@@ -53,6 +54,18 @@ async function main(): Promise<void> {
         running.set(
           server.name,
           await startFakeImds({ ...common, ...(server.role ? { role: server.role } : {}) }),
+        );
+      } else if (server.kind === 'registry') {
+        running.set(
+          server.name,
+          await startFakeRegistry({
+            ...common,
+            username: server.username,
+            password: server.password,
+            images: server.images,
+            ...(server.denied ? { denied: server.denied } : {}),
+            ...(server.tls ? { tls: server.tls } : {}),
+          }),
         );
       } else if (server.kind === 'proxy') {
         running.set(server.name, await startFakeProxy({ ...common, forward: server.forward }));

@@ -1,5 +1,5 @@
 /**
- * A fake STS answering AssumeRoleWithWebIdentity and AssumeRole (the Query protocol: a form POST
+ * A fake STS answering AssumeRoleWithWebIdentity, AssumeRole and GetCallerIdentity (the Query protocol: a form POST
  * in, XML out) with keys from a KeyStore, so the fake ECR verifies that the helper signs with
  * exactly those keys. AssumeRole must itself be signed with a key the store knows.
  */
@@ -56,6 +56,22 @@ export async function startFakeSts(options: FakeStsOptions): Promise<FakeSts> {
         response.writeHead(status, { 'content-type': 'text/xml' });
         response.end(text);
       };
+      if (form['Action'] === 'GetCallerIdentity') {
+        // Signed by the caller's credentials; it needs no IAM permission, so only bad keys fail.
+        const verification = verifySigV4({
+          method: request.method ?? 'POST',
+          path: request.url ?? '/',
+          headers: request.headers,
+          body,
+          keys: options.keys.keys,
+        });
+        const seen = requests[requests.length - 1];
+        if (seen) requests[requests.length - 1] = { ...seen, verification };
+        if (!verification.ok) {
+          return xml(403, errorXml('InvalidClientTokenId', `signature: ${verification.reason}`));
+        }
+        return xml(200, callerIdentityXml(CALLER_ARN));
+      }
       if (form['Action'] === 'AssumeRole') {
         // Signed by the source credentials: a wrong source key must fail like real STS would.
         const verification = verifySigV4({
@@ -157,6 +173,20 @@ function successXml(
   </${action}Result>
   <ResponseMetadata><RequestId>${randomUUID()}</RequestId></ResponseMetadata>
 </${action}Response>`;
+}
+
+/** The principal the fake STS names for every key it knows. */
+export const CALLER_ARN = 'arn:aws:sts::123456789012:assumed-role/test-task-role/session';
+
+function callerIdentityXml(arn: string): string {
+  return `<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
+  <GetCallerIdentityResult>
+    <Arn>${arn}</Arn>
+    <UserId>AROATESTROLEID:session</UserId>
+    <Account>${arn.split(':')[4] ?? ''}</Account>
+  </GetCallerIdentityResult>
+  <ResponseMetadata><RequestId>${randomUUID()}</RequestId></ResponseMetadata>
+</GetCallerIdentityResponse>`;
 }
 
 function errorXml(code: string, message: string): string {

@@ -1,5 +1,11 @@
 import type { Progress } from '../../src/call-context';
-import { attemptBudget, credentialBudget, withDeadline } from '../../src/deadline';
+import {
+  attemptBudget,
+  attemptTimeoutMs,
+  credentialBudget,
+  withDeadline,
+  workDeadline,
+} from '../../src/deadline';
 import { HelperError } from '../../src/errors';
 
 describe('withDeadline()', () => {
@@ -114,29 +120,81 @@ describe('withDeadline() hints', () => {
   });
 });
 
-describe('attemptBudget()', () => {
-  it.each([10_000, 9_000, 5_000, 3_000, 2_000, 60_000])(
-    'all attempts and their backoff fit in %i ms',
-    (remaining) => {
-      const budget = attemptBudget(remaining);
-      expect(budget.maxAttempts).toBe(3);
-      expect(budget.maxAttempts * budget.requestTimeoutMs).toBeLessThanOrEqual(remaining);
-      expect(budget.connectionTimeoutMs).toBeLessThanOrEqual(budget.requestTimeoutMs);
+describe('attemptTimeoutMs()', () => {
+  it('gives the first attempt half the time left, so that a retry with as long still fits', () => {
+    expect(attemptTimeoutMs({ leftMs: 9_700, attempt: 1, maxAttempts: 3 })).toBe(4_850);
+  });
+
+  it('lets an API answering in 3.5 s finish its first attempt at the default 10 s bound', () => {
+    // The audit's case: three 2.8 s attempts never let a 3.5 s answer arrive.
+    expect(attemptTimeoutMs({ leftMs: 9_500, attempt: 1, maxAttempts: 3 })).toBeGreaterThan(3_500);
+  });
+
+  it.each([
+    [2, 3],
+    [3, 3],
+    [1, 1],
+  ])(
+    'spends all the time left on attempt %i of %i (a cut there leaves no retry time)',
+    (attempt, maxAttempts) => {
+      expect(attemptTimeoutMs({ leftMs: 4_321, attempt, maxAttempts })).toBe(4_321);
     },
   );
 
-  it('gives each attempt about 2.8 s of the default 10 s bound', () => {
-    expect(attemptBudget(10_000)).toEqual({
-      maxAttempts: 3,
-      connectionTimeoutMs: 2833,
-      requestTimeoutMs: 2833,
-    });
+  it('makes a small budget one attempt with all of it', () => {
+    expect(attemptTimeoutMs({ leftMs: 1_500, attempt: 1, maxAttempts: 3 })).toBe(1_500);
   });
 
-  it('keeps a floor for tiny budgets and a ceiling for huge ones', () => {
-    expect(attemptBudget(100).requestTimeoutMs).toBe(200);
-    expect(attemptBudget(3_600_000).requestTimeoutMs).toBe(10_000);
+  it('caps the first attempt of a huge budget, so the retry that would succeed is not delayed', () => {
+    expect(attemptTimeoutMs({ leftMs: 3_600_000, attempt: 1, maxAttempts: 3 })).toBe(10_000);
+  });
+
+  it('never asks for a zero or negative timeout (which would mean none)', () => {
+    expect(attemptTimeoutMs({ leftMs: -50, attempt: 3, maxAttempts: 3 })).toBe(1);
+  });
+});
+
+describe('attemptBudget()', () => {
+  it.each([10_000, 5_000, 2_000, 60_000])(
+    'keeps three attempts and a connect timeout that three of fit in %i ms',
+    (remaining) => {
+      const budget = attemptBudget(remaining);
+      expect(budget.maxAttempts).toBe(3);
+      expect(3 * budget.connectionTimeoutMs).toBeLessThanOrEqual(remaining);
+    },
+  );
+
+  it('caps the connect timeout at 3 s', () => {
     expect(attemptBudget(3_600_000).connectionTimeoutMs).toBe(3000);
+  });
+});
+
+describe('workDeadline()', () => {
+  it('ends the work before the bound, leaving time to answer and exit', () => {
+    expect(workDeadline(1_000_000, 10_000)).toBe(1_000_000 + 10_000 - 500);
+    expect(workDeadline(0, 1_000)).toBe(900);
+  });
+});
+
+describe('withDeadline() with a deadline', () => {
+  it('fires at the deadline it is given, not a whole timeoutMs from now', async () => {
+    jest.useFakeTimers({ now: 50_000 });
+    try {
+      const controller = new AbortController();
+      const pending = withDeadline({
+        timeoutMs: 10_000,
+        deadline: 50_000 + 9_000,
+        progress: { step: 'waiting' },
+        controller,
+        work: () => new Promise<never>(() => undefined),
+      });
+      const settled = pending.catch((e: unknown) => e);
+      jest.advanceTimersByTime(9_000);
+      expect(controller.signal.aborted).toBe(true);
+      expect(await settled).toBeInstanceOf(HelperError);
+    } finally {
+      jest.useRealTimers();
+    }
   });
 });
 

@@ -5,7 +5,8 @@
  */
 import type { AwsSdk } from '../aws-sdk';
 import { getAuthorizationToken } from './get-authorization-token';
+import { getCallerIdentity } from './get-caller-identity';
 import { resolveCredentials } from './resolve-credentials';
 
 /** What the loader resolves to. */
-export const sdk: AwsSdk = { resolveCredentials, getAuthorizationToken };
+export const sdk: AwsSdk = { resolveCredentials, getAuthorizationToken, getCallerIdentity };

@@ -35,6 +35,9 @@ function fakeSdk(answers: {
       options.onRequest('https://api.ecr.us-west-2.amazonaws.com');
       return (answers.token ?? (async () => ({ authorizationToken: TOKEN })))(options);
     },
+    async getCallerIdentity() {
+      throw new Error('fetchToken() never asks who the caller is');
+    },
   };
   return { sdk, chains, calls, load: async () => sdk };
 }

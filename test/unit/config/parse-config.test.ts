@@ -9,6 +9,7 @@ describe('parseConfig()', () => {
       logLevel: 'warn',
       logFile: null,
       ignoreCredsStorage: false,
+      warnings: [],
     });
   });
   it('honours XDG_CACHE_HOME, AWS_ECR_CACHE_DIR and AWS_ECR_DISABLE_CACHE in that order', () => {

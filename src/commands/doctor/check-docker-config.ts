@@ -1,0 +1,134 @@
+/**
+ * `docker-config`: which docker config file is read, whether it parses, and which credential
+ * helper docker runs for the host: `credHelpers[host]` first, then `credsStore`, else a login
+ * saved inline under `auths`. Pure: the caller reads the file.
+ */
+import { extractHost } from '../../registry/parse-registry';
+import { HELPER_SUFFIX } from '../plan-configure';
+import { failed, passed, type Finding } from './check';
+
+/** The config file as read: its text, null when missing, or why it could not be read. */
+export interface DockerConfigInput {
+  readonly file: string;
+  /** Whether DOCKER_CONFIG chose the folder. */
+  readonly fromEnv: boolean;
+  readonly text: string | null;
+  readonly readError?: string;
+  /** The registry host asked about (docker's key for it), if any. */
+  readonly host?: string;
+}
+
+/** The finding, and the helper suffix docker would run (`ecr-ts` for `docker-credential-ecr-ts`). */
+export interface DockerConfigResult {
+  readonly finding: Finding;
+  readonly helper?: string;
+}
+
+interface DockerConfig {
+  readonly credHelpers: Readonly<Record<string, unknown>>;
+  readonly credsStore?: string;
+  readonly auths: Readonly<Record<string, unknown>>;
+}
+
+/** Decides what docker does for the host with this config file. */
+export function checkDockerConfig(input: DockerConfigInput): DockerConfigResult {
+  const where = `${input.file}${input.fromEnv ? ' (from DOCKER_CONFIG)' : ''}`;
+  const fix = input.host
+    ? `Run: docker-credential-ecr-ts configure ${input.host}`
+    : 'Run: docker-credential-ecr-ts configure <registry>';
+  if (input.readError !== undefined) {
+    return {
+      finding: failed(`cannot read ${where} (${input.readError})`, 'Check its permissions.'),
+    };
+  }
+  if (input.text === null) {
+    return { finding: failed(`${where} does not exist: docker runs no credential helper`, fix) };
+  }
+  const config = parse(input.text);
+  if (typeof config === 'string') {
+    return {
+      finding: failed(`${where} is not a valid docker config (${config})`, 'Fix the file.'),
+    };
+  }
+  const { host } = input;
+  if (host === undefined) return overview(config, where, fix);
+  const named = Object.entries(config.credHelpers).find(([key]) => key === host)?.[1];
+  const helper = typeof named === 'string' && named ? named : undefined;
+  const via = helper ? `credHelpers["${host}"]` : config.credsStore ? 'credsStore' : undefined;
+  const chosen = helper ?? config.credsStore;
+  if (chosen === HELPER_SUFFIX) {
+    return { finding: passed(`${where}: ${via} runs docker-credential-${chosen}`), helper: chosen };
+  }
+  if (chosen) {
+    return {
+      finding: failed(
+        `${where}: ${via} runs docker-credential-${chosen} for ${host}, not docker-credential-${HELPER_SUFFIX}`,
+        fix,
+      ),
+      helper: chosen,
+    };
+  }
+  const inline = Object.keys(config.auths).some((key) => extractHost(key) === host);
+  if (inline) {
+    return {
+      finding: failed(
+        `${where}: no credential helper for ${host}; docker uses the login saved under auths (an ECR login expires after 12 hours)`,
+        `${fix} (and docker logout ${host} to drop the saved login)`,
+      ),
+    };
+  }
+  const nearMiss = Object.keys(config.credHelpers).find(
+    (key) => key !== host && extractHost(key) === host,
+  );
+  const near = nearMiss
+    ? ` (credHelpers has "${nearMiss}": docker matches the bare host only)`
+    : '';
+  return {
+    finding: failed(
+      `${where}: no credHelpers entry for ${host} and no credsStore: docker runs no credential helper for it and pulls anonymously${near}`,
+      fix,
+    ),
+  };
+}
+
+/** Without a host: which registries the file sends to this helper. */
+function overview(config: DockerConfig, where: string, fix: string): DockerConfigResult {
+  if (config.credsStore === HELPER_SUFFIX) {
+    return { finding: passed(`${where}: credsStore runs docker-credential-${HELPER_SUFFIX}`) };
+  }
+  const hosts = Object.entries(config.credHelpers)
+    .filter(([, name]) => name === HELPER_SUFFIX)
+    .map(([key]) => key);
+  if (hosts.length > 0) {
+    return {
+      finding: passed(
+        `${where}: credHelpers runs docker-credential-ecr-ts for ${hosts.join(', ')}`,
+      ),
+    };
+  }
+  return { finding: failed(`${where} names docker-credential-${HELPER_SUFFIX} nowhere`, fix) };
+}
+
+function parse(text: string): DockerConfig | string {
+  let value: unknown;
+  try {
+    value = text.trim() === '' ? {} : JSON.parse(text);
+  } catch (error) {
+    // Only where: V8's message quotes the text around the error, which may be a saved login.
+    const position = /position (\d+)/.exec(error instanceof Error ? error.message : '')?.[1];
+    if (position === undefined) return 'not valid JSON';
+    const before = text.slice(0, Number(position)).split('\n');
+    return `not valid JSON at line ${before.length}, column ${(before.at(-1)?.length ?? 0) + 1}`;
+  }
+  if (!isRecord(value)) return 'not a JSON object';
+  const { credHelpers = {}, credsStore, auths = {} } = value;
+  if (!isRecord(credHelpers)) return 'credHelpers is not an object';
+  if (!isRecord(auths)) return 'auths is not an object';
+  if (credsStore !== undefined && typeof credsStore !== 'string')
+    return 'credsStore is not a string';
+  return { credHelpers, auths, ...(credsStore ? { credsStore } : {}) };
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

@@ -1,0 +1,101 @@
+/**
+ * `route`: what the helper does for the host, and where that decision came from. Until universal
+ * mode lands, `plainRoute` is the resolver: ECR hosts get an ECR token, every other host
+ * not-found. The integrator swaps it for the config-file resolver (src/routing/) in one place.
+ */
+import type { Registry } from '../../registry/parse-registry';
+import type { AwsIdentity, EcrRegistry, Route } from '../../routing/route';
+import { failed, passed, skipped, type Finding } from './check';
+
+/** A route and the config file (or built-in rule) it came from. */
+export interface RouteResolution {
+  readonly route: Route;
+  readonly source: string;
+}
+
+/** Plain mode (no universal-mode config): ECR hosts by §3, everything else not-found. */
+export function plainRoute(registry: Registry): RouteResolution {
+  const source = 'the built-in rules of plain mode (no universal-mode config file)';
+  if (registry.kind === 'other')
+    return { route: { kind: 'store', store: { kind: 'none' } }, source };
+  return { route: { kind: 'ecr', registry, identity: {} }, source };
+}
+
+/** The finding, and the ECR registry and identity a token is minted for (ecr and alias routes). */
+export interface RouteResult {
+  readonly finding: Finding;
+  readonly ecr?: { readonly registry: EcrRegistry; readonly identity: AwsIdentity };
+  /** Whether the route needs AWS credentials at all. */
+  readonly usesAws: boolean;
+}
+
+/** Describes a resolved route for a host. */
+export function checkRoute(host: string, resolution: RouteResolution): RouteResult {
+  const { route, source } = resolution;
+  const from = `; decided by ${source}`;
+  switch (route.kind) {
+    case 'ecr':
+      return {
+        finding: passed(
+          `${host}: ${describeEcr(route.registry)}${describeIdentity(route.identity)}${from}`,
+        ),
+        ecr: { registry: route.registry, identity: route.identity },
+        usesAws: true,
+      };
+    case 'alias':
+      return {
+        finding: passed(
+          `${host}: alias of ${route.target.host}, ${describeEcr(route.target)}${describeIdentity(route.identity)}${from}`,
+        ),
+        ecr: { registry: route.target, identity: route.identity },
+        usesAws: true,
+      };
+    case 'secrets-manager':
+      return {
+        finding: passed(
+          `${host}: user name and password from Secrets Manager secret ${route.secretId}${from}`,
+        ),
+        usesAws: true,
+      };
+    case 'anonymous':
+      return { finding: passed(`${host}: anonymous (not-found at once)${from}`), usesAws: false };
+    case 'store': {
+      const { store } = route;
+      if (store.kind === 'none') {
+        return {
+          finding: failed(
+            `${host} is not an ECR host: get answers not-found and docker pulls anonymously${from}`,
+            'Check the host (a private ECR host is <12-digit account>.dkr.ecr.<region>.amazonaws.com).',
+          ),
+          usesAws: false,
+        };
+      }
+      const where =
+        store.kind === 'file' ? 'the built-in file store' : `docker-credential-${store.name}`;
+      return { finding: passed(`${host}: delegated to ${where}${from}`), usesAws: false };
+    }
+  }
+}
+
+/** The route check when no registry was named. */
+export function noRoute(): Finding {
+  return skipped('no registry named', 'Name one: doctor <registry or image>.');
+}
+
+function describeEcr(registry: EcrRegistry): string {
+  if (registry.kind === 'public') {
+    return 'ECR Public, token from ecr-public:GetAuthorizationToken in us-east-1';
+  }
+  const flags = [registry.fips ? 'FIPS' : '', registry.dualStack ? 'dual-stack' : '']
+    .filter(Boolean)
+    .join(', ');
+  return `private ECR of account ${registry.accountId} in ${registry.region} (${registry.partition}${flags ? `, ${flags}` : ''}), token from ecr:GetAuthorizationToken`;
+}
+
+function describeIdentity(identity: AwsIdentity): string {
+  const parts = [
+    identity.profile ? `profile "${identity.profile}"` : '',
+    identity.roleArn ? `role ${identity.roleArn}` : '',
+  ].filter(Boolean);
+  return parts.length > 0 ? `, as ${parts.join(' then ')}` : '';
+}

@@ -1,0 +1,30 @@
+/** `doctor [IMAGE|REGISTRY] [--json]`: the report on stdout, exit 0 when nothing failed, else 1. */
+import type { ActionContext } from '../../actions/action-context';
+import type { Outcome } from '../../failure-output';
+import { hideUserInfo } from '../../quote';
+import { doctorEffects } from './doctor-effects';
+import { parseDoctorTarget } from './doctor-target';
+import { renderJson, renderText } from './render-doctor';
+import { runDoctor } from './run-doctor';
+
+/** Runs doctor for the argument (a registry or an image, or nothing) and renders the report. */
+export async function doctorCommand(
+  context: ActionContext,
+  options: { readonly target: string | undefined; readonly json: boolean },
+): Promise<Outcome> {
+  const subject = options.target?.trim() ?? '';
+  const target = subject ? parseDoctorTarget(subject) : undefined;
+  const report = await runDoctor({
+    ...(target ? { target } : {}),
+    env: context.env,
+    logger: context.logger,
+    stepTimeoutMs: context.config.timeoutMs,
+    signal: context.signal,
+    effects: doctorEffects({ env: context.env, config: context.config, loadSdk: context.loadSdk }),
+  });
+  return {
+    exitCode: report.ok ? 0 : 1,
+    stdout: options.json ? renderJson(report) : renderText(report, hideUserInfo(subject)),
+    stderr: '',
+  };
+}

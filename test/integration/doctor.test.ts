@@ -1,0 +1,334 @@
+/**
+ * `doctor` against fakes: inside a network namespace the ECR host name resolves to a fake
+ * registry on 127.0.0.1:443 (TLS from a test CA), next to a fake ECR API, STS and container
+ * credential endpoint. Each failure doctor names is provoked once, and its report must point at
+ * the right link: the token (permission one), the registry, the manifest (permission two), the
+ * docker config, PATH, or the credentials. No secret may appear in what it prints.
+ */
+import { randomBytes } from 'node:crypto';
+import { chmodSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { cleanEnv, scrubProcessEnv } from '../support/env';
+import { startFakesProcess, type FakesProcess } from '../support/fake-aws-process';
+import { CALLER_ARN } from '../support/fake-sts';
+import { createNetns, itWithNetns, netnsSupport, type Netns } from '../support/netns';
+import { HELPER_BIN, runHelper } from '../support/run-helper';
+import { expectNoSecrets, secretsOf } from '../support/secrets';
+import { useTempDirs } from '../support/temp-dirs';
+import { createTestCa, type TestCa } from '../support/tls';
+
+scrubProcessEnv();
+const tempDir = useTempDirs();
+
+const ECR_HOST = '123456789012.dkr.ecr.us-east-1.amazonaws.com';
+const PASSWORD = `ecr-${randomBytes(24).toString('base64url')}`;
+const NAMES = [
+  'docker-config',
+  'helper-on-path',
+  'route',
+  'aws-credentials',
+  'caller-identity',
+  'authorization-token',
+  'registry',
+  'image',
+];
+
+interface Check {
+  readonly name: string;
+  readonly ok: boolean | null;
+  readonly detail: string;
+  readonly hint?: string;
+}
+
+describe('doctor', () => {
+  let netns: Netns | undefined;
+  let fakes: FakesProcess | undefined;
+  let ca: TestCa | undefined;
+
+  beforeAll(async () => {
+    if (!netnsSupport().ok) return;
+    ca = await createTestCa();
+    const leaf = await ca.issue({ dns: [ECR_HOST] });
+    netns = await createNetns({ hosts: { [ECR_HOST]: '127.0.0.1' } });
+    fakes = await startFakesProcess(
+      {
+        servers: [
+          { kind: 'ecr', name: 'ecr', password: PASSWORD },
+          // Issues tokens the registry does not accept (another region's, say).
+          { kind: 'ecr', name: 'ecr-elsewhere', password: `${PASSWORD}-elsewhere` },
+          { kind: 'credentials', name: 'credentials' },
+          { kind: 'sts', name: 'sts' },
+          {
+            kind: 'registry',
+            name: 'registry',
+            host: '127.0.0.1',
+            port: 443,
+            tls: leaf,
+            username: 'AWS',
+            password: PASSWORD,
+            images: { app: ['1'], 'team/denied': ['1'] },
+            denied: ['team/denied'],
+          },
+        ],
+      },
+      { netns },
+    );
+  });
+
+  afterAll(async () => {
+    await fakes?.close();
+    await netns?.close();
+    ca?.cleanup();
+  });
+
+  /** A home with the helper on PATH and a docker config naming it for the ECR host. */
+  function world(options: { credHelper?: string; onPath?: boolean } = {}) {
+    if (!fakes || !ca) throw new Error('namespace setup failed');
+    const home = tempDir('ecr-ts-doctor-');
+    const bin = join(home, 'bin');
+    mkdirSync(bin);
+    if (options.onPath !== false) symlinkSync(HELPER_BIN, join(bin, 'docker-credential-ecr-ts'));
+    const dockerConfig = join(home, 'docker');
+    mkdirSync(dockerConfig);
+    writeFileSync(
+      join(dockerConfig, 'config.json'),
+      JSON.stringify({ credHelpers: { [ECR_HOST]: options.credHelper ?? 'ecr-ts' } }),
+    );
+    const base = cleanEnv(home);
+    const env: Record<string, string> = {
+      ...base,
+      PATH: `${bin}:${base['PATH'] ?? '/usr/bin:/bin'}`,
+      DOCKER_CONFIG: dockerConfig,
+      NODE_EXTRA_CA_CERTS: ca.certPath,
+      AWS_ENDPOINT_URL_ECR: fakes.url('ecr'),
+      AWS_ENDPOINT_URL_STS: fakes.url('sts'),
+      AWS_CONTAINER_CREDENTIALS_FULL_URI: `${fakes.url('credentials')}/v1/credentials`,
+      ECR_TS_TIMEOUT: '5',
+    };
+    return { home, bin, env };
+  }
+
+  /** Runs `doctor args --json` inside the namespace; returns the checks by name. */
+  async function doctor(env: Record<string, string>, target: string) {
+    if (!netns || !fakes) throw new Error('namespace setup failed');
+    const command = netns.wrap(HELPER_BIN, ['doctor', target, '--json']);
+    const result = await runHelper({ bin: command.file, args: command.args, env, input: '' });
+    const snapshot = await fakes.snapshot();
+    const secrets = [...secretsOf(snapshot.keys), PASSWORD, `${PASSWORD}-elsewhere`];
+    expectNoSecrets(result.stdout + result.stderr, secrets, 'doctor output');
+    const report = JSON.parse(result.stdout) as { ok: boolean; checks: Check[] };
+    expect(report.checks.map((check) => check.name)).toEqual(NAMES);
+    const by = Object.fromEntries(report.checks.map((check) => [check.name, check]));
+    return { result, report, by: by as Record<string, Check> };
+  }
+
+  const image = (path: string) => `${ECR_HOST}/${path}`;
+
+  itWithNetns('doctor, healthy chain')(
+    'passes every check of a healthy chain, exit 0',
+    async () => {
+      const { env } = world();
+      const { result, report, by } = await doctor(env, image('app:1'));
+      expect(report.checks.filter((check) => check.ok !== true)).toEqual([]);
+      expect(result.code).toBe(0);
+      expect(result.stderr).toBe('');
+      expect(by['docker-config']?.detail).toContain(`credHelpers["${ECR_HOST}"]`);
+      expect(by['helper-on-path']?.detail).toMatch(
+        /docker-credential-ecr-ts \(npm:docker-credential-ecr-ts\) /,
+      );
+      expect(by['aws-credentials']?.detail).toMatch(
+        /temporary credentials from container credentials endpoint http:\/\/127\.0\.0\.1:\d+ \(AWS_CONTAINER_CREDENTIALS_FULL_URI\); expire /,
+      );
+      expect(by['caller-identity']?.detail).toBe(`account 123456789012, ${CALLER_ARN}`);
+      expect(by['authorization-token']?.detail).toMatch(
+        /^ecr:GetAuthorizationToken at http:\/\/127\.0\.0\.1:\d+ answered in .*; cache: no entry$/,
+      );
+      expect(by['registry']?.detail).toBe(
+        `GET https://${ECR_HOST}/v2/ with the token: HTTP 200 (basic auth)`,
+      );
+      expect(by['image']?.detail).toMatch(
+        /^app:1: manifest sha256:[0-9a-f]{64} \(application\/vnd\.oci\.image\.manifest\.v1\+json\)$/,
+      );
+    },
+  );
+
+  itWithNetns('doctor, denied token')(
+    'a denied GetAuthorizationToken fails the token check, and names the permission',
+    async () => {
+      const { env } = world();
+      await fakes?.setFaults('ecr', [], 'access-denied');
+      try {
+        const { result, by } = await doctor(env, image('app:1'));
+        expect(result.code).toBe(1);
+        expect(by['caller-identity']?.ok).toBe(true);
+        expect(by['authorization-token']).toMatchObject({ ok: false });
+        expect(by['authorization-token']?.detail).toMatch(
+          /access denied calling ecr:GetAuthorizationToken .*is not authorized to perform: ecr:GetAuthorizationToken/,
+        );
+        expect(by['authorization-token']?.hint).toMatch(
+          /Grant ecr:GetAuthorizationToken .*first of the two places/,
+        );
+        expect(by['registry']?.ok).toBeNull();
+        expect(by['image']?.ok).toBeNull();
+      } finally {
+        await fakes?.setFaults('ecr', [], 'ok');
+      }
+    },
+  );
+
+  itWithNetns('doctor, token refused')(
+    'a registry answering 401 to the token fails the registry check',
+    async () => {
+      const { env } = world();
+      const { result, by } = await doctor(
+        { ...env, AWS_ENDPOINT_URL_ECR: fakes?.url('ecr-elsewhere') ?? '' },
+        image('app:1'),
+      );
+      expect(result.code).toBe(1);
+      expect(by['authorization-token']?.ok).toBe(true);
+      expect(by['registry']).toMatchObject({ ok: false });
+      expect(by['registry']?.detail).toContain('refused the token: HTTP 401 (UNAUTHORIZED');
+      expect(by['registry']?.hint).toMatch(/region/);
+      expect(by['image']?.ok).toBe(false);
+    },
+  );
+
+  itWithNetns('doctor, manifest denied')(
+    '403 DENIED on the manifest names the missing pull permission (permission two)',
+    async () => {
+      const { env } = world();
+      const { result, by } = await doctor(env, image('team/denied:1'));
+      expect(result.code).toBe(1);
+      expect(by['authorization-token']?.ok).toBe(true);
+      expect(by['registry']?.ok).toBe(true);
+      expect(by['image']).toMatchObject({ ok: false });
+      expect(by['image']?.detail).toMatch(
+        /^team\/denied:1: reading the manifest was denied: HTTP 403 \(DENIED: User: .* ecr:BatchGetImage/,
+      );
+      expect(by['image']?.hint).toContain(
+        `Grant ecr:BatchGetImage and ecr:GetDownloadUrlForLayer on repository team/denied to ${CALLER_ARN}`,
+      );
+      expect(by['image']?.hint).toContain('second place');
+    },
+  );
+
+  itWithNetns('doctor, missing repository')(
+    '404 NAME_UNKNOWN says the repository is missing',
+    async () => {
+      const { env } = world();
+      const { by } = await doctor(env, image('nope/app:1'));
+      expect(by['image']).toMatchObject({ ok: false });
+      expect(by['image']?.detail).toMatch(/repository nope\/app does not exist in .*NAME_UNKNOWN/);
+      expect(by['image']?.hint).toContain('create-repository');
+    },
+  );
+
+  itWithNetns('doctor, missing tag')(
+    '404 MANIFEST_UNKNOWN says the tag is missing, not the repository',
+    async () => {
+      const { env } = world();
+      const { by } = await doctor(env, image('app:2'));
+      expect(by['image']).toMatchObject({ ok: false });
+      expect(by['image']?.detail).toMatch(
+        /^app:2: no image 2 in repository app: HTTP 404 \(MANIFEST_UNKNOWN/,
+      );
+      expect(by['image']?.hint).toContain(
+        'aws ecr list-images --repository-name app --region us-east-1',
+      );
+    },
+  );
+
+  itWithNetns('doctor, another helper')(
+    'docker wired to another helper fails docker-config and helper-on-path',
+    async () => {
+      const { env, bin } = world({ credHelper: 'ecr-login' });
+      const other = join(bin, 'docker-credential-ecr-login');
+      writeFileSync(
+        other,
+        '#!/bin/sh\necho "amazon-ecr-credential-helper"\necho "Version:    0.9.0"\n',
+      );
+      chmodSync(other, 0o755);
+      const { result, by } = await doctor(env, image('app:1'));
+      expect(result.code).toBe(1);
+      expect(by['docker-config']).toMatchObject({ ok: false });
+      expect(by['docker-config']?.detail).toContain('runs docker-credential-ecr-login');
+      expect(by['docker-config']?.hint).toBe(`Run: docker-credential-ecr-ts configure ${ECR_HOST}`);
+      expect(by['helper-on-path']).toMatchObject({ ok: false });
+      expect(by['helper-on-path']?.detail).toContain(`${other} is another credential helper`);
+      // The helper's own side still works: the report says so.
+      expect(by['image']?.ok).toBe(true);
+    },
+  );
+
+  itWithNetns('doctor, not on PATH')(
+    'a helper missing from PATH fails helper-on-path',
+    async () => {
+      const { env } = world({ onPath: false });
+      const { result, by } = await doctor(env, image('app:1'));
+      expect(result.code).toBe(1);
+      expect(by['docker-config']?.ok).toBe(true);
+      expect(by['helper-on-path']).toMatchObject({
+        ok: false,
+        detail: 'docker-credential-ecr-ts is not on PATH',
+      });
+      expect(by['helper-on-path']?.hint).toContain('install.sh');
+    },
+  );
+
+  itWithNetns('doctor, no credentials')(
+    'no credentials at all fails aws-credentials and skips what needs them',
+    async () => {
+      const { env } = world();
+      const bare = { ...env };
+      delete bare['AWS_CONTAINER_CREDENTIALS_FULL_URI'];
+      const { result, by } = await doctor(bare, image('app:1'));
+      expect(result.code).toBe(1);
+      expect(by['aws-credentials']).toMatchObject({ ok: false });
+      expect(by['aws-credentials']?.detail).toMatch(
+        /^no AWS credentials found to call ecr:GetAuthorizationToken\. Sources tried: /,
+      );
+      for (const name of ['caller-identity', 'authorization-token', 'registry', 'image']) {
+        expect(by[name]?.ok).toBeNull();
+      }
+    },
+  );
+
+  itWithNetns('doctor, hung endpoint')(
+    'a hung credential endpoint fails its step at the bound, and the run ends',
+    async () => {
+      const { env } = world();
+      await fakes?.setFaults('credentials', [], 'hang');
+      try {
+        const { result, by } = await doctor({ ...env, ECR_TS_TIMEOUT: '1' }, image('app:1'));
+        expect(result.code).toBe(1);
+        expect(by['aws-credentials']).toMatchObject({ ok: false });
+        expect(by['aws-credentials']?.detail).toMatch(
+          /^timed out (after 1 s while waiting for|getting) AWS credentials from container credentials endpoint/,
+        );
+      } finally {
+        await fakes?.setFaults('credentials', [], 'ok');
+      }
+    },
+  );
+
+  itWithNetns('doctor, text output')(
+    'prints one line per check, a hint under each failure, and the failed names',
+    async () => {
+      if (!netns) throw new Error('namespace setup failed');
+      const { env } = world();
+      const command = netns.wrap(HELPER_BIN, ['doctor', image('app:2')]);
+      const result = await runHelper({ bin: command.file, args: command.args, env, input: '' });
+      expect(result.code).toBe(1);
+      const lines = result.stdout.trimEnd().split('\n');
+      expect(lines[0]).toBe(`docker-credential-ecr-ts doctor: ${ECR_HOST}/app:2`);
+      const marks = lines
+        .filter((line) => /^(ok|FAILED|skipped) /.test(line))
+        .map((line) => line.split(/\s+/).slice(0, 2).join(' '));
+      expect(marks).toEqual(NAMES.map((name) => `${name === 'image' ? 'FAILED' : 'ok'} ${name}`));
+      expect(lines[lines.length - 2]).toMatch(
+        /^\s+hint: ECR reports a missing repository as NAME_UNKNOWN/,
+      );
+      expect(lines[lines.length - 1]).toBe('1 check failed: image');
+    },
+  );
+});

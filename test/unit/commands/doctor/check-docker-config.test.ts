@@ -1,0 +1,72 @@
+import { checkDockerConfig } from '../../../../src/commands/doctor/check-docker-config';
+
+const HOST = '123456789012.dkr.ecr.us-east-1.amazonaws.com';
+const FILE = '/home/u/.docker/config.json';
+
+const check = (config: unknown, host: string | null = HOST) =>
+  checkDockerConfig({
+    file: FILE,
+    fromEnv: false,
+    text: typeof config === 'string' || config === null ? config : JSON.stringify(config),
+    ...(host ? { host } : {}),
+  });
+
+describe('checkDockerConfig()', () => {
+  it('passes when credHelpers names ecr-ts for the host, and says so', () => {
+    const result = check({ credHelpers: { [HOST]: 'ecr-ts' }, credsStore: 'desktop' });
+    expect(result).toEqual({
+      finding: {
+        ok: true,
+        detail: `${FILE}: credHelpers["${HOST}"] runs docker-credential-ecr-ts`,
+      },
+      helper: 'ecr-ts',
+    });
+  });
+
+  it('passes through credsStore when no credHelpers entry names the host', () => {
+    expect(check({ credsStore: 'ecr-ts' }).finding).toMatchObject({
+      ok: true,
+      detail: expect.stringContaining('credsStore runs'),
+    });
+  });
+
+  it('fails when docker is wired to another helper, and returns its name', () => {
+    const result = check({ credHelpers: { [HOST]: 'ecr-login' } });
+    expect(result.helper).toBe('ecr-login');
+    expect(result.finding).toMatchObject({
+      ok: false,
+      hint: `Run: docker-credential-ecr-ts configure ${HOST}`,
+    });
+  });
+
+  it('fails for a saved login under auths, a missing entry, a missing file', () => {
+    expect(
+      check({ auths: { [`https://${HOST}`]: { auth: 'QVdTOnB3' } } }).finding.detail,
+    ).toContain('login saved under auths');
+    expect(check({ credHelpers: { [`https://${HOST}`]: 'ecr-ts' } }).finding.detail).toContain(
+      'docker matches the bare host only',
+    );
+    expect(check(null).finding).toMatchObject({
+      ok: false,
+      detail: `${FILE} does not exist: docker runs no credential helper`,
+    });
+  });
+
+  it('reports broken JSON by line and column, never quoting the file (it may hold a login)', () => {
+    const text = '{\n  "auths": {"x": {"auth": "c2VjcmV0LXBhc3N3b3Jk"}, }\n}';
+    const { finding } = check(text);
+    expect(finding.ok).toBe(false);
+    expect(finding.detail).toMatch(
+      /not a valid docker config \(not valid JSON( at line 2, column \d+)?\)/,
+    );
+    expect(finding.detail).not.toContain('c2VjcmV0');
+  });
+
+  it('without a host, lists the registries the file sends to this helper', () => {
+    expect(check({ credHelpers: { [HOST]: 'ecr-ts', 'gcr.io': 'gcloud' } }, null).finding).toEqual({
+      ok: true,
+      detail: `${FILE}: credHelpers runs docker-credential-ecr-ts for ${HOST}`,
+    });
+    expect(check({}, null).finding.ok).toBe(false);
+  });
+});
