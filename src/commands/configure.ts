@@ -37,7 +37,7 @@ export interface ConfigureOptions extends ConfigureRequest {
   /** Where a timeout reads what configure was doing. */
   readonly progress?: Progress;
   /** For --store: the user's home (the helper's config file) and the stores logins move into. */
-  readonly home?: string;
+  readonly home?: string | null;
   readonly openStore?: OpenStore;
 }
 
@@ -198,7 +198,7 @@ async function planWithMigration(
     plan: migrationPlan,
     dockerConfigFile: file,
     env: options.env,
-    home: options.home ?? nonEmpty(options.env['HOME']) ?? '',
+    home: options.home === undefined ? (nonEmpty(options.env['HOME']) ?? null) : options.home,
     dryRun: options.dryRun,
     openStore:
       options.openStore ??

@@ -36,13 +36,19 @@ export async function migrateStore(options: {
   plan: StoreMigrationPlan;
   dockerConfigFile: string;
   env: Env;
-  home: string;
+  home: string | null;
   dryRun: boolean;
   openStore: OpenStore;
   stamp: string;
 }): Promise<StoreMigrationReport> {
   const { plan } = options;
   const configFile = configFilePath(options.env, options.home).path;
+  if (configFile === null) {
+    throw new HelperError(
+      'CONFIG',
+      'configure --store needs a home folder, XDG_CONFIG_HOME or ECR_TS_CONFIG for the helper config file',
+    );
+  }
   const configText = readOrNull(configFile);
   const choice = chooseFallback({
     previousStore: plan.previousStore,

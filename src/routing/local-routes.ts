@@ -19,7 +19,7 @@ export interface Routes {
 }
 
 /** Routes from the config file's `fallback` alone; the file is read on first use only. */
-export function createLocalRoutes(env: Env, home: string): Routes {
+export function createLocalRoutes(env: Env, home: string | null): Routes {
   let fallback: StoreName | undefined;
   return routesWithFallback(() => (fallback ??= readFallback(env, home)));
 }
@@ -43,8 +43,9 @@ export function storeNameOf(value: string): StoreName {
   return { kind: 'helper', name: value };
 }
 
-function readFallback(env: Env, home: string): StoreName {
+function readFallback(env: Env, home: string | null): StoreName {
   const { path, explicit } = configFilePath(env, home);
+  if (path === null) return { kind: 'file' };
   let text: string;
   try {
     text = readFileSync(path, 'utf8');

@@ -9,7 +9,7 @@ import { PRODUCT } from '../product';
  * XDG_DATA_HOME is unset or relative (the XDG spec says to ignore a relative one: resolved against
  * the working folder it would put passwords in whatever project docker ran in).
  */
-export function fileStorePath(env: Env, home: string): string {
+export function fileStorePath(env: Env, home: string | null): string {
   const xdg = nonEmpty(env['XDG_DATA_HOME']);
   if (xdg && isAbsolute(xdg)) return join(xdg, PRODUCT, 'credentials.json');
   if (!home || !isAbsolute(home)) {

@@ -22,7 +22,7 @@ const KILL_MARGIN_MS = 300;
 export interface OpenStoreOptions {
   readonly context: CallContext;
   /** The user's home folder (the file store's default place). */
-  readonly home: string;
+  readonly home: string | null;
   /** The current user (files of others are refused). */
   readonly uid: number;
   /** Paths this program runs from: a helper resolving to one of them is refused. */
