@@ -20,12 +20,32 @@ const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
  * harmless; showing part of a password is not.
  */
 export function hideUserInfo(url: string): string {
+  const { scheme, at } = userInfoEnd(url);
+  return at < 0 ? url : `${scheme}***${url.slice(at)}`;
+}
+
+/**
+ * `url` without its user info, for a server URL that is kept or listed (the file store): the same
+ * last-`@` rule, except that an `@` only in a path (`ghcr.io/team/app@x`) does not count, since
+ * here a wrong cut changes the key. User info is assumed when the text before the first `/`, `?`,
+ * `#` or `\` holds `:` or `@`: a password with a `/` (`bob:pa/ss@host`) is still cut whole.
+ */
+export function withoutUserInfo(url: string): string {
+  const { scheme, at } = userInfoEnd(url);
+  if (at < 0) return url;
+  const rest = url.slice(scheme.length);
+  const end = rest.search(/[/?#\\]/);
+  const head = end < 0 ? rest : rest.slice(0, end);
+  return /[:@]/.test(head) ? `${scheme}${url.slice(at + 1)}` : url;
+}
+
+/** The scheme (with `://`, or '') and the index of the last `@` before any digest (-1: none). */
+function userInfoEnd(url: string): { scheme: string; at: number } {
   const digest = DIGEST_SUFFIX.exec(url);
   const body = digest ? url.slice(0, digest.index) : url;
   const at = body.lastIndexOf('@');
-  if (at < 0) return url;
-  const scheme = SCHEME.exec(body.slice(0, at))?.[0] ?? '';
-  return `${scheme}***${url.slice(at)}`;
+  const scheme = at < 0 ? '' : (SCHEME.exec(body.slice(0, at))?.[0] ?? '');
+  return { scheme, at };
 }
 
 /** hideUserInfo() for every URL with a scheme inside free text (log lines, SDK messages). */

@@ -5,7 +5,7 @@
  * SDK's own debug lines (readable, no secret).
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { createServer as createTcpServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -32,7 +32,12 @@ describe('a password in a server URL', () => {
     ['bob:hunter2@example.com', 'hunter2'],
   ])('%s: masked in store failure text and in the debug log', async (url, secretPart) => {
     const home = tempDir();
-    const env = cleanEnv(home, { ECR_TS_LOG_LEVEL: 'debug' });
+    // fallback "none": store has nowhere to keep the login and must say so, naming the URL.
+    writeFileSync(join(home, 'helper.json'), '{"fallback": "none"}');
+    const env = cleanEnv(home, {
+      ECR_TS_LOG_LEVEL: 'debug',
+      ECR_TS_CONFIG: join(home, 'helper.json'),
+    });
     const store = await runHelper({
       args: ['store'],
       env,
@@ -47,6 +52,26 @@ describe('a password in a server URL', () => {
       expect(text).not.toContain(secretPart);
       expect(text).not.toContain('bob:');
     }
+  });
+
+  it.each([
+    ['https://bob:pa/ss@example.com', 'pa/ss'],
+    ['https://bob:p@ss@example.com', 'p@ss'],
+    ['bob:hunter2@example.com', 'hunter2'],
+  ])('%s: kept and listed by the file store without it', async (url, password) => {
+    const home = tempDir();
+    const env = cleanEnv(home);
+    const store = await runHelper({
+      args: ['store'],
+      env,
+      input: JSON.stringify({ ServerURL: url, Username: 'bob', Secret: 's3cret-value' }),
+    });
+    expect([store.code, store.stdout, store.stderr]).toEqual([0, '', '']);
+    const list = await runHelper({ args: ['list'], env, input: '' });
+    expect(list.code).toBe(0);
+    expect(Object.values(JSON.parse(list.stdout) as Record<string, string>)).toEqual(['bob']);
+    expect(list.stdout).not.toContain(password);
+    for (const file of filesUnder(home)) expect(readFileSync(file, 'utf8')).not.toContain(password);
   });
 
   it('is shown masked and inert when the log file is sourced by a shell', async () => {
@@ -166,3 +191,10 @@ describe("the SDK's per-command debug line", () => {
     }
   });
 });
+
+/** Every regular file under `dir`. */
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => join(entry.parentPath, entry.name));
+}

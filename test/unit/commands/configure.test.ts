@@ -45,7 +45,8 @@ describe('configure()', () => {
       registries,
       store: extra.store ?? false,
       dryRun: extra.dryRun ?? false,
-      env: { DOCKER_CONFIG: dir },
+      // HOME: --store looks for the helper's own config file (its fallback) there.
+      env: { DOCKER_CONFIG: dir, HOME: dir },
       now: NOW,
     });
 
