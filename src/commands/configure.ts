@@ -4,11 +4,11 @@
  * against other programs' writes just before and after the rename, and a no-op when the file
  * already says what we want.
  */
-import { realpathSync } from 'node:fs';
+import { realpathSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { lock } from 'proper-lockfile';
 import type { Progress } from '../call-context';
-import { makeDirSync } from '../cache/make-dir';
+import { makeDirSync, UnsafeFolderError } from '../cache/make-dir';
 import { nonEmpty, type Env } from '../env';
 import { NO_HOME } from '../config/resolve-home';
 import { HelperError } from '../errors';
@@ -93,9 +93,13 @@ export async function configure(options: ConfigureOptions): Promise<ConfigureRep
   }
   progress.step = `creating the folder of ${file}`;
   try {
-    // Bounded: Node's recursive mkdir spins forever under /proc (DOCKER_CONFIG=/proc/self/x).
-    makeDirSync(dirname(file), 0o700);
+    // Docker's folder is used as it is (it may be another user's when root edits it); a missing
+    // one is made with the bounded mkdir: Node's recursive one spins forever under /proc.
+    if (!isFolder(dirname(file))) makeDirSync(dirname(file), 0o700);
   } catch (error) {
+    if (error instanceof UnsafeFolderError) {
+      throw new HelperError('CONFIG', `cannot create the folder of ${file}: ${error.message}`);
+    }
     throw fsError('create the folder of', file, error);
   }
   // Two configure runs at once (provisioning scripts) must both land: read-modify-write under a
@@ -312,6 +316,14 @@ function refuseReadOnly(version: FileVersion | null, file: string): void {
     'CONFIG',
     `${file} is read-only (mode ${(mode & 0o777n).toString(8).padStart(4, '0')}); configure left it untouched: make it writable (chmod u+w) to let configure change it`,
   );
+}
+
+function isFolder(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 /** The file a symlinked config points to: it is replaced there, and the link stays. */

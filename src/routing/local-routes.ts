@@ -36,6 +36,8 @@ export function routesWithFallback(getFallback: () => StoreName): Routes {
   };
 }
 
+const ABSENT = new Set(['ENOENT', 'ENOTDIR', 'ENAMETOOLONG']);
+
 /** The StoreName a `fallback` value names: `file`, `none`, or a helper name. */
 export function storeNameOf(value: string): StoreName {
   if (value === 'file') return { kind: 'file' };
@@ -50,7 +52,8 @@ function readFallback(env: Env, home: string | null): StoreName {
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
-    if (errorCode(error) === 'ENOENT' && !explicit) return { kind: 'file' };
+    // A default path that cannot exist (a HOME too long, or under a file) is no file either.
+    if (ABSENT.has(errorCode(error)) && !explicit) return { kind: 'file' };
     throw new HelperError('CONFIG', `cannot read the config file ${path} (${errorCode(error)})`);
   }
   let value: unknown;

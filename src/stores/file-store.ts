@@ -7,7 +7,7 @@ import { dirname } from 'node:path';
 import { errorCode } from '../error-code';
 import { HelperError, notFound } from '../errors';
 import { quoteServerUrl } from '../quote';
-import { makeDirSync } from '../cache/make-dir';
+import { makeDirSync, UnsafeFolderError } from '../cache/make-dir';
 import { tryLock } from '../cache/key-lock';
 import type { CredentialStore, Credentials } from './credential-store';
 import { checkOwnDir, readOwnFile, writeOwnFileAtomic, type Owner } from './own-file';
@@ -44,7 +44,16 @@ export function createFileStore(options: {
   };
   const change = async (edit: (file: StoreFile) => boolean): Promise<void> => {
     const ensureDir = (): void => {
-      makeDirSync(dir, 0o700);
+      // The store's own checks and wording first; makeDirSync only creates what is missing, and
+      // refuses to create it inside another user's folder.
+      if (checkOwnDir(dir, owner) === 'absent') {
+        try {
+          makeDirSync(dir, 0o700);
+        } catch (error) {
+          if (!(error instanceof UnsafeFolderError)) throw error;
+          throw new HelperError('STORE', `refusing to use ${dir}: ${error.message}`);
+        }
+      }
       checkOwnDir(dir, owner);
     };
     ensureDir();

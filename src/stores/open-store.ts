@@ -10,7 +10,7 @@ import type { StoreName } from '../routing/route';
 import type { CredentialStore, OpenStore } from './credential-store';
 import { execProgram } from './exec-program';
 import { createFileStore } from './file-store';
-import { fileStorePath } from './file-store-path';
+import { fileStorePath, fileStorePathOrNull } from './file-store-path';
 import { delegatedEnv, findHelper } from './find-helper';
 import { createHelperStore } from './helper-store';
 import type { Program } from './program';
@@ -48,12 +48,15 @@ function openStore(name: StoreName, options: OpenStoreOptions): CredentialStore 
           deadline: context.deadline,
           warn: (message) => context.logger.warn(message),
         }));
+      // No home folder and no XDG_DATA_HOME: the store has no place, so it holds nothing; only
+      // `store` needs one, and says so.
+      const homeless = (): boolean => !fileStorePathOrNull(context.env, options.home);
       return {
         label: 'the file store',
-        get: (serverUrl) => open().get(serverUrl),
+        get: (serverUrl) => (homeless() ? Promise.reject(notFound()) : open().get(serverUrl)),
         store: (credentials) => open().store(credentials),
-        erase: (serverUrl) => open().erase(serverUrl),
-        list: () => open().list(),
+        erase: (serverUrl) => (homeless() ? Promise.resolve() : open().erase(serverUrl)),
+        list: () => (homeless() ? Promise.resolve({}) : open().list()),
       };
     }
     case 'helper':

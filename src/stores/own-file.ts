@@ -26,13 +26,16 @@ export interface Owner {
   readonly uid: number;
 }
 
+const CANNOT_EXIST = new Set(['ENOENT', 'ENOTDIR', 'ENAMETOOLONG']);
+
 /** Refuses `dir` unless it is a real folder (not a symlink) of `owner` that nobody else can write. */
 export function checkOwnDir(dir: string, owner: Owner): 'ok' | 'absent' {
   let stat: Stats;
   try {
     stat = lstatSync(dir);
   } catch (error) {
-    if (errorCode(error) === 'ENOENT') return 'absent';
+    // A path that cannot exist (under a file, or longer than the system allows) holds nothing.
+    if (CANNOT_EXIST.has(errorCode(error))) return 'absent';
     throw refuse(dir, `cannot inspect it (${errorCode(error)})`);
   }
   if (stat.isSymbolicLink()) throw refuse(dir, 'it is a symbolic link');

@@ -29,7 +29,7 @@ function fakeApi(clock: { now: number }) {
   return api;
 }
 
-function setUp(env: Record<string, string> = { AWS_PROFILE: 'dev' }) {
+function setUp(env: Record<string, string> = { AWS_PROFILE: 'dev' }, random = () => 0) {
   const home = tempDir('ecr-ts-unit-cache-');
   const dir = join(home, 'cache');
   const clock = { now: T0 };
@@ -50,6 +50,7 @@ function setUp(env: Record<string, string> = { AWS_PROFILE: 'dev' }) {
       home,
       now: () => clock.now,
       timeoutMs: 10_000,
+      random,
     });
   return {
     home,
@@ -68,8 +69,8 @@ afterEach(() => {
   for (const cleanup of cleanups) cleanup();
   cleanups = [];
 });
-function fixture(env?: Record<string, string>) {
-  const fx = setUp(env);
+function fixture(env?: Record<string, string>, random?: () => number) {
+  const fx = setUp(env, random);
   cleanups.push(fx.cleanup);
   return fx;
 }
@@ -82,6 +83,16 @@ describe('createCachedTokenSource()', () => {
     expect((await fx.make().getToken(registry)).password).toBe('pw-1');
     expect(fx.api.calls).toBe(1);
     expect(fx.lines).toEqual([]);
+  });
+
+  it('refreshes earlier by the random share its entry drew, down to a quarter of the life', async () => {
+    const fx = fixture(undefined, () => 1);
+    await fx.make().getToken(registry);
+    fx.clock.now = T0 + 3 * HOUR - 1;
+    expect((await fx.make().getToken(registry)).password).toBe('pw-1');
+    fx.clock.now = T0 + 3 * HOUR;
+    expect((await fx.make().getToken(registry)).password).toBe('pw-2');
+    expect(fx.api.calls).toBe(2);
   });
 
   it('refreshes at half life and serves the new token', async () => {

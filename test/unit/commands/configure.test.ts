@@ -1,5 +1,6 @@
 import {
   chmodSync,
+  chownSync,
   lstatSync,
   mkdirSync,
   readdirSync,
@@ -45,8 +46,8 @@ describe('configure()', () => {
       registries,
       store: extra.store ?? false,
       dryRun: extra.dryRun ?? false,
-      // HOME: --store looks for the helper's own config file (its fallback) there.
-      env: { DOCKER_CONFIG: dir, HOME: dir },
+      // --store reads the helper's own config file: never one relative to the working folder.
+      env: { DOCKER_CONFIG: dir, XDG_CONFIG_HOME: join(dir, 'xdg') },
       now: NOW,
     });
 
@@ -141,6 +142,23 @@ describe('configure() and the file it finds', () => {
     await pending;
     expect(progress.step).toBe(`updating ${file()}`);
   });
+
+  // Root editing a user's docker config (sudo with HOME kept): the folder is used as it is and
+  // the file stays the user's, or the user could no longer read it.
+  (process.getuid?.() === 0 ? it : it.skip)(
+    "as root, edits a user's config in the user's folder and leaves both the user's",
+    async () => {
+      writeFileSync(file(), '{}');
+      chownSync(dir, 65534, 65534);
+      chownSync(file(), 65534, 65534);
+      await run();
+      expect(JSON.parse(readFileSync(file(), 'utf8'))).toEqual({
+        credHelpers: { [PRIVATE]: 'ecr-ts' },
+      });
+      const stats = statSync(file());
+      expect([stats.uid, stats.gid]).toEqual([65534, 65534]);
+    },
+  );
 
   it('cannot create its folder under /proc and says so at once', async () => {
     await expect(
