@@ -13,7 +13,7 @@ import { errorCode } from '../error-code';
 import { HelperError } from '../errors';
 import { quoteServerUrl } from '../quote';
 import { makeDirSync } from '../cache/make-dir';
-import { storeNameOf } from '../routing/local-routes';
+import { storeNameOf } from '../routing/routes';
 import type { OpenStore } from '../stores/credential-store';
 import { writeOwnFileAtomic } from '../stores/own-file';
 import { chooseFallback, withFallback, type StoreMigrationPlan } from './plan-store-migration';
