@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import Dockerode from 'dockerode';
@@ -78,7 +77,6 @@ describe('library getAuthConfig() with dockerode, through a fake Docker Engine',
     Object.assign(process.env, saved);
     await engine.close();
     await ecr.close();
-    rmSync(home, { recursive: true, force: true });
   });
 
   it('returns the auth config for an ECR image, and dockerode pulls with it', async () => {

@@ -6,7 +6,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cleanEnv, scrubProcessEnv, tempDir } from '../support/env';
 import { startFakesProcess, type FakesProcess } from '../support/fake-aws-process';
@@ -85,7 +85,6 @@ describeTask('an app in an ECS task pulls from private ECR through the helper', 
     await engine?.close();
     await fakes?.close();
     await netns?.close();
-    if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
   it('docker-py images.pull() with no auth_config sends the token the task role obtained', async () => {

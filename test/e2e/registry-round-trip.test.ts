@@ -5,7 +5,7 @@
  * and no other network exists.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cleanEnv, scrubProcessEnv, tempDir } from '../support/env';
 import { startFakesProcess, type FakesProcess } from '../support/fake-aws-process';
@@ -105,7 +105,6 @@ describeRoundTrip('skopeo and a real registry under an ECR host name, through th
     await fakes?.close();
     await netns?.close();
     ca?.cleanup();
-    if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
   it('skopeo copy pushes the image with the token the helper fetched', async () => {

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, rmSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { cleanEnv, scrubProcessEnv, tempDir } from '../support/env';
 import { runHelper } from '../support/run-helper';
@@ -16,7 +16,6 @@ describe('configure (the built helper, a real docker config folder)', () => {
     dockerDir = join(home, 'docker-config');
     file = join(dockerDir, 'config.json');
   });
-  afterEach(() => rmSync(home, { recursive: true, force: true }));
 
   const configure = (args: string[], env: Record<string, string> = { DOCKER_CONFIG: dockerDir }) =>
     runHelper({ args: ['configure', ...args], env: cleanEnv(home, env), input: '' });

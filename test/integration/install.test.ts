@@ -7,7 +7,6 @@ import {
   mkdirSync,
   readFileSync,
   readdirSync,
-  rmSync,
   statSync,
   symlinkSync,
   writeFileSync,
@@ -54,7 +53,6 @@ describe('install.sh (in temp folders)', () => {
     home = tempDir('ecr-ts-install-');
     chmodSync(home, 0o755);
   });
-  afterEach(() => rmSync(home, { recursive: true, force: true }));
 
   const install = (args: string[], extra: Record<string, string> = {}, script = INSTALL) =>
     run('bash', [script, ...args], cleanEnv(home, extra));

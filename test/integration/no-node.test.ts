@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, rmSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { scrubProcessEnv, tempDir } from '../support/env';
 import { KeyStore, startFakeEcr } from '../support/fake-aws';
@@ -39,7 +39,6 @@ function inChroot(root: string, args: string[], env: Record<string, string>, inp
     chmodSync(join(root, 'bin', 'docker-credential-ecr-ts'), 0o755);
     mkdirSync(join(root, 'home'), { mode: 0o700 });
   });
-  afterAll(() => rmSync(root, { recursive: true, force: true }));
 
   const env = (extra: Record<string, string> = {}) => ({
     PATH: '/bin',

@@ -2,17 +2,27 @@
  * A clean environment for every helper process a test starts: no inherited AWS_* variable, IMDS
  * disabled, HOME and caches in a temp folder, so nothing can reach a real AWS endpoint.
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { deferCleanup, underJest } from './cleanup';
 
-/** Makes a fresh temp folder for one test, removed once its test file has run. */
+/**
+ * Makes a fresh temp folder, removed after the test that made it (or, made in a beforeAll, after
+ * its file). Outside jest (bench scripts) the caller removes it.
+ */
 export function tempDir(prefix = 'ecr-ts-test-'): string {
   const dir = mkdtempSync(join(tmpdir(), prefix));
-  // test/support/node-environment.cjs removes these after the file's last hook.
-  const registry = globalThis as { __ecrTsTempDirs?: string[] };
-  (registry.__ecrTsTempDirs ??= []).push(dir);
+  if (underJest()) deferCleanup(() => removeDir(dir));
   return dir;
+}
+
+function removeDir(dir: string): void {
+  try {
+    rmSync(dir, { recursive: true, force: true });
+  } catch {
+    // e.g. a read-only folder when not running as root: leave it.
+  }
 }
 
 /**

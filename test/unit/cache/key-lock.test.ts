@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, rmSync, utimesSync } from 'node:fs';
+import { existsSync, mkdirSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
 import { removeIfStale, staleMsFor, tryLock } from '../../../src/cache/key-lock';
 import { tempDir } from '../../support/env';
@@ -8,7 +8,6 @@ let dir = '';
 beforeEach(() => {
   dir = tempDir('ecr-ts-lock-');
 });
-afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 function ageDir(path: string, ageMs: number): void {
   mkdirSync(path, { recursive: true });

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   configure,
@@ -29,7 +29,6 @@ describe('dockerConfigFile()', () => {
 describe('configure()', () => {
   let dir: string;
   beforeEach(() => (dir = tempDir('ecr-ts-configure-unit-')));
-  afterEach(() => rmSync(dir, { recursive: true, force: true }));
   const run = (registries: string[], extra: { store?: boolean; dryRun?: boolean } = {}) =>
     configure({
       registries,
