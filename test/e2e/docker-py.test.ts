@@ -33,19 +33,12 @@ async function app(world: ClientWorld, ...args: string[]) {
 }
 
 describeDockerPy('docker-py with the helper', () => {
-  const worlds: ClientWorld[] = [];
-  const start = async (dockerConfig: object): Promise<ClientWorld> => {
-    const world = await startClientWorld({
+  const start = (dockerConfig: object): Promise<ClientWorld> =>
+    startClientWorld({
       dockerConfig,
       password: PASSWORD,
       engine: { privateRegistries: { [ECR_HOST]: { username: 'AWS', password: PASSWORD } } },
     });
-    worlds.push(world);
-    return world;
-  };
-  afterEach(async () => {
-    await Promise.all(worlds.splice(0).map((world) => world.close()));
-  });
 
   it.each([
     ['credHelpers', { credHelpers: { [ECR_HOST]: 'ecr-ts' } }],
