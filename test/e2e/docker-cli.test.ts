@@ -10,10 +10,10 @@ import { scrubProcessEnv } from '../support/env';
 import { runHelper, type RunResult } from '../support/run-helper';
 import { startClientWorld, type ClientWorld } from './client-world';
 import { haveTool } from './find-tool';
+import { ECR_HOST } from '../support/registry-host';
 
 scrubProcessEnv();
 
-const ECR_HOST = '123456789012.dkr.ecr.us-west-2.amazonaws.com';
 const PASSWORD = 'ecr-password-for-the-docker-cli-test';
 
 /** A docker CLI on this machine: its path and major version. */

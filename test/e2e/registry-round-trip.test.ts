@@ -17,10 +17,10 @@ import { writeOciImage, type OciImage } from './oci-image';
 import { HELPER_BIN } from '../support/run-helper';
 import { installRecordingHelper, readHelperCalls } from './recording-helper';
 import { runInNetns } from './run-in-netns';
+import { ECR_HOST } from '../support/registry-host';
 
 scrubProcessEnv();
 
-const ECR_HOST = '123456789012.dkr.ecr.us-east-1.amazonaws.com';
 const IMAGE = `${ECR_HOST}/round-trip/app`;
 // Real ECR passwords are far longer, but bcrypt (htpasswd) only compares the first 72 bytes; a
 // shorter one keeps the wrong-password check meaningful.

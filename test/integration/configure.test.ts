@@ -2,10 +2,9 @@ import { readdirSync, readFileSync, statSync, writeFileSync, mkdirSync } from 'n
 import { join } from 'node:path';
 import { cleanEnv, scrubProcessEnv, tempDir } from '../support/env';
 import { runHelper } from '../support/run-helper';
+import { ECR_HOST as PRIVATE } from '../support/registry-host';
 
 scrubProcessEnv();
-
-const PRIVATE = '123456789012.dkr.ecr.us-east-1.amazonaws.com';
 
 describe('configure (the built helper, a real docker config folder)', () => {
   let home: string;

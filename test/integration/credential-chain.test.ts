@@ -13,11 +13,10 @@ import { HELPER_BIN, runHelper, type RunResult } from '../support/run-helper';
 import { expectNoSecrets, secretsOf } from '../support/secrets';
 import type { IssuedKey } from '../support/sigv4';
 import { useTempDirs } from '../support/temp-dirs';
+import { ECR_HOST as HOST } from '../support/registry-host';
 
 scrubProcessEnv();
 const tempDir = useTempDirs();
-
-const HOST = '123456789012.dkr.ecr.eu-west-1.amazonaws.com';
 
 /** The success answer, signed by `key`, with nothing on stderr and no secret anywhere. */
 function expectSignedSuccess(

@@ -13,6 +13,7 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 import { cleanEnv, scrubProcessEnv, tempDir } from '../support/env';
+import { ECR_HOST as PRIVATE } from '../support/registry-host';
 
 scrubProcessEnv();
 
@@ -20,7 +21,6 @@ const ROOT = join(__dirname, '..', '..');
 const INSTALL = join(ROOT, 'install.sh');
 const EXECUTABLE = join(ROOT, 'dist', 'docker-credential-ecr-ts');
 const NAME = 'docker-credential-ecr-ts';
-const PRIVATE = '123456789012.dkr.ecr.us-east-1.amazonaws.com';
 
 interface Run {
   readonly code: number | null;

@@ -6,13 +6,13 @@ import { promisify } from 'node:util';
 import { cleanEnv, scrubProcessEnv, tempDir } from '../support/env';
 import { KeyStore, startFakeEcr } from '../support/fake-aws';
 import { runHelper } from '../support/run-helper';
+import { ECR_HOST as PRIVATE } from '../support/registry-host';
 
 scrubProcessEnv();
 
 const ROOT = join(__dirname, '..', '..');
 const run = promisify(execFile);
 const NAME = 'docker-credential-ecr-ts';
-const PRIVATE = '123456789012.dkr.ecr.us-west-2.amazonaws.com';
 
 interface PackResult {
   filename: string;

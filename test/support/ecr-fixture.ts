@@ -41,6 +41,8 @@ export interface EcrFixture {
   readonly home: string;
   /** Where the helper keeps its cache under `home`. */
   readonly cacheDir: string;
+  /** Just the variables that point the helper at the fakes (ECR, ECR Public, credentials). */
+  readonly fakeEnv: Record<string, string>;
   /** A clean env (see cleanEnv) with every AWS call pointed at the fakes; HOME is `home`. */
   env(extra?: Record<string, string>, home?: string): Record<string, string>;
   /** Runs `get` for `host` (default ECR_HOST) with `env` (default env()). */
@@ -72,21 +74,22 @@ export async function startEcrFixture(options: EcrFixtureOptions = {}): Promise<
   const home = tempDir(options.homePrefix);
   const cacheDir = join(home, '.cache', 'docker-credential-ecr-ts');
   const credentialsUri = `${creds.url}${options.credentialsPath ?? '/creds'}`;
+  const fakeEnv = {
+    AWS_ENDPOINT_URL_ECR: ecr.url,
+    AWS_ENDPOINT_URL_ECR_PUBLIC: ecr.url,
+    ...(options.containerCredentials === false
+      ? {}
+      : { AWS_CONTAINER_CREDENTIALS_FULL_URI: credentialsUri }),
+  };
   const env = (extra: Record<string, string> = {}, envHome = home): Record<string, string> =>
-    cleanEnv(envHome, {
-      AWS_ENDPOINT_URL_ECR: ecr.url,
-      AWS_ENDPOINT_URL_ECR_PUBLIC: ecr.url,
-      ...(options.containerCredentials === false
-        ? {}
-        : { AWS_CONTAINER_CREDENTIALS_FULL_URI: credentialsUri }),
-      ...extra,
-    });
+    cleanEnv(envHome, { ...fakeEnv, ...extra });
   return {
     keys,
     ecr,
     creds,
     home,
     cacheDir,
+    fakeEnv,
     env,
     get: (run = {}) =>
       runHelper({

@@ -56,3 +56,16 @@ export function scrubProcessEnv(): void {
   }
   process.env['AWS_EC2_METADATA_DISABLED'] = 'true';
 }
+
+/** The environment variables that hand the helper these keys (AWS_ACCESS_KEY_ID and the rest). */
+export function keyEnv(key: {
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+  readonly sessionToken?: string;
+}): Record<string, string> {
+  return {
+    AWS_ACCESS_KEY_ID: key.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: key.secretAccessKey,
+    ...(key.sessionToken === undefined ? {} : { AWS_SESSION_TOKEN: key.sessionToken }),
+  };
+}

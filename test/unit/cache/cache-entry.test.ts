@@ -5,13 +5,11 @@ import {
   tokenOf,
   type CacheEntry,
 } from '../../../src/cache/cache-entry';
+import { ECR_HOST } from '../../support/registry-host';
 
 const valid: CacheEntry = entryFor({
   scope: { partition: 'aws', region: 'eu-west-1', service: 'ecr', identity: 'abc' },
-  hosts: [
-    '123456789012.dkr.ecr.eu-west-1.amazonaws.com',
-    '123456789012.dkr.ecr.eu-west-1.amazonaws.com',
-  ],
+  hosts: [ECR_HOST, ECR_HOST],
   token: {
     username: 'AWS',
     password: 'secret',
