@@ -1,12 +1,12 @@
-import type { ActionContext } from '../../../src/actions/action-context';
-import type { EcrToken, TokenSource } from '../../../src/aws/token';
-import { runCli } from '../../../src/cli';
-import { VERSION } from '../../../src/product';
-import { parseConfig } from '../../../src/config/parse-config';
-import { HelperError } from '../../../src/errors';
-import { silentLogger } from '../../../src/log';
-import type { Registry } from '../../../src/registry/parse-registry';
-import { ECR_HOST } from '../../support/registry-host';
+import type { ActionContext } from '../../src/actions/action-context';
+import type { EcrToken, TokenSource } from '../../src/aws/token';
+import { runCli } from '../../src/cli';
+import { VERSION } from '../../src/product';
+import { parseConfig } from '../../src/config/parse-config';
+import { HelperError } from '../../src/errors';
+import { silentLogger } from '../../src/log';
+import type { Registry } from '../../src/registry/parse-registry';
+import { ECR_HOST } from '../support/registry-host';
 
 /** A hand-written fake token source that records which registries were asked for. */
 class FakeTokens implements TokenSource {
