@@ -2,10 +2,9 @@
 // - dist/main.cjs: the hot path only (a cache hit reads nothing else);
 // - dist/aws-sdk.cjs: src/aws/sdk/ (the AWS SDK), loaded by src/aws/load-sdk.ts only when an AWS
 //   call must be made;
-// - dist/proxy-agent.cjs, dist/cli.cjs, dist/proper-lockfile.cjs, dist/write-file-atomic.cjs: the
-//   proxy agent, the command line and the cache-miss libraries, loaded on demand. Measured: they
-//   were three quarters of main.cjs, and Node 20 has no compile cache, so parsing them cost every
-//   cache hit;
+// - dist/proxy-agent.cjs, dist/cli.cjs, dist/proper-lockfile.cjs: the proxy agent, the command
+//   line and the cache-miss lock library, loaded on demand. Measured: they were three quarters of
+//   main.cjs, and Node 20 has no compile cache, so parsing them cost every cache hit;
 // - dist/index.cjs: the library API;
 // - dist/sea/main.cjs: main.cjs with everything but the SDK inline, for the single executable
 //   (whose `require` knows only built-ins; its code cache makes the size cheap there).
@@ -31,6 +30,8 @@ const common = {
   legalComments: 'none',
   logLevel: 'warning',
   metafile: true,
+  // jsonc-parser's `main` is a UMD wrapper whose inner require() esbuild cannot follow.
+  alias: { 'jsonc-parser': 'jsonc-parser/lib/esm/main.js' },
 };
 
 /** Source files and packages that become files of their own, required on demand. */
@@ -40,7 +41,7 @@ const SOURCE_CHUNKS = [
   { source: src('aws/proxy-agent.ts'), file: './proxy-agent.cjs' },
   { source: src('cli.ts'), file: './cli.cjs' },
 ];
-const PACKAGE_CHUNKS = ['proper-lockfile', 'write-file-atomic'];
+const PACKAGE_CHUNKS = ['proper-lockfile'];
 
 /** The source file a relative import names, as TypeScript resolves it. */
 function resolveSource(resolveDir, path) {

@@ -78,6 +78,8 @@ export async function runCli(
             dryRun: flags.dryRun === true,
             env: context.env,
             now: () => new Date(),
+            home: context.config.home,
+            openStore: context.openStore,
           }),
         );
     });

@@ -5,6 +5,8 @@
 export type ErrorCode =
   | 'NOT_FOUND' // not ours / no credentials for it: callers fall back (anonymous pull)
   | 'CANNOT_STORE' // store for a host we can neither keep nor hand to another helper
+  | 'DELEGATE' // a delegated docker-credential-<name> failed, hung, or answered garbage
+  | 'STORE' // the built-in file store cannot be read or written safely
   | 'NO_SERVER_URL'
   | 'NO_USERNAME'
   | 'BAD_INPUT'
@@ -30,10 +32,13 @@ export const NO_USERNAME_TEXT = 'no credentials username';
 export class HelperError extends Error {
   override readonly name = 'HelperError';
   readonly code: ErrorCode;
+  /** The exit status to end with (a delegated helper's own status is passed through); 1 if unset. */
+  readonly exitCode: number | undefined;
 
-  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown; exitCode?: number }) {
     super(oneLine(message), options);
     this.code = code;
+    this.exitCode = options?.exitCode;
   }
 }
 

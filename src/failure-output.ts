@@ -23,14 +23,14 @@ export interface Outcome {
 
 /** Turns anything thrown into the output of a failed invocation, exit status 1. */
 export function failureOutput(error: unknown, audience: Audience): Outcome {
-  const { code, message } = toHelperError(error);
+  const { code, message, exitCode = 1 } = toHelperError(error);
   if (audience === 'human') {
     return { exitCode: 1, stdout: '', stderr: `${PRODUCT}: error: ${message}\n` };
   }
   // docker pull (CLI 28) drops a helper's failure text from stdout and pulls anonymously, so the
   // user would see only "no basic auth credentials": the reason must reach the log (stderr) too.
   return {
-    exitCode: 1,
+    exitCode,
     stdout: `${message}\n`,
     stderr: '',
     reason: { text: message, tellUser: code !== 'NOT_FOUND' },

@@ -13,6 +13,8 @@ import { failureOutput, type Outcome } from './failure-output';
 import { createLogger, type Logger } from './log';
 import { logSink } from './log-sink';
 import { readFd } from './protocol/read-input';
+import { createLocalRoutes } from './routing/local-routes';
+import { createOpenStore } from './stores/open-store';
 import { isTerminal, writeAll } from './write-fd';
 
 /** Runs the helper for this process and exits with its status. */
@@ -43,7 +45,21 @@ export async function main(): Promise<void> {
       startedAt: started,
       // doctor bounds each of its steps by the timeout itself; the call bounds all of them.
       boundMs: args[0] === 'doctor' ? config.timeoutMs * (DOCTOR_STEPS + 1) : config.timeoutMs,
-      work: (call) => runCommand(args, () => ({ ...call, config, readInput, loadSdk })),
+      work: (call) =>
+        runCommand(args, () => ({
+          ...call,
+          config,
+          readInput,
+          loadSdk,
+          routes: createLocalRoutes(env, config.home),
+          openStore: createOpenStore({
+            context: call,
+            home: config.home,
+            uid: process.getuid?.() ?? -1,
+            // A helper resolving to the executable or the npm shim would be this program again.
+            self: [process.execPath, process.argv[1] ?? ''].filter(Boolean),
+          }),
+        })),
     });
   } catch (error) {
     result = failureOutput(error, 'protocol');

@@ -11,8 +11,15 @@ export async function getAction(context: ActionContext): Promise<string> {
   const serverUrl = decodeServerUrl(await context.readInput());
   const registry = parseRegistry(serverUrl);
   context.logger.debug(`get ${JSON.stringify(serverUrl)}: ${registry.kind} registry`);
-  // Not ECR: answer not-found without any AWS call, so docker falls back to anonymous access.
-  if (registry.kind === 'other') throw notFound();
+  // Not ECR: the store its route names answers (the fallback by default), with no AWS call;
+  // not-found there makes docker fall back to anonymous access.
+  if (registry.kind === 'other') {
+    const route = context.routes.routeFor(serverUrl);
+    if (route.kind !== 'store') throw notFound();
+    const found = await context.openStore(route.store).get(serverUrl);
+    context.logger.addSecret(found.secret);
+    return encodeCredentials({ serverUrl, username: found.username, secret: found.secret });
+  }
   const token = await context.tokens.getToken(registry);
   context.logger.addSecret(token.password);
   return encodeCredentials({ serverUrl, username: token.username, secret: token.password });

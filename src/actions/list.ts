@@ -1,8 +1,39 @@
-/** `list`: never reads stdin (docker-py leaves it attached); answers from local state only. */
+/**
+ * `list`: never reads stdin (docker-py leaves it attached). The union of the live cached ECR
+ * tokens (local state only, no network) and what each store lists for the hosts routed to it
+ * (SPEC §6): a login the fallback still holds for a host now routed elsewhere is not offered.
+ */
+import { errorCode } from '../error-code';
 import { encodeList } from '../protocol/encode';
+import type { StoreName } from '../routing/route';
 import type { ActionContext } from './action-context';
 
-/** Lists the ECR registries with a live token, as `{"<server URL>":"AWS"}`. */
+/** Lists registries with credentials, as `{"<server URL>":"<user name>"}`. */
 export async function listAction(context: ActionContext): Promise<string> {
-  return encodeList(await context.tokens.listKnown());
+  const merged: Record<string, string> = {};
+  for (const name of context.routes.stores()) {
+    const store = context.openStore(name);
+    context.progress.step = `listing ${store.label}`;
+    let listed: Record<string, string>;
+    try {
+      listed = await store.list();
+    } catch (error) {
+      // One broken store must not break `docker build` (it lists before every build): say why
+      // on stderr and list the rest.
+      const reason = error instanceof Error ? error.message : errorCode(error);
+      context.logger.warn(`list: skipping ${store.label}: ${reason}`);
+      continue;
+    }
+    for (const [serverUrl, username] of Object.entries(listed)) {
+      const route = context.routes.routeFor(serverUrl);
+      if (route.kind === 'store' && sameStore(route.store, name)) merged[serverUrl] = username;
+    }
+  }
+  // ECR last: a cached token outranks a stale stored login for the same URL.
+  Object.assign(merged, await context.tokens.listKnown());
+  return encodeList(merged);
+}
+
+function sameStore(a: StoreName, b: StoreName): boolean {
+  return a.kind === b.kind && (a.kind !== 'helper' || b.kind !== 'helper' || a.name === b.name);
 }

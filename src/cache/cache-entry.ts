@@ -3,6 +3,7 @@
  * this exact version and shape is reported as unusable, never half-trusted.
  */
 import type { EcrToken } from '../aws/token';
+import { localLifetime, MAX_LIFETIME_MS, refreshPoint } from './freshness';
 
 /** Bumped whenever the shape changes; other versions' files are ignored, never reinterpreted. */
 export const CACHE_VERSION = 1;
@@ -25,8 +26,10 @@ export interface CacheEntry extends CacheScope {
   readonly password: string;
   /** Epoch milliseconds when the token was obtained (the start of its life). */
   readonly fetchedAt: number;
-  /** Epoch milliseconds when ECR stops accepting it. */
+  /** Epoch milliseconds when ECR stops accepting it (on the local clock; at most 12 h on). */
   readonly expiresAt: number;
+  /** Epoch milliseconds from which it is refreshed (absent: half life; see freshness.ts). */
+  readonly refreshAt?: number;
 }
 
 /** The parse outcome: an entry, or why the text is not one (for the single warning). */
@@ -34,14 +37,20 @@ export type ParsedEntry =
   | { readonly ok: true; readonly entry: CacheEntry }
   | { readonly ok: false; readonly reason: string };
 
-/** Builds the entry for a freshly fetched token. */
+/**
+ * Builds the entry for a freshly fetched token. Its life is measured on the local clock (see
+ * localLifetime), and `jitter` (a uniform random number in [0, 1], passed in) picks its refresh
+ * point.
+ */
 export function entryFor(options: {
   scope: CacheScope;
   hosts: readonly string[];
   token: EcrToken;
   fetchedAt: number;
+  jitter: number;
 }): CacheEntry {
-  const { scope, token } = options;
+  const { scope, token, fetchedAt } = options;
+  const lifetime = localLifetime(token.expiresAt - fetchedAt);
   return {
     version: CACHE_VERSION,
     partition: scope.partition,
@@ -51,8 +60,9 @@ export function entryFor(options: {
     hosts: [...new Set(options.hosts)],
     username: token.username,
     password: token.password,
-    fetchedAt: options.fetchedAt,
-    expiresAt: token.expiresAt,
+    fetchedAt,
+    expiresAt: fetchedAt + lifetime,
+    refreshAt: refreshPoint(fetchedAt, lifetime, options.jitter),
   };
 }
 
@@ -93,14 +103,21 @@ export function parseEntry(text: string): ParsedEntry {
   if (service !== 'ecr' && service !== 'ecr-public') {
     return { ok: false, reason: 'field "service" is not ecr or ecr-public' };
   }
-  const { fetchedAt, expiresAt, hosts } = record;
+  const { fetchedAt, expiresAt, refreshAt, hosts } = record;
   if (!isTime(fetchedAt) || !isTime(expiresAt) || expiresAt <= fetchedAt) {
     return { ok: false, reason: 'fields "fetchedAt"/"expiresAt" are not a valid time span' };
+  }
+  if (refreshAt !== undefined && !(isTime(refreshAt) && refreshAt >= fetchedAt)) {
+    return { ok: false, reason: 'field "refreshAt" is not a time after "fetchedAt"' };
   }
   if (!Array.isArray(hosts) || !hosts.every((host) => typeof host === 'string')) {
     return { ok: false, reason: 'field "hosts" is not a list of host names' };
   }
-  return { ok: true, entry: record as unknown as CacheEntry };
+  const entry = record as unknown as CacheEntry;
+  // No token lives longer than ECR's 12 hours, whatever a file (an older version's, written
+  // with a slow clock) says.
+  const longest = fetchedAt + MAX_LIFETIME_MS;
+  return { ok: true, entry: expiresAt > longest ? { ...entry, expiresAt: longest } : entry };
 }
 
 /** The file content for an entry. */

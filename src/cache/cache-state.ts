@@ -6,7 +6,7 @@ import type { Env } from '../env';
 import type { PrivateRegistry, PublicRegistry } from '../registry/parse-registry';
 import { credentialIdentity, scopeFor } from './cache-identity';
 import { fileStamp } from './cached-token-source';
-import { freshness } from './freshness';
+import { freshness, staleFrom } from './freshness';
 import { createTokenStore } from './token-store';
 
 /** The cache's answer for one registry and the current credential identity. */
@@ -34,6 +34,5 @@ export function readCacheState(options: {
   const entry = store.read(scopeFor(options.registry, identity));
   if (!entry) return problem ? { state: 'none', problem } : { state: 'none' };
   const state = freshness(entry, options.now);
-  const halfLife = entry.fetchedAt + (entry.expiresAt - entry.fetchedAt) / 2;
-  return { state, until: state === 'fresh' ? halfLife : entry.expiresAt };
+  return { state, until: state === 'fresh' ? staleFrom(entry) : entry.expiresAt };
 }

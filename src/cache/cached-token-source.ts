@@ -15,6 +15,7 @@ import { freshness, isLive } from './freshness';
 import { staleMsFor } from './key-lock';
 import { lockOrWait } from './lock-or-wait';
 import { mayServeStale } from './may-serve-stale';
+import { recordHost } from './record-host';
 import { createTokenStore } from './token-store';
 
 /** Everything the cache needs; the call's context, the clock and the wrapped source are passed in. */
@@ -27,6 +28,8 @@ export interface CachedTokenSourceOptions {
   readonly now: () => number;
   /** The helper's bound on one call; sizes the stale-lock takeover. */
   readonly timeoutMs: number;
+  /** Uniform random numbers in [0, 1) (default Math.random): each entry's refresh point. */
+  readonly random?: () => number;
 }
 
 type Registry = PrivateRegistry | PublicRegistry;
@@ -42,7 +45,8 @@ export function createCachedTokenSource(options: CachedTokenSourceOptions): Toke
     warned = true;
     logger.warn(`${message}. Tokens still work; fix or delete the cache folder to silence this.`);
   };
-  const store = createTokenStore({ dir: options.dir, warn });
+  const store = createTokenStore({ dir: options.dir, home: options.home, warn });
+  const random = options.random ?? Math.random;
   let identity: string | undefined;
   const currentIdentity = (): string =>
     (identity ??= credentialIdentity({ env, home: options.home, stamp: fileStamp }));
@@ -54,9 +58,24 @@ export function createCachedTokenSource(options: CachedTokenSourceOptions): Toke
       warn(`cannot write the token cache in ${options.dir} (${errorCode(error)})`);
     }
   };
-  /** Records a host the token now serves too (for `list`): a write only the first time. */
-  const remember = async (entry: CacheEntry, host: string): Promise<void> => {
-    if (!entry.hosts.includes(host)) await save({ ...entry, hosts: [...entry.hosts, host] });
+  /**
+   * Records a host the token now serves too (for `list`): a write only the first time, under the
+   * lock (taken here unless `held`), so concurrent hits never drop each other's hosts.
+   */
+  const remember = async (entry: CacheEntry, host: string, held = false): Promise<void> => {
+    if (entry.hosts.includes(host)) return;
+    if (held) return save({ ...entry, hosts: [...entry.hosts, host] });
+    const { timeoutMs, context } = options;
+    const debug = (line: string): void => logger.debug(line);
+    await recordHost({
+      store,
+      scope: entry,
+      host,
+      timeoutMs,
+      signal: context.signal,
+      random,
+      debug,
+    });
   };
 
   const fetchAndSave = async (
@@ -78,16 +97,19 @@ export function createCachedTokenSource(options: CachedTokenSourceOptions): Toke
       throw error;
     }
     const hosts = [...(previous?.hosts ?? []), registry.host];
-    await save(entryFor({ scope, hosts, token, fetchedAt }));
+    await save(entryFor({ scope, hosts, token, fetchedAt, jitter: random() }));
     store.prune(now());
     return token;
   };
 
   const refresh = (registry: Registry, scope: CacheScope, seen?: CacheEntry): Promise<EcrToken> => {
     let entry = seen;
-    const answerFresh = async (current: CacheEntry | undefined): Promise<EcrToken | undefined> => {
+    const answerFresh = async (
+      current: CacheEntry | undefined,
+      held = false,
+    ): Promise<EcrToken | undefined> => {
       if (!current || freshness(current, now()) !== 'fresh') return undefined;
-      await remember(current, registry.host);
+      await remember(current, registry.host, held);
       return tokenOf(current);
     };
     return lockOrWait({
@@ -95,10 +117,13 @@ export function createCachedTokenSource(options: CachedTokenSourceOptions): Toke
       dir: options.dir,
       file: join(options.dir, entryFileName(scope)),
       staleMs: staleMsFor(options.timeoutMs),
+      ensureDir: () => store.ensureDir(),
       held: async () => {
         // Someone may have refreshed between our read and taking the lock.
         const current = store.read(scope);
-        return (await answerFresh(current)) ?? fetchAndSave(registry, scope, current ?? entry);
+        return (
+          (await answerFresh(current, true)) ?? fetchAndSave(registry, scope, current ?? entry)
+        );
       },
       unavailable: (reason) => {
         warn(`cannot lock the token cache in ${options.dir} (${reason})`);

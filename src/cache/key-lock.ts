@@ -7,8 +7,12 @@
  * both saw the stale lock remove each other's fresh one, and then both fetch (seen with 10
  * waiters on a loaded machine). Here a waiter removes a stale lock only while holding a second,
  * short-lived guard lock and after checking again that it is still stale.
+ *
+ * Something at the lock's name that is no lock of ours, or a stale lock that cannot be removed,
+ * makes locking "unavailable": the caller then fetches without it (one warning), instead of
+ * waiting out the whole call bound for a lock nobody will ever release.
  */
-import { rmdirSync, statSync, mkdirSync } from 'node:fs';
+import { lstatSync, mkdirSync, readdirSync, rmdirSync } from 'node:fs';
 import type { LockOptions } from 'proper-lockfile';
 import { errorCode } from '../error-code';
 
@@ -37,6 +41,8 @@ export async function tryLock(options: {
   /** Creates the folder the lock lives in. */
   ensureDir: () => void;
   now?: () => number;
+  /** The user a lock must belong to (default: this process's effective uid). */
+  euid?: number;
 }): Promise<LockAttempt> {
   // Loaded on the miss path only: a cache hit never evaluates the lock library.
   const { lock } = await import('proper-lockfile');
@@ -70,7 +76,9 @@ export async function tryLock(options: {
   } catch (error) {
     if (errorCode(error) !== 'ELOCKED') return { state: 'unavailable', reason: errorCode(error) };
   }
-  if (!removeIfStale(lockPath, options.staleMs, options.now ?? Date.now)) return { state: 'busy' };
+  const cleared = removeIfStale(lockPath, options.staleMs, options.now ?? Date.now, options.euid);
+  if (cleared === 'busy') return { state: 'busy' };
+  if (cleared !== 'removed') return { state: 'unavailable', reason: cleared.unavailable };
   try {
     return await attempt();
   } catch (error) {
@@ -79,40 +87,88 @@ export async function tryLock(options: {
   }
 }
 
-/** Removes `lockPath` if its holder stopped refreshing it; true when it did. */
-export function removeIfStale(lockPath: string, staleMs: number, now: () => number): boolean {
-  if (!isStale(lockPath, staleMs, now)) return false;
+/** What is at a lock's path: a lock to wait for, one to take over, nothing, or no lock at all. */
+export type LockState = 'live' | 'stale' | 'gone' | { readonly unusable: string };
+
+/**
+ * Judges the lock (or guard) folder at `path`. A real lock is an empty folder of this user; a
+ * file, a symlink (dangling or not), a non-empty folder or another user's folder at its name is
+ * no lock this helper can wait out or remove (audit 2026-12, finding 5). An mtime in the future
+ * beyond `staleMs` means the clock went back: no holder refreshes it to "now" again in time.
+ */
+export function lockState(
+  path: string,
+  staleMs: number,
+  now: () => number,
+  euid: number | undefined = process.geteuid?.(),
+): LockState {
+  let stat;
+  try {
+    stat = lstatSync(path);
+  } catch (error) {
+    const code = errorCode(error);
+    return code === 'ENOENT' ? 'gone' : { unusable: `unreadable (${code})` };
+  }
+  if (stat.isSymbolicLink()) return { unusable: 'a symbolic link' };
+  if (!stat.isDirectory()) return { unusable: 'not a folder' };
+  if (euid !== undefined && stat.uid !== euid) {
+    return { unusable: `a folder of uid ${stat.uid}, not of this user` };
+  }
+  const age = now() - stat.mtimeMs;
+  if (age > staleMs || age < -staleMs) return 'stale';
+  try {
+    if (readdirSync(path).length > 0) return { unusable: 'a folder that is not empty' };
+  } catch {
+    // Gone meanwhile, or unreadable: judged again on the next attempt.
+  }
+  return 'live';
+}
+
+/** The outcome of a takeover: done, someone else's turn, or the lock cannot be removed. */
+export type Takeover = 'removed' | 'busy' | { readonly unavailable: string };
+
+/** Removes `lockPath` if its holder stopped refreshing it; says when it cannot be removed. */
+export function removeIfStale(
+  lockPath: string,
+  staleMs: number,
+  now: () => number,
+  euid: number | undefined = process.geteuid?.(),
+): Takeover {
+  const unavailable = (path: string, why: string): Takeover => ({
+    unavailable: `the lock ${path} is ${why}`,
+  });
+  const state = lockState(lockPath, staleMs, now, euid);
+  if (typeof state === 'object') return unavailable(lockPath, state.unusable);
+  if (state !== 'stale') return 'busy';
   const guard = `${lockPath}.takeover`;
   try {
-    mkdirSync(guard);
-  } catch {
+    mkdirSync(guard, { mode: 0o700 });
+  } catch (error) {
+    if (errorCode(error) !== 'EEXIST') return { unavailable: errorCode(error) };
     // Another waiter is taking over. A guard left by a waiter that died mid-takeover (a window
     // of a few system calls) goes stale too, and is cleared for the next round.
-    if (isStale(guard, staleMs, now)) removeDir(guard);
-    return false;
+    const guardState = lockState(guard, staleMs, now, euid);
+    if (typeof guardState === 'object') return unavailable(guard, guardState.unusable);
+    if (guardState === 'stale' && !removeDir(guard)) return unavailable(guard, 'not removable');
+    return 'busy';
   }
   try {
     // Only guard holders remove locks, so this second look cannot be overtaken.
-    if (!isStale(lockPath, staleMs, now)) return false;
-    removeDir(lockPath);
-    return true;
+    const again = lockState(lockPath, staleMs, now, euid);
+    if (typeof again === 'object') return unavailable(lockPath, again.unusable);
+    if (again !== 'stale') return 'busy';
+    return removeDir(lockPath) ? 'removed' : unavailable(lockPath, 'not removable');
   } finally {
     removeDir(guard);
   }
 }
 
-function isStale(path: string, staleMs: number, now: () => number): boolean {
-  try {
-    return now() - statSync(path).mtimeMs > staleMs;
-  } catch {
-    return false;
-  }
-}
-
-function removeDir(path: string): void {
+/** Removes an empty folder; true when it is gone. */
+function removeDir(path: string): boolean {
   try {
     rmdirSync(path);
-  } catch {
-    // Gone already.
+    return true;
+  } catch (error) {
+    return errorCode(error) === 'ENOENT';
   }
 }

@@ -6,7 +6,6 @@ import type { CallContext } from '../call-context';
 import { PRODUCT } from '../product';
 import { HelperError } from '../errors';
 import { tryLock } from './key-lock';
-import { makeDirSync } from './make-dir';
 import { waitForChange, type ChangeWaiter } from './wait-for-change';
 
 // Waiters re-read the file on every change of the folder, and at least this often (backing off
@@ -23,6 +22,8 @@ export interface LockOrWaitOptions<T> {
   readonly file: string;
   /** How long a lock whose holder stopped refreshing it is honoured. */
   readonly staleMs: number;
+  /** Creates the cache folder (the token store's: it judges the folder, see cache-folder.ts). */
+  readonly ensureDir: () => void;
   /** Runs holding the lock. */
   readonly held: () => Promise<T>;
   /** Runs when locking is impossible here (a read-only folder, say). */
@@ -46,8 +47,7 @@ export async function lockOrWait<T>(options: LockOrWaitOptions<T>): Promise<T> {
         file,
         staleMs: options.staleMs,
         onCompromised: (reason) => logger.debug(`token cache lock ${file}.lock lost: ${reason}`),
-        // 0700: the files hold registry passwords.
-        ensureDir: () => makeDirSync(dir, 0o700),
+        ensureDir: options.ensureDir,
       });
       if (attempt.state === 'held') {
         try {

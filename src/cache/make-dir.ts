@@ -1,29 +1,65 @@
 /**
- * `mkdir -p` for the cache folder, bounded. Hand-written because Node's own recursive mkdir
- * (sync and async, Node 20 and 24) loops forever where mkdir answers ENOENT under a parent that
- * exists, as procfs does (AWS_ECR_CACHE_DIR=/proc/self/x): the sync form blocks the event loop,
- * so neither the call's deadline nor SIGTERM could end the helper.
+ * `mkdir -p` for the cache folder, bounded and careful. Hand-written because Node's own recursive
+ * mkdir (sync and async, Node 20 and 24) loops forever where mkdir answers ENOENT under a parent
+ * that exists, as procfs does (AWS_ECR_CACHE_DIR=/proc/self/x): the sync form blocks the event
+ * loop, so neither the call's deadline nor SIGTERM could end the helper.
+ *
+ * Careful: it refuses what cache-folder.ts refuses (another user's or a shared folder, a relative
+ * path, a folder inside another user's), and checks with lstat that each level it made is a
+ * folder of this user, not something planted in its place.
  */
-import { mkdirSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { lstatSync, mkdirSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { errorCode } from '../error-code';
+import { folderProblem, inspectCacheFolder, type FolderOwner } from './cache-folder';
 
-/** Creates `dir` and any missing parents with `mode`; each level is tried at most twice. */
-export function makeDirSync(dir: string, mode: number): void {
-  const path = resolve(dir);
-  try {
-    mkdirSync(path, { mode });
-  } catch (error) {
-    const code = errorCode(error);
-    if (code === 'EEXIST') return;
-    const parent = dirname(path);
-    if (code !== 'ENOENT' || parent === path) throw error;
-    makeDirSync(parent, mode);
+/** A folder the cache must not use; its message is the reason (no `code`: it is not an errno). */
+export class UnsafeFolderError extends Error {
+  override readonly name = 'UnsafeFolderError';
+}
+
+/**
+ * Makes `dir` (and missing parents) with `mode`, or finds it made; throws UnsafeFolderError when
+ * it must not be used, or the file-system error that stopped it. Each level is tried once.
+ */
+export function makeDirSync(
+  dir: string,
+  mode: number,
+  owner: FolderOwner = { euid: process.geteuid?.() },
+): void {
+  const state = inspectCacheFolder(dir, owner);
+  if (state.state === 'usable') return;
+  if (state.state === 'refused') throw new UnsafeFolderError(state.reason);
+  const missing: string[] = [];
+  for (let path = dir; !exists(path); path = dirname(path)) {
+    missing.unshift(path);
+    if (dirname(path) === path) break;
+  }
+  for (const path of missing) {
     try {
       mkdirSync(path, { mode });
-    } catch (again) {
-      // Another process made it meanwhile; any other failure (a second ENOENT) is final.
-      if (errorCode(again) !== 'EEXIST') throw again;
+    } catch (error) {
+      // Another helper of this user made it meanwhile; anything else (ENOENT under procfs,
+      // EACCES, EROFS) is final.
+      if (errorCode(error) !== 'EEXIST') throw error;
     }
+    // What is there now must be a real folder of ours, not a symlink or another user's folder.
+    const made = lstatSync(path);
+    if (!made.isDirectory()) throw new UnsafeFolderError(`${path} is not a folder`);
+    if (owner.euid !== undefined && made.uid !== owner.euid) {
+      throw new UnsafeFolderError(`${path} belongs to uid ${made.uid}, not to this user`);
+    }
+  }
+  const problem = folderProblem(dir, statSync(dir), owner.euid);
+  if (problem) throw new UnsafeFolderError(problem);
+}
+
+function exists(path: string): boolean {
+  try {
+    statSync(path);
+    return true;
+  } catch (error) {
+    // Only "missing" is created; any other answer is for mkdir (or the final stat) to report.
+    return errorCode(error) !== 'ENOENT';
   }
 }

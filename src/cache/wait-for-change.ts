@@ -2,26 +2,48 @@
  * Lets a process that waits for another one's token sleep until the cache folder changes, instead
  * of polling hard: with 50 helpers waiting on 2 cores, tight polling would starve the one process
  * doing the work. A timer still wakes it now and then, where file events do not arrive (NFS).
+ *
+ * Each watcher is an inotify instance, and Linux allows a user 128 of them by default: 120
+ * waiters held 121 (audit 2026-12, finding 20), leaving the user's other programs (editors, file
+ * managers) nearly none. So only the first few waiters of a folder watch it, each holding a slot
+ * (a `waiter-<n>.slot` folder, made atomically with mkdir); the others rely on their timer, which
+ * backs off to a few polls a second.
  */
-import { watch, type FSWatcher } from 'node:fs';
+import { lstatSync, mkdirSync, rmdirSync, watch, type FSWatcher } from 'node:fs';
+import { join } from 'node:path';
+
+/** At most this many processes watch one cache folder at a time. */
+export const MAX_WATCHERS = 4;
+/** A slot older than this is taken as left by a killed waiter, and reused. */
+const SLOT_STALE_MS = 60_000;
 
 /** A folder watcher: `next` resolves on the first change, after `ms`, or on abort. */
 export interface ChangeWaiter {
   next(ms: number): Promise<void>;
   close(): void;
+  /** Whether this waiter receives file events (else it runs on its timer alone). */
+  readonly watching: boolean;
 }
 
-/** Watches `dir` (without keeping the process alive); falls back to the timer alone. */
-export function waitForChange(dir: string, signal: AbortSignal): ChangeWaiter {
+/** Watches `dir` (without keeping the process alive) if a slot is free; else the timer alone. */
+export function waitForChange(
+  dir: string,
+  signal: AbortSignal,
+  now: () => number = Date.now,
+): ChangeWaiter {
   let wake: (() => void) | undefined;
   let watcher: FSWatcher | undefined;
-  try {
-    watcher = watch(dir, { persistent: false }, () => wake?.());
-    watcher.on('error', () => undefined);
-  } catch {
-    // No file events here: the timer alone paces the wait.
+  const slot = claimSlot(dir, now);
+  if (slot) {
+    try {
+      watcher = watch(dir, { persistent: false }, () => wake?.());
+      watcher.on('error', () => undefined);
+    } catch {
+      // No file events here: the timer alone paces the wait.
+    }
   }
   return {
+    watching: watcher !== undefined,
     next: (ms) =>
       new Promise<void>((resolve) => {
         const done = (): void => {
@@ -34,6 +56,46 @@ export function waitForChange(dir: string, signal: AbortSignal): ChangeWaiter {
         signal.addEventListener('abort', done, { once: true });
         wake = done;
       }),
-    close: () => watcher?.close(),
+    close: () => {
+      watcher?.close();
+      if (slot) removeDir(slot);
+    },
   };
+}
+
+/** Takes a free watcher slot of `dir`, or undefined when all are taken (or none can be made). */
+function claimSlot(dir: string, now: () => number): string | undefined {
+  for (let index = 0; index < MAX_WATCHERS; index += 1) {
+    const slot = join(dir, `waiter-${index}.slot`);
+    if (makeDir(slot)) return slot;
+    if (isOld(slot, now) && removeDir(slot) && makeDir(slot)) return slot;
+  }
+  return undefined;
+}
+
+function makeDir(path: string): boolean {
+  try {
+    mkdirSync(path, { mode: 0o700 });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function isOld(path: string, now: () => number): boolean {
+  try {
+    const stat = lstatSync(path);
+    return stat.isDirectory() && now() - stat.mtimeMs > SLOT_STALE_MS;
+  } catch {
+    return false;
+  }
+}
+
+function removeDir(path: string): boolean {
+  try {
+    rmdirSync(path);
+    return true;
+  } catch {
+    return false;
+  }
 }

@@ -11,13 +11,19 @@ import writeFileAtomic from 'write-file-atomic';
 import { nonEmpty, type Env } from '../env';
 import { NO_HOME } from '../config/resolve-home';
 import { HelperError } from '../errors';
+import type { OpenStore } from '../stores/credential-store';
+import { migrateStore, type StoreMigrationReport } from './migrate-store';
 import { planConfigure, type ConfigureChange, type ConfigureRequest } from './plan-configure';
+import { planStoreMigration, removeAuths } from './plan-store-migration';
 
 /** Inputs of one `configure` run; env and clock are passed in, never read from `process`. */
 export interface ConfigureOptions extends ConfigureRequest {
   readonly dryRun: boolean;
   readonly env: Env;
   readonly now: () => Date;
+  /** For --store: the user's home (the helper's config file) and the stores logins move into. */
+  readonly home?: string | null;
+  readonly openStore?: OpenStore;
 }
 
 /** What `configure` did (or, with dryRun, would do). */
@@ -28,6 +34,8 @@ export interface ConfigureReport {
   /** The copy of the previous file, when one existed and was replaced. */
   readonly backup: string | null;
   readonly dryRun: boolean;
+  /** --store: the fallback and the logins moved into it. */
+  readonly migration?: StoreMigrationReport;
 }
 
 /** The docker config file: `$DOCKER_CONFIG/config.json`, else `$HOME/.docker/config.json`. */
@@ -55,8 +63,16 @@ export async function configure(options: ConfigureOptions): Promise<ConfigureRep
     );
   }
   if (options.dryRun) {
-    const plan = planConfigure((await readText(file)) ?? '', options, file);
-    return { file, changes: plan.changes, unchanged: plan.unchanged, backup: null, dryRun: true };
+    const before = (await readText(file)) ?? '';
+    const { plan, migration } = await planWithMigration(before, options, file);
+    return {
+      file,
+      changes: plan.changes,
+      unchanged: plan.unchanged,
+      backup: null,
+      dryRun: true,
+      ...(migration ? { migration } : {}),
+    };
   }
   await mkdir(dirname(file), { recursive: true, mode: 0o700 }).catch((error: unknown) => {
     throw fsError('create the folder of', file, error);
@@ -73,7 +89,8 @@ export async function configure(options: ConfigureOptions): Promise<ConfigureRep
   });
   try {
     const before = await readText(file);
-    const plan = planConfigure(before ?? '', options, file);
+    // --store: logins move into the fallback (and are read back) before config.json changes.
+    const { plan, migration } = await planWithMigration(before ?? '', options, file);
     let backup: string | null = null;
     if (plan.text !== null) {
       if (before !== null) backup = await backupOf(file, options.now());
@@ -83,10 +100,54 @@ export async function configure(options: ConfigureOptions): Promise<ConfigureRep
         },
       );
     }
-    return { file, changes: plan.changes, unchanged: plan.unchanged, backup, dryRun: false };
+    return {
+      file,
+      changes: plan.changes,
+      unchanged: plan.unchanged,
+      backup,
+      dryRun: false,
+      ...(migration ? { migration } : {}),
+    };
   } finally {
     await release().catch(() => undefined);
   }
+}
+
+/**
+ * The plan for the docker config text and, for --store, the migration (carried out unless a dry
+ * run): an earlier credsStore becomes the fallback, plaintext `auths` leave the file.
+ */
+async function planWithMigration(
+  before: string,
+  options: ConfigureOptions,
+  file: string,
+): Promise<{
+  plan: { changes: readonly ConfigureChange[]; unchanged: readonly string[]; text: string | null };
+  migration?: StoreMigrationReport;
+}> {
+  const plain = planConfigure(before, options, file); // validates the file first
+  if (!options.store || before.trim() === '') return { plan: plain };
+  const migrationPlan = planStoreMigration(JSON.parse(before) as Record<string, unknown>);
+  const migration = await migrateStore({
+    plan: migrationPlan,
+    dockerConfigFile: file,
+    env: options.env,
+    home: options.home === undefined ? (nonEmpty(options.env['HOME']) ?? null) : options.home,
+    dryRun: options.dryRun,
+    openStore:
+      options.openStore ??
+      (() => {
+        throw new HelperError('INTERNAL', 'internal error: configure --store without stores');
+      }),
+    stamp: backupStamp(options.now()),
+  });
+  if (migrationPlan.removals.length === 0) return { plan: plain, migration };
+  const text = removeAuths(before, migrationPlan.removals);
+  const plan = planConfigure(text, options, file);
+  return {
+    plan: { ...plan, text: plan.text ?? text },
+    migration,
+  };
 }
 
 /** The report as the lines a person reads in a terminal. */
@@ -98,13 +159,50 @@ export function formatConfigureReport(report: ConfigureReport): string {
     lines.push(`${verb} ${change.key} = ${JSON.stringify(change.after)}${from}`);
   }
   for (const key of report.unchanged) lines.push(`already set: ${key}`);
-  if (report.changes.length === 0) lines.push(`${report.file} already up to date, not rewritten`);
-  else if (report.dryRun) lines.push(`dry run: ${report.file} not written`);
+  lines.push(...migrationLines(report));
+  if (
+    report.changes.length === 0 &&
+    !report.migration?.moved.length &&
+    !report.migration?.droppedEcr.length
+  ) {
+    lines.push(`${report.file} already up to date, not rewritten`);
+  } else if (report.dryRun) lines.push(`dry run: ${report.file} not written`);
   else {
     const backup = report.backup ? ` (previous file saved as ${report.backup})` : '';
     lines.push(`wrote ${report.file}${backup}`);
   }
   return `${lines.join('\n')}\n`;
+}
+
+/** What --store's migration did or would do, one line each; user names and hosts, no secret. */
+function migrationLines(report: ConfigureReport): string[] {
+  const migration = report.migration;
+  if (!migration) return [];
+  const would = report.dryRun ? 'would ' : '';
+  const lines: string[] = [];
+  if (migration.fallbackWritten) {
+    lines.push(
+      `${would}set fallback = ${JSON.stringify(migration.fallback)} in ${migration.configFile} (the previous credsStore, so earlier logins keep working)`,
+    );
+  }
+  const target =
+    migration.fallback === 'file' ? 'the file store' : `docker-credential-${migration.fallback}`;
+  for (const { serverUrl, username } of migration.moved) {
+    lines.push(
+      `${would}move the login for ${JSON.stringify(serverUrl)} (user ${JSON.stringify(username)}) from auths into ${target}`,
+    );
+  }
+  for (const host of migration.droppedEcr) {
+    lines.push(
+      `${would}drop the saved ECR token for ${JSON.stringify(host)} from auths (minted on demand now)`,
+    );
+  }
+  for (const { key, why } of migration.kept) {
+    lines.push(`left auths[${JSON.stringify(key)}] in place: ${why}`);
+  }
+  if (migration.configBackup)
+    lines.push(`previous ${migration.configFile} saved as ${migration.configBackup}`);
+  return lines;
 }
 
 async function readText(file: string): Promise<string | null> {
@@ -116,12 +214,17 @@ async function readText(file: string): Promise<string | null> {
   }
 }
 
-/** Copies the current file aside under a name no earlier backup used. */
-async function backupOf(file: string, now: Date): Promise<string> {
-  const stamp = now
+/** A backup's time stamp: 20261129T010203Z. */
+function backupStamp(now: Date): string {
+  return now
     .toISOString()
     .replace(/[-:]/g, '')
     .replace(/\.\d+Z$/, 'Z');
+}
+
+/** Copies the current file aside under a name no earlier backup used. */
+async function backupOf(file: string, now: Date): Promise<string> {
+  const stamp = backupStamp(now);
   for (let n = 0; ; n += 1) {
     const backup = `${file}.${stamp}${n === 0 ? '' : `-${n}`}.bak`;
     try {

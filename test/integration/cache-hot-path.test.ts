@@ -39,6 +39,11 @@ function loadsAws(modules: string): boolean {
     .some((name) => /@aws-sdk|@smithy|aws-sdk\.cjs$|^sea-asset:aws/.test(name));
 }
 
+/** The lock library, a chunk of its own in the JavaScript build (inline in the executable). */
+function loadsLockLibrary(modules: string): boolean {
+  return modules.split('\n').some((name) => /proper-lockfile/.test(name));
+}
+
 describe('a cache hit', () => {
   it('makes no credential or ECR request and answers the cached password', async () => {
     const fx = await startCacheFixture();
@@ -59,7 +64,7 @@ describe('a cache hit', () => {
     expect(fx.creds.requests).toHaveLength(1);
   });
 
-  it('loads no AWS SDK module (while a miss in the same set-up does)', async () => {
+  it('loads no AWS SDK module nor lock library (while a miss in the same set-up does)', async () => {
     const fx = await startCacheFixture();
     const probe = join(fx.home, 'probe.cjs');
     writeFileSync(probe, PROBE);
@@ -81,6 +86,10 @@ describe('a cache hit', () => {
     const modules = readFileSync(hit.out, 'utf8');
     expect(loadsAws(modules)).toBe(false);
     expect(fx.ecr.tokenCalls()).toBe(1);
+    // Nor the lock library, where it is a file of its own (the control: the miss loaded it).
+    if (loadsLockLibrary(readFileSync(miss.out, 'utf8'))) {
+      expect(loadsLockLibrary(modules)).toBe(false);
+    }
   });
 });
 

@@ -4,7 +4,7 @@
  * Each ends within the bound, without a stack trace, a secret, or a stale lock left behind.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { closeSync, existsSync, openSync, readdirSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cleanEnv, scrubProcessEnv } from '../support/env';
 import { startEcrFixture } from '../support/ecr-fixture';
@@ -135,7 +135,12 @@ describe('a password inside the server URL (https://user:password@host)', () => 
   it('is never echoed by store, nor by the debug log of get', async () => {
     const home = tempDir();
     const url = 'https://bob:url-pw-7731@registry.example.com/v2/';
-    const env = cleanEnv(home, { ECR_TS_LOG_LEVEL: 'debug' });
+    // fallback "none": store fails, and its message must mask the password.
+    writeFileSync(join(home, 'none.json'), '{"fallback": "none"}');
+    const env = cleanEnv(home, {
+      ECR_TS_LOG_LEVEL: 'debug',
+      ECR_TS_CONFIG: join(home, 'none.json'),
+    });
     const store = await runHelper({
       args: ['store'],
       env,
@@ -150,6 +155,22 @@ describe('a password inside the server URL (https://user:password@host)', () => 
       expect(text).not.toContain('url-pw-7731');
       expect(text).not.toContain('other-secret-9');
     }
+  });
+
+  it('is not kept by the file store: stored and listed without the user info', async () => {
+    const home = tempDir();
+    const env = cleanEnv(home);
+    const url = 'https://bob:url-pw-7731@registry.example.com/v2/';
+    const store = await runHelper({
+      args: ['store'],
+      env,
+      input: JSON.stringify({ ServerURL: url, Username: 'bob', Secret: 'other-secret-9' }),
+    });
+    expect([store.code, store.stdout, store.stderr]).toEqual([0, '', '']);
+    const listed = await runHelper({ args: ['list'], env });
+    expect(JSON.parse(listed.stdout)).toEqual({ 'https://registry.example.com/v2/': 'bob' });
+    const file = join(home, '.local', 'share', 'docker-credential-ecr-ts', 'credentials.json');
+    expect(readFileSync(file, 'utf8')).not.toContain('url-pw-7731');
   });
 });
 

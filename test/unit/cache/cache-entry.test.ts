@@ -7,15 +7,55 @@ import {
 } from '../../../src/cache/cache-entry';
 import { ECR_HOST } from '../../support/registry-host';
 
+const HOUR = 3600_000;
+const FETCHED_AT = 1_999_000_000_000;
+const scope = { partition: 'aws', region: 'eu-west-1', service: 'ecr', identity: 'abc' } as const;
 const valid: CacheEntry = entryFor({
-  scope: { partition: 'aws', region: 'eu-west-1', service: 'ecr', identity: 'abc' },
+  scope,
   hosts: [ECR_HOST, ECR_HOST],
   token: {
     username: 'AWS',
     password: 'secret',
-    expiresAt: 2_000_000_000_000,
+    expiresAt: FETCHED_AT + 12 * HOUR,
   },
-  fetchedAt: 1_999_000_000_000,
+  fetchedAt: FETCHED_AT,
+  jitter: 0,
+});
+
+/** The entry for a token whose expiry the server gave as `serverLifetime` after local now. */
+function entryWith(serverLifetime: number, jitter = 0): CacheEntry {
+  return entryFor({
+    scope,
+    hosts: [],
+    token: { username: 'AWS', password: 'pw', expiresAt: FETCHED_AT + serverLifetime },
+    fetchedAt: FETCHED_AT,
+    jitter,
+  });
+}
+
+describe('entryFor()', () => {
+  it.each([
+    ['ECR: 12 hours', 12 * HOUR, 12 * HOUR],
+    ['a short-lived token keeps its own life', 2 * HOUR, 2 * HOUR],
+    ['a slow local clock (expiry 14 h ahead): capped at 12 hours', 14 * HOUR, 12 * HOUR],
+    ['an absurd expiry (year 5138): capped at 12 hours', 99999999999999 - FETCHED_AT, 12 * HOUR],
+    // The server minted it a moment ago: the local clock is 13 h fast, the token has 12 h.
+    ['expiry an hour in the past (clock 13 h fast): 12 hours', -HOUR, 12 * HOUR],
+    ['expiry now (clock 12 h fast): 12 hours', 0, 12 * HOUR],
+  ])('%s', (_name, serverLifetime, lifetime) => {
+    const entry = entryWith(serverLifetime);
+    expect(entry.expiresAt - entry.fetchedAt).toBe(lifetime);
+    // Whatever the clocks, the entry is one the parser accepts.
+    expect(parseEntry(serializeEntry(entry))).toEqual({ ok: true, entry });
+  });
+
+  it.each([
+    [0, 6],
+    [0.5, 4.5],
+    [1, 3],
+  ])('jitter %d: refreshed %d hours after the fetch', (jitter, hours) => {
+    expect(entryWith(12 * HOUR, jitter).refreshAt).toBe(FETCHED_AT + hours * HOUR);
+  });
 });
 
 describe('parseEntry()', () => {
@@ -25,7 +65,7 @@ describe('parseEntry()', () => {
     expect(tokenOf(valid)).toEqual({
       username: 'AWS',
       password: 'secret',
-      expiresAt: 2_000_000_000_000,
+      expiresAt: FETCHED_AT + 12 * HOUR,
     });
   });
 
@@ -43,11 +83,23 @@ describe('parseEntry()', () => {
     ['a numeric region', edit({ region: 5 })],
     ['an unknown service', edit({ service: 'ecs' })],
     ['expiry before fetch', edit({ expiresAt: valid.fetchedAt - 1 })],
+    ['a refresh point before fetch', edit({ refreshAt: valid.fetchedAt - 1 })],
+    ['a string refresh point', edit({ refreshAt: '2030-01-01' })],
     ['a string expiry', edit({ expiresAt: '2030-01-01' })],
     ['hosts not strings', edit({ hosts: [1] })],
   ])('rejects %s', (_name, input) => {
     const parsed = parseEntry(input);
     expect(parsed.ok).toBe(false);
     if (!parsed.ok) expect(parsed.reason).not.toContain('secret');
+  });
+
+  it('caps an entry that claims to live longer than 12 hours (another version, a slow clock)', () => {
+    const parsed = parseEntry(edit({ expiresAt: 99999999999999 }));
+    expect(parsed).toEqual({ ok: true, entry: { ...valid, expiresAt: FETCHED_AT + 12 * HOUR } });
+  });
+
+  it('accepts an entry without a refresh point (written before refresh jitter)', () => {
+    const parsed = parseEntry(edit({ refreshAt: undefined }));
+    expect(parsed.ok).toBe(true);
   });
 });

@@ -42,7 +42,7 @@ function fakeApi(clock: { now: number }) {
  * A cache over a fake API in a temp HOME (removed after the test). `waiting` resolves when a call
  * announces that it waits for another process's lock: the event the lock tests sequence on.
  */
-function fixture(env: Record<string, string> = { AWS_PROFILE: 'dev' }) {
+function fixture(env: Record<string, string> = { AWS_PROFILE: 'dev' }, random = () => 0) {
   const home = tempDir('ecr-ts-unit-cache-');
   const dir = join(home, 'cache');
   const clock = { now: T0 };
@@ -75,6 +75,7 @@ function fixture(env: Record<string, string> = { AWS_PROFILE: 'dev' }) {
       home,
       now: () => clock.now,
       timeoutMs: 10_000,
+      random,
     });
   return { home, dir, clock, api, lines, controller, waiting, make };
 }
@@ -87,6 +88,16 @@ describe('createCachedTokenSource()', () => {
     expect((await fx.make().getToken(registry)).password).toBe('pw-1');
     expect(fx.api.calls).toBe(1);
     expect(fx.lines).toEqual([]);
+  });
+
+  it('refreshes earlier by the random share its entry drew, down to a quarter of the life', async () => {
+    const fx = fixture(undefined, () => 1);
+    await fx.make().getToken(registry);
+    fx.clock.now = T0 + 3 * HOUR - 1;
+    expect((await fx.make().getToken(registry)).password).toBe('pw-1');
+    fx.clock.now = T0 + 3 * HOUR;
+    expect((await fx.make().getToken(registry)).password).toBe('pw-2');
+    expect(fx.api.calls).toBe(2);
   });
 
   it('refreshes at half life and serves the new token', async () => {

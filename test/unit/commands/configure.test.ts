@@ -34,7 +34,8 @@ describe('configure()', () => {
       registries,
       store: extra.store ?? false,
       dryRun: extra.dryRun ?? false,
-      env: { DOCKER_CONFIG: dir },
+      // --store reads the helper's own config file: never one relative to the working folder.
+      env: { DOCKER_CONFIG: dir, XDG_CONFIG_HOME: join(dir, 'xdg') },
       now: NOW,
     });
 

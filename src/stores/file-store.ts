@@ -1,0 +1,188 @@
+/**
+ * The built-in `file` store (SPEC §6), the default fallback: one 0600 JSON file in a 0700 folder
+ * of this user, read without a lock (writes are atomic renames), changed under a cross-process
+ * lock so concurrent `docker login`s all land.
+ */
+import { dirname } from 'node:path';
+import { errorCode } from '../error-code';
+import { HelperError, notFound } from '../errors';
+import { makeDirSync, UnsafeFolderError } from '../cache/make-dir';
+import { tryLock } from '../cache/key-lock';
+import type { CredentialStore, Credentials } from './credential-store';
+import { checkOwnDir, readOwnFile, writeOwnFileAtomic, type Owner } from './own-file';
+import { serverKey, withoutUserInfo } from './server-key';
+
+/** A few thousand logins fit in well under this. */
+const MAX_FILE_BYTES = 4 * 1024 * 1024;
+const LOCK_STALE_MS = 5000;
+
+/** The file's shape, versioned so a later format can tell. */
+interface StoreFile {
+  version: 1;
+  auths: Record<string, { username: string; secret: string }>;
+}
+
+/** The file store at `path` (created on first `store`), bound by `deadline` (epoch ms). */
+export function createFileStore(options: {
+  path: string;
+  owner: Owner;
+  deadline: number;
+  now?: () => number;
+  sleep?: (ms: number) => Promise<void>;
+  /** Notes problems that do not fail the call (a lock lost to a stale takeover). */
+  warn?: (message: string) => void;
+}): CredentialStore {
+  const { path, owner } = options;
+  const dir = dirname(path);
+  const now = options.now ?? Date.now;
+  const sleep = options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
+  const load = (): StoreFile => {
+    if (checkOwnDir(dir, owner) === 'absent') return empty();
+    const text = readOwnFile(path, owner, MAX_FILE_BYTES);
+    return text === undefined ? empty() : parseStoreFile(path, text);
+  };
+  const change = async (edit: (file: StoreFile) => boolean): Promise<void> => {
+    const ensureDir = (): void => {
+      // The store's own checks and wording first; makeDirSync only creates what is missing, and
+      // refuses to create it inside another user's folder.
+      if (checkOwnDir(dir, owner) === 'absent') {
+        try {
+          makeDirSync(dir, 0o700);
+        } catch (error) {
+          if (!(error instanceof UnsafeFolderError)) throw error;
+          throw new HelperError('STORE', `refusing to use ${dir}: ${error.message}`);
+        }
+      }
+      checkOwnDir(dir, owner);
+    };
+    ensureDir();
+    const release = await lock(path, ensureDir);
+    try {
+      const file = load();
+      if (edit(file)) writeOwnFileAtomic(path, `${JSON.stringify(file, null, 2)}\n`);
+    } finally {
+      await release();
+    }
+  };
+  const lock = async (file: string, ensureDir: () => void): Promise<() => Promise<void>> => {
+    for (let round = 0; ; round++) {
+      const attempt = await tryLock({
+        file,
+        staleMs: LOCK_STALE_MS,
+        ensureDir,
+        onCompromised: (message) => options.warn?.(`the file store's lock was lost: ${message}`),
+        now,
+      });
+      if (attempt.state === 'held') return attempt.release;
+      if (attempt.state === 'unavailable') {
+        throw new HelperError('STORE', `cannot lock ${file} (${attempt.reason})`);
+      }
+      const left = options.deadline - now();
+      if (left <= 0) {
+        throw new HelperError(
+          'TIMEOUT',
+          `the file store ${file} stayed locked by another process (${file}.lock); if none is running, remove that folder`,
+        );
+      }
+      // Jittered, growing pauses: 20 writers on 2 cores must not poll in lock step.
+      await sleep(Math.min(left, 5 + Math.random() * Math.min(100, 10 * (round + 1))));
+    }
+  };
+  return {
+    label: `the file store (${path})`,
+    async get(serverUrl) {
+      const file = load();
+      const name = findEntry(file, serverUrl);
+      const entry = name === undefined ? undefined : file.auths[name];
+      if (!entry) throw notFound();
+      return { serverUrl, username: entry.username, secret: entry.secret };
+    },
+    async store(credentials: Credentials) {
+      const serverUrl = withoutUserInfo(credentials.serverUrl);
+      await change((file) => {
+        file.auths = without(file.auths, sameServer(file, serverUrl));
+        file.auths[serverUrl] = {
+          username: credentials.username,
+          secret: credentials.secret,
+        };
+        return true;
+      });
+    },
+    async erase(serverUrl) {
+      if (findEntry(load(), serverUrl) === undefined) return;
+      await change((file) => {
+        const names = sameServer(file, serverUrl);
+        file.auths = without(file.auths, names);
+        return names.length > 0;
+      });
+    },
+    async list() {
+      const { auths } = load();
+      return Object.fromEntries(
+        Object.entries(auths).map(([url, { username }]) => [url, username]),
+      );
+    },
+  };
+}
+
+/** The exact server URL first, else one naming the same server in another form. */
+function findEntry(file: StoreFile, serverUrl: string): string | undefined {
+  if (Object.hasOwn(file.auths, serverUrl)) return serverUrl;
+  return sameServer(file, serverUrl)[0];
+}
+
+/** Every stored URL that names the server of `serverUrl` (`https://ghcr.io` and `ghcr.io`). */
+function sameServer(file: StoreFile, serverUrl: string): string[] {
+  const key = serverKey(serverUrl);
+  return Object.keys(file.auths).filter(
+    (name) => name === serverUrl || (key !== '' && serverKey(name) === key),
+  );
+}
+
+/** `auths` without the entries named. */
+function without(auths: StoreFile['auths'], names: readonly string[]): StoreFile['auths'] {
+  const kept = empty().auths;
+  for (const [url, entry] of Object.entries(auths)) if (!names.includes(url)) kept[url] = entry;
+  return kept;
+}
+
+function empty(): StoreFile {
+  // No prototype: a server URL `__proto__` is a key like any other.
+  return { version: 1, auths: Object.create(null) as StoreFile['auths'] };
+}
+
+/** Parses the file strictly: a damaged file is reported, never silently replaced. */
+export function parseStoreFile(path: string, text: string): StoreFile {
+  const broken = (why: string): HelperError =>
+    new HelperError(
+      'STORE',
+      `the file store ${path} is damaged (${why}); nothing was changed: repair or move it away (logins in it are then lost)`,
+    );
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw broken(
+      `not valid JSON: ${errorCode(error)
+        .replace(/ in JSON.*$/, '')
+        .slice(0, 60)}`,
+    );
+  }
+  const record = value as Partial<StoreFile> | null;
+  if (typeof record !== 'object' || record === null || record.version !== 1) {
+    throw broken('expected {"version":1,"auths":{...}}');
+  }
+  const auths = record.auths;
+  if (typeof auths !== 'object' || auths === null || Array.isArray(auths)) {
+    throw broken('"auths" is not an object');
+  }
+  const clean = empty().auths;
+  for (const [url, entry] of Object.entries(auths)) {
+    const { username, secret } = (entry ?? {}) as Partial<{ username: unknown; secret: unknown }>;
+    if (typeof username !== 'string' || typeof secret !== 'string') {
+      throw broken(`the entry ${JSON.stringify(url)} lacks a string username or secret`);
+    }
+    clean[url] = { username, secret };
+  }
+  return { version: 1, auths: clean };
+}

@@ -1,0 +1,98 @@
+/**
+ * The real OpenStore: the built-in file store, `none`, or another `docker-credential-<name>`
+ * (SPEC §6). Opening is free; each store finds its file or helper when first used, so a route
+ * that is never taken costs nothing and fails nothing.
+ */
+import type { CallContext } from '../call-context';
+import { HelperError, notFound } from '../errors';
+import { hideUserInfo } from '../log';
+import type { StoreName } from '../routing/route';
+import type { CredentialStore, OpenStore } from './credential-store';
+import { execProgram } from './exec-program';
+import { createFileStore } from './file-store';
+import { fileStorePath, fileStorePathOrNull } from './file-store-path';
+import { delegatedEnv, findHelper } from './find-helper';
+import { createHelperStore } from './helper-store';
+import type { Program } from './program';
+
+/** Our own kill must come before the call's deadline, so its message (naming the helper) wins. */
+const KILL_MARGIN_MS = 300;
+
+/** What stores need beyond the call context. */
+export interface OpenStoreOptions {
+  readonly context: CallContext;
+  /** The user's home folder (the file store's default place). */
+  readonly home: string | null;
+  /** The current user (files of others are refused). */
+  readonly uid: number;
+  /** Paths this program runs from: a helper resolving to one of them is refused. */
+  readonly self: readonly string[];
+}
+
+/** Opens stores for one call. */
+export function createOpenStore(options: OpenStoreOptions): OpenStore {
+  return (name) => openStore(name, options);
+}
+
+function openStore(name: StoreName, options: OpenStoreOptions): CredentialStore {
+  const { context } = options;
+  switch (name.kind) {
+    case 'none':
+      return noneStore;
+    case 'file': {
+      let store: CredentialStore | undefined;
+      const open = (): CredentialStore =>
+        (store ??= createFileStore({
+          path: fileStorePath(context.env, options.home),
+          owner: { uid: options.uid },
+          deadline: context.deadline,
+          warn: (message) => context.logger.warn(message),
+        }));
+      // No home folder and no XDG_DATA_HOME: the store has no place, so it holds nothing; only
+      // `store` needs one, and says so.
+      const homeless = (): boolean => !fileStorePathOrNull(context.env, options.home);
+      return {
+        label: 'the file store',
+        get: (serverUrl) => (homeless() ? Promise.reject(notFound()) : open().get(serverUrl)),
+        store: (credentials) => open().store(credentials),
+        erase: (serverUrl) => (homeless() ? Promise.resolve() : open().erase(serverUrl)),
+        list: () => (homeless() ? Promise.resolve({}) : open().list()),
+      };
+    }
+    case 'helper':
+      return createHelperStore({ name: name.name, program: helperProgram(name.name, options) });
+  }
+}
+
+/** Runs `docker-credential-<name>`, found on first use, bounded by the call. */
+function helperProgram(name: string, options: OpenStoreOptions): Program {
+  const { context } = options;
+  return async (action, input) => {
+    const path = findHelper({ name, env: context.env, self: options.self });
+    context.progress.step = `waiting for docker-credential-${name} to answer ${action}`;
+    context.logger.debug(`delegating ${action} to ${path}`);
+    return execProgram({
+      path,
+      env: delegatedEnv(context.env),
+      deadline: context.deadline - KILL_MARGIN_MS,
+      signal: context.signal,
+      onStderr: (text) => context.logger.debug(`docker-credential-${name} said: ${text}`),
+    })(action, input);
+  };
+}
+
+/** `fallback: "none"`: nothing is kept for other registries. */
+const noneStore: CredentialStore = {
+  label: 'no store',
+  get: async () => {
+    throw notFound();
+  },
+  store: async (credentials) => {
+    throw new HelperError(
+      'CANNOT_STORE',
+      `cannot store credentials for ${JSON.stringify(hideUserInfo(credentials.serverUrl))}: it is not an ECR registry and no fallback helper is configured`,
+    );
+  },
+  erase: async () => undefined,
+  list: async () => ({}),
+};

@@ -1,0 +1,204 @@
+/**
+ * Delegation to another docker-credential-<name> through the built helper (SPEC §6), against
+ * small stub helpers: a working one, and ones that crash, hang, answer garbage or too much, are
+ * missing, or lead back to this helper. Each failure is one line naming the helper, within the
+ * call's bound, and a loop ends after one round instead of a process storm.
+ */
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { join } from 'node:path';
+import { cleanEnv, scrubProcessEnv } from '../support/env';
+import { HELPER_BIN, runHelper, type RunResult } from '../support/run-helper';
+import { useTempDirs } from '../support/temp-dirs';
+
+scrubProcessEnv();
+const tempDir = useTempDirs();
+const SECRET = 'pa55-SENTINEL-delegation';
+
+/** Stub helpers, as shell scripts; $STUB_LOG records each run. */
+const STUBS: Record<string, string> = {
+  // A tiny real store: one file per server, not-found as the protocol says.
+  good: `
+    input=$(cat); echo "$1" >> "$STUB_LOG"
+    case "$1" in
+      store) printf '%s' "$input" > "$STUB_DIR/stored.json" ;;
+      get) if [ -f "$STUB_DIR/stored.json" ]; then cat "$STUB_DIR/stored.json"
+           else echo "credentials not found in native keychain"; exit 1; fi ;;
+      erase) rm -f "$STUB_DIR/stored.json" ;;
+      list) if [ -f "$STUB_DIR/stored.json" ]; then echo '{"ghcr.io":"me","123456789012.dkr.ecr.us-east-1.amazonaws.com":"AWS"}'; else echo '{}'; fi ;;
+    esac`,
+  picky: `cat >/dev/null; echo "gpg: decryption failed: No secret key"; exit 3`,
+  crash: `cat >/dev/null; kill -SEGV $$`,
+  hang: `echo $$ > "$STUB_DIR/hang.pid"; sleep 60 & echo $! > "$STUB_DIR/sleep.pid"; wait`,
+  garbage: `cat >/dev/null; echo "<html>${SECRET}</html>"`,
+  flood: `cat >/dev/null; head -c 3000000 /dev/zero | tr '\\0' a`,
+  quiet: `cat >/dev/null; exit 2`,
+  // Leads back to the helper under test: a route loop through another program.
+  loop: `echo loop >> "$STUB_LOG"; exec "${HELPER_BIN}" "$@"`,
+};
+
+function world(fallback: string) {
+  const home = tempDir('ecr-ts-delegation-');
+  const bin = join(home, 'bin');
+  mkdirSync(bin);
+  for (const [name, body] of Object.entries(STUBS)) {
+    const path = join(bin, `docker-credential-${name}`);
+    writeFileSync(path, `#!/bin/sh\n${body}\n`);
+    chmodSync(path, 0o755);
+  }
+  symlinkSync(HELPER_BIN, join(bin, 'docker-credential-myself'));
+  const config = join(home, 'config.json');
+  writeFileSync(config, JSON.stringify({ fallback }));
+  const log = join(home, 'stub.log');
+  const env = cleanEnv(home, {
+    PATH: `${bin}:${process.env['PATH'] ?? '/usr/bin:/bin'}`,
+    ECR_TS_CONFIG: config,
+    STUB_DIR: home,
+    STUB_LOG: log,
+    ECR_TS_TIMEOUT: '3',
+  });
+  const run = (action: string, input?: string): Promise<RunResult> =>
+    runHelper({
+      args: [action],
+      env,
+      ...(input === undefined ? {} : { input }),
+      killAfterMs: 20_000,
+    });
+  const runs = (): string[] =>
+    existsSync(log) ? readFileSync(log, 'utf8').trim().split('\n') : [];
+  return { home, env, run, runs };
+}
+
+/** True while `pid` runs; a zombie (killed, not yet reaped by an init that never reaps) is dead. */
+function isRunning(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return !/^\d+ \(.*\) [ZX] /.test(stat);
+  } catch {
+    return false;
+  }
+}
+
+const login = JSON.stringify({ ServerURL: 'ghcr.io', Username: 'me', Secret: SECRET });
+
+describe('a fallback helper that works', () => {
+  it('receives store, get, list and erase for a non-ECR host, and its answers pass through', async () => {
+    const w = world('good');
+    expect(await w.run('get', 'ghcr.io')).toMatchObject({
+      code: 1,
+      stdout: 'credentials not found in native keychain\n',
+      stderr: '',
+    });
+    expect(await w.run('store', login)).toMatchObject({ code: 0, stdout: '', stderr: '' });
+    const got = await w.run('get', 'ghcr.io');
+    expect([got.code, got.stderr]).toEqual([0, '']);
+    expect(JSON.parse(got.stdout)).toEqual({
+      ServerURL: 'ghcr.io',
+      Username: 'me',
+      Secret: SECRET,
+    });
+    // list: the helper's entry for its own host; an ECR host it lists is not routed to it.
+    const listed = await w.run('list');
+    expect(JSON.parse(listed.stdout)).toEqual({ 'ghcr.io': 'me' });
+    expect(await w.run('erase', 'ghcr.io')).toMatchObject({ code: 0, stdout: '' });
+    expect((await w.run('get', 'ghcr.io')).code).toBe(1);
+    expect(w.runs()).toEqual(['get', 'store', 'get', 'list', 'erase', 'get']);
+  });
+
+  it('is never asked about ECR hosts: store persists nothing, get needs no helper', async () => {
+    const w = world('good');
+    const ecr = JSON.stringify({
+      ServerURL: '123456789012.dkr.ecr.us-east-1.amazonaws.com',
+      Username: 'AWS',
+      Secret: SECRET,
+    });
+    expect(await w.run('store', ecr)).toMatchObject({ code: 0, stdout: '' });
+    expect(await w.run('erase', '123456789012.dkr.ecr.us-east-1.amazonaws.com')).toMatchObject({
+      code: 0,
+    });
+    expect(w.runs()).toEqual([]);
+  });
+
+  it("passes a helper's own failure text and exit status through unchanged", async () => {
+    const w = world('picky');
+    expect(await w.run('get', 'ghcr.io')).toMatchObject({
+      code: 3,
+      stdout: 'gpg: decryption failed: No secret key\n',
+    });
+  });
+});
+
+describe('a fallback helper that fails', () => {
+  it.each([
+    ['crash', 'get', /^docker-credential-crash crashed during get \(SIGSEGV\)\n$/],
+    [
+      'garbage',
+      'get',
+      /^docker-credential-garbage answered get with something other than credentials JSON\n$/,
+    ],
+    [
+      'flood',
+      'get',
+      /^docker-credential-flood answered get with more than 1 MB and was stopped\n$/,
+    ],
+    [
+      'quiet',
+      'store',
+      /^docker-credential-quiet failed during store \(exit status 2\) without a message/,
+    ],
+    [
+      'nosuch',
+      'get',
+      /^docker-credential-nosuch not found on PATH: install it, or change the route or "fallback" that names "nosuch"/,
+    ],
+    ['ecr-ts', 'get', /^refusing to delegate to docker-credential-ecr-ts: that is this helper/],
+    ['myself', 'get', /^refusing to delegate to docker-credential-myself: .* is this helper/],
+  ])('%s: %s fails with one line naming it, and no secret', async (fallback, action, text) => {
+    const w = world(fallback);
+    const result = await w.run(action, action === 'store' ? login : 'ghcr.io');
+    // The helper's own exit status is passed through (quiet exits 2); ours is 1.
+    expect(result.code).toBe(fallback === 'quiet' ? 2 : 1);
+    expect(result.stdout).toMatch(text);
+    expect(`${result.stdout}${result.stderr}`).not.toContain(SECRET);
+    // docker pull hides stdout: the reason reaches stderr too.
+    expect(result.stderr).toContain(result.stdout.trim());
+  });
+
+  it('hang: is stopped with its children within the bound, naming it', async () => {
+    const w = world('hang');
+    const result = await w.run('get', 'ghcr.io');
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(
+      /^docker-credential-hang did not answer get within \d+(\.\d)? s and was stopped/,
+    );
+    for (const file of ['hang.pid', 'sleep.pid']) {
+      const pid = Number(readFileSync(join(w.home, file), 'utf8'));
+      expect(isRunning(pid)).toBe(false);
+    }
+  });
+
+  it('loop: a helper that calls this helper again ends after one round with one clear line', async () => {
+    const w = world('loop');
+    const result = await w.run('get', 'ghcr.io');
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(
+      /^refusing to delegate to docker-credential-loop: docker-credential-ecr-ts was itself started by a delegated helper \(ECR_TS_CALL_DEPTH=1\)/,
+    );
+    expect(w.runs()).toEqual(['loop']);
+  });
+
+  it('list warns about a broken fallback and still answers', async () => {
+    const w = world('nosuch');
+    const result = await w.run('list');
+    expect([result.code, result.stdout]).toEqual([0, '{}\n']);
+    expect(result.stderr).toMatch(
+      /list: skipping docker-credential-nosuch: docker-credential-nosuch not found on PATH/,
+    );
+  });
+});

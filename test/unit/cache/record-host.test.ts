@@ -1,0 +1,90 @@
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { entryFor } from '../../../src/cache/cache-entry';
+import { entryFileName } from '../../../src/cache/cache-identity';
+import { recordHost } from '../../../src/cache/record-host';
+import { createTokenStore } from '../../../src/cache/token-store';
+import { tempDir } from '../../support/env';
+
+const HOUR = 3600_000;
+const scope = { partition: 'aws', region: 'eu-west-1', service: 'ecr', identity: 'me' } as const;
+const FIRST = '123456789012.dkr.ecr.eu-west-1.amazonaws.com';
+
+async function setUp() {
+  const dir = join(tempDir('ecr-ts-record-'), 'cache');
+  const warnings: string[] = [];
+  const store = createTokenStore({ dir, warn: (line) => warnings.push(line) });
+  const now = Date.now();
+  await store.write(
+    entryFor({
+      scope,
+      hosts: [FIRST],
+      token: { username: 'AWS', password: 'pw', expiresAt: now + 12 * HOUR },
+      fetchedAt: now,
+      jitter: 0,
+    }),
+  );
+  const debug: string[] = [];
+  const record = (host: string, extra: Partial<Parameters<typeof recordHost>[0]> = {}) =>
+    recordHost({
+      store,
+      scope,
+      host,
+      timeoutMs: 10_000,
+      signal: new AbortController().signal,
+      random: Math.random,
+      debug: (line) => debug.push(line),
+      ...extra,
+    });
+  return { dir, store, warnings, debug, record };
+}
+
+describe('recordHost()', () => {
+  it('keeps every host when 20 hits for new hosts record at once', async () => {
+    const { store, record, warnings } = await setUp();
+    const hosts = Array.from(
+      { length: 20 },
+      (_, i) => `2109876543${10 + i}.dkr.ecr.eu-west-1.amazonaws.com`,
+    );
+    await Promise.all(hosts.map((host) => record(host)));
+    expect([...(store.read(scope)?.hosts ?? [])].sort()).toEqual([FIRST, ...hosts].sort());
+    expect(warnings).toEqual([]);
+  });
+
+  it('gives up quietly, without writing, while another process holds the lock', async () => {
+    const { dir, record, debug } = await setUp();
+    const path = join(dir, entryFileName(scope));
+    mkdirSync(`${path}.lock`); // a live holder
+    const before = readFileSync(path, 'utf8');
+    await record('210987654321.dkr.ecr.eu-west-1.amazonaws.com', { timeoutMs: 400 });
+    expect(readFileSync(path, 'utf8')).toBe(before);
+    expect(debug).toEqual([
+      'not recording 210987654321.dkr.ecr.eu-west-1.amazonaws.com for list this time: the token cache lock stayed busy',
+    ]);
+  });
+
+  it('skips quietly when locking is impossible (a read-only folder)', async () => {
+    const { record, debug, warnings } = await setUp();
+    await record('210987654321.dkr.ecr.eu-west-1.amazonaws.com', {
+      lock: async () => ({ state: 'unavailable', reason: 'EROFS' }),
+    });
+    expect(debug[0]).toContain('cannot lock the token cache (EROFS)');
+    expect(warnings).toEqual([]);
+  });
+
+  it('stops when the call runs out of time', async () => {
+    const { record, debug } = await setUp();
+    const controller = new AbortController();
+    controller.abort();
+    let attempts = 0;
+    await record('210987654321.dkr.ecr.eu-west-1.amazonaws.com', {
+      signal: controller.signal,
+      lock: async () => {
+        attempts += 1;
+        return { state: 'busy' };
+      },
+    });
+    expect(attempts).toBe(0);
+    expect(debug[0]).toContain('out of time');
+  });
+});

@@ -1,0 +1,174 @@
+import {
+  chmodSync,
+  chownSync,
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { join } from 'node:path';
+import { isHelperError } from '../../../src/errors';
+import { createFileStore } from '../../../src/stores/file-store';
+import { fileStorePath } from '../../../src/stores/file-store-path';
+import { tempDir } from '../../support/env';
+
+const uid = process.getuid?.() ?? 0;
+const SECRET = 'pa55-SENTINEL-file-store';
+
+function setup(deadlineMs = 10_000) {
+  const dir = join(tempDir('ecr-ts-file-store-'), 'share', 'docker-credential-ecr-ts');
+  const path = join(dir, 'credentials.json');
+  const store = createFileStore({ path, owner: { uid }, deadline: Date.now() + deadlineMs });
+  return { dir, path, store };
+}
+
+async function codeOf(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise;
+  } catch (error) {
+    if (isHelperError(error)) return `${error.code}: ${error.message}`;
+    throw error;
+  }
+  return 'ok';
+}
+
+describe('the file store', () => {
+  it('keeps a login in a 0600 file in a 0700 folder, and finds it in any URL form', async () => {
+    const { dir, path, store } = setup();
+    await store.store({ serverUrl: 'ghcr.io', username: 'me', secret: SECRET });
+    expect(lstatSync(dir).mode & 0o777).toBe(0o700);
+    expect(lstatSync(path).mode & 0o777).toBe(0o600);
+    await expect(store.get('ghcr.io')).resolves.toEqual({
+      serverUrl: 'ghcr.io',
+      username: 'me',
+      secret: SECRET,
+    });
+    await expect(store.get('https://GHCR.io/v2/')).resolves.toMatchObject({ username: 'me' });
+    await expect(store.list()).resolves.toEqual({ 'ghcr.io': 'me' });
+    expect(readdirSync(dir)).toEqual(['credentials.json']);
+  });
+
+  it('answers not-found for a server it does not hold, or on a port it does not hold', async () => {
+    const { store } = setup();
+    expect(await codeOf(store.get('ghcr.io'))).toMatch(
+      /^NOT_FOUND: credentials not found in native keychain$/,
+    );
+    await store.store({ serverUrl: 'localhost:5000', username: 'me', secret: SECRET });
+    expect(await codeOf(store.get('localhost:5001'))).toMatch(/^NOT_FOUND/);
+  });
+
+  it('replaces a login for the same server in another form, and erase forgets every form', async () => {
+    const { store } = setup();
+    await store.store({ serverUrl: 'https://ghcr.io', username: 'old', secret: 'x' });
+    await store.store({ serverUrl: 'ghcr.io', username: 'new', secret: SECRET });
+    await store.store({ serverUrl: 'quay.io', username: 'q', secret: 'y' });
+    await expect(store.list()).resolves.toEqual({ 'ghcr.io': 'new', 'quay.io': 'q' });
+    await store.erase('https://ghcr.io/');
+    await expect(store.list()).resolves.toEqual({ 'quay.io': 'q' });
+    await store.erase('never-stored.example');
+  });
+
+  it('loses nothing when 20 stores run at once', async () => {
+    const { store } = setup();
+    const hosts = Array.from({ length: 20 }, (_, i) => `registry${i}.example.com`);
+    await Promise.all(
+      hosts.map((host) => store.store({ serverUrl: host, username: host, secret: SECRET })),
+    );
+    expect(Object.keys(await store.list()).sort()).toEqual([...hosts].sort());
+  });
+
+  it('refuses a damaged file and leaves it as it was', async () => {
+    const { dir, path, store } = setup();
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    writeFileSync(path, '{"version":1,"auths":{"ghcr.io":', { mode: 0o600 });
+    const out = await codeOf(store.store({ serverUrl: 'quay.io', username: 'me', secret: SECRET }));
+    expect(out).toMatch(/^STORE: the file store .*credentials\.json is damaged \(not valid JSON/);
+    expect(readFileSync(path, 'utf8')).toBe('{"version":1,"auths":{"ghcr.io":');
+  });
+
+  it('never follows a symlink at the file: the target stays untouched', async () => {
+    const { dir, path, store } = setup();
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const victim = join(dir, '..', 'victim.txt');
+    writeFileSync(victim, 'precious', { mode: 0o644 });
+    symlinkSync(victim, path);
+    expect(
+      await codeOf(store.store({ serverUrl: 'ghcr.io', username: 'me', secret: SECRET })),
+    ).toMatch(/^STORE: refusing to use .*credentials\.json: it is a symbolic link$/);
+    expect(await codeOf(store.get('ghcr.io'))).toMatch(/symbolic link/);
+    expect(readFileSync(victim, 'utf8')).toBe('precious');
+    expect(lstatSync(victim).mode & 0o777).toBe(0o644);
+  });
+
+  it('refuses a folder that is a symlink, group-writable, or owned by another user', async () => {
+    const symlinked = setup();
+    mkdirSync(join(symlinked.dir, '..', 'real'), { recursive: true, mode: 0o700 });
+    symlinkSync(join(symlinked.dir, '..', 'real'), symlinked.dir);
+    expect(await codeOf(symlinked.store.list())).toMatch(
+      /refusing to use .*: it is a symbolic link/,
+    );
+
+    const shared = setup();
+    mkdirSync(shared.dir, { recursive: true });
+    chmodSync(shared.dir, 0o777);
+    expect(
+      await codeOf(shared.store.store({ serverUrl: 'a.io', username: 'u', secret: SECRET })),
+    ).toMatch(/^STORE: refusing to use .*: group or others can write it \(mode 777\)$/);
+
+    if (uid !== 0) return; // chown needs root; the executable tests cover other users too
+    const foreign = setup();
+    mkdirSync(foreign.dir, { recursive: true, mode: 0o700 });
+    chownSync(foreign.dir, 65534, 65534);
+    expect(await codeOf(foreign.store.get('a.io'))).toMatch(
+      /belongs to uid 65534, not to this user \(uid 0\)/,
+    );
+  });
+
+  it('refuses a file another user planted, even when root', async () => {
+    const { dir, path, store } = setup();
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    writeFileSync(
+      path,
+      JSON.stringify({ version: 1, auths: { 'ghcr.io': { username: 'evil', secret: 'x' } } }),
+      {
+        mode: 0o600,
+      },
+    );
+    if (uid === 0) chownSync(path, 65534, 65534);
+    else chmodSync(path, 0o666);
+    expect(await codeOf(store.get('ghcr.io'))).toMatch(
+      /^STORE: refusing to use .*credentials\.json: /,
+    );
+  });
+
+  it('gives up at the deadline when another process holds the lock', async () => {
+    const { dir, path } = setup();
+    mkdirSync(`${path}.lock`, { recursive: true });
+    chmodSync(dir, 0o700);
+    const store = createFileStore({ path, owner: { uid }, deadline: Date.now() + 300 });
+    expect(await codeOf(store.store({ serverUrl: 'a.io', username: 'u', secret: SECRET }))).toMatch(
+      /^TIMEOUT: the file store .* stayed locked by another process/,
+    );
+  });
+});
+
+describe('fileStorePath()', () => {
+  it.each([
+    [{ XDG_DATA_HOME: '/data' }, '/home/u', '/data/docker-credential-ecr-ts/credentials.json'],
+    [{}, '/home/u', '/home/u/.local/share/docker-credential-ecr-ts/credentials.json'],
+    [
+      { XDG_DATA_HOME: 'relative' },
+      '/home/u',
+      '/home/u/.local/share/docker-credential-ecr-ts/credentials.json',
+    ],
+  ])('%j with home %j is %j', (env, home, path) => {
+    expect(fileStorePath(env, home)).toBe(path);
+  });
+
+  it('refuses an empty or relative home rather than writing into the working folder', () => {
+    expect(() => fileStorePath({}, '')).toThrow(/needs a home folder or an absolute XDG_DATA_HOME/);
+    expect(() => fileStorePath({ XDG_DATA_HOME: 'x' }, 'rel')).toThrow(/needs a home folder/);
+  });
+});
