@@ -19,6 +19,7 @@ export type ErrorCode =
   | 'AWS_API'
   | 'NETWORK'
   | 'TIMEOUT'
+  | 'BAD_SECRET' // a Secrets Manager secret that is not {"username","password"}
   | 'INTERNAL';
 
 /** The exact not-found text; docker, docker-py, podman and skopeo compare stdout to it. */

@@ -1,14 +1,19 @@
 /**
  * The library API for Node programs (dockerode and friends): the Docker auth config for an image
- * reference or registry host, from the same token cache as the executable. The AWS SDK is loaded
- * only when the cache cannot answer.
+ * reference or registry host, by the same routes (SPEC §6) and from the same token cache as the
+ * executable. The AWS SDK is loaded only when the cache cannot answer.
  */
+import { join } from 'node:path';
 import { loadSdk } from './aws/load-sdk';
 import { runCall } from './compose';
 import { loadConfig } from './config/load-config';
 import { isHelperError } from './errors';
 import { silentLogger, type Logger } from './log';
-import { parseRegistry } from './registry/parse-registry';
+import { PRODUCT } from './product';
+import { registryOfImage } from './registry/registry-of-image';
+import { credentialsForRoute } from './routing/credentials-for-route';
+import { resolveRoute } from './routing/resolve-route';
+import { createOpenStore } from './stores/open-store';
 
 export { HelperError, isHelperError, type ErrorCode } from './errors';
 export type { Logger } from './log';
@@ -32,32 +37,52 @@ export interface GetAuthConfigOptions {
 }
 
 /**
- * Returns the auth config for an ECR image reference (`<account>.dkr.ecr.<region>.amazonaws.com/
- * app:1.0`) or registry host, or undefined when it is not ECR (or is ECR Public and no AWS
- * credentials exist: pull anonymously). Other failures throw a HelperError with a stable `code`.
- * Reads process.env (HOME, AWS_*, ECR_TS_*), as the AWS SDK does.
+ * Returns the auth config for an image reference (`<account>.dkr.ecr.<region>.amazonaws.com/
+ * app:1.0`, `ghcr.io/org/app`, `node:24`) or registry host, following the universal-mode routes
+ * of the config file: ECR tokens, aliases, Secrets Manager logins, and the fallback store for
+ * every other registry. Undefined when there are no credentials for it (pull anonymously).
+ * Other failures throw a HelperError with a stable `code`. Reads process.env (HOME, AWS_*,
+ * ECR_TS_*), as the AWS SDK does.
  */
 export async function getAuthConfig(
   imageOrRegistry: string,
   options: GetAuthConfigOptions = {},
 ): Promise<AuthConfig | undefined> {
-  // An image reference without a registry (`node:24`) is Docker Hub: the host is then `node`,
-  // which is not ECR either.
-  const registry = parseRegistry(imageOrRegistry);
-  if (registry.kind === 'other') return undefined;
   const env = process.env;
   const config = loadConfig(env);
+  const serverUrl = registryOfImage(imageOrRegistry);
+  const route = resolveRoute(serverUrl, config.routes);
   try {
-    const token = await runCall({
+    const credentials = await runCall({
       env,
       config: { ...config, timeoutMs: options.timeoutMs ?? config.timeoutMs },
       logger: options.logger ?? silentLogger,
       loadSdk,
       now: Date.now,
       signal: options.signal,
-      work: (call) => call.tokens.getToken(registry),
+      work: (call) =>
+        credentialsForRoute(route, serverUrl, {
+          ...call,
+          openStore: createOpenStore({
+            context: call,
+            home: config.home,
+            uid: process.getuid?.() ?? -1,
+            // A fallback helper resolving to this package's own executable would loop.
+            self: [join(__dirname, '..', 'bin', PRODUCT)],
+          }),
+        }),
     });
-    return { username: token.username, password: token.password, serveraddress: registry.host };
+    return {
+      username: credentials.username,
+      password: credentials.secret,
+      // ECR hosts as the engine names them (no scheme or path); other servers as they were asked.
+      serveraddress:
+        route.kind === 'ecr'
+          ? route.registry.host
+          : route.kind === 'store'
+            ? credentials.serverUrl
+            : serverUrl,
+    };
   } catch (error) {
     if (isHelperError(error, 'NOT_FOUND')) return undefined;
     throw error;

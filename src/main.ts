@@ -13,7 +13,7 @@ import { failureOutput, type Outcome } from './failure-output';
 import { createLogger, type Logger } from './log';
 import { logSink } from './log-sink';
 import { readFd } from './protocol/read-input';
-import { createLocalRoutes } from './routing/local-routes';
+import { createRoutes } from './routing/routes';
 import { createOpenStore } from './stores/open-store';
 import { isTerminal, writeAll } from './write-fd';
 
@@ -51,7 +51,7 @@ export async function main(): Promise<void> {
           config,
           readInput,
           loadSdk,
-          routes: createLocalRoutes(env, config.home),
+          routes: createRoutes(config.routes),
           openStore: createOpenStore({
             context: call,
             home: config.home,

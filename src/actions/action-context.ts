@@ -3,7 +3,7 @@ import type { LoadSdk } from '../aws/aws-sdk';
 import type { TokenSource } from '../aws/token';
 import type { CallContext } from '../call-context';
 import type { Config } from '../config/parse-config';
-import type { Routes } from '../routing/local-routes';
+import type { Routes } from '../routing/routes';
 import type { OpenStore } from '../stores/credential-store';
 
 /** The dependencies of one helper invocation: the call's context plus settings, stdin, tokens. */

@@ -1,26 +1,16 @@
 /** `get`: server URL on stdin -> `{"ServerURL","Username","Secret"}` on stdout. */
-import { notFound } from '../errors';
 import { decodeServerUrl } from '../protocol/decode';
 import { encodeCredentials } from '../protocol/encode';
-import { parseRegistry } from '../registry/parse-registry';
+import { credentialsForRoute, describeRoute } from '../routing/credentials-for-route';
 import type { ActionContext } from './action-context';
 
-/** Answers the credentials for one server URL. */
+/** Answers the credentials for one server URL, by its route (SPEC §6). */
 export async function getAction(context: ActionContext): Promise<string> {
   context.progress.step = 'reading the server URL from stdin';
   const serverUrl = decodeServerUrl(await context.readInput());
-  const registry = parseRegistry(serverUrl);
-  context.logger.debug(`get ${JSON.stringify(serverUrl)}: ${registry.kind} registry`);
-  // Not ECR: the store its route names answers (the fallback by default), with no AWS call;
-  // not-found there makes docker fall back to anonymous access.
-  if (registry.kind === 'other') {
-    const route = context.routes.routeFor(serverUrl);
-    if (route.kind !== 'store') throw notFound();
-    const found = await context.openStore(route.store).get(serverUrl);
-    context.logger.addSecret(found.secret);
-    return encodeCredentials({ serverUrl, username: found.username, secret: found.secret });
-  }
-  const token = await context.tokens.getToken(registry);
-  context.logger.addSecret(token.password);
-  return encodeCredentials({ serverUrl, username: token.username, secret: token.password });
+  // Not ECR and no route: the fallback store, which answers not-found when it holds nothing, so
+  // docker falls back to anonymous access. No AWS call is made for such a host.
+  const route = context.routes.routeFor(serverUrl);
+  context.logger.debug(`get ${JSON.stringify(serverUrl)}: ${describeRoute(route)}`);
+  return encodeCredentials(await credentialsForRoute(route, serverUrl, context));
 }

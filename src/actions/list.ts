@@ -30,7 +30,7 @@ export async function listAction(context: ActionContext): Promise<string> {
     }
   }
   // ECR last: a cached token outranks a stale stored login for the same URL.
-  Object.assign(merged, await context.tokens.listKnown());
+  Object.assign(merged, await context.tokens.listKnown(context.routes.identities()));
   return encodeList(merged);
 }
 

@@ -1,13 +1,15 @@
-/** Where a token comes from when nothing cached can answer: the AWS API, loaded lazily. */
+/** Where tokens and secrets come from when nothing cached can answer: the AWS API, loaded lazily. */
 import type { CallContext } from '../call-context';
 import type { LoadSdk } from './aws-sdk';
+import { fetchSecret } from './fetch-secret';
 import { fetchToken } from './fetch-token';
 import type { TokenSource } from './token';
 
 /** A token source that asks the AWS API every time (the cache wraps it). */
 export function createApiTokenSource(context: CallContext, loadSdk: LoadSdk): TokenSource {
   return {
-    getToken: (registry) => fetchToken({ ...context, registry }, loadSdk),
+    getToken: (registry, identity = {}) => fetchToken({ ...context, registry, identity }, loadSdk),
+    getSecret: (request) => fetchSecret({ ...context, ...request }, loadSdk),
     listKnown: async () => ({}),
   };
 }

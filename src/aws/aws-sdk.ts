@@ -69,6 +69,19 @@ export interface CallerIdentity {
 /** The ECR API a registry is served by. */
 export type EcrService = 'ecr' | 'ecr-public';
 
+/** Options of AwsSdk.assumeRole(): STS of `region` (its partition follows), signed with `credentials`. */
+export interface AssumeRoleOptions extends ServiceCallOptions {
+  readonly roleArn: string;
+  readonly externalId?: string;
+  readonly sessionName: string;
+}
+
+/** Options of AwsSdk.getSecretString(). */
+export interface GetSecretOptions extends ServiceCallOptions {
+  /** The secret's ARN or name. */
+  readonly secretId: string;
+}
+
 /** The SDK-backed operations. Errors are the SDK's own; describe-error.ts turns them into text. */
 export interface AwsSdk {
   /** Runs the SDK's default Node credential chain once, bounded by the deadline. */
@@ -77,6 +90,12 @@ export interface AwsSdk {
   getAuthorizationToken(
     options: ServiceCallOptions & { readonly service: EcrService },
   ): Promise<AuthorizationData | undefined>;
+  /** STS AssumeRole: temporary credentials of the role (cross-account pulls). */
+  assumeRole(options: AssumeRoleOptions): Promise<AwsCredentials>;
+  /** Secrets Manager GetSecretValue: the secret's string (undefined for a binary secret). */
+  getSecretString(options: GetSecretOptions): Promise<string | undefined>;
+  /** The region of the shared AWS config for `profile` (else AWS_PROFILE, else default). */
+  resolveRegion(options: { readonly profile?: string }): Promise<string | undefined>;
   /** STS GetCallerIdentity (needs no IAM permission): whose credentials these are. */
   getCallerIdentity(
     options: Omit<ServiceCallOptions, 'useFipsEndpoint' | 'useDualstackEndpoint'>,

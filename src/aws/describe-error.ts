@@ -145,6 +145,7 @@ export function describeCredentialFailure(
 function apiName(action: string): string {
   if (action.startsWith('ecr-public:')) return 'the ECR Public API';
   if (action.startsWith('sts:')) return 'STS';
+  if (action.startsWith('secretsmanager:')) return 'the Secrets Manager API';
   return 'the ECR API';
 }
 

@@ -1,17 +1,18 @@
 /**
- * Obtains a registry password from ECR or ECR Public with the SDK's default credential chain. The
+ * Obtains a registry password from ECR or ECR Public with the route's credentials (the SDK's
+ * default chain, a profile, and/or an assumed role: route-credentials.ts). The
  * region and partition come from the registry host, never from AWS_REGION; FIPS and dual-stack
  * hosts select the matching API endpoints. SDK-free: the calls go through the lazily loaded
  * AwsSdk, the agents come from http-agents.ts, and what fails is described here.
  */
-import { notFound } from '../errors';
+import type { CallContext } from '../call-context';
 import type { AwsCredentials, AwsSdk, LoadSdk } from './aws-sdk';
 import { createChainDiagnostics } from './chain-diagnostics';
-import { isNoCredentialsError } from './classify-error';
 import { decodeToken } from './decode-token';
-import { describeAwsError, describeCredentialError, type ErrorContext } from './describe-error';
+import { describeAwsError, type ErrorContext } from './describe-error';
 import { hasEndpointOverride } from './endpoint-override';
 import { chooseAgents, type AgentChoice } from './http-agents';
+import { routeCredentials } from './route-credentials';
 import type { EcrToken, TokenRequest } from './token';
 
 const PUBLIC_REGION = 'us-east-1';
@@ -39,24 +40,17 @@ export async function fetchToken(request: TokenRequest, loadSdk: LoadSdk): Promi
     request.progress.step = 'loading the AWS SDK';
     const sdk = await loadSdk();
     // Credentials first, on their own: the API call's attempts are then sized to the time left.
-    request.progress.step = 'getting AWS credentials from the default credential chain';
-    let credentials: AwsCredentials;
-    try {
-      credentials = await sdk.resolveCredentials({
-        ...callOptions(request, choice),
-        region,
-        observe: (line) => diagnostics.observe(line),
-      });
-    } catch (error) {
+    const credentials = await routeCredentials({
+      sdk,
+      call: request,
+      identity: request.identity,
+      region,
+      choice,
+      diagnostics,
+      errorContext: context,
       // Anonymous pulls work on ECR Public: no credentials at all is not an error there.
-      if (registry.kind === 'public' && isNoCredentialsError(error)) {
-        request.logger.debug(
-          `ECR Public without AWS credentials: ${describeAwsError(error, context()).message}`,
-        );
-        throw notFound();
-      }
-      throw describeCredentialError(error, { ...context(), source: diagnostics.currentLabel() });
-    }
+      anonymousWithoutCredentials: registry.kind === 'public',
+    });
     let endpoint: string | undefined;
     try {
       return decodeToken(
@@ -79,7 +73,7 @@ export async function fetchToken(request: TokenRequest, loadSdk: LoadSdk): Promi
 /** GetAuthorizationToken of the registry's service, with the endpoint variants its host asks for. */
 export function callApi(
   sdk: AwsSdk,
-  request: TokenRequest,
+  request: Omit<TokenRequest, 'identity'>,
   choice: AgentChoice,
   credentials: AwsCredentials,
   region: string,
@@ -102,7 +96,7 @@ export function callApi(
   });
 }
 
-function callOptions(request: TokenRequest, choice: AgentChoice) {
+function callOptions(request: CallContext, choice: AgentChoice) {
   return {
     agents: choice.agents,
     deadline: request.deadline,

@@ -1,6 +1,7 @@
 /** The types shared by the token fetcher and its callers; no SDK import here. */
 import type { CallContext } from '../call-context';
 import type { PrivateRegistry, PublicRegistry } from '../registry/parse-registry';
+import type { AwsIdentity } from '../routing/route';
 
 /** A registry password as ECR issues it. */
 export interface EcrToken {
@@ -10,14 +11,34 @@ export interface EcrToken {
   readonly expiresAt: number;
 }
 
-/** Answers a token for an ECR registry, from wherever it can (the API, or the cache in front). */
-export interface TokenSource {
-  getToken(registry: PrivateRegistry | PublicRegistry): Promise<EcrToken>;
-  /** Live server URLs -> usernames known without a network call (for `list`). */
-  listKnown(): Promise<Record<string, string>>;
+/** A registry login kept in AWS Secrets Manager as `{"username","password"}` (SPEC §6). */
+export interface SecretRequest {
+  /** The registry host it is for (logs, `hosts` of its cache entry). */
+  readonly host: string;
+  /** The secret's ARN or name. */
+  readonly secretId: string;
+  /** The secret's region when its ARN does not say (else the AWS config's). */
+  readonly region?: string;
+  readonly identity: AwsIdentity;
+  /** How long an answer may be reused; 0 = ask every time. */
+  readonly cacheSeconds: number;
 }
 
-/** Everything one token request needs: the call's context and the registry. */
+/**
+ * Answers registry passwords that come from AWS: ECR tokens and Secrets Manager logins, from
+ * wherever it can (the API, or the cache in front). `identity` (a route's profile or role) is
+ * part of what an answer is cached under: two routes never share one.
+ */
+export interface TokenSource {
+  getToken(registry: PrivateRegistry | PublicRegistry, identity?: AwsIdentity): Promise<EcrToken>;
+  /** The login in a Secrets Manager secret; `expiresAt` is when it must be read again. */
+  getSecret(request: SecretRequest): Promise<EcrToken>;
+  /** Live server URLs -> usernames of the given identities (default: the chain's), no network. */
+  listKnown(identities?: readonly AwsIdentity[]): Promise<Record<string, string>>;
+}
+
+/** Everything one token request needs: the call's context, the registry and the identity. */
 export interface TokenRequest extends CallContext {
   readonly registry: PrivateRegistry | PublicRegistry;
+  readonly identity: AwsIdentity;
 }

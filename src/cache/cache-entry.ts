@@ -8,11 +8,14 @@ import { localLifetime, MAX_LIFETIME_MS, refreshPoint } from './freshness';
 /** Bumped whenever the shape changes; other versions' files are ignored, never reinterpreted. */
 export const CACHE_VERSION = 1;
 
+/** What a cached answer comes from: an ECR API, or a Secrets Manager secret (SPEC §6). */
+export type CacheService = 'ecr' | 'ecr-public' | 'secrets-manager';
+
 /** What a token is for: one per partition, region, service and credential identity. */
 export interface CacheScope {
   readonly partition: string;
   readonly region: string;
-  readonly service: 'ecr' | 'ecr-public';
+  readonly service: CacheService;
   /** Hash of what selects the AWS credentials (see cache-identity.ts); never a key. */
   readonly identity: string;
 }
@@ -100,8 +103,8 @@ export function parseEntry(text: string): ParsedEntry {
     }
   }
   const service = record['service'];
-  if (service !== 'ecr' && service !== 'ecr-public') {
-    return { ok: false, reason: 'field "service" is not ecr or ecr-public' };
+  if (service !== 'ecr' && service !== 'ecr-public' && service !== 'secrets-manager') {
+    return { ok: false, reason: 'field "service" names no API this version knows' };
   }
   const { fetchedAt, expiresAt, refreshAt, hosts } = record;
   if (!isTime(fetchedAt) || !isTime(expiresAt) || expiresAt <= fetchedAt) {

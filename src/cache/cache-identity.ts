@@ -10,6 +10,8 @@ import { credentialSources } from '../aws/credential-sources';
 import type { Env } from '../env';
 import { nonEmpty } from '../env';
 import type { PrivateRegistry, PublicRegistry } from '../registry/parse-registry';
+import type { AwsIdentity } from '../routing/route';
+import type { SecretRequest } from '../aws/token';
 import { CACHE_VERSION, type CacheScope } from './cache-entry';
 
 /** What the identity is computed from; `stamp` reads a file's change marker (I/O passed in). */
@@ -72,6 +74,39 @@ export function scopeFor(registry: PrivateRegistry | PublicRegistry, identity: s
   return registry.kind === 'private'
     ? { partition: registry.partition, region: registry.region, service: 'ecr', identity }
     : { partition: 'aws', region: 'us-east-1', service: 'ecr-public', identity };
+}
+
+/**
+ * The identity of a route's answers: the chain's identity, combined with the route's profile and
+ * role when it names them, so two routes never share a token. The default route keeps the chain's
+ * identity unchanged (caches written before routes existed stay valid).
+ */
+export function routeIdentity(base: string, identity: AwsIdentity): string {
+  const { profile, roleArn, externalId, sessionName } = identity;
+  if (profile === undefined && roleArn === undefined) return base;
+  return sha256(
+    JSON.stringify([
+      base,
+      profile ?? null,
+      roleArn ?? null,
+      externalId ?? null,
+      sessionName ?? null,
+    ]),
+  );
+}
+
+/** The scope of a Secrets Manager login: the secret, its region and how long it may be kept count. */
+export function secretScopeFor(request: SecretRequest, base: string): CacheScope {
+  const arn = /^arn:([a-z-]+):secretsmanager:([a-z0-9-]+):/.exec(request.secretId);
+  const identity = routeIdentity(base, request.identity);
+  return {
+    partition: arn?.[1] ?? 'aws',
+    region: arn?.[2] ?? request.region ?? 'configured',
+    service: 'secrets-manager',
+    identity: sha256(
+      JSON.stringify([identity, request.secretId, request.region ?? null, request.cacheSeconds]),
+    ),
+  };
 }
 
 /** The cache file name of a scope: a hash, so nothing about the identity shows in a listing. */

@@ -8,9 +8,14 @@ import { join } from 'node:path';
 import type { EcrToken, TokenSource } from '../aws/token';
 import type { CallContext } from '../call-context';
 import { errorCode } from '../error-code';
-import type { PrivateRegistry, PublicRegistry } from '../registry/parse-registry';
 import { entryFor, tokenOf, type CacheEntry, type CacheScope } from './cache-entry';
-import { credentialIdentity, entryFileName, scopeFor } from './cache-identity';
+import {
+  credentialIdentity,
+  entryFileName,
+  routeIdentity,
+  scopeFor,
+  secretScopeFor,
+} from './cache-identity';
 import { freshness, isLive } from './freshness';
 import { staleMsFor } from './key-lock';
 import { lockOrWait } from './lock-or-wait';
@@ -32,7 +37,11 @@ export interface CachedTokenSourceOptions {
   readonly random?: () => number;
 }
 
-type Registry = PrivateRegistry | PublicRegistry;
+/** One cached answer to obtain: for which host, and how to fetch it on a miss. */
+interface Job {
+  readonly host: string;
+  readonly fetch: () => Promise<EcrToken>;
+}
 
 /** Wraps `source` with the shared on-disk cache. */
 export function createCachedTokenSource(options: CachedTokenSourceOptions): TokenSource {
@@ -79,14 +88,14 @@ export function createCachedTokenSource(options: CachedTokenSourceOptions): Toke
   };
 
   const fetchAndSave = async (
-    registry: Registry,
+    job: Job,
     scope: CacheScope,
     previous: CacheEntry | undefined,
   ): Promise<EcrToken> => {
     const fetchedAt = now();
     let token: EcrToken;
     try {
-      token = await options.source.getToken(registry);
+      token = await job.fetch();
     } catch (error) {
       if (mayServeStale(previous, now(), { busy: false, error })) {
         logger.info(
@@ -96,20 +105,20 @@ export function createCachedTokenSource(options: CachedTokenSourceOptions): Toke
       }
       throw error;
     }
-    const hosts = [...(previous?.hosts ?? []), registry.host];
+    const hosts = [...(previous?.hosts ?? []), job.host];
     await save(entryFor({ scope, hosts, token, fetchedAt, jitter: random() }));
     store.prune(now());
     return token;
   };
 
-  const refresh = (registry: Registry, scope: CacheScope, seen?: CacheEntry): Promise<EcrToken> => {
+  const refresh = (job: Job, scope: CacheScope, seen?: CacheEntry): Promise<EcrToken> => {
     let entry = seen;
     const answerFresh = async (
       current: CacheEntry | undefined,
       held = false,
     ): Promise<EcrToken | undefined> => {
       if (!current || freshness(current, now()) !== 'fresh') return undefined;
-      await remember(current, registry.host, held);
+      await remember(current, job.host, held);
       return tokenOf(current);
     };
     return lockOrWait({
@@ -121,13 +130,11 @@ export function createCachedTokenSource(options: CachedTokenSourceOptions): Toke
       held: async () => {
         // Someone may have refreshed between our read and taking the lock.
         const current = store.read(scope);
-        return (
-          (await answerFresh(current, true)) ?? fetchAndSave(registry, scope, current ?? entry)
-        );
+        return (await answerFresh(current, true)) ?? fetchAndSave(job, scope, current ?? entry);
       },
       unavailable: (reason) => {
         warn(`cannot lock the token cache in ${options.dir} (${reason})`);
-        return fetchAndSave(registry, scope, entry);
+        return fetchAndSave(job, scope, entry);
       },
       // Another process is fetching: a still-valid token may be served meanwhile.
       busy: () => (mayServeStale(entry, now(), { busy: true }) ? tokenOf(entry) : undefined),
@@ -138,24 +145,42 @@ export function createCachedTokenSource(options: CachedTokenSourceOptions): Toke
     });
   };
 
+  /** A fresh cached answer for the scope, else one fetched (or a stale one where allowed). */
+  const cached = async (job: Job, scope: CacheScope): Promise<EcrToken> => {
+    const entry = store.read(scope);
+    if (entry && freshness(entry, now()) === 'fresh') {
+      logger.debug(`token cache hit for ${job.host}`);
+      await remember(entry, job.host);
+      return tokenOf(entry);
+    }
+    logger.debug(`token cache ${entry ? 'refresh' : 'miss'} for ${job.host}`);
+    return refresh(job, scope, entry);
+  };
+
   return {
-    async getToken(registry) {
-      const scope = scopeFor(registry, currentIdentity());
-      const entry = store.read(scope);
-      if (entry && freshness(entry, now()) === 'fresh') {
-        logger.debug(`token cache hit for ${registry.host}`);
-        await remember(entry, registry.host);
-        return tokenOf(entry);
-      }
-      logger.debug(`token cache ${entry ? 'refresh' : 'miss'} for ${registry.host}`);
-      return refresh(registry, scope, entry);
+    getToken(registry, identity = {}) {
+      const scope = scopeFor(registry, routeIdentity(currentIdentity(), identity));
+      return cached(
+        { host: registry.host, fetch: () => options.source.getToken(registry, identity) },
+        scope,
+      );
     },
-    async listKnown() {
-      const identity = currentIdentity();
+    getSecret(request) {
+      // cacheSeconds 0: the secret is read on every call, and never written to disk.
+      if (request.cacheSeconds === 0) return options.source.getSecret(request);
+      return cached(
+        { host: request.host, fetch: () => options.source.getSecret(request) },
+        secretScopeFor(request, currentIdentity()),
+      );
+    },
+    async listKnown(identities = [{}]) {
+      const base = currentIdentity();
+      const wanted = new Set(identities.map((identity) => routeIdentity(base, identity)));
       const at = now();
       const known: Record<string, string> = {};
       for (const entry of store.list()) {
-        if (entry.identity !== identity || !isLive(entry, at)) continue;
+        if (entry.service === 'secrets-manager') continue;
+        if (!wanted.has(entry.identity) || !isLive(entry, at)) continue;
         for (const host of entry.hosts) known[host] = entry.username;
       }
       return known;

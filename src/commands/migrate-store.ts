@@ -12,7 +12,7 @@ import type { Env } from '../env';
 import { errorCode } from '../error-code';
 import { HelperError } from '../errors';
 import { makeDirSync } from '../cache/make-dir';
-import { storeNameOf } from '../routing/local-routes';
+import { storeNameOf } from '../routing/routes';
 import type { OpenStore } from '../stores/credential-store';
 import { writeOwnFileAtomic } from '../stores/own-file';
 import { chooseFallback, withFallback, type StoreMigrationPlan } from './plan-store-migration';

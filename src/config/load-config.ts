@@ -1,13 +1,40 @@
 /** Loads the helper's Config: reads what the settings depend on, then parses them. */
+import { readFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import type { Env } from '../env';
+import { errorCode } from '../error-code';
+import { HelperError } from '../errors';
+import { DEFAULT_ROUTE_TABLE, type RouteTable } from '../routing/route-table';
+import { configFilePath } from './config-file-path';
+import { parseConfigFile } from './parse-config-file';
 import { parseConfig, type Config } from './parse-config';
 import { resolveHome } from './resolve-home';
 
-/** The Config for this user: `env` and the home folder (where a config file will be read too). */
+/** The Config for this user: `env`, the home folder and the universal-mode config file. */
 export function loadConfig(env: Env): Config {
-  return parseConfig(
-    env,
-    resolveHome(env, () => userInfo().homedir),
-  );
+  const home = resolveHome(env, () => userInfo().homedir);
+  // Settings first: a bad ECR_TS_* variable is reported before the file is read.
+  const config = parseConfig(env, home);
+  return { ...config, routes: loadRouteTable(configFilePath(env, home)) };
+}
+
+/**
+ * The config file's routes. No file means the defaults, unless ECR_TS_CONFIG named it (`explicit`):
+ * then a missing file is an error, not a silent fallback to defaults.
+ */
+export function loadRouteTable(where: { path: string | null; explicit: boolean }): RouteTable {
+  const { path } = where;
+  if (path === null) return DEFAULT_ROUTE_TABLE;
+  let text: string;
+  try {
+    // One small synchronous read: this runs on every call, the cache-hit `get` included.
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    const code = errorCode(error);
+    if ((code === 'ENOENT' || code === 'ENOTDIR') && !where.explicit) return DEFAULT_ROUTE_TABLE;
+    throw new HelperError('CONFIG', `${path}: cannot read the config file (${code})`, {
+      cause: error,
+    });
+  }
+  return parseConfigFile(text, path);
 }

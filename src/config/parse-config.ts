@@ -7,6 +7,7 @@ import { nonEmpty, isTrue, type Env } from '../env';
 import { HelperError } from '../errors';
 import { LOG_LEVELS, type LogLevel } from '../log';
 import { PRODUCT } from '../product';
+import { DEFAULT_ROUTE_TABLE, type RouteTable } from '../routing/route-table';
 
 /** Everything the helper's behaviour depends on, resolved once at start. */
 export interface Config {
@@ -26,13 +27,22 @@ export interface Config {
   readonly ignoreCredsStorage: boolean;
   /** Settings ignored as unsafe, for the log once there is one. */
   readonly warnings: readonly string[];
+  /** Universal mode: the fallback store and the routes of the config file (SPEC §6). */
+  readonly routes: RouteTable;
 }
 
 /** Default bound on one call; docker waits forever for a helper, so we must not. */
 const DEFAULT_TIMEOUT_MS = 10_000;
 
-/** Parses the helper's settings; throws a CONFIG error naming the bad variable. */
-export function parseConfig(env: Env, home: string | null): Config {
+/**
+ * Parses the helper's settings; throws a CONFIG error naming the bad variable. `routes` come from
+ * the config file (load-config.ts reads and parses it).
+ */
+export function parseConfig(
+  env: Env,
+  home: string | null,
+  routes: RouteTable = DEFAULT_ROUTE_TABLE,
+): Config {
   const warnings: string[] = [];
   return {
     home,
@@ -42,6 +52,7 @@ export function parseConfig(env: Env, home: string | null): Config {
     logFile: nonEmpty(env['ECR_TS_LOG_FILE']) ?? null,
     ignoreCredsStorage: isTrue(env['AWS_ECR_IGNORE_CREDS_STORAGE']),
     warnings,
+    routes,
   };
 }
 

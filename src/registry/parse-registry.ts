@@ -89,6 +89,17 @@ const PUBLIC_HOSTS: ReadonlyMap<string, boolean> = new Map([
  * must never be lower-cased into an ASCII look-alike (the Kelvin sign lower-cases to `k`).
  */
 export function extractHost(serverUrl: string): string {
+  return extractHostPort(serverUrl).host;
+}
+
+/** A server URL's host (as extractHost() reads it) and its port, when one was given. */
+export interface HostPort {
+  readonly host: string;
+  readonly port?: string;
+}
+
+/** extractHost(), keeping the port apart (universal-mode routes may name one). */
+export function extractHostPort(serverUrl: string): HostPort {
   let rest = serverUrl.trim();
   const scheme = /^[A-Za-z][A-Za-z0-9+.-]*:\/\//.exec(rest);
   if (scheme) rest = rest.slice(scheme[0].length);
@@ -98,10 +109,12 @@ export function extractHost(serverUrl: string): string {
   let authority = end === -1 ? rest : rest.slice(0, end);
   const at = authority.lastIndexOf('@');
   if (at !== -1) authority = authority.slice(at + 1);
-  authority = authority.replace(/:\d{1,5}$/, '');
+  const port = /:(\d{1,5})$/.exec(authority)?.[1];
+  if (port !== undefined) authority = authority.slice(0, -port.length - 1);
   if (authority.endsWith('.')) authority = authority.slice(0, -1);
-  if (!/^[A-Za-z0-9.-]+$/.test(authority)) return '';
-  return authority.toLowerCase();
+  if (!/^[A-Za-z0-9.-]+$/.test(authority)) return { host: '' };
+  const host = authority.toLowerCase();
+  return port === undefined ? { host } : { host, port };
 }
 
 /** Classifies a server URL as private ECR, ECR Public or another registry. */

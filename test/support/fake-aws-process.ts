@@ -32,6 +32,12 @@ export type FakeServerSpec =
     })
   | (ServerPlace & { readonly kind: 'imds'; readonly role?: string })
   | (ServerPlace & {
+      readonly kind: 'secrets-manager';
+      /** Secret ARN or name -> its SecretString. */
+      readonly secrets: Readonly<Record<string, string>>;
+      readonly denied?: readonly string[];
+    })
+  | (ServerPlace & {
       readonly kind: 'registry';
       readonly tls?: ServerTls;
       readonly username: string;

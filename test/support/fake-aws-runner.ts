@@ -9,6 +9,7 @@ import type { FakesCommand, FakesReply, FakesSpec, FakeServerState } from './fak
 import { startFakeImds } from './fake-imds';
 import { startFakeProxy } from './fake-proxy';
 import { startFakeRegistry } from './fake-registry';
+import { startFakeSecretsManager } from './fake-secrets-manager';
 import { startFakeSts } from './fake-sts';
 
 type Running = FakeServer & {
@@ -54,6 +55,15 @@ async function main(): Promise<void> {
         running.set(
           server.name,
           await startFakeImds({ ...common, ...(server.role ? { role: server.role } : {}) }),
+        );
+      } else if (server.kind === 'secrets-manager') {
+        running.set(
+          server.name,
+          await startFakeSecretsManager({
+            ...common,
+            secrets: server.secrets,
+            ...(server.denied ? { denied: server.denied } : {}),
+          }),
         );
       } else if (server.kind === 'registry') {
         running.set(

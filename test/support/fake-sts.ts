@@ -21,6 +21,11 @@ export interface FakeStsOptions {
   readonly keys: KeyStore;
   /** Only this web identity token is accepted (others get InvalidIdentityToken). */
   readonly expectedToken?: string;
+  /**
+   * AssumeRole of a role in this map needs this external id (as a role's trust policy with an
+   * `sts:ExternalId` condition): a missing or different one is AccessDenied, as real STS answers.
+   */
+  readonly externalIds?: Readonly<Record<string, string>>;
   readonly host?: string;
   readonly port?: number;
   readonly tls?: ServerTls;
@@ -88,6 +93,16 @@ export async function startFakeSts(options: FakeStsOptions): Promise<FakeSts> {
         }
         if (fault === 'access-denied' || fault === 'unauthorized') {
           return xml(403, errorXml('AccessDenied', 'Not authorized to perform sts:AssumeRole'));
+        }
+        const externalId = options.externalIds?.[form['RoleArn'] ?? ''];
+        if (externalId !== undefined && form['ExternalId'] !== externalId) {
+          return xml(
+            403,
+            errorXml(
+              'AccessDenied',
+              `User: arn:aws:sts::123456789012:assumed-role/base/s is not authorized to perform: sts:AssumeRole on resource: ${form['RoleArn'] ?? ''}`,
+            ),
+          );
         }
         const key = options.keys.issue();
         issued.push(key);

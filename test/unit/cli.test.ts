@@ -6,7 +6,7 @@ import { parseConfig } from '../../src/config/parse-config';
 import { HelperError } from '../../src/errors';
 import { silentLogger } from '../../src/log';
 import type { Registry } from '../../src/registry/parse-registry';
-import { routesWithFallback } from '../../src/routing/local-routes';
+import { createRoutes } from '../../src/routing/routes';
 import { createOpenStore } from '../../src/stores/open-store';
 import { ECR_HOST } from '../support/registry-host';
 
@@ -20,6 +20,10 @@ class FakeTokens implements TokenSource {
     this.asked.push(registry);
     if (this.failure) throw this.failure;
     return { username: 'AWS', password: 's3cr3t-password', expiresAt: Date.now() + 3600_000 };
+  }
+
+  async getSecret(): Promise<EcrToken> {
+    throw new Error('no secretsManager route in these tests');
   }
 
   async listKnown(): Promise<Record<string, string>> {
@@ -44,7 +48,7 @@ function context(input: string | undefined, tokens: TokenSource, env = {}): Acti
     },
     tokens,
     // fallback "none": nothing is kept for other registries (the stores have their own tests).
-    routes: routesWithFallback(() => ({ kind: 'none' })),
+    routes: createRoutes({ file: null, fallback: { kind: 'none' }, entries: [] }),
     openStore: createOpenStore({ context: call, home: '/home/test', uid: 0, self: [] }),
     loadSdk: async () => {
       throw new Error('the AWS SDK must not be loaded');

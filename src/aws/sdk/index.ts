@@ -4,9 +4,19 @@
  * cache hit never pays for it. Each operation imports its client when first called.
  */
 import type { AwsSdk } from '../aws-sdk';
+import { assumeRole } from './assume-role';
 import { getAuthorizationToken } from './get-authorization-token';
 import { getCallerIdentity } from './get-caller-identity';
+import { getSecretString } from './get-secret-string';
 import { resolveCredentials } from './resolve-credentials';
+import { resolveRegion } from './resolve-region';
 
 /** What the loader resolves to. */
-export const sdk: AwsSdk = { resolveCredentials, getAuthorizationToken, getCallerIdentity };
+export const sdk: AwsSdk = {
+  resolveCredentials,
+  getAuthorizationToken,
+  getCallerIdentity,
+  assumeRole,
+  getSecretString,
+  resolveRegion,
+};

@@ -1,9 +1,7 @@
 /**
- * `route`: what the helper does for the host, and where that decision came from. Until universal
- * mode lands, `plainRoute` is the resolver: ECR hosts get an ECR token, every other host
- * not-found. The integrator swaps it for the config-file resolver (src/routing/) in one place.
+ * `route`: what the helper does for the host, and where that decision came from (the universal
+ * mode config file, or the built-in defaults): doctor-effects.ts resolves it with src/routing/.
  */
-import type { Registry } from '../../registry/parse-registry';
 import type { AwsIdentity, EcrRegistry, Route } from '../../routing/route';
 import { failed, passed, skipped, type Finding } from './check';
 
@@ -11,14 +9,6 @@ import { failed, passed, skipped, type Finding } from './check';
 export interface RouteResolution {
   readonly route: Route;
   readonly source: string;
-}
-
-/** Plain mode (no universal-mode config): ECR hosts by §3, everything else not-found. */
-export function plainRoute(registry: Registry): RouteResolution {
-  const source = 'the built-in rules of plain mode (no universal-mode config file)';
-  if (registry.kind === 'other')
-    return { route: { kind: 'store', store: { kind: 'none' } }, source };
-  return { route: { kind: 'ecr', registry, identity: {} }, source };
 }
 
 /** The finding, and the ECR registry and identity a token is minted for (ecr and alias routes). */

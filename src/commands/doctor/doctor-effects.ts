@@ -8,12 +8,12 @@ import { chooseAgents } from '../../aws/http-agents';
 import { readCacheState } from '../../cache/cache-state';
 import type { Config } from '../../config/parse-config';
 import type { Env } from '../../env';
-import { plainRoute } from './check-route';
 import type { StepBound } from './check';
 import { createHttpsGet } from './https-get';
 import type { DoctorEffects } from './run-doctor';
 import type { VersionAnswer } from './check-helper-on-path';
 import { NO_HOME } from '../../config/resolve-home';
+import { resolveRoute } from '../../routing/resolve-route';
 
 /** Builds the effects for one run in this environment. */
 export function doctorEffects(options: {
@@ -45,7 +45,12 @@ export function doctorEffects(options: {
         registry,
         now: Date.now(),
       }),
-    resolveRoute: plainRoute,
+    resolveRoute: (registry) => ({
+      route: resolveRoute(registry.host, config.routes),
+      source: config.routes.file
+        ? `the config file ${config.routes.file}`
+        : 'the built-in defaults (no universal-mode config file)',
+    }),
     now: Date.now,
   };
 }

@@ -1,4 +1,5 @@
 import type {
+  AssumeRoleOptions,
   AuthorizationData,
   AwsSdk,
   ResolveCredentialsOptions,
@@ -10,10 +11,16 @@ import type { TokenRequest } from '../../../src/aws/token';
 import { isHelperError } from '../../../src/errors';
 import { silentLogger } from '../../../src/log';
 import { parseRegistry, type Registry } from '../../../src/registry/parse-registry';
+import type { AwsIdentity } from '../../../src/routing/route';
 
 const PRIVATE = '123456789012.dkr.ecr.us-west-2.amazonaws.com';
 const FIPS_DUAL = '123456789012.dkr-ecr-fips.us-west-2.on.aws';
 const CREDENTIALS = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' };
+const ROLE_CREDENTIALS = {
+  accessKeyId: 'ASIAROLE',
+  secretAccessKey: 'role-secret',
+  sessionToken: 'role-token',
+};
 const TOKEN = Buffer.from('AWS:the-password').toString('base64');
 
 type Call = ServiceCallOptions & { readonly service: EcrService };
@@ -22,10 +29,23 @@ type Call = ServiceCallOptions & { readonly service: EcrService };
 function fakeSdk(answers: {
   credentials?: () => Promise<typeof CREDENTIALS>;
   token?: (call: Call) => Promise<AuthorizationData | undefined>;
+  assume?: (options: AssumeRoleOptions) => Promise<typeof ROLE_CREDENTIALS>;
 }) {
   const chains: ResolveCredentialsOptions[] = [];
   const calls: Call[] = [];
+  const roles: AssumeRoleOptions[] = [];
   const sdk: AwsSdk = {
+    async assumeRole(options) {
+      roles.push(options);
+      options.onRequest('https://sts.us-west-2.amazonaws.com');
+      return (answers.assume ?? (async () => ROLE_CREDENTIALS))(options);
+    },
+    async getSecretString() {
+      throw new Error('not expected');
+    },
+    async resolveRegion() {
+      throw new Error('not expected');
+    },
     async resolveCredentials(options) {
       chains.push(options);
       return (answers.credentials ?? (async () => CREDENTIALS))();
@@ -39,13 +59,18 @@ function fakeSdk(answers: {
       throw new Error('fetchToken() never asks who the caller is');
     },
   };
-  return { sdk, chains, calls, load: async () => sdk };
+  return { sdk, chains, calls, roles, load: async () => sdk };
 }
 
-function request(host: string, env: Record<string, string> = {}): TokenRequest {
+function request(
+  host: string,
+  env: Record<string, string> = {},
+  identity: AwsIdentity = {},
+): TokenRequest {
   const registry = parseRegistry(host) as Exclude<Registry, { kind: 'other' }>;
   return {
     registry,
+    identity,
     env,
     logger: silentLogger,
     signal: new AbortController().signal,
@@ -132,5 +157,57 @@ describe('fetchToken() over the AwsSdk interface', () => {
     ).catch((e) => e);
     expect(isHelperError(failure, 'CONFIG')).toBe(true);
     expect(loaded).toBe(false);
+  });
+
+  it('a route profile selects the profile for the chain', async () => {
+    const fake = fakeSdk({});
+    await fetchToken(request(PRIVATE, {}, { profile: 'prod' }), fake.load);
+    expect(fake.chains[0]).toMatchObject({ profile: 'prod', region: 'us-west-2' });
+    expect(fake.roles).toHaveLength(0);
+    expect(fake.calls[0]?.credentials).toBe(CREDENTIALS);
+  });
+
+  it('a route role is assumed with the base credentials in the registry region, then signs ECR', async () => {
+    const fake = fakeSdk({});
+    const roleArn = 'arn:aws:iam::210987654321:role/puller';
+    await fetchToken(
+      request(PRIVATE, {}, { roleArn, externalId: 'x1', sessionName: 'ci' }),
+      fake.load,
+    );
+    expect(fake.roles).toHaveLength(1);
+    expect(fake.roles[0]).toMatchObject({
+      roleArn,
+      externalId: 'x1',
+      sessionName: 'ci',
+      region: 'us-west-2',
+      credentials: CREDENTIALS,
+    });
+    expect(fake.calls[0]?.credentials).toBe(ROLE_CREDENTIALS);
+    // Without a session name the product's name is used (CloudTrail shows who assumed the role).
+    const unnamed = fakeSdk({});
+    await fetchToken(request('public.ecr.aws', {}, { roleArn }), unnamed.load);
+    expect(unnamed.roles[0]).toMatchObject({
+      sessionName: 'docker-credential-ecr-ts',
+      region: 'us-east-1',
+    });
+    expect(unnamed.roles[0]).not.toHaveProperty('externalId');
+  });
+
+  it('a refused AssumeRole names the role and the STS endpoint, and no token is asked for', async () => {
+    const fake = fakeSdk({
+      assume: async () => {
+        throw Object.assign(new Error('User: x is not authorized to perform: sts:AssumeRole'), {
+          name: 'AccessDenied',
+          $metadata: { httpStatusCode: 403 },
+        });
+      },
+    });
+    const roleArn = 'arn:aws:iam::210987654321:role/puller';
+    const failure = await fetchToken(request(PRIVATE, {}, { roleArn }), fake.load).catch((e) => e);
+    expect(isHelperError(failure, 'ACCESS_DENIED')).toBe(true);
+    expect(failure.message).toContain(
+      `sts:AssumeRole of ${roleArn} at https://sts.us-west-2.amazonaws.com`,
+    );
+    expect(fake.calls).toHaveLength(0);
   });
 });

@@ -25,12 +25,22 @@ const sibling = parseRegistry('210987654321.dkr.ecr.eu-west-1.amazonaws.com') as
 function fakeApi(clock: { now: number }) {
   const api = {
     calls: 0,
+    secretCalls: 0,
     failWith: undefined as Error | undefined,
     source: {
       getToken: async (): Promise<EcrToken> => {
         api.calls += 1;
         if (api.failWith) throw api.failWith;
         return { username: 'AWS', password: `pw-${api.calls}`, expiresAt: clock.now + 12 * HOUR };
+      },
+      getSecret: async (): Promise<EcrToken> => {
+        api.secretCalls += 1;
+        if (api.failWith) throw api.failWith;
+        return {
+          username: 'bot',
+          password: `secret-${api.secretCalls}`,
+          expiresAt: clock.now + 900_000,
+        };
       },
       listKnown: async () => ({}),
     } satisfies TokenSource,
@@ -203,6 +213,55 @@ describe('createCachedTokenSource()', () => {
     await fx.make().getToken(registry);
     expect(readdirSync(fx.dir)).toHaveLength(1);
     expect(readFileSync(join(fx.dir, readdirSync(fx.dir)[0] ?? ''), 'utf8')).toContain('pw-2');
+  });
+
+  it('keeps the tokens of two routes apart: a profile or role is part of the identity', async () => {
+    const fx = fixture();
+    const role = { roleArn: 'arn:aws:iam::210987654321:role/puller', externalId: 'x1' };
+    expect((await fx.make().getToken(registry)).password).toBe('pw-1');
+    expect((await fx.make().getToken(registry, { profile: 'prod' })).password).toBe('pw-2');
+    expect((await fx.make().getToken(registry, role)).password).toBe('pw-3');
+    expect((await fx.make().getToken(registry, { ...role, externalId: 'x2' })).password).toBe(
+      'pw-4',
+    );
+    // Each answers from its own file afterwards; the default route's is unchanged.
+    expect((await fx.make().getToken(registry, role)).password).toBe('pw-3');
+    expect((await fx.make().getToken(registry, { profile: 'prod' })).password).toBe('pw-2');
+    expect((await fx.make().getToken(registry, {})).password).toBe('pw-1');
+    expect(fx.api.calls).toBe(4);
+    expect(readdirSync(fx.dir)).toHaveLength(4);
+    // list shows the identities it is asked about.
+    expect(await fx.make().listKnown()).toEqual({ [registry.host]: 'AWS' });
+    await fx.make().getToken(sibling, role);
+    expect(await fx.make().listKnown([role])).toEqual({
+      [registry.host]: 'AWS',
+      [sibling.host]: 'AWS',
+    });
+  });
+
+  it('caches a Secrets Manager login for at most its cacheSeconds, and never lists it', async () => {
+    const fx = fixture();
+    const request = { host: 'ghcr.io', secretId: 'ghcr', identity: {}, cacheSeconds: 900 };
+    expect((await fx.make().getSecret(request)).password).toBe('secret-1');
+    fx.clock.now = T0 + 449_000;
+    expect((await fx.make().getSecret(request)).password).toBe('secret-1');
+    // Past half of cacheSeconds it is read again, so a rotated secret is picked up.
+    fx.clock.now = T0 + 450_000;
+    expect((await fx.make().getSecret(request)).password).toBe('secret-2');
+    expect(fx.api.secretCalls).toBe(2);
+    // Another secret, or another cacheSeconds, is another entry.
+    await fx.make().getSecret({ ...request, secretId: 'other' });
+    expect(fx.api.secretCalls).toBe(3);
+    expect(await fx.make().listKnown()).toEqual({});
+  });
+
+  it('never caches a Secrets Manager login with cacheSeconds 0', async () => {
+    const fx = fixture();
+    const request = { host: 'ghcr.io', secretId: 'ghcr', identity: {}, cacheSeconds: 0 };
+    await fx.make().getSecret(request);
+    await fx.make().getSecret(request);
+    expect(fx.api.secretCalls).toBe(2);
+    expect(existsSync(fx.dir) ? readdirSync(fx.dir) : []).toEqual([]);
   });
 
   it('lists live hosts of the current identity only', async () => {

@@ -10,6 +10,7 @@ describe('parseConfig()', () => {
       logFile: null,
       ignoreCredsStorage: false,
       warnings: [],
+      routes: { file: null, fallback: { kind: 'file' }, entries: [] },
     });
   });
   it('honours XDG_CACHE_HOME, AWS_ECR_CACHE_DIR and AWS_ECR_DISABLE_CACHE in that order', () => {

@@ -1,0 +1,102 @@
+/**
+ * Reads a registry login from AWS Secrets Manager (a secretsManager route, SPEC §6) with the
+ * route's credentials. The region comes from the secret's ARN, else the route's `region`, else the
+ * AWS config. SDK-free: the calls go through the lazily loaded AwsSdk (whose Secrets Manager
+ * client is imported only here, on first use).
+ */
+import type { CallContext } from '../call-context';
+import { nonEmpty } from '../env';
+import { HelperError } from '../errors';
+import type { AwsSdk, LoadSdk } from './aws-sdk';
+import { createChainDiagnostics } from './chain-diagnostics';
+import { describeAwsError, type ErrorContext } from './describe-error';
+import { chooseAgents } from './http-agents';
+import { parseSecret } from './parse-secret';
+import { routeCredentials } from './route-credentials';
+import type { EcrToken, SecretRequest } from './token';
+
+const ACTION = 'secretsmanager:GetSecretValue';
+const ARN_REGION = /^arn:[a-z-]+:secretsmanager:([a-z0-9-]+):/;
+
+/** Fetches the login; `expiresAt` is when it must be read again (now + cacheSeconds). */
+export async function fetchSecret(
+  request: CallContext & SecretRequest,
+  loadSdk: LoadSdk,
+  now: () => number = Date.now,
+): Promise<EcrToken> {
+  const choice = await chooseAgents(request.env);
+  try {
+    request.progress.step = 'loading the AWS SDK';
+    const sdk = await loadSdk();
+    const region = await regionOf(request, sdk);
+    const diagnostics = createChainDiagnostics(request.env, (source) => {
+      request.progress.step = `waiting for AWS credentials from ${source.label}`;
+    });
+    const context = (): ErrorContext => {
+      const failures = diagnostics.describeConfiguredFailures();
+      return {
+        action: ACTION,
+        region,
+        env: request.env,
+        ...(failures ? { credentialFailures: failures } : {}),
+      };
+    };
+    const credentials = await routeCredentials({
+      sdk,
+      call: request,
+      identity: request.identity,
+      region,
+      choice,
+      diagnostics,
+      errorContext: context,
+      anonymousWithoutCredentials: false,
+    });
+    let endpoint: string | undefined;
+    let text: string | undefined;
+    try {
+      text = await sdk.getSecretString({
+        agents: choice.agents,
+        deadline: request.deadline,
+        signal: request.signal,
+        logger: request.logger,
+        credentials,
+        region,
+        useFipsEndpoint: false,
+        useDualstackEndpoint: false,
+        secretId: request.secretId,
+        onRequest: (value) => {
+          endpoint = value;
+          request.progress.step = `calling ${ACTION} at ${value}`;
+        },
+      });
+    } catch (error) {
+      throw describeAwsError(error, {
+        ...context(),
+        ...(endpoint ? { endpoint: `${endpoint}${choice.via()}` } : {}),
+      });
+    }
+    const login = parseSecret(text, request.secretId);
+    request.logger.addSecret(login.password);
+    return { ...login, expiresAt: now() + request.cacheSeconds * 1000 };
+  } finally {
+    choice.destroy();
+  }
+}
+
+async function regionOf(request: CallContext & SecretRequest, sdk: AwsSdk): Promise<string> {
+  const region =
+    ARN_REGION.exec(request.secretId)?.[1] ??
+    request.region ??
+    nonEmpty(request.env['AWS_REGION']) ??
+    nonEmpty(request.env['AWS_DEFAULT_REGION']) ??
+    (await sdk.resolveRegion(
+      request.identity.profile ? { profile: request.identity.profile } : {},
+    ));
+  if (region === undefined) {
+    throw new HelperError(
+      'CONFIG',
+      `no region for the Secrets Manager secret ${JSON.stringify(request.secretId)}: give its full ARN, set "region" in its config file entry, or set AWS_REGION`,
+    );
+  }
+  return region;
+}

@@ -1,0 +1,82 @@
+/**
+ * Carries out a route for `get` (SPEC §6): the one place that knows what each kind of route
+ * answers, shared by the `get` action and the library's getAuthConfig().
+ */
+import type { TokenSource } from '../aws/token';
+import { notFound } from '../errors';
+import type { Logger } from '../log';
+import type { Credentials, OpenStore } from '../stores/credential-store';
+import type { Route } from './route';
+
+/** What carrying out a route needs. */
+export interface RouteEffects {
+  readonly tokens: TokenSource;
+  readonly openStore: OpenStore;
+  readonly logger: Logger;
+}
+
+/** The credentials for `serverUrl` by `route`; throws notFound() when there are none. */
+export async function credentialsForRoute(
+  route: Route,
+  serverUrl: string,
+  effects: RouteEffects,
+): Promise<Credentials> {
+  const { tokens, logger } = effects;
+  switch (route.kind) {
+    case 'ecr': {
+      const token = await tokens.getToken(route.registry, route.identity);
+      logger.addSecret(token.password);
+      return { serverUrl, username: token.username, secret: token.password };
+    }
+    case 'alias': {
+      // The target registry's token, answered for the host that was asked for.
+      const token = await tokens.getToken(route.target, route.identity);
+      logger.addSecret(token.password);
+      return { serverUrl, username: token.username, secret: token.password };
+    }
+    case 'secrets-manager': {
+      const login = await tokens.getSecret({
+        host: serverUrl,
+        secretId: route.secretId,
+        ...(route.region !== undefined ? { region: route.region } : {}),
+        identity: route.identity,
+        cacheSeconds: route.cacheSeconds,
+      });
+      logger.addSecret(login.password);
+      return { serverUrl, username: login.username, secret: login.password };
+    }
+    case 'anonymous':
+      throw notFound();
+    case 'store': {
+      const credentials = await effects.openStore(route.store).get(serverUrl);
+      logger.addSecret(credentials.secret);
+      return credentials;
+    }
+  }
+}
+
+/** A short, secret-free description of a route, for the debug log. */
+export function describeRoute(route: Route): string {
+  switch (route.kind) {
+    case 'ecr':
+      return `ECR ${route.registry.kind} registry${identityText(route.identity)}`;
+    case 'alias':
+      return `alias of ${route.target.host}${identityText(route.identity)}`;
+    case 'secrets-manager':
+      return `Secrets Manager secret ${JSON.stringify(route.secretId)}${identityText(route.identity)}`;
+    case 'anonymous':
+      return 'anonymous';
+    case 'store':
+      return route.store.kind === 'helper'
+        ? `docker-credential-${route.store.name}`
+        : `the ${route.store.kind} store`;
+  }
+}
+
+function identityText(identity: { profile?: string; roleArn?: string }): string {
+  const parts = [
+    ...(identity.profile ? [`profile ${JSON.stringify(identity.profile)}`] : []),
+    ...(identity.roleArn ? [`role ${identity.roleArn}`] : []),
+  ];
+  return parts.length > 0 ? ` as ${parts.join(' + ')}` : '';
+}

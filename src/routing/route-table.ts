@@ -1,0 +1,49 @@
+/**
+ * Universal mode's settings as the config file gives them (SPEC §6): the fallback store and the
+ * ordered `registries` entries, each a host pattern and what it asks for. Pure data; the config
+ * loader builds it, resolve-route.ts turns it and a host into a Route.
+ */
+import type { AwsIdentity, EcrRegistry, StoreName } from './route';
+import type { HostPattern } from './host-pattern';
+
+/** What one `registries` entry asks for, validated. */
+export type RouteRule =
+  /** Only an AWS identity (or nothing): the host must be ECR; its tokens use that identity. */
+  | { readonly kind: 'identity'; readonly identity: AwsIdentity }
+  | { readonly kind: 'alias'; readonly target: EcrRegistry; readonly identity: AwsIdentity }
+  | { readonly kind: 'helper'; readonly name: string }
+  | {
+      readonly kind: 'secrets-manager';
+      readonly secretId: string;
+      readonly region?: string;
+      readonly identity: AwsIdentity;
+      readonly cacheSeconds: number;
+    }
+  | { readonly kind: 'anonymous' };
+
+/** One `registries` entry: its key as written, the compiled pattern, and the rule. */
+export interface RouteEntry {
+  readonly key: string;
+  readonly pattern: HostPattern;
+  readonly rule: RouteRule;
+}
+
+/** The universal-mode part of the settings. */
+export interface RouteTable {
+  /** The config file these came from, or null when there was none (the defaults). */
+  readonly file: string | null;
+  /** Where every host without a route goes. */
+  readonly fallback: StoreName;
+  /** In the file's order (it breaks ties of precedence). */
+  readonly entries: readonly RouteEntry[];
+}
+
+/** No config file: every non-ECR host goes to the built-in file store. */
+export const DEFAULT_ROUTE_TABLE: RouteTable = {
+  file: null,
+  fallback: { kind: 'file' },
+  entries: [],
+};
+
+/** How long a Secrets Manager answer is reused unless the entry says otherwise. */
+export const DEFAULT_SECRET_CACHE_SECONDS = 900;

@@ -1,0 +1,195 @@
+import { parseConfigFile } from '../../../src/config/parse-config-file';
+import { isHelperError } from '../../../src/errors';
+
+const FILE = '/home/u/.config/docker-credential-ecr-ts/config.json';
+
+function errorOf(text: string): string {
+  try {
+    parseConfigFile(text, FILE);
+  } catch (error) {
+    if (!isHelperError(error, 'CONFIG')) throw error;
+    return error.message;
+  }
+  throw new Error('expected a CONFIG error');
+}
+
+const SPEC_EXAMPLE = {
+  fallback: 'pass',
+  registries: {
+    '123456789012.dkr.ecr.us-east-1.amazonaws.com': { profile: 'prod' },
+    '210987654321.dkr.ecr.*.amazonaws.com': {
+      roleArn: 'arn:aws:iam::210987654321:role/puller',
+      externalId: 'x1',
+      sessionName: 'ci',
+    },
+    'registry.example.com': { ecr: '123456789012.dkr.ecr.us-east-1.amazonaws.com' },
+    '*.corp.example': { helper: 'gcloud' },
+    'index.docker.io': {
+      secretsManager: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:hub-AbCdEf',
+    },
+    'quay.io': { anonymous: true },
+  },
+};
+
+describe('parseConfigFile()', () => {
+  it('reads the SPEC §6 example into a fallback and ordered rules', () => {
+    const table = parseConfigFile(JSON.stringify(SPEC_EXAMPLE), FILE);
+    expect(table.file).toBe(FILE);
+    expect(table.fallback).toEqual({ kind: 'helper', name: 'pass' });
+    expect(table.entries.map((entry) => [entry.key, entry.rule])).toEqual([
+      [
+        '123456789012.dkr.ecr.us-east-1.amazonaws.com',
+        { kind: 'identity', identity: { profile: 'prod' } },
+      ],
+      [
+        '210987654321.dkr.ecr.*.amazonaws.com',
+        {
+          kind: 'identity',
+          identity: {
+            roleArn: 'arn:aws:iam::210987654321:role/puller',
+            externalId: 'x1',
+            sessionName: 'ci',
+          },
+        },
+      ],
+      [
+        'registry.example.com',
+        {
+          kind: 'alias',
+          target: expect.objectContaining({ kind: 'private', region: 'us-east-1' }),
+          identity: {},
+        },
+      ],
+      ['*.corp.example', { kind: 'helper', name: 'gcloud' }],
+      [
+        'index.docker.io',
+        {
+          kind: 'secrets-manager',
+          secretId: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:hub-AbCdEf',
+          identity: {},
+          cacheSeconds: 900,
+        },
+      ],
+      ['quay.io', { kind: 'anonymous' }],
+    ]);
+  });
+
+  it('defaults: an empty object is the file fallback with no routes', () => {
+    expect(parseConfigFile('{}', FILE)).toEqual({
+      file: FILE,
+      fallback: { kind: 'file' },
+      entries: [],
+    });
+    expect(parseConfigFile('{"fallback":"none"}', FILE).fallback).toEqual({ kind: 'none' });
+  });
+
+  it('reads region and cacheSeconds of a secretsManager entry', () => {
+    const table = parseConfigFile(
+      JSON.stringify({
+        registries: {
+          'ghcr.io': { secretsManager: 'ghcr-login', region: 'eu-west-1', cacheSeconds: 60 },
+        },
+      }),
+      FILE,
+    );
+    expect(table.entries[0]?.rule).toEqual({
+      kind: 'secrets-manager',
+      secretId: 'ghcr-login',
+      region: 'eu-west-1',
+      identity: {},
+      cacheSeconds: 60,
+    });
+  });
+
+  it.each([
+    ['{', /: not valid JSON \(/],
+    ['[]', /config\.json: expected an object$/],
+    [
+      '{"fallbak":"pass"}',
+      /config\.json: fallbak: unknown key \(expected "fallback" or "registries"\)$/,
+    ],
+    ['{"fallback":3}', /config\.json: fallback: expected a string$/],
+    [
+      '{"fallback":"/usr/bin/pass"}',
+      /config\.json: fallback: expected "file", "none" or a helper name/,
+    ],
+    ['{"registries":[]}', /config\.json: registries: expected an object$/],
+    [
+      '{"registries":{"*.corp":{"helper":3}}}',
+      /config\.json: registries\["\*\.corp"\]\.helper: expected a string$/,
+    ],
+    [
+      '{"registries":{"*.corp":{"helper":"../x"}}}',
+      /registries\["\*\.corp"\]\.helper: expected a helper name/,
+    ],
+    ['{"registries":{"*.corp":"gcloud"}}', /registries\["\*\.corp"\]: expected an object$/],
+    [
+      '{"registries":{"a.example":{"helpr":"x"}}}',
+      /registries\["a\.example"\]\.helpr: unknown key/,
+    ],
+    [
+      '{"registries":{"A.example":{"helper":"x"}}}',
+      /registries\["A\.example"\]: expected a lower-case host name/,
+    ],
+    [
+      '{"registries":{"https://a.example":{"helper":"x"}}}',
+      /registries\["https:\/\/a\.example"\]: expected a host name/,
+    ],
+    ['{"registries":{"a.example/v2":{"helper":"x"}}}', /expected a host name/],
+    ['{"registries":{"a..example":{"helper":"x"}}}', /expected a host name/],
+    ['{"registries":{"a.example:0":{"helper":"x"}}}', /expected a port between 1 and 65535/],
+    [
+      '{"registries":{"a.example":{"helper":"x","anonymous":true}}}',
+      /registries\["a\.example"\]: "helper" and "anonymous" cannot be combined/,
+    ],
+    [
+      '{"registries":{"a.example":{"helper":"x","profile":"p"}}}',
+      /registries\["a\.example"\]\.profile: not allowed with "helper"/,
+    ],
+    [
+      '{"registries":{"a.example":{"anonymous":false}}}',
+      /registries\["a\.example"\]\.anonymous: expected true/,
+    ],
+    [
+      '{"registries":{"a.example":{"ecr":"b.example"}}}',
+      /registries\["a\.example"\]\.ecr: expected an ECR or ECR Public registry host/,
+    ],
+    [
+      '{"registries":{"a.example":{"profile":"p"}}}',
+      /registries\["a\.example"\]: "a\.example" is not an ECR registry host/,
+    ],
+    [
+      '{"registries":{"123456789012.dkr.ecr.us-east-1.amazonaws.com":{"region":"us-east-1"}}}',
+      /\.region: applies to "secretsManager" entries only/,
+    ],
+    [
+      '{"registries":{"123456789012.dkr.ecr.us-east-1.amazonaws.com":{"roleArn":"role/x"}}}',
+      /\.roleArn: expected an IAM role ARN/,
+    ],
+    [
+      '{"registries":{"123456789012.dkr.ecr.us-east-1.amazonaws.com":{"externalId":"x1"}}}',
+      /\.externalId: needs "roleArn"/,
+    ],
+    [
+      '{"registries":{"123456789012.dkr.ecr.us-east-1.amazonaws.com":{"roleArn":"arn:aws:iam::123456789012:role/r","sessionName":"a b"}}}',
+      /\.sessionName: expected 2 to 64 characters/,
+    ],
+    [
+      '{"registries":{"a.example":{"secretsManager":"x","cacheSeconds":1.5}}}',
+      /\.cacheSeconds: expected a whole number of seconds/,
+    ],
+    [
+      '{"registries":{"a.example":{"secretsManager":"x","region":"mars"}}}',
+      /\.region: expected an AWS region name/,
+    ],
+    [
+      '{"registries":{"a.example":{"secretsManager":"has space"}}}',
+      /\.secretsManager: expected a secret ARN or name/,
+    ],
+  ])('refuses %s with one line naming the file and key', (text, expected) => {
+    const message = errorOf(text);
+    expect(message.startsWith(`${FILE}: `)).toBe(true);
+    expect(message).toMatch(expected);
+    expect(message).not.toContain('\n');
+  });
+});
