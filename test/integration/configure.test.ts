@@ -3,7 +3,6 @@ import {
   mkdirSync,
   readdirSync,
   readFileSync,
-  rmSync,
   statSync,
   symlinkSync,
   writeFileSync,
@@ -11,10 +10,9 @@ import {
 import { join } from 'node:path';
 import { cleanEnv, scrubProcessEnv, tempDir } from '../support/env';
 import { runHelper } from '../support/run-helper';
+import { ECR_HOST as PRIVATE } from '../support/registry-host';
 
 scrubProcessEnv();
-
-const PRIVATE = '123456789012.dkr.ecr.us-east-1.amazonaws.com';
 
 describe('configure (the built helper, a real docker config folder)', () => {
   let home: string;
@@ -25,7 +23,6 @@ describe('configure (the built helper, a real docker config folder)', () => {
     dockerDir = join(home, 'docker-config');
     file = join(dockerDir, 'config.json');
   });
-  afterEach(() => rmSync(home, { recursive: true, force: true }));
 
   const configure = (args: string[], env: Record<string, string> = { DOCKER_CONFIG: dockerDir }) =>
     runHelper({ args: ['configure', ...args], env: cleanEnv(home, env), input: '' });

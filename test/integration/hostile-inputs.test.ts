@@ -7,40 +7,21 @@ import { execFileSync, spawn } from 'node:child_process';
 import { closeSync, existsSync, openSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cleanEnv, scrubProcessEnv } from '../support/env';
-import {
-  KeyStore,
-  startFakeCredentialEndpoint,
-  startFakeEcr,
-  type FakeEcr,
-} from '../support/fake-aws';
+import { startEcrFixture } from '../support/ecr-fixture';
+import type { FakeEcr } from '../support/fake-aws';
+import { ECR_HOST as HOST } from '../support/registry-host';
 import { HELPER_BIN, runHelper } from '../support/run-helper';
 import { useTempDirs } from '../support/temp-dirs';
 
 scrubProcessEnv();
 const tempDir = useTempDirs();
-const HOST = '123456789012.dkr.ecr.eu-west-1.amazonaws.com';
 const STACK = /\n\s+at |Error: |node:internal/;
 
 async function withFakes(
   run: (env: Record<string, string>, ecr: FakeEcr, home: string) => Promise<void>,
 ) {
-  const keys = new KeyStore();
-  const ecr = await startFakeEcr({ keys });
-  const creds = await startFakeCredentialEndpoint({ keys });
-  try {
-    const home = tempDir();
-    await run(
-      cleanEnv(home, {
-        AWS_ENDPOINT_URL_ECR: ecr.url,
-        AWS_CONTAINER_CREDENTIALS_FULL_URI: `${creds.url}/creds`,
-      }),
-      ecr,
-      home,
-    );
-  } finally {
-    await ecr.close();
-    await creds.close();
-  }
+  const fx = await startEcrFixture();
+  await run(fx.env(), fx.ecr, fx.home);
 }
 
 /** Resolves once `check` holds, looking every 20 ms (a wait for a state, not a timing claim). */

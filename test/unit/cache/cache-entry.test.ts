@@ -5,16 +5,14 @@ import {
   tokenOf,
   type CacheEntry,
 } from '../../../src/cache/cache-entry';
+import { ECR_HOST } from '../../support/registry-host';
 
 const HOUR = 3600_000;
 const FETCHED_AT = 1_999_000_000_000;
 const scope = { partition: 'aws', region: 'eu-west-1', service: 'ecr', identity: 'abc' } as const;
 const valid: CacheEntry = entryFor({
   scope,
-  hosts: [
-    '123456789012.dkr.ecr.eu-west-1.amazonaws.com',
-    '123456789012.dkr.ecr.eu-west-1.amazonaws.com',
-  ],
+  hosts: [ECR_HOST, ECR_HOST],
   token: {
     username: 'AWS',
     password: 'secret',

@@ -18,8 +18,8 @@ import {
   type ConfigureReport,
 } from '../../../src/commands/configure';
 import { tempDir } from '../../support/env';
+import { ECR_HOST as PRIVATE } from '../../support/registry-host';
 
-const PRIVATE = '123456789012.dkr.ecr.us-east-1.amazonaws.com';
 const NOW = () => new Date('2026-11-29T01:02:03.456Z');
 
 describe('dockerConfigFile()', () => {
@@ -40,7 +40,6 @@ describe('dockerConfigFile()', () => {
 describe('configure()', () => {
   let dir: string;
   beforeEach(() => (dir = tempDir('ecr-ts-configure-unit-')));
-  afterEach(() => rmSync(dir, { recursive: true, force: true }));
   const run = (registries: string[], extra: { store?: boolean; dryRun?: boolean } = {}) =>
     configure({
       registries,

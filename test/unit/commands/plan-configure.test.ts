@@ -1,8 +1,8 @@
 import { HelperError } from '../../../src/errors';
 import { HELPER_SUFFIX, planConfigure, registryHosts } from '../../../src/commands/plan-configure';
+import { ECR_HOST as PRIVATE } from '../../support/registry-host';
 
 const FILE = '/home/u/.docker/config.json';
-const PRIVATE = '123456789012.dkr.ecr.us-east-1.amazonaws.com';
 
 function plan(text: string, registries: string[], store = false) {
   return planConfigure(text, { registries, store }, FILE);
