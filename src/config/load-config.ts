@@ -10,11 +10,15 @@ import { parseConfigFile } from './parse-config-file';
 import { parseConfig, type Config } from './parse-config';
 import { resolveHome } from './resolve-home';
 
-/** The Config for this user: `env`, the home folder and the universal-mode config file. */
-export function loadConfig(env: Env): Config {
+/**
+ * The Config for this user: `env`, the home folder and the universal-mode config file. With
+ * `routes: false` the file is not read (`version` and `--help` work whatever it holds).
+ */
+export function loadConfig(env: Env, options: { routes?: boolean } = {}): Config {
   const home = resolveHome(env, () => userInfo().homedir);
   // Settings first: a bad ECR_TS_* variable is reported before the file is read.
   const config = parseConfig(env, home);
+  if (options.routes === false) return config;
   return { ...config, routes: loadRouteTable(configFilePath(env, home)) };
 }
 
