@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
-# Installs docker-credential-ecr-ts (the single executable) into a bin folder on PATH and,
-# optionally, wires it into the docker config. Idempotent; never leaves a half-written file.
+# Installs docker-credential-ecr-ts (the executable) into a bin folder on PATH and, optionally,
+# wires it into the docker config. Idempotent; never leaves a half-written file.
 #
-#   ./install.sh [--prefix DIR] [--from FILE] [--configure [REGISTRY...]] [--store]
+#   ./install.sh [--prefix DIR] [--from FILE | --release DIR [--platform P]] [--configure [REGISTRY...]] [--store]
 #   ./install.sh [--prefix DIR] --uninstall
 #
-# Without --prefix: /usr/local/bin as root, ~/.local/bin otherwise. Without --from, the executable
-# is dist/docker-credential-ecr-ts beside this script, built first (npm ci, npm run build) if missing.
+# Without --prefix: /usr/local/bin as root, ~/.local/bin otherwise. The executable: --from FILE;
+# else this machine's file (docker-credential-ecr-ts-<os>-<arch>[-musl], or --platform) of the
+# release folder that holds this script (or --release DIR), checked against its SHA256SUMS; else,
+# in the source tree, dist/docker-credential-ecr-ts, built first (npm ci, npm run build) if missing.
 set -euo pipefail
 
 NAME=docker-credential-ecr-ts
@@ -19,11 +21,13 @@ die() {
 say() { echo "install.sh: $*" >&2; }
 
 usage() {
-  sed -n '2,9p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+  sed -n '2,11p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
 }
 
 prefix=""
 from=""
+release=""
+platform=""
 uninstall=false
 configure=false
 store=false
@@ -42,6 +46,18 @@ while [ $# -gt 0 ]; do
       shift 2
       ;;
     --from=*) from=${1#--from=}; shift ;;
+    --release)
+      [ $# -ge 2 ] && [ -n "$2" ] || die "--release needs the folder of the release files"
+      release=$2
+      shift 2
+      ;;
+    --release=*) release=${1#--release=}; shift ;;
+    --platform)
+      [ $# -ge 2 ] && [ -n "$2" ] || die "--platform needs a name such as linux-arm64-musl"
+      platform=$2
+      shift 2
+      ;;
+    --platform=*) platform=${1#--platform=}; shift ;;
     --uninstall) uninstall=true; shift ;;
     --store) store=true; shift ;;
     --configure)
@@ -84,10 +100,74 @@ if $configure && [ ${#registries[@]} -eq 0 ] && ! $store; then
   die "--configure needs at least one ECR registry (or add --store to serve every registry)"
 fi
 
-# The executable to install: --from, or the build output, built when missing.
+# This machine as the release files name it: <os>-<arch>, and -musl for a musl libc (Alpine).
+detect_platform() {
+  local os arch libc=""
+  case "$(uname -s)" in
+    Linux) os=linux ;;
+    Darwin) os=darwin ;;
+    *) os=$(uname -s | tr '[:upper:]' '[:lower:]') ;;
+  esac
+  case "$(uname -m)" in
+    x86_64 | amd64) arch=x64 ;;
+    aarch64 | arm64) arch=arm64 ;;
+    *) arch=$(uname -m) ;;
+  esac
+  # glibc answers GNU_LIBC_VERSION; musl does not, and has its loader as /lib/ld-musl-<arch>.so.1.
+  if [ "$os" = linux ] && ! getconf GNU_LIBC_VERSION >/dev/null 2>&1 &&
+    ls /lib/ld-musl-*.so.1 >/dev/null 2>&1; then
+    libc=-musl
+  fi
+  echo "$os-$arch$libc"
+}
+
+sha256_of() {
+  if command -v sha256sum >/dev/null 2>&1; then
+    sha256sum "$1" | cut -d' ' -f1
+  elif command -v shasum >/dev/null 2>&1; then
+    shasum -a 256 "$1" | cut -d' ' -f1
+  else
+    die "neither sha256sum nor shasum is installed to check $1 against SHA256SUMS"
+  fi
+}
+
+# The digest SHA256SUMS (in folder $1) lists for file name $2, or nothing.
+listed_sum() {
+  sed -n "s/^\([0-9a-f]\{64\}\)  *\*\{0,1\}$2\$/\1/p" "$1/SHA256SUMS" | head -n 1
+}
+
+check_sum() {
+  local dir=$1 file=$2 expected actual
+  expected=$(listed_sum "$dir" "$(basename "$file")")
+  [ -n "$expected" ] || die "$dir/SHA256SUMS does not list $(basename "$file"); nothing installed"
+  actual=$(sha256_of "$file")
+  [ "$actual" = "$expected" ] ||
+    die "$file does not match its SHA256SUMS entry (damaged or replaced download); nothing installed"
+}
+
+# A release folder: given, or the one this script was shipped in.
+if [ -z "$from" ] && [ -z "$release" ] && [ -f "$ROOT/SHA256SUMS" ]; then
+  release=$ROOT
+fi
+
+# The executable to install: --from, this platform's release file, or the build output.
 if [ -n "$from" ]; then
   source_file=$from
   [ -f "$source_file" ] || die "--from $source_file: no such file"
+  # Checked too when it sits in a release folder that lists it.
+  from_dir=$(cd "$(dirname "$source_file")" && pwd)
+  if [ -f "$from_dir/SHA256SUMS" ] && [ -n "$(listed_sum "$from_dir" "$(basename "$source_file")")" ]; then
+    check_sum "$from_dir" "$source_file"
+  fi
+elif [ -n "$release" ]; then
+  [ -f "$release/SHA256SUMS" ] || die "--release $release: no SHA256SUMS there (not a release folder)"
+  [ -n "$platform" ] || platform=$(detect_platform)
+  source_file="$release/$NAME-$platform"
+  if [ ! -f "$source_file" ]; then
+    available=$(sed -n "s/^[0-9a-f]\{64\}  *\*\{0,1\}$NAME-//p" "$release/SHA256SUMS" | paste -sd, - | sed 's/,/, /g')
+    die "no executable for $platform in $release (there are: $available); on another platform use the npm package with Node.js 20.19+: npm install -g $NAME"
+  fi
+  check_sum "$release" "$source_file"
 else
   source_file="$ROOT/dist/$NAME"
   if [ ! -f "$source_file" ]; then
@@ -97,7 +177,7 @@ else
     say "building $NAME (npm ci, npm run build) in $ROOT"
     (cd "$ROOT" && npm ci --no-audit --no-fund >&2 && npm run build >&2) ||
       die "the build failed (see the npm output above)"
-    [ -f "$source_file" ] || die "the build finished but made no $source_file (this platform may have no single-executable build)"
+    [ -f "$source_file" ] || die "the build finished but made no $source_file (Bun may not run on this platform: use the npm package)"
   fi
 fi
 

@@ -1,16 +1,18 @@
 /**
  * The helper's speed against its floor and against the Go reference helper, measured side by side
  * in one run against the same loopback fakes: warm `get` (cache hit) vs the bare runtime start,
- * cold `get` vs `docker-credential-ecr-login`, and 20 concurrent cold gets. Prints medians and
- * ratios; `--quick` runs fewer rounds.
+ * warm `get` and its peak memory vs the Go helper's, cold `get` vs `docker-credential-ecr-login`, and
+ * 20 concurrent cold gets. Prints medians and ratios; `--quick` runs fewer rounds; `--also NAME=PATH`
+ * adds another executable (e.g. an older build) to the same run.
  */
-import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cleanEnv, tempDir } from '../test/support/env';
 import { KeyStore, startFakeEcr, type FakeEcr } from '../test/support/fake-aws';
 import { createNetns, netnsSupport } from '../test/support/netns';
 import { createTestCa } from '../test/support/tls';
-import { expectOk, mean, median, timeRun, type Timed } from './measure';
+import { expectOk, mean, median, peakRssKb, timeRun, type Timed } from './measure';
 
 const ROOT = join(__dirname, '..');
 const HOST = '123456789012.dkr.ecr.eu-west-1.amazonaws.com';
@@ -18,19 +20,27 @@ const GO_HELPER = '/usr/bin/docker-credential-ecr-login';
 const GO_NAME = 'Go docker-credential-ecr-login 0.6.0';
 const API_HOST = 'api.ecr.eu-west-1.amazonaws.com';
 const quick = process.argv.includes('--quick');
+// bench/run.mjs finds the pinned Bun (scripts/bun-path.mjs) and passes it on.
+const BUN = process.env['ECR_TS_BENCH_BUN'] ?? 'bun';
+const BUN_VERSION = process.env['ECR_TS_BENCH_BUN_VERSION'] ?? '?';
 const WARM_RUNS = quick ? 10 : 40;
 const COLD_RUNS = quick ? 6 : 20;
 const CONCURRENT = 20;
 const CONCURRENT_ROUNDS = quick ? 1 : 3;
+const MEMORY_RUNS = quick ? 3 : 10;
 
 /** Something that answers `get`, with the bare start of the runtime it is built on. */
 interface Subject {
   readonly name: string;
   readonly command: string;
-  /** The runtime floor: the same Node starting and doing nothing. */
+  /** The runtime floor: the same runtime starting and doing nothing. */
   readonly bare?: { readonly name: string; readonly command: string; readonly args: string[] };
 }
 
+/**
+ * The npm bin on this Node, the executable (built with Bun) against a bare Bun executable, and any
+ * `--also NAME=PATH` executables (e.g. an older build) measured in the same run.
+ */
 function subjects(): Subject[] {
   const list: Subject[] = [
     {
@@ -43,19 +53,36 @@ function subjects(): Subject[] {
       },
     },
   ];
-  const sea = join(ROOT, 'dist', 'docker-credential-ecr-ts');
-  const runtimes = join(ROOT, 'node_modules', '.cache', 'docker-credential-ecr-ts');
-  const runtime = existsSync(runtimes)
-    ? readdirSync(runtimes).find((name) => /^node-v[\d.]+-/.test(name))
-    : undefined;
-  if (existsSync(sea) && runtime) {
+  const executable = join(ROOT, 'dist', 'docker-credential-ecr-ts');
+  if (existsSync(executable)) {
+    const floor = bareBunExecutable();
     list.push({
-      name: `single executable (${runtime.replace(/-x64$|-arm64$/, '')})`,
-      command: sea,
-      bare: { name: `${runtime} -e 0`, command: join(runtimes, runtime), args: ['-e', '0'] },
+      name: `executable (Bun ${BUN_VERSION})`,
+      command: executable,
+      bare: { name: 'bare Bun executable', command: floor, args: [] },
     });
   }
+  for (const [index, arg] of process.argv.entries()) {
+    const also = arg === '--also' ? process.argv[index + 1] : undefined;
+    const [name, command] = also?.split('=') ?? [];
+    if (name && command) list.push({ name, command });
+  }
   return list;
+}
+
+/** The floor: an executable compiled by the same Bun, with the same flags, from an empty program. */
+function bareBunExecutable(): string {
+  const dir = join(ROOT, '.bench');
+  mkdirSync(dir, { recursive: true });
+  const source = join(dir, 'bare.js');
+  const output = join(dir, `bare-bun-${BUN_VERSION}`);
+  if (!existsSync(output)) {
+    writeFileSync(source, '');
+    execFileSync(BUN, ['build', '--compile', '--bytecode', source, '--outfile', output], {
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+  }
+  return output;
 }
 
 function fmt(ms: number): string {
@@ -173,40 +200,115 @@ type Get = (command: string, env: Record<string, string>) => ReturnType<typeof t
 
 async function warm(list: Subject[], envFor: EnvFor, get: Get, setup: Setup): Promise<void> {
   process.stdout.write(
-    `\nwarm get (cache hit) vs the bare runtime start, wall: median, cpu: mean of ${WARM_RUNS}, interleaved\n`,
+    `\nwarm get (cache hit) vs the bare runtime start and the Go helper's hit, wall: median, cpu: mean of ${WARM_RUNS}, interleaved; peak RSS: max of ${MEMORY_RUNS}\n`,
   );
-  for (const subject of list) {
-    if (!subject.bare) continue;
-    const primeEnv = envFor(setup.ours);
-    expectOk(await get(subject.command, primeEnv), `${subject.name} priming get`);
+  const all = contenders(list, setup).map((contender) => ({
+    ...contender,
+    bare: list.find((subject) => subject.command === contender.command)?.bare,
+  }));
+  const rows: { name: string; wall: number; cpu: number; rssKb: number | undefined }[] = [];
+  for (const contender of all) {
+    const primeEnv = envFor(contender.extra);
+    expectOk(await get(contender.command, primeEnv), `${contender.name} priming get`);
     // A hit makes no TLS call, so it runs without the test CA (identical cache identity).
     const env = Object.fromEntries(
-      Object.entries(primeEnv).filter(([name]) => name !== 'NODE_EXTRA_CA_CERTS'),
+      Object.entries(primeEnv).filter(
+        ([name]) => name !== 'NODE_EXTRA_CA_CERTS' && name !== 'SSL_CERT_FILE',
+      ),
     );
     const hits: Timed[] = [];
     const bares: Timed[] = [];
+    const { bare } = contender;
     for (let i = 0; i < WARM_RUNS; i += 1) {
       // Alternate which goes first so neither always runs on a warmer machine.
       const order = i % 2 ? ['hit', 'bare'] : ['bare', 'hit'];
       for (const which of order) {
-        if (which === 'hit') hits.push(expectOk(await get(subject.command, env), subject.name));
-        else {
-          const bare = await timeRun(subject.bare.command, subject.bare.args, { env });
-          bares.push(expectOk(bare, subject.bare.name));
+        if (which === 'hit') hits.push(expectOk(await get(contender.command, env), contender.name));
+        else if (bare) {
+          bares.push(expectOk(await timeRun(bare.command, bare.args, { env }), bare.name));
         }
       }
     }
-    const wall = (runs: Timed[]) => median(runs.map((run) => run.ms));
-    const cpu = (runs: Timed[]) => mean(runs.map((run) => run.cpuMs));
-    const ratio = wall(hits) / wall(bares);
+    const row = {
+      name: contender.name,
+      wall: median(hits.map((run) => run.ms)),
+      cpu: mean(hits.map((run) => run.cpuMs)),
+      rssKb: await peakRssKb(contender.command, ['get'], { env, input: `${HOST}\n` }, MEMORY_RUNS),
+    };
+    rows.push(row);
+    if (!bare) continue;
+    const bareWall = median(bares.map((run) => run.ms));
+    const bareCpu = mean(bares.map((run) => run.cpuMs));
+    const ratio = row.wall / bareWall;
     process.stdout.write(
-      `  ${subject.name.padEnd(36)} wall ${fmt(wall(hits))}   ${subject.bare.name}: ${fmt(wall(bares))}   ratio ${ratio.toFixed(2)}  (${verdict(ratio, 1.25)})\n` +
-        `  ${''.padEnd(36)} cpu  ${fmt(cpu(hits))}   ${subject.bare.name}: ${fmt(cpu(bares))}   ratio ${(cpu(hits) / cpu(bares)).toFixed(2)}\n`,
+      `  ${contender.name.padEnd(36)} wall ${fmt(row.wall)}   ${bare.name}: ${fmt(bareWall)}   ratio ${ratio.toFixed(2)}  (${verdict(ratio, 1.25)})\n` +
+        `  ${''.padEnd(36)} cpu  ${fmt(row.cpu)}   ${bare.name}: ${fmt(bareCpu)}   ratio ${(row.cpu / bareCpu).toFixed(2)}\n`,
+    );
+  }
+  await stages(list, envFor, get, setup);
+  const go = rows.find((row) => row.name === GO_NAME);
+  process.stdout.write(`  side by side:\n`);
+  for (const row of rows) {
+    const ratio =
+      go && row !== go
+        ? `   ratio to Go ${(row.wall / go.wall).toFixed(2)}  (${verdict(row.wall / go.wall, 1.0)})`
+        : '';
+    const rss = row.rssKb === undefined ? 'n/a' : `${(row.rssKb / 1024).toFixed(1)} MB`;
+    process.stdout.write(
+      `  ${row.name.padEnd(36)} wall ${fmt(row.wall)}  cpu ${fmt(row.cpu)}  peak RSS ${rss.padStart(8)}${ratio}\n`,
     );
   }
 }
 
 type EnvFor = (extra?: Record<string, string>) => Record<string, string>;
+
+/**
+ * Where a warm get of the executable goes, stage by stage: the bare runtime, then the same build
+ * stopped right after the program is loaded, then after the modules a get needs are initialised,
+ * then the whole get (bench/run.mjs builds .bench/staged).
+ */
+async function stages(list: Subject[], envFor: EnvFor, get: Get, setup: Setup): Promise<void> {
+  const staged = process.env['ECR_TS_BENCH_STAGED'];
+  const executable = list.find((subject) => subject.name.startsWith('executable'));
+  if (!staged || !existsSync(staged) || !executable?.bare) return;
+  const env = envFor(setup.ours);
+  expectOk(await get(executable.command, env), 'priming get');
+  const runs: [string, () => Promise<Timed>][] = [
+    ['bare Bun executable (the floor)', () => timeRun(executable.bare?.command ?? '', [], { env })],
+    [
+      '+ loading the program',
+      () => timeRun(staged, ['get'], { env: { ...env, ECR_TS_BENCH_STAGE: 'start' } }),
+    ],
+    [
+      '+ initialising the modules of a get',
+      () => timeRun(staged, ['get'], { env: { ...env, ECR_TS_BENCH_STAGE: 'init' } }),
+    ],
+    ['+ the get itself (= a warm get)', () => get(executable.command, env)],
+  ];
+  const times = runs.map(() => ({ wall: [] as number[], cpu: [] as number[] }));
+  for (let i = 0; i < WARM_RUNS; i += 1) {
+    for (const [index, [name, run]] of i % 2
+      ? [...runs.entries()].reverse()
+      : [...runs.entries()]) {
+      const timed = expectOk(await run(), name);
+      times[index]?.wall.push(timed.ms);
+      times[index]?.cpu.push(timed.cpuMs);
+    }
+  }
+  process.stdout.write(
+    `  where the executable's warm get goes (wall median / cpu mean of ${WARM_RUNS}):\n`,
+  );
+  let previous: { wall: number; cpu: number } | undefined;
+  for (const [index, [name]] of runs.entries()) {
+    const wall = median(times[index]?.wall ?? []);
+    const cpu = mean(times[index]?.cpu ?? []);
+    const step = previous
+      ? `  (+${(wall - previous.wall).toFixed(1)} ms wall, +${(cpu - previous.cpu).toFixed(1)} ms cpu)`
+      : '';
+    process.stdout.write(`    ${name.padEnd(40)} ${fmt(wall)} / ${fmt(cpu)}${step}\n`);
+    previous = { wall, cpu };
+  }
+}
 
 /** Our subjects and, when it can reach the fake, the Go helper, each with its env additions. */
 function contenders(list: Subject[], setup: Setup) {

@@ -1,6 +1,6 @@
 /** Timing helpers for the benchmarks: wall time of whole child processes, medians. */
 import { execFileSync, spawn } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -95,4 +95,30 @@ export function expectOk(run: Timed, what: string): Timed {
   if (run.code !== 0)
     throw new Error(`${what} failed (exit ${run.code}): ${run.stdout} ${run.stderr}`);
   return run;
+}
+
+const GNU_TIME = '/usr/bin/time';
+
+/**
+ * The peak resident memory (max RSS, in KiB) of `command` over `runs` runs, from GNU time
+ * (Debian's `time` package, installed by scripts/install-test-deps.sh); undefined without it.
+ */
+export async function peakRssKb(
+  command: string,
+  args: readonly string[],
+  options: { env: Record<string, string>; input?: string },
+  runs: number,
+): Promise<number | undefined> {
+  if (!existsSync(GNU_TIME)) return undefined;
+  let peak = 0;
+  for (let i = 0; i < runs; i += 1) {
+    const run = expectOk(
+      await timeRun(GNU_TIME, ['-f', 'peak-rss-kb=%M', command, ...args], options),
+      `${command} under ${GNU_TIME}`,
+    );
+    const kb = Number(/peak-rss-kb=(\d+)/.exec(run.stderr)?.[1]);
+    if (!Number.isFinite(kb)) throw new Error(`${GNU_TIME} printed no peak RSS: ${run.stderr}`);
+    peak = Math.max(peak, kb);
+  }
+  return peak;
 }

@@ -1,9 +1,11 @@
 // `npm run bench`: bundles the TypeScript benchmark (it shares the tests' loopback fakes) with
 // esbuild into .bench/, then runs it. Prints numbers; asserts nothing.
 import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { bunPath, BUN_VERSION } from '../scripts/bun-path.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const outfile = join(root, '.bench', 'bench.cjs');
@@ -16,7 +18,35 @@ await build({
   format: 'cjs',
   logLevel: 'warning',
 });
+
+// The executable built like the real one, but able to stop after each stage of a start, so the
+// bench can say where a warm get's time goes (ECR_TS_BENCH_STAGE: start | init | unset = run).
+const staged = join(root, '.bench', 'staged');
+if (existsSync(join(root, 'dist', 'docker-credential-ecr-ts'))) {
+  mkdirSync(dirname(staged), { recursive: true });
+  const entry = join(root, '.bench', 'staged-entry.ts');
+  writeFileSync(
+    entry,
+    `const stage = process.env['ECR_TS_BENCH_STAGE'];
+if (stage === 'start') process.exit(0);
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { main } = require('../src/main') as typeof import('../src/main');
+if (stage === 'init') process.exit(0);
+void main();
+`,
+  );
+  execFileSync(bunPath(), [join(root, 'scripts', 'bun-compile.mjs'), staged, '', entry], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+}
+
 execFileSync(process.execPath, [outfile, ...process.argv.slice(2)], {
   stdio: 'inherit',
   cwd: root,
+  env: {
+    ...process.env,
+    ECR_TS_BENCH_BUN: bunPath(),
+    ECR_TS_BENCH_BUN_VERSION: BUN_VERSION,
+    ECR_TS_BENCH_STAGED: staged,
+  },
 });

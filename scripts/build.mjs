@@ -5,16 +5,16 @@
 // - dist/proxy-agent.cjs, dist/cli.cjs, dist/proper-lockfile.cjs: the proxy agent, the command
 //   line and the cache-miss lock library, loaded on demand. Measured: they were three quarters of
 //   main.cjs, and Node 20 has no compile cache, so parsing them cost every cache hit;
-// - dist/index.cjs: the library API;
-// - dist/sea/main.cjs: main.cjs with everything but the SDK inline, for the single executable
-//   (whose `require` knows only built-ins; its code cache makes the size cheap there).
+// - dist/index.cjs: the library API.
+// These make the npm package (Node 20.19+). Then the product's executable,
+// dist/docker-credential-ecr-ts, compiled by Bun from the sources (scripts/build-executable.mjs).
 // A chunk is split off by what an import resolves to, never by the importing file's name, and the
 // build fails if the SDK still ends up in a hot-path bundle (checkNoSdk below).
 import { statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
-import { buildSea } from './build-sea.mjs';
+import { compile, EXECUTABLE } from './build-executable.mjs';
 
 // No clean step: concurrent builds (several test runs at once) must never see dist/ vanish.
 
@@ -104,11 +104,10 @@ await Promise.all([
   build({ ...common, entryPoints: ['src/cli.ts'], outfile: 'dist/cli.cjs' }),
   build({ ...common, entryPoints: ['src/aws/proxy-agent.ts'], outfile: 'dist/proxy-agent.cjs' }),
   ...PACKAGE_CHUNKS.map(packageChunk),
-  hotBundle('src/main.ts', 'dist/sea/main.cjs', [SDK_CHUNK]),
   build({ ...common, entryPoints: ['src/aws/sdk/index.ts'], outfile: 'dist/aws-sdk.cjs' }),
   // The library API (package main/exports); it shares dist/aws-sdk.cjs with the helper.
   hotBundle('src/index.ts', 'dist/index.cjs', SOURCE_CHUNKS.slice(0, 2)),
 ]);
 
-// The single executable (dist/docker-credential-ecr-ts) from the two bundles above.
-await buildSea();
+// ECR_TS_SKIP_EXECUTABLE: the npm package alone (e.g. on a platform Bun does not run on).
+if (!process.env.ECR_TS_SKIP_EXECUTABLE) compile({ outfile: EXECUTABLE });

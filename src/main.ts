@@ -1,7 +1,6 @@
 /**
  * The composition root: the only module that touches `process` (argv, env, stdio, exit code).
  */
-import { format } from 'node:util';
 import type { ActionContext } from './actions/action-context';
 import { getAction } from './actions/get';
 import { loadSdk } from './aws/load-sdk';
@@ -109,5 +108,6 @@ function quietRuntimeWarnings(logger: Logger): void {
   process.removeAllListeners('warning');
   process.on('warning', (warning) => logger.debug(`runtime warning: ${warning.message}`));
   // eslint-disable-next-line no-console -- replacing console.warn is how we silence the SDK's direct writes
-  console.warn = (...parts: unknown[]) => logger.debug(format(...parts));
+  console.warn = (...parts: unknown[]) =>
+    logger.debug(process.getBuiltinModule('node:util').format(...parts));
 }

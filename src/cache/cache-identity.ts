@@ -4,7 +4,6 @@
  * token only when all of it is equal; the hash keeps access key ids, capability URIs and the like
  * off the disk.
  */
-import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { credentialSources } from '../aws/credential-sources';
 import type { Env } from '../env';
@@ -13,6 +12,7 @@ import type { PrivateRegistry, PublicRegistry } from '../registry/parse-registry
 import type { AwsIdentity } from '../routing/route';
 import type { SecretRequest } from '../aws/token';
 import { CACHE_VERSION, type CacheScope } from './cache-entry';
+import { sha256Hex as sha256 } from './sha256';
 
 /** What the identity is computed from; `stamp` reads a file's change marker (I/O passed in). */
 export interface IdentityInput {
@@ -113,8 +113,4 @@ export function secretScopeFor(request: SecretRequest, base: string): CacheScope
 export function entryFileName(scope: CacheScope): string {
   const key = [CACHE_VERSION, scope.partition, scope.region, scope.service, scope.identity];
   return `${sha256(key.join('|')).slice(0, 40)}.json`;
-}
-
-function sha256(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
 }

@@ -6,7 +6,9 @@ import { HOST, secretOf, startCacheFixture } from './cache-fixture';
 
 scrubProcessEnv();
 
-// Loaded into the helper with --require: records every module file the process loaded, at exit.
+// Loaded into the helper (Node: NODE_OPTIONS=--require; the Bun executable: BUN_OPTIONS=--preload):
+// records every module file Node loaded and whether src/aws/sdk/index.ts ran (it sets a global
+// symbol when evaluated; in Bun's single bundle, modules leave no other trace), at exit.
 const PROBE = `
 const Module = require('module');
 const fs = require('fs');
@@ -16,19 +18,9 @@ Module._load = function (request, parent, isMain) {
   seen.add(request);
   return load.apply(this, arguments);
 };
-// In the single executable the AWS chunk is an embedded asset, not a file: record asset reads.
-try {
-  const sea = require('node:sea');
-  if (sea.isSea()) {
-    const getAsset = sea.getAsset;
-    sea.getAsset = function (name, ...rest) {
-      seen.add('sea-asset:' + name);
-      return getAsset.call(this, name, ...rest);
-    };
-  }
-} catch {}
 process.on('exit', () => {
-  for (const file of Object.keys(require.cache)) seen.add(file);
+  for (const file of Object.keys(require.cache ?? {})) seen.add(file);
+  if (globalThis[Symbol.for('docker-credential-ecr-ts.aws-sdk-loaded')]) seen.add('sdk-evaluated');
   fs.writeFileSync(process.env.PROBE_OUT, [...seen].join('\\n'));
 });
 `;
@@ -36,7 +28,7 @@ process.on('exit', () => {
 function loadsAws(modules: string): boolean {
   return modules
     .split('\n')
-    .some((name) => /@aws-sdk|@smithy|aws-sdk\.cjs$|^sea-asset:aws/.test(name));
+    .some((name) => /@aws-sdk|@smithy|aws-sdk\.cjs$|^sdk-evaluated$/.test(name));
 }
 
 /** The lock library, a chunk of its own in the JavaScript build (inline in the executable). */
@@ -72,6 +64,7 @@ describe('a cache hit', () => {
       out: join(fx.home, `${name}.txt`),
       env: fx.env({
         NODE_OPTIONS: `--require ${probe}`,
+        BUN_OPTIONS: `--preload ${probe}`,
         PROBE_OUT: join(fx.home, `${name}.txt`),
       }),
     });

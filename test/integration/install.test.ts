@@ -11,6 +11,7 @@ import {
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { cleanEnv, scrubProcessEnv, tempDir } from '../support/env';
 import { ECR_HOST as PRIVATE } from '../support/registry-host';
@@ -21,6 +22,22 @@ const ROOT = join(__dirname, '..', '..');
 const INSTALL = join(ROOT, 'install.sh');
 const EXECUTABLE = join(ROOT, 'dist', 'docker-credential-ecr-ts');
 const NAME = 'docker-credential-ecr-ts';
+const RELEASE = join(ROOT, 'dist', 'release');
+const PLATFORMS = [
+  'linux-x64',
+  'linux-arm64',
+  'linux-x64-musl',
+  'linux-arm64-musl',
+  'darwin-x64',
+  'darwin-arm64',
+];
+
+/** This machine as the release files name it (what install.sh must detect). */
+function thisPlatform(): string {
+  const report = process.report.getReport() as { header?: { glibcVersionRuntime?: string } };
+  const musl = process.platform === 'linux' && !report.header?.glibcVersionRuntime;
+  return `${process.platform}-${process.arch}${musl ? '-musl' : ''}`;
+}
 
 interface Run {
   readonly code: number | null;
@@ -186,6 +203,100 @@ describe('install.sh (in temp folders)', () => {
     const result = await install(['--prefix', file]);
     expect(result.code).toBe(1);
     expect(result.stderr).toContain(`install.sh: error: cannot create ${file}/bin`);
+  });
+
+  describe('from a release folder', () => {
+    /**
+     * A release folder as build:release makes it, with small stand-ins that say which platform
+     * they are (each runs here: they are shell scripts), and install.sh inside.
+     */
+    function releaseFolder(): string {
+      const dir = join(home, 'release');
+      mkdirSync(dir);
+      const sums = PLATFORMS.map((platform) => {
+        const file = `${NAME}-${platform}`;
+        const text = `#!/bin/sh\necho "${NAME} (release ${platform}) 1.0.0"\n`;
+        writeFileSync(join(dir, file), text, { mode: 0o755 });
+        return `${createHash('sha256').update(text).digest('hex')}  ${file}\n`;
+      });
+      writeFileSync(join(dir, 'SHA256SUMS'), sums.join(''));
+      copyFileSync(INSTALL, join(dir, 'install.sh'));
+      return dir;
+    }
+    const installed = () => readFileSync(join(home, 'p', 'bin', NAME), 'utf8');
+
+    it("installs this machine's file, checked against SHA256SUMS", async () => {
+      const dir = releaseFolder();
+      const result = await install(['--prefix', join(home, 'p')], {}, join(dir, 'install.sh'));
+      expect(result.stderr).not.toContain('error');
+      expect(result.code).toBe(0);
+      expect(installed()).toContain(`(release ${thisPlatform()})`);
+    });
+
+    it('installs the file --platform names (--release DIR from anywhere)', async () => {
+      const dir = releaseFolder();
+      const result = await install([
+        '--prefix',
+        join(home, 'p'),
+        '--release',
+        dir,
+        '--platform',
+        'linux-arm64-musl',
+      ]);
+      expect(result.code).toBe(0);
+      expect(installed()).toContain('(release linux-arm64-musl)');
+    });
+
+    it('refuses a file that does not match SHA256SUMS, and installs nothing', async () => {
+      const dir = releaseFolder();
+      const file = join(dir, `${NAME}-${thisPlatform()}`);
+      writeFileSync(file, `${readFileSync(file, 'utf8')}# changed\n`);
+      const result = await install(['--prefix', join(home, 'p')], {}, join(dir, 'install.sh'));
+      expect(result.code).toBe(1);
+      expect(result.stderr.trim()).toBe(
+        `install.sh: error: ${file} does not match its SHA256SUMS entry (damaged or replaced download); nothing installed`,
+      );
+      expect(existsSync(join(home, 'p', 'bin', NAME))).toBe(false);
+    });
+
+    it('checks --from FILE too when it sits in a release folder that lists it', async () => {
+      const dir = releaseFolder();
+      const file = join(dir, `${NAME}-linux-arm64`);
+      writeFileSync(file, '#!/bin/sh\necho "docker-credential-ecr-ts (evil) 6.6.6"\n');
+      const result = await install(['--prefix', join(home, 'p'), '--from', file]);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain('does not match its SHA256SUMS entry');
+    });
+
+    it('on a platform with no file, names the platforms there and the npm package', async () => {
+      const dir = releaseFolder();
+      const result = await install(
+        ['--prefix', join(home, 'p'), '--platform', 'freebsd-x64'],
+        {},
+        join(dir, 'install.sh'),
+      );
+      expect(result.code).toBe(1);
+      expect(result.stderr.trim()).toBe(
+        `install.sh: error: no executable for freebsd-x64 in ${dir} (there are: ${PLATFORMS.join(', ')}); on another platform use the npm package with Node.js 20.19+: npm install -g ${NAME}`,
+      );
+    });
+
+    (existsSync(join(RELEASE, 'SHA256SUMS')) ? it : it.skip)(
+      'the real release folder (npm run build:release) installs a file that runs here',
+      async () => {
+        const result = await install(
+          ['--prefix', join(home, 'p')],
+          {},
+          join(RELEASE, 'install.sh'),
+        );
+        expect(result.stderr).not.toContain('error');
+        expect(result.code).toBe(0);
+        const version = await run(join(home, 'p', 'bin', NAME), ['version'], cleanEnv(home));
+        expect(version.stdout).toMatch(
+          /^docker-credential-ecr-ts \(npm:docker-credential-ecr-ts\) \d/,
+        );
+      },
+    );
   });
 
   describe('when the executable is not built yet', () => {

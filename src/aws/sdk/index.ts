@@ -11,6 +11,14 @@ import { getSecretString } from './get-secret-string';
 import { resolveCredentials } from './resolve-credentials';
 import { resolveRegion } from './resolve-region';
 
+/**
+ * Set when this module is evaluated, i.e. when the SDK is. test/integration/cache-hot-path.test.ts
+ * reads it at exit to prove that a cache hit never evaluates the SDK, in the npm package and in
+ * the Bun executable alike (where bundled modules leave no other trace).
+ */
+export const SDK_LOADED = Symbol.for('docker-credential-ecr-ts.aws-sdk-loaded');
+(globalThis as Record<symbol, unknown>)[SDK_LOADED] = true;
+
 /** What the loader resolves to. */
 export const sdk: AwsSdk = {
   resolveCredentials,

@@ -1,0 +1,62 @@
+// Run by the pinned Bun (scripts/build-executable.mjs spawns it): compiles the executable with
+// Bun.build, the CLI's `bun build --compile --bytecode --minify` plus one thing the CLI cannot do,
+// a plugin that keeps src/aws/sdk/ a module of its own inside the executable. The hot path's
+// bundle then holds no SDK code at all (measured: about 8% of a cache hit's CPU time), and
+// src/aws/load-sdk.ts loads it, embedded, on a cache miss. Like scripts/build.mjs for the npm
+// package, the split goes by what an import resolves to, never by the importing file's name.
+//   bun scripts/bun-compile.mjs OUTFILE [TARGET] [ENTRY]
+// (ENTRY: another entry point, for the benchmark's staged build; TARGET '' for this machine.)
+import { statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const ENTRY = join(ROOT, 'scripts', 'executable-entry.ts');
+const SDK = join(ROOT, 'src', 'aws', 'sdk', 'index.ts');
+/** The name the SDK entry gets inside the executable (/$bunfs/root/index.js, beside the main one). */
+const SDK_MODULE = './index.js';
+
+const [outfile, target, entry = ENTRY] = process.argv.slice(2);
+if (!outfile) throw new Error('usage: bun scripts/bun-compile.mjs OUTFILE [TARGET] [ENTRY]');
+
+const isFile = (file) => statSync(file, { throwIfNoEntry: false })?.isFile() ?? false;
+/** The source file a relative import names, as TypeScript resolves it. */
+const resolveSource = (importer, path) => {
+  const base = resolve(dirname(importer), path);
+  return [base, `${base}.ts`, join(base, 'index.ts')].find(isFile);
+};
+
+const splitSdk = {
+  name: 'split-sdk',
+  setup(build) {
+    build.onResolve({ filter: /^\.\.?\// }, (args) =>
+      args.importer && args.importer !== SDK && resolveSource(args.importer, args.path) === SDK
+        ? { path: SDK_MODULE, external: true }
+        : undefined,
+    );
+  },
+};
+
+// eslint-disable-next-line no-undef -- run by Bun, whose global this is
+const result = await Bun.build({
+  entrypoints: [resolve(entry), SDK],
+  compile: {
+    outfile,
+    ...(target ? { target } : {}),
+    // A compiled Bun program reads .env and bunfig.toml from the working folder by default;
+    // docker runs the helper in the user's project, whose .env must not set AWS_* or ECR_TS_*.
+    autoloadDotenv: false,
+    autoloadBunfig: false,
+  },
+  // JavaScriptCore bytecode in the executable: no parsing at start (docs/executable.md).
+  bytecode: true,
+  minify: true,
+  format: 'cjs',
+  target: 'bun',
+  naming: '[name].[ext]',
+  plugins: [splitSdk],
+});
+if (!result.success) {
+  for (const log of result.logs) process.stderr.write(`${log}\n`);
+  process.exit(1);
+}
