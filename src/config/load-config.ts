@@ -22,6 +22,8 @@ export function loadConfig(env: Env, options: { routes?: boolean } = {}): Config
   return { ...config, routes: loadRouteTable(configFilePath(env, home)) };
 }
 
+const CANNOT_EXIST = new Set(['ENOENT', 'ENOTDIR', 'ENAMETOOLONG']);
+
 /**
  * The config file's routes. No file means the defaults, unless ECR_TS_CONFIG named it (`explicit`):
  * then a missing file is an error, not a silent fallback to defaults.
@@ -35,7 +37,8 @@ export function loadRouteTable(where: { path: string | null; explicit: boolean }
     text = readFileSync(path, 'utf8');
   } catch (error) {
     const code = errorCode(error);
-    if ((code === 'ENOENT' || code === 'ENOTDIR') && !where.explicit) return DEFAULT_ROUTE_TABLE;
+    // A default path that cannot exist (under a file, or a HOME too long) is no file either.
+    if (CANNOT_EXIST.has(code) && !where.explicit) return DEFAULT_ROUTE_TABLE;
     throw new HelperError('CONFIG', `${path}: cannot read the config file (${code})`, {
       cause: error,
     });

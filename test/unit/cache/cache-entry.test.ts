@@ -1,3 +1,4 @@
+import { freshness } from '../../../src/cache/freshness';
 import {
   entryFor,
   parseEntry,
@@ -102,4 +103,23 @@ describe('parseEntry()', () => {
     const parsed = parseEntry(edit({ refreshAt: undefined }));
     expect(parsed.ok).toBe(true);
   });
+});
+
+describe('a Secrets Manager login (its lifetime is our own cacheSeconds, measured locally)', () => {
+  const secretScope = { ...scope, service: 'secrets-manager' } as const;
+  it.each([30, 60, 900])(
+    'cached %d seconds is kept at most that long, and served meanwhile',
+    (seconds) => {
+      const entry = entryFor({
+        scope: secretScope,
+        hosts: ['registry.example.com'],
+        token: { username: 'u', password: 'p', expiresAt: FETCHED_AT + seconds * 1000 },
+        fetchedAt: FETCHED_AT,
+        jitter: 0,
+      });
+      expect(entry.expiresAt - entry.fetchedAt).toBe(seconds * 1000);
+      expect(freshness(entry, FETCHED_AT + 1000)).toBe('fresh');
+      expect(freshness(entry, FETCHED_AT + seconds * 1000)).toBe('expired');
+    },
+  );
 });
