@@ -42,6 +42,25 @@ export default tseslint.config(
       ...restrict(SDK_PACKAGES, SDK_FOLDER),
     },
   },
+  // node:crypto under Bun also loads the stream modules: measured as the largest cost of a cache
+  // hit above the bare start. src/cache/sha256.ts hashes; globalThis.crypto gives random bytes.
+  {
+    files: ['src/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            {
+              name: 'node:crypto',
+              message:
+                'Costly under Bun on the hot path: use src/cache/sha256.ts or globalThis.crypto (or process.getBuiltinModule off the hot path).',
+            },
+          ],
+        },
+      ],
+    },
+  },
   // Inside the boundary: the SDK itself, and sibling files of the sdk folder.
   { files: ['src/aws/sdk/**'], rules: restrict() },
   // The loader, the one way in (it requires ./sdk; the require is checked below).
