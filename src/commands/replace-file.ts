@@ -20,7 +20,7 @@ import {
   unlinkSync,
   writeSync,
 } from 'node:fs';
-import { randomBytes } from 'node:crypto';
+import { randomHex } from '../random-hex';
 
 const CREATE_NEW =
   constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | (constants.O_NOFOLLOW ?? 0);
@@ -55,7 +55,7 @@ export interface ReplaceRequest {
  * step fails, after removing the temp file and the backup it made.
  */
 export function replaceIfUnchanged(request: ReplaceRequest): ReplaceOutcome {
-  const temp = `${request.file}.${randomBytes(6).toString('hex')}.tmp`;
+  const temp = `${request.file}.${randomHex(6)}.tmp`;
   const made: string[] = [];
   try {
     step('write', () => {
