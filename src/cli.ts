@@ -78,6 +78,7 @@ export async function runCli(
             dryRun: flags.dryRun === true,
             env: context.env,
             now: () => new Date(),
+            progress: context.progress,
             home: context.config.home,
             openStore: context.openStore,
           }),

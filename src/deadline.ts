@@ -20,12 +20,13 @@ export async function withDeadline<T>(options: {
     timer = setTimeout(() => {
       const seconds = options.timeoutMs / 1000;
       const { step } = options.progress;
-      // Waiting on our own caller is not a network problem: say what the caller must do.
-      const hint = step.includes('stdin')
-        ? 'The caller must write its input and close stdin.'
-        : 'Check that endpoint, or raise ECR_TS_TIMEOUT (seconds).';
       options.controller.abort();
-      reject(new HelperError('TIMEOUT', `timed out after ${seconds} s while ${step}. ${hint}`));
+      reject(
+        new HelperError(
+          'TIMEOUT',
+          `timed out after ${seconds} s while ${step}. ${timeoutHint(step)}`,
+        ),
+      );
     }, delay);
   });
   try {
@@ -33,6 +34,18 @@ export async function withDeadline<T>(options: {
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** Steps that wait on an endpoint (AWS credentials, an AWS API): only then is it to blame. */
+const NETWORK_STEP = /^(getting AWS credentials|waiting for AWS credentials|calling )/;
+
+/** What to do about a timeout in `step`: only a network wait blames an endpoint. */
+function timeoutHint(step: string): string {
+  // Waiting on our own caller is not a network problem: say what the caller must do.
+  if (step.includes('stdin')) return 'The caller must write its input and close stdin.';
+  if (NETWORK_STEP.test(step)) return 'Check that endpoint, or raise ECR_TS_TIMEOUT (seconds).';
+  // A lock held by another process, a slow disk, configure: nothing on the network to check.
+  return 'Raise ECR_TS_TIMEOUT (seconds) if it needs longer.';
 }
 
 /**

@@ -2,6 +2,8 @@
  * The closed set of failures the helper can report. Every error thrown deep in the code is a
  * HelperError with a stable `code`; failure-output.ts turns it into text and an exit status.
  */
+import { escapeControls } from './quote';
+
 export type ErrorCode =
   | 'NOT_FOUND' // not ours / no credentials for it: callers fall back (anonymous pull)
   | 'CANNOT_STORE' // store for a host we can neither keep nor hand to another helper
@@ -48,9 +50,12 @@ export function notFound(): HelperError {
   return new HelperError('NOT_FOUND', NOT_FOUND_TEXT);
 }
 
-/** Collapses white space so a message always fits the protocol's one line. */
-function oneLine(text: string): string {
-  return text.replace(/\s+/g, ' ').trim();
+/**
+ * Collapses white space so a message always fits the protocol's one line, and escapes control
+ * characters: server text (an AWS error message) must not drive the user's terminal.
+ */
+export function oneLine(text: string): string {
+  return escapeControls(text.replace(/\s+/g, ' ').trim());
 }
 
 /** True for a HelperError with the given code. */

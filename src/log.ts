@@ -2,7 +2,9 @@
  * Levelled logging to stderr or a file, with secrets redacted. stdout is never touched here: it
  * belongs to the protocol.
  */
+import { oneLine } from './errors';
 import { PRODUCT } from './product';
+import { hideUserInfoInText } from './quote';
 
 /** Log verbosity, most quiet first. */
 export type LogLevel = 'silent' | 'error' | 'warn' | 'info' | 'debug';
@@ -37,14 +39,9 @@ const SECRET_PATTERNS: readonly RegExp[] = [
   /("?(?<![A-Za-z0-9_])(?:SecretAccessKey|secretAccessKey|SessionToken|sessionToken|Token|token|Secret|secret|password|Password|authorizationToken)"?\s*[:=]\s*"?)[^",\s}]+/g,
 ];
 
-/** `scheme://user:password@host` with the password masked: callers may put one in a server URL. */
-export function hideUserInfo(text: string): string {
-  return text.replace(/(\b[A-Za-z][A-Za-z0-9+.-]*:\/\/[^\s/?#@:"]*:)[^\s/?#@"]+(?=@)/g, '$1***');
-}
-
 /** Replaces registered secrets and known secret shapes with `***`. */
 function redact(text: string, secrets: Iterable<string>): string {
-  let out = hideUserInfo(text);
+  let out = hideUserInfoInText(text);
   for (const secret of secrets) {
     if (secret.length >= 4) out = out.split(secret).join('***');
   }
@@ -69,7 +66,7 @@ export function createLogger(options: {
   const emit = (level: Exclude<LogLevel, 'silent'>, message: string): void => {
     if (RANK[level] > threshold) return;
     const stamp = options.now ? `${options.now().toISOString()} ` : '';
-    options.write(`${stamp}${PRODUCT}: ${level}: ${redact(message, secrets)}\n`);
+    options.write(`${stamp}${PRODUCT}: ${level}: ${oneLine(redact(message, secrets))}\n`);
   };
   return {
     error: (message) => emit('error', message),

@@ -16,6 +16,9 @@ import { createRoutes } from './routing/routes';
 import { createOpenStore } from './stores/open-store';
 import { isTerminal, writeAll } from './write-fd';
 
+/** Invocations that only describe the program: they never need the config file. */
+const INFO_ONLY = new Set(['version', '-v', '--version', '-h', '--help']);
+
 /** Runs the helper for this process and exits with its status. */
 export async function main(): Promise<void> {
   // The bound counts from the process's start, not from here: runtime start-up is part of the wait.
@@ -26,7 +29,9 @@ export async function main(): Promise<void> {
   let result: Outcome;
   let logger: Logger | undefined;
   try {
-    const config = loadConfig(env);
+    const args = process.argv.slice(2);
+    // Asking what this program is must work even when its config file is broken.
+    const config = loadConfig(env, { routes: !INFO_ONLY.has(args[0] ?? '--help') });
     // The SDK reads HOME itself: it must not see an empty or relative one, nor fail without one.
     env['HOME'] = homeForSdk(env, config.home) ?? env['HOME'];
     logger = createLogger({ level: config.logLevel, ...logSink(config.logFile) });
@@ -34,7 +39,6 @@ export async function main(): Promise<void> {
     quietRuntimeWarnings(logger);
     // A socket or terminal on stdin cannot be read without blocking a thread: use the stream.
     const readInput = (): Promise<string> => readFd(0, { stream: () => process.stdin });
-    const args = process.argv.slice(2);
     result = await runCall({
       env,
       config,

@@ -1,6 +1,7 @@
 /** `get`: server URL on stdin -> `{"ServerURL","Username","Secret"}` on stdout. */
 import { decodeServerUrl } from '../protocol/decode';
 import { encodeCredentials } from '../protocol/encode';
+import { quoteServerUrl } from '../quote';
 import { credentialsForRoute, describeRoute } from '../routing/credentials-for-route';
 import type { ActionContext } from './action-context';
 
@@ -11,6 +12,6 @@ export async function getAction(context: ActionContext): Promise<string> {
   // Not ECR and no route: the fallback store, which answers not-found when it holds nothing, so
   // docker falls back to anonymous access. No AWS call is made for such a host.
   const route = context.routes.routeFor(serverUrl);
-  context.logger.debug(`get ${JSON.stringify(serverUrl)}: ${describeRoute(route)}`);
+  context.logger.debug(`get ${quoteServerUrl(serverUrl)}: ${describeRoute(route)}`);
   return encodeCredentials(await credentialsForRoute(route, serverUrl, context));
 }

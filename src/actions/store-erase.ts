@@ -5,8 +5,8 @@
  * route names, the fallback by default, so `docker login ghcr.io` keeps working.
  */
 import { HelperError } from '../errors';
-import { hideUserInfo } from '../log';
 import { decodeServerUrl, decodeStoreInput } from '../protocol/decode';
+import { quoteServerUrl } from '../quote';
 import type { ActionContext } from './action-context';
 
 /** Accepts credentials from `docker login`. */
@@ -15,7 +15,7 @@ export async function storeAction(context: ActionContext): Promise<string> {
   const credentials = decodeStoreInput(await context.readInput());
   context.logger.addSecret(credentials.secret);
   const route = context.routes.routeFor(credentials.serverUrl);
-  const quoted = JSON.stringify(hideUserInfo(credentials.serverUrl));
+  const quoted = quoteServerUrl(credentials.serverUrl);
   switch (route.kind) {
     case 'ecr':
     case 'alias':

@@ -23,7 +23,7 @@ export async function chooseAgents(env: Env): Promise<AgentChoice> {
   const ca = readCaBundle(env);
   if (proxyConfigured(env)) {
     const { EnvProxyAgent } = await import('./proxy-agent');
-    const proxy = new EnvProxyAgent({ keepAlive: true, ...(ca ? { ca } : {}) });
+    const proxy = new EnvProxyAgent({ keepAlive: true, env, ...(ca ? { ca } : {}) });
     return {
       agents: { httpAgent: proxy, httpsAgent: proxy },
       via: () => (proxy.lastProxy ? ` through proxy ${proxy.lastProxy}` : ''),

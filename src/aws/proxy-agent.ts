@@ -13,7 +13,9 @@ import { connect as tlsConnect } from 'node:tls';
 import { Agent, type AgentConnectOpts } from 'agent-base';
 import { HttpsProxyAgent } from 'https-proxy-agent';
 import { getProxyForUrl } from 'proxy-from-env';
+import type { Env } from '../env';
 import { safeOrigin } from './credential-sources';
+import { checkProxyScheme, proxyVariableFor } from './proxy-configured';
 
 /** An agent that sends each connection through the proxy the environment names for it, if any. */
 export class EnvProxyAgent extends Agent {
@@ -22,11 +24,14 @@ export class EnvProxyAgent extends Agent {
   lastProxy: string | undefined;
   /** Trusted CAs (AWS_CA_BUNDLE) for TLS to the endpoint, direct or through the tunnel. */
   private readonly ca: string | undefined;
+  /** The environment proxy-from-env reads, to name the variable of a refused proxy. */
+  private readonly env: Env;
 
-  constructor(options: AgentOptions & { ca?: string } = {}) {
-    const { ca, ...agentOptions } = options;
+  constructor(options: AgentOptions & { ca?: string; env?: Env } = {}) {
+    const { ca, env, ...agentOptions } = options;
     super(agentOptions);
     this.ca = ca;
+    this.env = env ?? process.env;
   }
 
   override connect(_request: ClientRequest, options: AgentConnectOpts) {
@@ -42,6 +47,7 @@ export class EnvProxyAgent extends Agent {
         ...(this.ca ? { ca: this.ca } : {}),
       });
     }
+    checkProxyScheme(proxy, proxyVariableFor(this.env, scheme));
     // The tunnel agent upgrades to TLS with these very options (agent-base passes them on).
     if (this.ca && options.secureEndpoint) options.ca = this.ca;
     this.lastProxy = safeOrigin(proxy, 'proxy URL');

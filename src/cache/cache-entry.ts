@@ -53,7 +53,11 @@ export function entryFor(options: {
   jitter: number;
 }): CacheEntry {
   const { scope, token, fetchedAt } = options;
-  const lifetime = localLifetime(token.expiresAt - fetchedAt);
+  // A Secrets Manager login's expiry is our own cacheSeconds on the local clock: no clock to doubt.
+  const lifetime =
+    scope.service === 'secrets-manager'
+      ? Math.min(Math.max(0, token.expiresAt - fetchedAt), MAX_LIFETIME_MS)
+      : localLifetime(token.expiresAt - fetchedAt);
   return {
     version: CACHE_VERSION,
     partition: scope.partition,

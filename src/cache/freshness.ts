@@ -51,7 +51,9 @@ export function staleFrom(entry: CacheEntry): number {
 
 /** Classifies an entry at time `now` (epoch milliseconds). */
 export function freshness(entry: CacheEntry, now: number): Freshness {
-  if (now >= entry.expiresAt - EXPIRY_MARGIN_MS) return 'expired';
+  // A short-lived entry (a Secrets Manager login cached for seconds) keeps most of its life.
+  const margin = Math.min(EXPIRY_MARGIN_MS, (entry.expiresAt - entry.fetchedAt) / 4);
+  if (now >= entry.expiresAt - margin) return 'expired';
   if (now >= staleFrom(entry) || now < entry.fetchedAt - CLOCK_SKEW_MS) return 'stale';
   return 'fresh';
 }

@@ -11,6 +11,7 @@
  */
 import { closeSync, constants, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { errorCode } from '../error-code';
+import { randomHex } from '../random-hex';
 
 // O_NOFOLLOW is absent on Windows (0 there); O_EXCL already refuses a symlink at the name.
 const CREATE_NEW =
@@ -18,13 +19,9 @@ const CREATE_NEW =
 /** Another random name after a collision (or a planted file); more means something is wrong. */
 const ATTEMPTS = 4;
 
-/**
- * The random part of a temp file's name: 64 bits, as 16 hex digits. The global Web Crypto, not
- * node:crypto: this module is on the cache-hit path, and under Bun node:crypto loads the stream
- * modules (measured: about 30% of a hit's JavaScript time).
- */
+/** The random part of a temp file's name: 64 bits, as 16 hex digits. */
 export function randomSuffix(): string {
-  return Buffer.from(globalThis.crypto.getRandomValues(new Uint8Array(8))).toString('hex');
+  return randomHex(8);
 }
 
 /** The temp file name for `path` with `suffix`: `<name>.<suffix>.tmp`, in the same folder. */

@@ -1,26 +1,41 @@
 /**
  * `configure`: routes ECR registries (credHelpers) or every registry (credsStore) to the helper in
- * the docker config. Locked against concurrent runs, written atomically after a backup, and a
- * no-op when the file already says what we want.
+ * the docker config. Locked against concurrent runs, written atomically after a backup, checked
+ * against other programs' writes just before and after the rename, and a no-op when the file
+ * already says what we want.
  */
-import { copyFile, mkdir, readFile } from 'node:fs/promises';
-import { constants } from 'node:fs';
+import { realpathSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { lock } from 'proper-lockfile';
-import writeFileAtomic from 'write-file-atomic';
+import type { Progress } from '../call-context';
+import { makeDirSync, UnsafeFolderError } from '../cache/make-dir';
 import { nonEmpty, type Env } from '../env';
 import { NO_HOME } from '../config/resolve-home';
 import { HelperError } from '../errors';
+import { quote, quoteServerUrl } from '../quote';
 import type { OpenStore } from '../stores/credential-store';
 import { migrateStore, type StoreMigrationReport } from './migrate-store';
-import { planConfigure, type ConfigureChange, type ConfigureRequest } from './plan-configure';
+import {
+  planConfigure,
+  type ConfigureChange,
+  type ConfigurePlan,
+  type ConfigureRequest,
+} from './plan-configure';
 import { planStoreMigration, removeAuths } from './plan-store-migration';
+import {
+  readVersion,
+  replaceIfUnchanged,
+  type FileVersion,
+  type ReplaceOutcome,
+} from './replace-file';
 
 /** Inputs of one `configure` run; env and clock are passed in, never read from `process`. */
 export interface ConfigureOptions extends ConfigureRequest {
   readonly dryRun: boolean;
   readonly env: Env;
   readonly now: () => Date;
+  /** Where a timeout reads what configure was doing. */
+  readonly progress?: Progress;
   /** For --store: the user's home (the helper's config file) and the stores logins move into. */
   readonly home?: string | null;
   readonly openStore?: OpenStore;
@@ -56,14 +71,16 @@ export function dockerConfigFile(env: Env): string {
 /** Applies the request to the docker config file and reports what changed. */
 export async function configure(options: ConfigureOptions): Promise<ConfigureReport> {
   const file = dockerConfigFile(options.env);
+  const progress = options.progress ?? { step: '' };
   if (options.registries.length === 0 && !options.store) {
     throw new HelperError(
       'USAGE',
       'configure needs at least one ECR registry (e.g. 123456789012.dkr.ecr.us-east-1.amazonaws.com) or --store',
     );
   }
+  progress.step = `reading ${file}`;
   if (options.dryRun) {
-    const before = (await readText(file)) ?? '';
+    const before = decode(readConfig(file), file);
     const { plan, migration } = await planWithMigration(before, options, file);
     return {
       file,
@@ -74,11 +91,20 @@ export async function configure(options: ConfigureOptions): Promise<ConfigureRep
       ...(migration ? { migration } : {}),
     };
   }
-  await mkdir(dirname(file), { recursive: true, mode: 0o700 }).catch((error: unknown) => {
+  progress.step = `creating the folder of ${file}`;
+  try {
+    // Docker's folder is used as it is (it may be another user's when root edits it); a missing
+    // one is made with the bounded mkdir: Node's recursive one spins forever under /proc.
+    if (!isFolder(dirname(file))) makeDirSync(dirname(file), 0o700);
+  } catch (error) {
+    if (error instanceof UnsafeFolderError) {
+      throw new HelperError('CONFIG', `cannot create the folder of ${file}: ${error.message}`);
+    }
     throw fsError('create the folder of', file, error);
-  });
+  }
   // Two configure runs at once (provisioning scripts) must both land: read-modify-write under a
   // lock. proper-lockfile's mkdir lock works on every file system and recovers a stale lock.
+  progress.step = `waiting for the lock ${file}.lock (another configure run)`;
   const release = await lock(file, {
     realpath: false,
     lockfilePath: `${file}.lock`,
@@ -88,28 +114,75 @@ export async function configure(options: ConfigureOptions): Promise<ConfigureRep
     throw fsError('lock', file, error);
   });
   try {
-    const before = await readText(file);
-    // --store: logins move into the fallback (and are read back) before config.json changes.
-    const { plan, migration } = await planWithMigration(before ?? '', options, file);
-    let backup: string | null = null;
-    if (plan.text !== null) {
-      if (before !== null) backup = await backupOf(file, options.now());
-      await writeFileAtomic(file, plan.text, before === null ? { mode: 0o600 } : {}).catch(
-        (error: unknown) => {
-          throw fsError('write', file, error);
-        },
-      );
-    }
-    return {
-      file,
-      changes: plan.changes,
-      unchanged: plan.unchanged,
-      backup,
-      dryRun: false,
-      ...(migration ? { migration } : {}),
-    };
+    progress.step = `updating ${file}`;
+    return await update(file, options);
   } finally {
     await release().catch(() => undefined);
+  }
+}
+
+/**
+ * How long a write is redone while another program keeps changing the file: seen just before our
+ * rename (we retry from its new content), or our entries gone just after it (it wrote what it had
+ * read before our rename). The time from our read to that last look includes two fsyncs, so a
+ * program writing every few milliseconds is waited out rather than raced.
+ */
+const RETRY_FOR_MS = 4000;
+/** How long after our rename the file is looked at again for a lost change. */
+const SETTLE_MS = 30;
+
+/** Read, plan, write if still unchanged, check it stayed: retried while others write. */
+async function update(file: string, options: ConfigureOptions): Promise<ConfigureReport> {
+  const target = resolveLink(file);
+  const first = readConfig(target);
+  // A read-only file is refused before --store moves any login out of it.
+  if (options.store || planConfigure(decode(first, file), options, file).text !== null) {
+    refuseReadOnly(first, file);
+  }
+  // --store: logins move into the fallback (and are read back) once, before config.json changes.
+  const { migration, removals } = await planWithMigration(decode(first, file), options, file);
+  const report = (plan: ConfigurePlan, backup: string | null): ConfigureReport => ({
+    file,
+    changes: plan.changes,
+    unchanged: plan.unchanged,
+    backup,
+    dryRun: false,
+    ...(migration ? { migration } : {}),
+  });
+  let backup: string | null = null;
+  let written: ConfigurePlan | null = null;
+  const giveUpAt = Date.now() + RETRY_FOR_MS;
+  for (;;) {
+    const before = readConfig(target);
+    const plan = planEdits(decode(before, file), options, file, removals);
+    // Nothing (more) to do: report what our write changed, if it was ours that set it.
+    if (plan.text === null) return report(written ?? plan, backup);
+    if (Date.now() > giveUpAt) {
+      throw new HelperError(
+        'CONFIG',
+        `${file} kept changing while configure wrote it (another program is writing it); run configure again when it is done`,
+      );
+    }
+    refuseReadOnly(before, file);
+    const stats = before?.stats;
+    let outcome: ReplaceOutcome;
+    try {
+      outcome = replaceIfUnchanged({
+        file: target,
+        expected: before,
+        text: plan.text,
+        mode: stats ? Number(stats.mode & 0o777n) : 0o600,
+        ...(stats ? { owner: { uid: Number(stats.uid), gid: Number(stats.gid) } } : {}),
+        backupNames: backup === null ? backupNames(file, options.now()) : [],
+      });
+    } catch (error) {
+      const step = (error as { step?: string }).step ?? 'write';
+      throw fsError(step, file, error);
+    }
+    if (!outcome.replaced) continue;
+    backup ??= outcome.backup;
+    written = plan;
+    await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
   }
 }
 
@@ -121,12 +194,9 @@ async function planWithMigration(
   before: string,
   options: ConfigureOptions,
   file: string,
-): Promise<{
-  plan: { changes: readonly ConfigureChange[]; unchanged: readonly string[]; text: string | null };
-  migration?: StoreMigrationReport;
-}> {
+): Promise<{ plan: ConfigurePlan; migration?: StoreMigrationReport; removals: readonly string[] }> {
   const plain = planConfigure(before, options, file); // validates the file first
-  if (!options.store || before.trim() === '') return { plan: plain };
+  if (!options.store || before.trim() === '') return { plan: plain, removals: [] };
   const migrationPlan = planStoreMigration(JSON.parse(before) as Record<string, unknown>);
   const migration = await migrateStore({
     plan: migrationPlan,
@@ -141,13 +211,21 @@ async function planWithMigration(
       }),
     stamp: backupStamp(options.now()),
   });
-  if (migrationPlan.removals.length === 0) return { plan: plain, migration };
-  const text = removeAuths(before, migrationPlan.removals);
-  const plan = planConfigure(text, options, file);
-  return {
-    plan: { ...plan, text: plan.text ?? text },
-    migration,
-  };
+  const { removals } = migrationPlan;
+  return { plan: planEdits(before, options, file, removals), migration, removals };
+}
+
+/** The config text with the migrated `auths` entries removed and the entries set; null: as is. */
+function planEdits(
+  text: string,
+  options: ConfigureOptions,
+  file: string,
+  removals: readonly string[],
+): ConfigurePlan {
+  if (removals.length === 0) return planConfigure(text, options, file);
+  const stripped = removeAuths(text, removals);
+  const plan = planConfigure(stripped, options, file);
+  return { ...plan, text: plan.text ?? (stripped === text ? null : stripped) };
 }
 
 /** The report as the lines a person reads in a terminal. */
@@ -155,8 +233,8 @@ export function formatConfigureReport(report: ConfigureReport): string {
   const lines: string[] = [];
   const verb = report.dryRun ? 'would set' : 'set';
   for (const change of report.changes) {
-    const from = change.before === undefined ? '' : ` (was ${JSON.stringify(change.before)})`;
-    lines.push(`${verb} ${change.key} = ${JSON.stringify(change.after)}${from}`);
+    const from = change.before === undefined ? '' : ` (was ${quote(change.before)})`;
+    lines.push(`${verb} ${change.key} = ${quote(change.after)}${from}`);
   }
   for (const key of report.unchanged) lines.push(`already set: ${key}`);
   lines.push(...migrationLines(report));
@@ -182,36 +260,85 @@ function migrationLines(report: ConfigureReport): string[] {
   const lines: string[] = [];
   if (migration.fallbackWritten) {
     lines.push(
-      `${would}set fallback = ${JSON.stringify(migration.fallback)} in ${migration.configFile} (the previous credsStore, so earlier logins keep working)`,
+      `${would}set fallback = ${quote(migration.fallback)} in ${migration.configFile} (the previous credsStore, so earlier logins keep working)`,
     );
   }
   const target =
     migration.fallback === 'file' ? 'the file store' : `docker-credential-${migration.fallback}`;
   for (const { serverUrl, username } of migration.moved) {
     lines.push(
-      `${would}move the login for ${JSON.stringify(serverUrl)} (user ${JSON.stringify(username)}) from auths into ${target}`,
+      `${would}move the login for ${quoteServerUrl(serverUrl)} (user ${quote(username)}) from auths into ${target}`,
     );
   }
   for (const host of migration.droppedEcr) {
     lines.push(
-      `${would}drop the saved ECR token for ${JSON.stringify(host)} from auths (minted on demand now)`,
+      `${would}drop the saved ECR token for ${quote(host)} from auths (minted on demand now)`,
     );
   }
   for (const { key, why } of migration.kept) {
-    lines.push(`left auths[${JSON.stringify(key)}] in place: ${why}`);
+    lines.push(`left auths[${quoteServerUrl(key)}] in place: ${why}`);
   }
   if (migration.configBackup)
     lines.push(`previous ${migration.configFile} saved as ${migration.configBackup}`);
   return lines;
 }
 
-async function readText(file: string): Promise<string | null> {
+function readConfig(file: string): FileVersion | null {
   try {
-    return await readFile(file, 'utf8');
+    return readVersion(file);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw fsError('read', file, error);
   }
+}
+
+/** The text of the file; refuses bytes that are not UTF-8, which an edit would not keep. */
+function decode(version: FileVersion | null, file: string): string {
+  if (version === null) return '';
+  const { bytes } = version;
+  try {
+    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
+  } catch {
+    throw new HelperError(
+      'CONFIG',
+      `${file} is not valid UTF-8; fix it by hand, configure left it untouched`,
+    );
+  }
+}
+
+/**
+ * A config.json without its owner's write bit (0444) says "do not change me": a rename would
+ * replace it all the same (as docker's own save would), so it is refused instead.
+ */
+function refuseReadOnly(version: FileVersion | null, file: string): void {
+  const mode = version?.stats.mode;
+  if (mode === undefined || (mode & 0o200n) !== 0n) return;
+  throw new HelperError(
+    'CONFIG',
+    `${file} is read-only (mode ${(mode & 0o777n).toString(8).padStart(4, '0')}); configure left it untouched: make it writable (chmod u+w) to let configure change it`,
+  );
+}
+
+function isFolder(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** The file a symlinked config points to: it is replaced there, and the link stays. */
+function resolveLink(file: string): string {
+  try {
+    return realpathSync(file);
+  } catch {
+    return file;
+  }
+}
+
+/** Backup names no earlier backup used: `config.json.<UTC stamp>[-n].bak`. */
+function backupNames(file: string, now: Date): string[] {
+  const stamp = backupStamp(now);
+  return Array.from({ length: 100 }, (_, n) => `${file}.${stamp}${n === 0 ? '' : `-${n}`}.bak`);
 }
 
 /** A backup's time stamp: 20261129T010203Z. */
@@ -220,22 +347,6 @@ function backupStamp(now: Date): string {
     .toISOString()
     .replace(/[-:]/g, '')
     .replace(/\.\d+Z$/, 'Z');
-}
-
-/** Copies the current file aside under a name no earlier backup used. */
-async function backupOf(file: string, now: Date): Promise<string> {
-  const stamp = backupStamp(now);
-  for (let n = 0; ; n += 1) {
-    const backup = `${file}.${stamp}${n === 0 ? '' : `-${n}`}.bak`;
-    try {
-      await copyFile(file, backup, constants.COPYFILE_EXCL);
-      return backup;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || n >= 100) {
-        throw fsError('back up', file, error);
-      }
-    }
-  }
 }
 
 function fsError(what: string, file: string, error: unknown): HelperError {

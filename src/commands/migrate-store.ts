@@ -11,6 +11,7 @@ import { configFilePath } from '../config/config-file-path';
 import type { Env } from '../env';
 import { errorCode } from '../error-code';
 import { HelperError } from '../errors';
+import { quoteServerUrl } from '../quote';
 import { makeDirSync } from '../cache/make-dir';
 import { storeNameOf } from '../routing/routes';
 import type { OpenStore } from '../stores/credential-store';
@@ -97,7 +98,7 @@ export async function migrateStore(options: {
 function unverified(serverUrl: string, label: string, why: string): HelperError {
   return new HelperError(
     'STORE',
-    `moving the login for ${JSON.stringify(serverUrl)} into ${label} could not be verified (${why}); config.json was not changed`,
+    `moving the login for ${quoteServerUrl(serverUrl)} into ${label} could not be verified (${why}); config.json was not changed`,
   );
 }
 

@@ -1,8 +1,19 @@
 /**
  * Pure part of `configure`: docker config text + the wanted entries -> the new text and what
- * changed. Every other key keeps its value and its place; nothing changes when nothing must.
+ * changed. Every other key keeps its value, its place and its exact text; nothing changes when
+ * nothing must.
  */
+import {
+  applyEdits,
+  findNodeAtLocation,
+  modify,
+  parseTree,
+  type FormattingOptions,
+  type Node,
+  type ParseError,
+} from 'jsonc-parser';
 import { HelperError } from '../errors';
+import { quoteServerUrl } from '../quote';
 import { parseRegistry } from '../registry/parse-registry';
 
 /** The credsStore / credHelpers value that makes docker run `docker-credential-ecr-ts`. */
@@ -41,7 +52,7 @@ export function registryHosts(registries: readonly string[]): string[] {
     if (registry.kind === 'other') {
       throw new HelperError(
         'USAGE',
-        `${JSON.stringify(input)} is not an Amazon ECR registry: expected a host like 123456789012.dkr.ecr.us-east-1.amazonaws.com or public.ecr.aws`,
+        `${quoteServerUrl(input)} is not an Amazon ECR registry: expected a host like 123456789012.dkr.ecr.us-east-1.amazonaws.com or public.ecr.aws`,
       );
     }
     if (!hosts.includes(registry.host)) hosts.push(registry.host);
@@ -59,75 +70,166 @@ export function planConfigure(
   const config = parseConfig(text, file);
   const changes: ConfigureChange[] = [];
   const unchanged: string[] = [];
-  const set = (key: string, before: unknown, apply: () => void): void => {
+  const edits: { path: string[]; value: unknown }[] = [];
+  const set = (key: string, before: unknown, path: string[]): void => {
     if (before === HELPER_SUFFIX) {
       unchanged.push(key);
       return;
     }
-    apply();
+    edits.push({ path, value: HELPER_SUFFIX });
     changes.push({
       key,
       before: typeof before === 'string' ? before : undefined,
       after: HELPER_SUFFIX,
     });
   };
-  if (request.store) {
-    set('credsStore', config['credsStore'], () => (config['credsStore'] = HELPER_SUFFIX));
-  }
+  if (request.store) set('credsStore', config.value['credsStore'], ['credsStore']);
   if (hosts.length > 0) {
     const helpers = credHelpers(config, file);
     for (const host of hosts) {
-      set(
-        `credHelpers[${JSON.stringify(host)}]`,
-        helpers[host],
-        () => (helpers[host] = HELPER_SUFFIX),
-      );
+      set(`credHelpers[${JSON.stringify(host)}]`, helpers?.[host], ['credHelpers', host]);
     }
-    config['credHelpers'] = helpers;
   }
   if (changes.length === 0) return { changes, unchanged, text: null };
-  return { changes, unchanged, text: serialize(config, text) };
+  const after = edit(text, config.value, edits);
+  // The edit is text surgery: check it said what was meant before anyone writes it.
+  const written = JSON.parse(after) as Record<string, unknown>;
+  const helpersAfter = written['credHelpers'] as Record<string, unknown> | undefined;
+  const landed =
+    (!request.store || written['credsStore'] === HELPER_SUFFIX) &&
+    hosts.every((host) => helpersAfter?.[host] === HELPER_SUFFIX);
+  if (!landed) throw new HelperError('INTERNAL', `internal error: editing ${file} went wrong`);
+  return { changes, unchanged, text: after };
 }
 
-function parseConfig(text: string, file: string): Record<string, unknown> {
+/** The parsed file: its values (JSON.parse) and its syntax tree (offsets, duplicate keys). */
+interface ParsedConfig {
+  readonly value: Record<string, unknown>;
+  readonly tree: Node | undefined;
+}
+
+const STRICT_JSON = { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false };
+
+function parseConfig(text: string, file: string): ParsedConfig {
   // Docker treats an empty file as an empty config.
-  if (text.trim() === '') return {};
+  if (text.trim() === '') return { value: {}, tree: undefined };
+  const refuse = (what: string): HelperError =>
+    new HelperError('CONFIG', `${file} ${what}; fix it by hand, configure left it untouched`);
+  if (text.startsWith('\ufeff')) {
+    throw refuse(
+      'starts with a byte order mark (U+FEFF), which docker cannot read: save it as UTF-8 without one',
+    );
+  }
   let value: unknown;
+  let parseFailure: unknown;
   try {
     value = JSON.parse(text);
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new HelperError(
-      'CONFIG',
-      `${file} is not valid JSON (${reason}); fix it by hand, configure left it untouched`,
+    parseFailure = error;
+  }
+  const errors: ParseError[] = [];
+  const tree = parseTree(text, errors, STRICT_JSON);
+  if (parseFailure !== undefined || errors.length > 0 || tree === undefined) {
+    // Only a position: the parser's own message quotes the text around it, which may be part
+    // of a base64 `auth` value (a registry password).
+    const offset = errors[0]?.offset ?? v8Position(parseFailure);
+    throw refuse(
+      `is not valid JSON${offset === undefined ? '' : ` (${lineAndColumn(text, offset)})`}`,
     );
   }
-  if (!isRecord(value)) {
-    throw new HelperError(
-      'CONFIG',
-      `${file} is not a JSON object; fix it by hand, configure left it untouched`,
-    );
-  }
-  return value;
+  if (!isRecord(value) || tree.type !== 'object') throw refuse('is not a JSON object');
+  refuseDuplicates(tree, ['credsStore', 'credHelpers'], refuse);
+  return { value, tree };
 }
 
-function credHelpers(config: Record<string, unknown>, file: string): Record<string, unknown> {
-  const helpers = config['credHelpers'];
-  if (helpers === undefined || helpers === null) return {};
+/** The offset in V8's message ("... in JSON at position 12"), when jsonc-parser found none. */
+function v8Position(error: unknown): number | undefined {
+  const match = / at position (\d+)/.exec(error instanceof Error ? error.message : '');
+  return match ? Number(match[1]) : undefined;
+}
+
+/** `line L, column C`, both counted from 1 (columns in UTF-16 code units, as editors mostly do). */
+function lineAndColumn(text: string, offset: number): string {
+  const before = text.slice(0, offset);
+  const line = before.split('\n').length;
+  const column = offset - (before.lastIndexOf('\n') + 1) + 1;
+  return `line ${line}, column ${column}`;
+}
+
+/**
+ * Docker reads the last of two equal keys; an edit would change the first. Refused for the keys
+ * configure sets, where it would make the change silently ineffective.
+ */
+function refuseDuplicates(
+  object: Node,
+  keys: readonly string[],
+  refuse: (what: string) => HelperError,
+): void {
+  const seen = new Set<string>();
+  for (const property of object.children ?? []) {
+    const key: unknown = property.children?.[0]?.value;
+    if (typeof key !== 'string' || !keys.includes(key)) continue;
+    if (seen.has(key)) throw refuse(`has the key ${JSON.stringify(key)} twice`);
+    seen.add(key);
+  }
+}
+
+function credHelpers(config: ParsedConfig, file: string): Record<string, unknown> | undefined {
+  const helpers = config.value['credHelpers'];
+  if (helpers === undefined || helpers === null) return undefined;
   if (!isRecord(helpers)) {
     throw new HelperError(
       'CONFIG',
       `"credHelpers" in ${file} is not a JSON object; fix it by hand, configure left it untouched`,
     );
   }
+  const node = config.tree && findNodeAtLocation(config.tree, ['credHelpers']);
+  if (node) {
+    refuseDuplicates(
+      node,
+      Object.keys(helpers),
+      (what) =>
+        new HelperError(
+          'CONFIG',
+          `"credHelpers" in ${file} ${what}; fix it by hand, configure left it untouched`,
+        ),
+    );
+  }
   return helpers;
 }
 
-/** Writes JSON back in the file's own indentation (docker uses tabs) and final newline. */
-function serialize(config: Record<string, unknown>, original: string): string {
-  const indent = /^\{\s*?\n([ \t]+)"/.exec(original)?.[1] ?? '\t';
-  const newline = original === '' || original.endsWith('\n') ? '\n' : '';
-  return `${JSON.stringify(config, null, indent)}${newline}`;
+/**
+ * Applies the edits to the text itself: everything else keeps its exact bytes, so numbers that
+ * JSON.parse cannot hold (12345678901234567890, 1.50, 1e3) and string escapes survive, and the
+ * file keeps its indentation (docker uses tabs), line ends and final newline.
+ */
+function edit(
+  original: string,
+  before: Record<string, unknown>,
+  edits: readonly { path: string[]; value: unknown }[],
+): string {
+  const formattingOptions = formattingOf(original);
+  let text = original.trim() === '' ? '{}' : original;
+  const nullHelpers = before['credHelpers'] === null;
+  const helperEdits = edits.filter((change) => change.path[0] === 'credHelpers');
+  for (const change of edits) {
+    if (nullHelpers && change.path[0] === 'credHelpers') continue;
+    text = applyEdits(text, modify(text, change.path, change.value, { formattingOptions }));
+  }
+  if (nullHelpers && helperEdits.length > 0) {
+    const helpers = Object.fromEntries(helperEdits.map((change) => [change.path[1], change.value]));
+    text = applyEdits(text, modify(text, ['credHelpers'], helpers, { formattingOptions }));
+  }
+  if (original.trim() === '') text += formattingOptions.eol;
+  return text;
+}
+
+function formattingOf(text: string): FormattingOptions {
+  const indent = /^\{\s*?\n([ \t]+)"/.exec(text)?.[1] ?? '\t';
+  const eol = text.includes('\r\n') ? '\r\n' : '\n';
+  return indent.startsWith('\t')
+    ? { insertSpaces: false, tabSize: 1, eol }
+    : { insertSpaces: true, tabSize: indent.length, eol };
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -6,6 +6,7 @@
 import { dirname } from 'node:path';
 import { errorCode } from '../error-code';
 import { HelperError, notFound } from '../errors';
+import { quoteServerUrl } from '../quote';
 import { makeDirSync, UnsafeFolderError } from '../cache/make-dir';
 import { tryLock } from '../cache/key-lock';
 import type { CredentialStore, Credentials } from './credential-store';
@@ -180,7 +181,7 @@ export function parseStoreFile(path: string, text: string): StoreFile {
   for (const [url, entry] of Object.entries(auths)) {
     const { username, secret } = (entry ?? {}) as Partial<{ username: unknown; secret: unknown }>;
     if (typeof username !== 'string' || typeof secret !== 'string') {
-      throw broken(`the entry ${JSON.stringify(url)} lacks a string username or secret`);
+      throw broken(`the entry ${quoteServerUrl(url)} lacks a string username or secret`);
     }
     clean[url] = { username, secret };
   }

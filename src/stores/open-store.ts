@@ -5,7 +5,7 @@
  */
 import type { CallContext } from '../call-context';
 import { HelperError, notFound } from '../errors';
-import { hideUserInfo } from '../log';
+import { quoteServerUrl } from '../quote';
 import type { StoreName } from '../routing/route';
 import type { CredentialStore, OpenStore } from './credential-store';
 import { execProgram } from './exec-program';
@@ -90,7 +90,7 @@ const noneStore: CredentialStore = {
   store: async (credentials) => {
     throw new HelperError(
       'CANNOT_STORE',
-      `cannot store credentials for ${JSON.stringify(hideUserInfo(credentials.serverUrl))}: it is not an ECR registry and no fallback helper is configured`,
+      `cannot store credentials for ${quoteServerUrl(credentials.serverUrl)}: it is not an ECR registry and no fallback helper is configured`,
     );
   },
   erase: async () => undefined,

@@ -20,6 +20,7 @@ import {
 import { basename, dirname, join } from 'node:path';
 import { errorCode } from '../error-code';
 import { HelperError } from '../errors';
+import { randomHex } from '../random-hex';
 
 /** Whose files we trust: the current user's. */
 export interface Owner {
@@ -129,9 +130,4 @@ function syncDir(dir: string): void {
   } catch {
     // The data itself is synced; only the rename's durability is at stake.
   }
-}
-
-/** `bytes` random bytes as hex; the global Web Crypto, so the hot path never loads node:crypto. */
-function randomHex(bytes: number): string {
-  return Buffer.from(globalThis.crypto.getRandomValues(new Uint8Array(bytes))).toString('hex');
 }

@@ -1,4 +1,5 @@
 /** How stored logins are matched: `https://ghcr.io/`, `ghcr.io` and `GHCR.IO` name one server. */
+import { withoutUserInfo as stripUserInfo } from '../quote';
 
 /**
  * The server a URL names: host and port, lower case, without scheme, user info, path or a
@@ -6,7 +7,7 @@
  * one host are two servers.
  */
 export function serverKey(serverUrl: string): string {
-  let rest = serverUrl.trim().replace(/^[A-Za-z][A-Za-z0-9+.-]*:\/\//, '');
+  let rest = stripUserInfo(serverUrl.trim()).replace(/^[A-Za-z][A-Za-z0-9+.-]*:\/\//, '');
   const end = rest.search(/[/?#\\]/);
   if (end !== -1) rest = rest.slice(0, end);
   rest = rest.slice(rest.lastIndexOf('@') + 1);
@@ -16,10 +17,5 @@ export function serverKey(serverUrl: string): string {
 
 /** `serverUrl` without user info (`https://bob:pw@host/` -> `https://host/`): never kept or listed. */
 export function withoutUserInfo(serverUrl: string): string {
-  const scheme = /^[A-Za-z][A-Za-z0-9+.-]*:\/\//.exec(serverUrl)?.[0] ?? '';
-  const rest = serverUrl.slice(scheme.length);
-  const end = rest.search(/[/?#\\]/);
-  const authority = end === -1 ? rest : rest.slice(0, end);
-  const at = authority.lastIndexOf('@');
-  return at === -1 ? serverUrl : `${scheme}${rest.slice(at + 1)}`;
+  return stripUserInfo(serverUrl);
 }

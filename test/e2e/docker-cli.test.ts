@@ -10,10 +10,10 @@ import { scrubProcessEnv } from '../support/env';
 import { runHelper, type RunResult } from '../support/run-helper';
 import { startClientWorld, type ClientWorld } from './client-world';
 import { haveTool } from './find-tool';
+import { ECR_HOST } from '../support/registry-host';
 
 scrubProcessEnv();
 
-const ECR_HOST = '123456789012.dkr.ecr.us-west-2.amazonaws.com';
 const PASSWORD = 'ecr-password-for-the-docker-cli-test';
 
 /** A docker CLI on this machine: its path and major version. */
@@ -67,20 +67,13 @@ describe.each(clis.map((cli) => [`${cli.version} at ${cli.path}`, cli] as const)
     const docker = (world: ClientWorld, ...args: string[]): Promise<RunResult> =>
       runHelper({ bin: cli.path, args, env: world.env, input: '' });
 
-    const worlds: ClientWorld[] = [];
-    const start = async (dockerConfig: object, awsCredentials = true): Promise<ClientWorld> => {
-      const world = await startClientWorld({
+    const start = (dockerConfig: object, awsCredentials = true): Promise<ClientWorld> =>
+      startClientWorld({
         dockerConfig,
         awsCredentials,
         password: PASSWORD,
         engine: { privateRegistries: { [ECR_HOST]: { username: 'AWS', password: PASSWORD } } },
       });
-      worlds.push(world);
-      return world;
-    };
-    afterEach(async () => {
-      await Promise.all(worlds.splice(0).map((world) => world.close()));
-    });
 
     it('docker pull from private ECR sends the token the helper got, via credHelpers', async () => {
       const world = await start({ credHelpers: { [ECR_HOST]: 'ecr-ts' } });

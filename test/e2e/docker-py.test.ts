@@ -8,13 +8,13 @@ import { scrubProcessEnv } from '../support/env';
 import { runHelper } from '../support/run-helper';
 import { startClientWorld, type ClientWorld } from './client-world';
 import { haveTool } from './find-tool';
+import { ECR_HOST } from '../support/registry-host';
 
 scrubProcessEnv();
 
 // The system interpreter, not a pyenv shim: python3-docker is a Debian package.
 const PYTHON = '/usr/bin/python3';
 const CLIENT = join(__dirname, 'docker-py-client.py');
-const ECR_HOST = '123456789012.dkr.ecr.us-west-2.amazonaws.com';
 const PASSWORD = 'ecr-password-for-the-docker-py-test';
 const hasDockerPy = haveTool('docker-py (python3-docker)', [PYTHON, '-c', 'import docker']);
 const describeDockerPy = hasDockerPy ? describe : describe.skip;
@@ -33,19 +33,12 @@ async function app(world: ClientWorld, ...args: string[]) {
 }
 
 describeDockerPy('docker-py with the helper', () => {
-  const worlds: ClientWorld[] = [];
-  const start = async (dockerConfig: object): Promise<ClientWorld> => {
-    const world = await startClientWorld({
+  const start = (dockerConfig: object): Promise<ClientWorld> =>
+    startClientWorld({
       dockerConfig,
       password: PASSWORD,
       engine: { privateRegistries: { [ECR_HOST]: { username: 'AWS', password: PASSWORD } } },
     });
-    worlds.push(world);
-    return world;
-  };
-  afterEach(async () => {
-    await Promise.all(worlds.splice(0).map((world) => world.close()));
-  });
 
   it.each([
     ['credHelpers', { credHelpers: { [ECR_HOST]: 'ecr-ts' } }],

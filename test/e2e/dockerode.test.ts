@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import Dockerode from 'dockerode';
@@ -8,6 +7,7 @@ import { cleanEnv, scrubProcessEnv, tempDir } from '../support/env';
 import { KeyStore, startFakeEcr, type FakeEcr } from '../support/fake-aws';
 import { startFakeEngine, type FakeEngine } from '../support/fake-engine';
 import { runHelper } from '../support/run-helper';
+import { ECR_HOST as REGISTRY } from '../support/registry-host';
 
 scrubProcessEnv();
 
@@ -17,7 +17,6 @@ const library = createRequire(__filename)(
   join(__dirname, '..', '..', 'dist', 'index.cjs'),
 ) as typeof Library;
 
-const REGISTRY = '123456789012.dkr.ecr.eu-central-1.amazonaws.com';
 const IMAGE = `${REGISTRY}/team/app:1.0`;
 
 /** Pulls through the engine the way dockerode users do; resolves to the progress messages. */
@@ -78,14 +77,13 @@ describe('library getAuthConfig() with dockerode, through a fake Docker Engine',
     Object.assign(process.env, saved);
     await engine.close();
     await ecr.close();
-    rmSync(home, { recursive: true, force: true });
   });
 
   it('returns the auth config for an ECR image, and dockerode pulls with it', async () => {
     const auth = await library.getAuthConfig(IMAGE);
     expect(auth).toEqual({ username: 'AWS', password, serveraddress: REGISTRY });
     expect(ecr.tokenCalls()).toBe(1);
-    expect(ecr.requests[0]?.verification).toMatchObject({ ok: true, region: 'eu-central-1' });
+    expect(ecr.requests[0]?.verification).toMatchObject({ ok: true, region: 'eu-west-1' });
 
     const output = await pull(docker, IMAGE, auth);
     expect(pullError(output)).toBeUndefined();

@@ -6,7 +6,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cleanEnv, scrubProcessEnv, tempDir } from '../support/env';
 import { startFakesProcess, type FakesProcess } from '../support/fake-aws-process';
@@ -15,12 +15,12 @@ import { createNetns, netnsSupport, type Netns } from '../support/netns';
 import { haveTool, missingPeer } from './find-tool';
 import { installRecordingHelper, readHelperCalls } from './recording-helper';
 import { runInNetns } from './run-in-netns';
+import { ECR_HOST } from '../support/registry-host';
 
 scrubProcessEnv();
 
 const PYTHON = '/usr/bin/python3';
 const CLIENT = join(__dirname, 'docker-py-client.py');
-const ECR_HOST = '123456789012.dkr.ecr.eu-central-1.amazonaws.com';
 const PASSWORD = 'ecr-password-for-the-ecs-task-test';
 const RELATIVE_URI = `/v2/credentials/${randomUUID()}`;
 
@@ -85,7 +85,6 @@ describeTask('an app in an ECS task pulls from private ECR through the helper', 
     await engine?.close();
     await fakes?.close();
     await netns?.close();
-    if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
   it('docker-py images.pull() with no auth_config sends the token the task role obtained', async () => {
@@ -104,7 +103,7 @@ describeTask('an app in an ECS task pulls from private ECR through the helper', 
     expect(ecs?.requests.map((request) => request.path)).toContain(RELATIVE_URI);
     expect(ecr?.requests.at(-1)?.verification).toMatchObject({
       ok: true,
-      region: 'eu-central-1',
+      region: 'eu-west-1',
       accessKeyId: ecs?.issued.at(-1)?.accessKeyId,
     });
     expect(readHelperCalls(recordDir()).at(-1)).toMatchObject({ args: 'get', code: 0 });

@@ -5,7 +5,7 @@
  * and no other network exists.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cleanEnv, scrubProcessEnv, tempDir } from '../support/env';
 import { startFakesProcess, type FakesProcess } from '../support/fake-aws-process';
@@ -17,10 +17,10 @@ import { writeOciImage, type OciImage } from './oci-image';
 import { HELPER_BIN } from '../support/run-helper';
 import { installRecordingHelper, readHelperCalls } from './recording-helper';
 import { runInNetns } from './run-in-netns';
+import { ECR_HOST } from '../support/registry-host';
 
 scrubProcessEnv();
 
-const ECR_HOST = '123456789012.dkr.ecr.us-east-1.amazonaws.com';
 const IMAGE = `${ECR_HOST}/round-trip/app`;
 // Real ECR passwords are far longer, but bcrypt (htpasswd) only compares the first 72 bytes; a
 // shorter one keeps the wrong-password check meaningful.
@@ -105,7 +105,6 @@ describeRoundTrip('skopeo and a real registry under an ECR host name, through th
     await fakes?.close();
     await netns?.close();
     ca?.cleanup();
-    if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
   it('skopeo copy pushes the image with the token the helper fetched', async () => {

@@ -12,10 +12,10 @@ import { createPassStore, type PassStore } from '../support/pass-store';
 import { runHelper, type RunResult } from '../support/run-helper';
 import { startClientWorld, type ClientWorld } from './client-world';
 import { haveTool } from './find-tool';
+import { ECR_HOST } from '../support/registry-host';
 
 scrubProcessEnv();
 
-const ECR_HOST = '123456789012.dkr.ecr.us-west-2.amazonaws.com';
 const ECR_PASSWORD = 'ecr-password-for-the-universal-test';
 const OTHER_HOST = 'registry.corp.example';
 const OTHER_USER = 'octocat';

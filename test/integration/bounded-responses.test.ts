@@ -9,10 +9,10 @@ import { cleanEnv, scrubProcessEnv } from '../support/env';
 import { KeyStore, startFakeCredentialEndpoint, startFakeEcr } from '../support/fake-aws';
 import { HELPER_BIN, runHelper } from '../support/run-helper';
 import { useTempDirs } from '../support/temp-dirs';
+import { ECR_HOST as HOST } from '../support/registry-host';
 
 scrubProcessEnv();
 const tempDir = useTempDirs();
-const HOST = '123456789012.dkr.ecr.eu-west-1.amazonaws.com';
 /** The flood stops here (then holds the connection open): a safety net for a helper without a cap. */
 const FLOOD_LIMIT_BYTES = 600 * 1024 * 1024;
 /** Far above a capped helper's peak (about 100 MB with the SDK loaded), far below an uncapped one. */

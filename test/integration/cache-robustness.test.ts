@@ -46,36 +46,32 @@ function giveToUser(path: string): void {
 describe('cache files on disk', () => {
   it('are 0600 in a 0700 folder, leave no lock behind, and hold no AWS key', async () => {
     const fx = await startCacheFixture();
-    try {
-      const key = fx.keys.add({
-        accessKeyId: 'AKIAEXAMPLESTATIC123',
-        secretAccessKey: 'static-secret-key-material-0123456789abcd',
-      });
-      const env = fx.env({
-        AWS_ACCESS_KEY_ID: key.accessKeyId,
-        AWS_SECRET_ACCESS_KEY: key.secretAccessKey,
-      });
-      secretOf(await fx.get({ env }));
-      secretOf(await fx.get()); // container credentials: a second identity, a second file
-      expect(statSync(fx.cacheDir).mode & 0o777).toBe(0o700);
-      const names = readdirSync(fx.cacheDir);
-      expect(names).toHaveLength(2);
-      const issued = [key, ...fx.creds.issued].flatMap((k) => [
-        k.accessKeyId,
-        k.secretAccessKey,
-        k.sessionToken ?? k.accessKeyId,
-      ]);
-      for (const name of names) {
-        const path = join(fx.cacheDir, name);
-        expect(statSync(path).mode & 0o777).toBe(0o600);
-        const text = readFileSync(path, 'utf8');
-        for (const secret of issued) {
-          expect(text).not.toContain(secret);
-          expect(name).not.toContain(secret);
-        }
+    const key = fx.keys.add({
+      accessKeyId: 'AKIAEXAMPLESTATIC123',
+      secretAccessKey: 'static-secret-key-material-0123456789abcd',
+    });
+    const env = fx.env({
+      AWS_ACCESS_KEY_ID: key.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: key.secretAccessKey,
+    });
+    secretOf(await fx.get({ env }));
+    secretOf(await fx.get()); // container credentials: a second identity, a second file
+    expect(statSync(fx.cacheDir).mode & 0o777).toBe(0o700);
+    const names = readdirSync(fx.cacheDir);
+    expect(names).toHaveLength(2);
+    const issued = [key, ...fx.creds.issued].flatMap((k) => [
+      k.accessKeyId,
+      k.secretAccessKey,
+      k.sessionToken ?? k.accessKeyId,
+    ]);
+    for (const name of names) {
+      const path = join(fx.cacheDir, name);
+      expect(statSync(path).mode & 0o777).toBe(0o600);
+      const text = readFileSync(path, 'utf8');
+      for (const secret of issued) {
+        expect(text).not.toContain(secret);
+        expect(name).not.toContain(secret);
       }
-    } finally {
-      await fx.close();
     }
   });
 });
@@ -101,120 +97,100 @@ describe('a broken cache file is ignored with one warning and rebuilt', () => {
 
   it.each(variants)('%s', async (_name, breakFile) => {
     const fx = await startCacheFixture();
-    try {
-      secretOf(await fx.get());
-      const path = onlyEntry(fx);
-      breakFile(path, readFileSync(path, 'utf8'));
+    secretOf(await fx.get());
+    const path = onlyEntry(fx);
+    breakFile(path, readFileSync(path, 'utf8'));
 
-      const rebuilt = await fx.get();
-      const password = secretOf(rebuilt);
-      expect(warnings(rebuilt)).toHaveLength(1);
-      expect(warnings(rebuilt)[0]).toContain(path);
-      expect(rebuilt.stderr).not.toContain(password);
-      expect(fx.ecr.tokenCalls()).toBe(2);
-      expect(readFileSync(path, 'utf8')).toContain(password);
+    const rebuilt = await fx.get();
+    const password = secretOf(rebuilt);
+    expect(warnings(rebuilt)).toHaveLength(1);
+    expect(warnings(rebuilt)[0]).toContain(path);
+    expect(rebuilt.stderr).not.toContain(password);
+    expect(fx.ecr.tokenCalls()).toBe(2);
+    expect(readFileSync(path, 'utf8')).toContain(password);
 
-      const hit = await fx.get();
-      expect(secretOf(hit)).toBe(password);
-      expect(hit.stderr).toBe('');
-      expect(fx.ecr.tokenCalls()).toBe(2);
-    } finally {
-      await fx.close();
-    }
+    const hit = await fx.get();
+    expect(secretOf(hit)).toBe(password);
+    expect(hit.stderr).toBe('');
+    expect(fx.ecr.tokenCalls()).toBe(2);
   });
 
   it('unreadable (mode 000)', async () => {
     const fx = await startCacheFixture();
-    try {
-      mkdirSync(fx.cacheDir, { recursive: true, mode: 0o700 });
-      for (const dir of [fx.home, join(fx.home, '.cache'), fx.cacheDir]) giveToUser(dir);
-      secretOf(await runAsUser(fx, fx.env()));
-      const path = onlyEntry(fx);
-      chmodSync(path, 0o000);
+    mkdirSync(fx.cacheDir, { recursive: true, mode: 0o700 });
+    for (const dir of [fx.home, join(fx.home, '.cache'), fx.cacheDir]) giveToUser(dir);
+    secretOf(await runAsUser(fx, fx.env()));
+    const path = onlyEntry(fx);
+    chmodSync(path, 0o000);
 
-      const rebuilt = await runAsUser(fx, fx.env());
-      const password = secretOf(rebuilt);
-      expect(warnings(rebuilt)).toHaveLength(1);
-      expect(warnings(rebuilt)[0]).toContain('EACCES');
-      expect(fx.ecr.tokenCalls()).toBe(2);
-      expect(statSync(path).mode & 0o777).toBe(0o600);
-      expect(secretOf(await runAsUser(fx, fx.env()))).toBe(password);
-      expect(fx.ecr.tokenCalls()).toBe(2);
-    } finally {
-      await fx.close();
-    }
+    const rebuilt = await runAsUser(fx, fx.env());
+    const password = secretOf(rebuilt);
+    expect(warnings(rebuilt)).toHaveLength(1);
+    expect(warnings(rebuilt)[0]).toContain('EACCES');
+    expect(fx.ecr.tokenCalls()).toBe(2);
+    expect(statSync(path).mode & 0o777).toBe(0o600);
+    expect(secretOf(await runAsUser(fx, fx.env()))).toBe(password);
+    expect(fx.ecr.tokenCalls()).toBe(2);
   });
 });
 
 describe('a read-only cache folder', () => {
   it('still yields a token on every call, with one warning at most', async () => {
     const fx = await startCacheFixture();
-    try {
-      mkdirSync(fx.cacheDir, { recursive: true, mode: 0o700 });
-      for (const dir of [fx.home, join(fx.home, '.cache'), fx.cacheDir]) giveToUser(dir);
-      chmodSync(fx.cacheDir, 0o500);
-      for (let call = 1; call <= 2; call += 1) {
-        const result = await runAsUser(fx, fx.env());
-        expect(secretOf(result)).toBe(fx.ecr.passwords[call - 1]);
-        expect(warnings(result).length).toBeLessThanOrEqual(1);
-        expect(result.stderr.split('\n').filter(Boolean).length).toBeLessThanOrEqual(1);
-      }
-      expect(fx.ecr.tokenCalls()).toBe(2);
-      expect(readdirSync(fx.cacheDir)).toEqual([]);
-    } finally {
-      await fx.close();
+    mkdirSync(fx.cacheDir, { recursive: true, mode: 0o700 });
+    for (const dir of [fx.home, join(fx.home, '.cache'), fx.cacheDir]) giveToUser(dir);
+    chmodSync(fx.cacheDir, 0o500);
+    for (let call = 1; call <= 2; call += 1) {
+      const result = await runAsUser(fx, fx.env());
+      expect(secretOf(result)).toBe(fx.ecr.passwords[call - 1]);
+      expect(warnings(result).length).toBeLessThanOrEqual(1);
+      expect(result.stderr.split('\n').filter(Boolean).length).toBeLessThanOrEqual(1);
     }
+    expect(fx.ecr.tokenCalls()).toBe(2);
+    expect(readdirSync(fx.cacheDir)).toEqual([]);
   });
 });
 
 describe('identities', () => {
   it('two identities never share a token; two accounts of one region and identity do', async () => {
     const fx = await startCacheFixture();
-    try {
-      const a = fx.env({ AWS_CONTAINER_CREDENTIALS_FULL_URI: `${fx.creds.url}/task-a` });
-      const b = fx.env({ AWS_CONTAINER_CREDENTIALS_FULL_URI: `${fx.creds.url}/task-b` });
-      const passwordA = secretOf(await fx.get({ env: a }));
-      const passwordB = secretOf(await fx.get({ env: b }));
-      expect(passwordB).not.toBe(passwordA);
-      expect(fx.ecr.tokenCalls()).toBe(2);
-      expect(secretOf(await fx.get({ env: a }))).toBe(passwordA);
-      expect(secretOf(await fx.get({ env: b }))).toBe(passwordB);
-      // registryIds is deprecated: one token serves every registry of the region.
-      const sameRegion = '210987654321.dkr.ecr.eu-west-1.amazonaws.com';
-      expect(secretOf(await fx.get({ env: a, host: sameRegion }))).toBe(passwordA);
-      expect(fx.ecr.tokenCalls()).toBe(2);
-      // Another region, or ECR Public, is another token.
-      secretOf(await fx.get({ env: a, host: '123456789012.dkr.ecr.eu-west-2.amazonaws.com' }));
-      secretOf(await fx.get({ env: a, host: 'public.ecr.aws' }));
-      expect(fx.ecr.tokenCalls()).toBe(4);
-    } finally {
-      await fx.close();
-    }
+    const a = fx.env({ AWS_CONTAINER_CREDENTIALS_FULL_URI: `${fx.creds.url}/task-a` });
+    const b = fx.env({ AWS_CONTAINER_CREDENTIALS_FULL_URI: `${fx.creds.url}/task-b` });
+    const passwordA = secretOf(await fx.get({ env: a }));
+    const passwordB = secretOf(await fx.get({ env: b }));
+    expect(passwordB).not.toBe(passwordA);
+    expect(fx.ecr.tokenCalls()).toBe(2);
+    expect(secretOf(await fx.get({ env: a }))).toBe(passwordA);
+    expect(secretOf(await fx.get({ env: b }))).toBe(passwordB);
+    // registryIds is deprecated: one token serves every registry of the region.
+    const sameRegion = '210987654321.dkr.ecr.eu-west-1.amazonaws.com';
+    expect(secretOf(await fx.get({ env: a, host: sameRegion }))).toBe(passwordA);
+    expect(fx.ecr.tokenCalls()).toBe(2);
+    // Another region, or ECR Public, is another token.
+    secretOf(await fx.get({ env: a, host: '123456789012.dkr.ecr.eu-west-2.amazonaws.com' }));
+    secretOf(await fx.get({ env: a, host: 'public.ecr.aws' }));
+    expect(fx.ecr.tokenCalls()).toBe(4);
   });
 
   it('environment keys: another access key id is another identity', async () => {
     const fx = await startCacheFixture();
-    try {
-      const keyEnv = (id: string) => {
-        const key = fx.keys.add({ accessKeyId: id, secretAccessKey: `secret-of-${id}-0123456789` });
-        return fx.env({
-          AWS_CONTAINER_CREDENTIALS_FULL_URI: '',
-          AWS_ACCESS_KEY_ID: key.accessKeyId,
-          AWS_SECRET_ACCESS_KEY: key.secretAccessKey,
-        });
-      };
-      const one = keyEnv('AKIAONEONEONEONE1111');
-      const two = keyEnv('AKIATWOTWOTWOTWO2222');
-      const first = secretOf(await fx.get({ env: one }));
-      expect(secretOf(await fx.get({ env: two }))).not.toBe(first);
-      expect(secretOf(await fx.get({ env: one }))).toBe(first);
-      expect(fx.ecr.tokenCalls()).toBe(2);
-      expect(fx.ecr.requests.map((r) => r.verification?.accessKeyId)).toEqual([
-        'AKIAONEONEONEONE1111',
-        'AKIATWOTWOTWOTWO2222',
-      ]);
-    } finally {
-      await fx.close();
-    }
+    const keyEnv = (id: string) => {
+      const key = fx.keys.add({ accessKeyId: id, secretAccessKey: `secret-of-${id}-0123456789` });
+      return fx.env({
+        AWS_CONTAINER_CREDENTIALS_FULL_URI: '',
+        AWS_ACCESS_KEY_ID: key.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: key.secretAccessKey,
+      });
+    };
+    const one = keyEnv('AKIAONEONEONEONE1111');
+    const two = keyEnv('AKIATWOTWOTWOTWO2222');
+    const first = secretOf(await fx.get({ env: one }));
+    expect(secretOf(await fx.get({ env: two }))).not.toBe(first);
+    expect(secretOf(await fx.get({ env: one }))).toBe(first);
+    expect(fx.ecr.tokenCalls()).toBe(2);
+    expect(fx.ecr.requests.map((r) => r.verification?.accessKeyId)).toEqual([
+      'AKIAONEONEONEONE1111',
+      'AKIATWOTWOTWOTWO2222',
+    ]);
   });
 });

@@ -28,11 +28,11 @@ import { dirname, join } from 'node:path';
 import { cleanEnv, scrubProcessEnv, tempDir } from '../support/env';
 import { KeyStore, startFakeEcr, type FakeEcr } from '../support/fake-aws';
 import { HELPER_BIN, runHelper, type RunResult } from '../support/run-helper';
+import { ECR_HOST as HOST } from '../support/registry-host';
 
 scrubProcessEnv();
 jest.setTimeout(240_000);
 
-const HOST = '123456789012.dkr.ecr.eu-west-1.amazonaws.com';
 const KEY = {
   accessKeyId: 'AKIAFAKEFAKEFAKE0000',
   secretAccessKey: 'fakesecret-SECRETSENTINEL-0123',
@@ -55,7 +55,6 @@ beforeEach(async () => {
 });
 afterEach(async () => {
   await ecr.close();
-  rmSync(base, { recursive: true, force: true });
 });
 
 /** A folder under `base` owned by `user` (root when undefined) with `mode`. */

@@ -9,10 +9,10 @@ import { join } from 'node:path';
 import { cleanEnv, scrubProcessEnv } from '../support/env';
 import { runHelper, type RunResult } from '../support/run-helper';
 import { useTempDirs } from '../support/temp-dirs';
+import { ECR_HOST as ECR } from '../support/registry-host';
 
 scrubProcessEnv();
 const tempDir = useTempDirs();
-const ECR = '123456789012.dkr.ecr.us-east-1.amazonaws.com';
 const SECRET = 'pa55-SENTINEL-migration';
 const b64 = (text: string) => Buffer.from(text).toString('base64');
 

@@ -4,8 +4,9 @@
  */
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cleanEnv, scrubProcessEnv } from '../support/env';
-import { KeyStore, startFakeCredentialEndpoint, startFakeEcr } from '../support/fake-aws';
+import { startEcrFixture } from '../support/ecr-fixture';
+import { cleanEnv, keyEnv, scrubProcessEnv } from '../support/env';
+import { KeyStore, startFakeEcr } from '../support/fake-aws';
 import { startFakesProcess, type FakesProcess } from '../support/fake-aws-process';
 import { startFakeSts } from '../support/fake-sts';
 import { createNetns, itWithNetns, netnsSupport, type Netns } from '../support/netns';
@@ -13,11 +14,10 @@ import { HELPER_BIN, runHelper, type RunResult } from '../support/run-helper';
 import { expectNoSecrets, secretsOf } from '../support/secrets';
 import type { IssuedKey } from '../support/sigv4';
 import { useTempDirs } from '../support/temp-dirs';
+import { ECR_HOST as HOST } from '../support/registry-host';
 
 scrubProcessEnv();
 const tempDir = useTempDirs();
-
-const HOST = '123456789012.dkr.ecr.eu-west-1.amazonaws.com';
 
 /** The success answer, signed by `key`, with nothing on stderr and no secret anywhere. */
 function expectSignedSuccess(
@@ -85,52 +85,28 @@ describe('credentials from the default chain, signatures verified', () => {
   );
 
   it('uses EKS Pod Identity: full URI plus the token file as the Authorization header', async () => {
-    const home = tempDir();
     const podToken = `eks-pod-identity-token-${Date.now()}`;
-    const tokenFile = join(home, 'eks-pod-identity-token');
+    const fx = await startEcrFixture({
+      authorization: podToken,
+      credentialsPath: '/v1/credentials',
+    });
+    const tokenFile = join(fx.home, 'eks-pod-identity-token');
     writeFileSync(tokenFile, podToken);
-    const keys = new KeyStore();
-    const ecr = await startFakeEcr({ keys });
-    const agent = await startFakeCredentialEndpoint({ keys, authorization: podToken });
-    try {
-      const result = await runHelper({
-        args: ['get'],
-        input: HOST,
-        env: cleanEnv(home, {
-          AWS_ENDPOINT_URL_ECR: ecr.url,
-          AWS_CONTAINER_CREDENTIALS_FULL_URI: `${agent.url}/v1/credentials`,
-          AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE: tokenFile,
-        }),
-      });
-      expect(agent.requests.map((request) => request.headers.authorization)).toEqual([podToken]);
-      expect(agent.requests[0]?.path).toBe('/v1/credentials');
-      expectSignedSuccess(result, ecr, agent.issued[0]);
-      expectNoSecrets(result.stdout + result.stderr, [podToken], 'the output');
-    } finally {
-      await ecr.close();
-      await agent.close();
-    }
+    const result = await fx.get({
+      env: fx.env({ AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE: tokenFile }),
+    });
+    const agent = fx.creds;
+    expect(agent.requests.map((request) => request.headers.authorization)).toEqual([podToken]);
+    expect(agent.requests[0]?.path).toBe('/v1/credentials');
+    expectSignedSuccess(result, fx.ecr, agent.issued[0]);
+    expectNoSecrets(result.stdout + result.stderr, [podToken], 'the output');
   });
 
   it('uses environment keys (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN)', async () => {
-    const keys = new KeyStore();
-    const key = keys.issue();
-    const ecr = await startFakeEcr({ keys });
-    try {
-      const result = await runHelper({
-        args: ['get'],
-        input: HOST,
-        env: cleanEnv(tempDir(), {
-          AWS_ENDPOINT_URL_ECR: ecr.url,
-          AWS_ACCESS_KEY_ID: key.accessKeyId,
-          AWS_SECRET_ACCESS_KEY: key.secretAccessKey,
-          AWS_SESSION_TOKEN: key.sessionToken ?? '',
-        }),
-      });
-      expectSignedSuccess(result, ecr, key);
-    } finally {
-      await ecr.close();
-    }
+    const fx = await startEcrFixture({ containerCredentials: false });
+    const key = fx.keys.issue();
+    const result = await fx.get({ env: fx.env(keyEnv(key)) });
+    expectSignedSuccess(result, fx.ecr, key);
   });
 
   it('uses a profile with credential_process (AWS_PROFILE)', async () => {

@@ -10,10 +10,10 @@ import { startFakeSts } from '../support/fake-sts';
 import { runHelper } from '../support/run-helper';
 import { expectNoSecrets, secretsOf } from '../support/secrets';
 import { useTempDirs } from '../support/temp-dirs';
+import { ECR_HOST as HOST } from '../support/registry-host';
 
 scrubProcessEnv();
 const tempDir = useTempDirs();
-const HOST = '123456789012.dkr.ecr.eu-west-1.amazonaws.com';
 
 describe('the debug log carries no secret', () => {
   it('through web identity, assume-role and EKS Pod Identity', async () => {

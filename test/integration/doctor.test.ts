@@ -16,11 +16,11 @@ import { HELPER_BIN, runHelper } from '../support/run-helper';
 import { expectNoSecrets, secretsOf } from '../support/secrets';
 import { useTempDirs } from '../support/temp-dirs';
 import { createTestCa, type TestCa } from '../support/tls';
+import { ECR_HOST } from '../support/registry-host';
 
 scrubProcessEnv();
 const tempDir = useTempDirs();
 
-const ECR_HOST = '123456789012.dkr.ecr.us-east-1.amazonaws.com';
 const PASSWORD = `ecr-${randomBytes(24).toString('base64url')}`;
 const NAMES = [
   'docker-config',
@@ -233,7 +233,7 @@ describe('doctor', () => {
         /^app:2: no image 2 in repository app: HTTP 404 \(MANIFEST_UNKNOWN/,
       );
       expect(by['image']?.hint).toContain(
-        'aws ecr list-images --repository-name app --region us-east-1',
+        'aws ecr list-images --repository-name app --region eu-west-1',
       );
     },
   );

@@ -4,8 +4,9 @@
  * Inside a network namespace whose /etc/hosts maps those names to a TLS fake on 127.0.0.1:443
  * (a certificate from a test CA, trusted through NODE_EXTRA_CA_CERTS), so nothing can go out.
  */
-import { cleanEnv, scrubProcessEnv } from '../support/env';
-import { KeyStore, startFakeEcr } from '../support/fake-aws';
+import { startEcrFixture } from '../support/ecr-fixture';
+import { cleanEnv, keyEnv, scrubProcessEnv } from '../support/env';
+import { KeyStore } from '../support/fake-aws';
 import { startFakesProcess, type FakesProcess } from '../support/fake-aws-process';
 import { createNetns, itWithNetns, netnsSupport, type Netns } from '../support/netns';
 import { HELPER_BIN, runHelper } from '../support/run-helper';
@@ -214,26 +215,11 @@ describe('endpoint overrides', () => {
     '123456789012.dkr-ecr.us-west-2.on.aws',
     '123456789012.dkr-ecr-fips.us-west-2.on.aws',
   ])('AWS_ENDPOINT_URL_ECR wins over the FIPS/dual-stack form of %s', async (registry) => {
-    const keys = new KeyStore();
-    const key = keys.issue();
-    const ecr = await startFakeEcr({ keys });
-    try {
-      const result = await runHelper({
-        args: ['get'],
-        input: registry,
-        env: cleanEnv(tempDir(), {
-          AWS_ENDPOINT_URL_ECR: ecr.url,
-          AWS_ACCESS_KEY_ID: key.accessKeyId,
-          AWS_SECRET_ACCESS_KEY: key.secretAccessKey,
-          AWS_SESSION_TOKEN: key.sessionToken ?? '',
-        }),
-      });
-      expect(result.stderr).toBe('');
-      expect(result.code).toBe(0);
-      expect(JSON.parse(result.stdout)).toMatchObject({ Secret: ecr.passwords[0] });
-      expect(ecr.requests[0]?.verification?.ok).toBe(true);
-    } finally {
-      await ecr.close();
-    }
+    const fx = await startEcrFixture({ containerCredentials: false });
+    const result = await fx.get({ host: registry, env: fx.env(keyEnv(fx.keys.issue())) });
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout)).toMatchObject({ Secret: fx.ecr.passwords[0] });
+    expect(fx.ecr.requests[0]?.verification?.ok).toBe(true);
   });
 });

@@ -3,19 +3,13 @@
  * a runner for the helper against them, and the checks every failure must pass.
  */
 import { createServer, type AddressInfo } from 'node:net';
-import { cleanEnv } from '../support/env';
-import {
-  KeyStore,
-  startFakeCredentialEndpoint,
-  startFakeEcr,
-  type FakeCredentialEndpoint,
-  type FakeEcr,
-} from '../support/fake-aws';
-import { runHelper, type RunResult } from '../support/run-helper';
+import { startEcrFixture } from '../support/ecr-fixture';
+import type { FakeCredentialEndpoint, FakeEcr, KeyStore } from '../support/fake-aws';
+import type { RunResult } from '../support/run-helper';
 import { expectNoSecrets, secretsOf } from '../support/secrets';
 
 /** The registry every failure test asks for. */
-export const HOST = '123456789012.dkr.ecr.eu-west-1.amazonaws.com';
+export { ECR_HOST as HOST } from '../support/registry-host';
 /**
  * A small bound keeps hang tests fast (one in hangs.test.ts covers the 10 s default); others keep
  * the default, so a loaded machine cannot turn their failure into a timeout.
@@ -32,35 +26,21 @@ export interface World {
   run(extra?: Record<string, string>): Promise<RunResult>;
 }
 
-/** Registers per-test fakes (closed after each test); `tempDir` makes the helper's HOME. */
+/**
+ * Starts the shared ECR fixture before each test (it cleans up after itself); each `run` gets a
+ * fresh HOME from `tempDir`, so no run answers from another's cache.
+ */
 export function useFailureWorld(tempDir: () => string): () => World {
   let world: World | undefined;
   beforeEach(async () => {
-    const keys = new KeyStore();
-    const ecr = await startFakeEcr({ keys });
-    const creds = await startFakeCredentialEndpoint({ keys });
+    const fx = await startEcrFixture();
     world = {
-      keys,
-      ecr,
-      creds,
+      keys: fx.keys,
+      ecr: fx.ecr,
+      creds: fx.creds,
       run: (extra: Record<string, string> = {}) =>
-        runHelper({
-          args: ['get'],
-          input: HOST,
-          killAfterMs: SAFETY_KILL_MS,
-          env: cleanEnv(tempDir(), {
-            AWS_ENDPOINT_URL_ECR: ecr.url,
-            AWS_CONTAINER_CREDENTIALS_FULL_URI: `${creds.url}/creds`,
-            ...extra,
-          }),
-        }),
+        fx.get({ env: fx.env(extra, tempDir()), killAfterMs: SAFETY_KILL_MS }),
     };
-  });
-
-  afterEach(async () => {
-    await world?.ecr.close();
-    await world?.creds.close();
-    world = undefined;
   });
 
   const setup = (): World => {

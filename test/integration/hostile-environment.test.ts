@@ -7,13 +7,13 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { cleanEnv, scrubProcessEnv } from '../support/env';
-import { KeyStore, startFakeCredentialEndpoint, startFakeEcr } from '../support/fake-aws';
+import { startEcrFixture } from '../support/ecr-fixture';
+import { ECR_HOST as HOST } from '../support/registry-host';
 import { runHelper, type RunResult } from '../support/run-helper';
 import { useTempDirs } from '../support/temp-dirs';
 
 scrubProcessEnv();
 const tempDir = useTempDirs();
-const HOST = '123456789012.dkr.ecr.eu-west-1.amazonaws.com';
 
 /** runHelper with a working folder: docker runs the helper wherever the user typed the command. */
 function runIn(cwd: string, env: Record<string, string>, input: string): Promise<RunResult> {
@@ -26,18 +26,8 @@ async function withFakes(
     ecr: { tokenCalls(): number; passwords: string[] },
   ) => Promise<void>,
 ): Promise<void> {
-  const keys = new KeyStore();
-  const ecr = await startFakeEcr({ keys });
-  const creds = await startFakeCredentialEndpoint({ keys });
-  try {
-    await run(
-      { AWS_ENDPOINT_URL_ECR: ecr.url, AWS_CONTAINER_CREDENTIALS_FULL_URI: `${creds.url}/creds` },
-      ecr,
-    );
-  } finally {
-    await ecr.close();
-    await creds.close();
-  }
+  const fx = await startEcrFixture();
+  await run(fx.fakeEnv, fx.ecr);
 }
 
 describe('the token cache folder from hostile settings', () => {

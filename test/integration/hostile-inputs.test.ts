@@ -7,40 +7,21 @@ import { execFileSync, spawn } from 'node:child_process';
 import { closeSync, existsSync, openSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cleanEnv, scrubProcessEnv } from '../support/env';
-import {
-  KeyStore,
-  startFakeCredentialEndpoint,
-  startFakeEcr,
-  type FakeEcr,
-} from '../support/fake-aws';
+import { startEcrFixture } from '../support/ecr-fixture';
+import type { FakeEcr } from '../support/fake-aws';
+import { ECR_HOST as HOST } from '../support/registry-host';
 import { HELPER_BIN, runHelper } from '../support/run-helper';
 import { useTempDirs } from '../support/temp-dirs';
 
 scrubProcessEnv();
 const tempDir = useTempDirs();
-const HOST = '123456789012.dkr.ecr.eu-west-1.amazonaws.com';
 const STACK = /\n\s+at |Error: |node:internal/;
 
 async function withFakes(
   run: (env: Record<string, string>, ecr: FakeEcr, home: string) => Promise<void>,
 ) {
-  const keys = new KeyStore();
-  const ecr = await startFakeEcr({ keys });
-  const creds = await startFakeCredentialEndpoint({ keys });
-  try {
-    const home = tempDir();
-    await run(
-      cleanEnv(home, {
-        AWS_ENDPOINT_URL_ECR: ecr.url,
-        AWS_CONTAINER_CREDENTIALS_FULL_URI: `${creds.url}/creds`,
-      }),
-      ecr,
-      home,
-    );
-  } finally {
-    await ecr.close();
-    await creds.close();
-  }
+  const fx = await startEcrFixture();
+  await run(fx.env(), fx.ecr, fx.home);
 }
 
 /** Resolves once `check` holds, looking every 20 ms (a wait for a state, not a timing claim). */
@@ -166,10 +147,10 @@ describe('a password inside the server URL (https://user:password@host)', () => 
       input: JSON.stringify({ ServerURL: url, Username: 'bob', Secret: 'other-secret-9' }),
     });
     expect(store.code).toBe(1);
-    expect(store.stdout).toContain('https://bob:***@registry.example.com/v2/');
+    expect(store.stdout).toContain('https://***@registry.example.com/v2/');
     const get = await runHelper({ args: ['get'], env, input: url });
     expect(get.stdout).toBe('credentials not found in native keychain\n');
-    expect(get.stderr).toContain('bob:***@registry.example.com');
+    expect(get.stderr).toContain('"https://***@registry.example.com/v2/"');
     for (const text of [store.stdout, store.stderr, get.stderr]) {
       expect(text).not.toContain('url-pw-7731');
       expect(text).not.toContain('other-secret-9');

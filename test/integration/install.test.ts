@@ -7,7 +7,6 @@ import {
   mkdirSync,
   readFileSync,
   readdirSync,
-  rmSync,
   statSync,
   symlinkSync,
   writeFileSync,
@@ -15,6 +14,7 @@ import {
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { cleanEnv, scrubProcessEnv, tempDir } from '../support/env';
+import { ECR_HOST as PRIVATE } from '../support/registry-host';
 
 scrubProcessEnv();
 
@@ -22,7 +22,6 @@ const ROOT = join(__dirname, '..', '..');
 const INSTALL = join(ROOT, 'install.sh');
 const EXECUTABLE = join(ROOT, 'dist', 'docker-credential-ecr-ts');
 const NAME = 'docker-credential-ecr-ts';
-const PRIVATE = '123456789012.dkr.ecr.us-east-1.amazonaws.com';
 const RELEASE = join(ROOT, 'dist', 'release');
 const PLATFORMS = [
   'linux-x64',
@@ -71,7 +70,6 @@ describe('install.sh (in temp folders)', () => {
     home = tempDir('ecr-ts-install-');
     chmodSync(home, 0o755);
   });
-  afterEach(() => rmSync(home, { recursive: true, force: true }));
 
   const install = (args: string[], extra: Record<string, string> = {}, script = INSTALL) =>
     run('bash', [script, ...args], cleanEnv(home, extra));

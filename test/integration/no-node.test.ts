@@ -1,15 +1,15 @@
 import { execFileSync } from 'node:child_process';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, rmSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { scrubProcessEnv, tempDir } from '../support/env';
 import { KeyStore, startFakeEcr } from '../support/fake-aws';
 import { runHelper } from '../support/run-helper';
+import { ECR_HOST as PRIVATE } from '../support/registry-host';
 
 scrubProcessEnv();
 
 const EXECUTABLE = join(__dirname, '..', '..', 'dist', 'docker-credential-ecr-ts');
 const isRoot = process.getuid?.() === 0;
-const PRIVATE = '123456789012.dkr.ecr.ca-central-1.amazonaws.com';
 // chroot(8) lives in sbin, which a non-login PATH often lacks.
 const CHROOT = ['/usr/sbin/chroot', '/sbin/chroot'].find((path) => existsSync(path)) ?? 'chroot';
 const UNSHARE = ['/usr/bin/unshare', '/bin/unshare'].find((path) => existsSync(path)) ?? 'unshare';
@@ -58,7 +58,6 @@ function inChroot(root: string, args: string[], env: Record<string, string>, inp
     mkdirSync(join(root, 'home'), { mode: 0o700 });
     mkdirSync(join(root, 'proc'));
   });
-  afterAll(() => rmSync(root, { recursive: true, force: true }));
 
   const env = (extra: Record<string, string> = {}) => ({
     PATH: '/bin',
@@ -101,7 +100,7 @@ function inChroot(root: string, args: string[], env: Record<string, string>, inp
         Username: 'AWS',
         Secret: ecr.passwords[0],
       });
-      expect(ecr.requests[0]?.verification).toMatchObject({ ok: true, region: 'ca-central-1' });
+      expect(ecr.requests[0]?.verification).toMatchObject({ ok: true, region: 'eu-west-1' });
     } finally {
       await ecr.close();
     }

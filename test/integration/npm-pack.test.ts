@@ -1,18 +1,18 @@
 import { execFile } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { cleanEnv, scrubProcessEnv, tempDir } from '../support/env';
 import { KeyStore, startFakeEcr } from '../support/fake-aws';
 import { runHelper } from '../support/run-helper';
+import { ECR_HOST as PRIVATE } from '../support/registry-host';
 
 scrubProcessEnv();
 
 const ROOT = join(__dirname, '..', '..');
 const run = promisify(execFile);
 const NAME = 'docker-credential-ecr-ts';
-const PRIVATE = '123456789012.dkr.ecr.us-west-2.amazonaws.com';
 
 interface PackResult {
   filename: string;
@@ -44,7 +44,6 @@ describe('the npm package (npm pack, then npm i -g into a temp prefix)', () => {
     packed = (JSON.parse(stdout) as PackResult[])[0] as PackResult;
     tarball = join(work, packed.filename);
   }, 120_000);
-  afterAll(() => rmSync(work, { recursive: true, force: true }));
 
   it('ships the bundles, the shim, the types and install.sh, not sources or the 100 MB executable', () => {
     const paths = packed.files.map((file) => file.path).sort();

@@ -13,11 +13,11 @@ import { cleanEnv, scrubProcessEnv } from '../support/env';
 import { KeyStore, startFakeCredentialEndpoint, startFakeEcr } from '../support/fake-aws';
 import { HELPER_BIN, runHelper } from '../support/run-helper';
 import { useTempDirs } from '../support/temp-dirs';
+import { ECR_HOST as ECR } from '../support/registry-host';
 
 scrubProcessEnv();
 const tempDir = useTempDirs();
 const REFERENCE = 'docker-credential-ecr-login';
-const ECR = '123456789012.dkr.ecr.us-east-1.amazonaws.com';
 const NOT_FOUND = 'credentials not found in native keychain';
 
 const haveReference =

@@ -12,10 +12,10 @@ import { createNetns, itWithNetns } from '../support/netns';
 import { HELPER_BIN, runHelper } from '../support/run-helper';
 import { expectNoSecrets, secretsOf } from '../support/secrets';
 import { useTempDirs } from '../support/temp-dirs';
+import { ECR_HOST as HOST } from '../support/registry-host';
 
 scrubProcessEnv();
 const tempDir = useTempDirs();
-const HOST = '123456789012.dkr.ecr.eu-west-1.amazonaws.com';
 
 describe('the SDK’s own warnings stay off stderr', () => {
   it('AWS_PROFILE together with environment keys: silent by default, in the debug log', async () => {

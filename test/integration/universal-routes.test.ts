@@ -331,6 +331,15 @@ describe('anonymous routes and config errors', () => {
     expect(ecr.requests).toHaveLength(0);
   });
 
+  it('version and --help work whatever the config file holds', async () => {
+    const w = world('{"registries": {');
+    for (const args of [['version'], ['--version'], ['--help']]) {
+      const result = await runHelper({ args, env: w.env });
+      expect([args, result.code]).toEqual([args, 0]);
+      expect(result.stdout).not.toContain('not valid JSON');
+    }
+  });
+
   it('a config file that is not JSON is one line too', async () => {
     const w = world('{"registries": {');
     const result = await w.get('ghcr.io');

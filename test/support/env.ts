@@ -2,17 +2,27 @@
  * A clean environment for every helper process a test starts: no inherited AWS_* variable, IMDS
  * disabled, HOME and caches in a temp folder, so nothing can reach a real AWS endpoint.
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { deferCleanup, underJest } from './cleanup';
 
-/** Makes a fresh temp folder for one test, removed once its test file has run. */
+/**
+ * Makes a fresh temp folder, removed after the test that made it (or, made in a beforeAll, after
+ * its file). Outside jest (bench scripts) the caller removes it.
+ */
 export function tempDir(prefix = 'ecr-ts-test-'): string {
   const dir = mkdtempSync(join(tmpdir(), prefix));
-  // test/support/node-environment.cjs removes these after the file's last hook.
-  const registry = globalThis as { __ecrTsTempDirs?: string[] };
-  (registry.__ecrTsTempDirs ??= []).push(dir);
+  if (underJest()) deferCleanup(() => removeDir(dir));
   return dir;
+}
+
+function removeDir(dir: string): void {
+  try {
+    rmSync(dir, { recursive: true, force: true });
+  } catch {
+    // e.g. a read-only folder when not running as root: leave it.
+  }
 }
 
 /**
@@ -45,4 +55,17 @@ export function scrubProcessEnv(): void {
     if (name.startsWith('AWS_')) Reflect.deleteProperty(process.env, name);
   }
   process.env['AWS_EC2_METADATA_DISABLED'] = 'true';
+}
+
+/** The environment variables that hand the helper these keys (AWS_ACCESS_KEY_ID and the rest). */
+export function keyEnv(key: {
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+  readonly sessionToken?: string;
+}): Record<string, string> {
+  return {
+    AWS_ACCESS_KEY_ID: key.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: key.secretAccessKey,
+    ...(key.sessionToken === undefined ? {} : { AWS_SESSION_TOKEN: key.sessionToken }),
+  };
 }

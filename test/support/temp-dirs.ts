@@ -1,16 +1,10 @@
-/** Temp folders that a test file removes after each test, failed or not. */
-import { rmSync } from 'node:fs';
+/** Temp folders that are removed after each test, failed or not. */
 import { tempDir } from './env';
 
-/** Registers an afterEach that removes every folder `make` created during the test. */
+/**
+ * Kept for older tests: `tempDir` itself now removes each folder after the test that made it
+ * (test/support/cleanup.ts), so this just hands it back.
+ */
 export function useTempDirs(): (prefix?: string) => string {
-  const made: string[] = [];
-  afterEach(() => {
-    for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
-  });
-  return (prefix) => {
-    const dir = tempDir(prefix);
-    made.push(dir);
-    return dir;
-  };
+  return tempDir;
 }

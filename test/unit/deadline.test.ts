@@ -80,6 +80,46 @@ describe('withDeadline() waiting on the caller', () => {
   });
 });
 
+describe('withDeadline() hints', () => {
+  async function timeoutMessage(step: string): Promise<string> {
+    jest.useFakeTimers();
+    try {
+      const pending = withDeadline({
+        timeoutMs: 3000,
+        progress: { step },
+        controller: new AbortController(),
+        work: () => new Promise<never>(() => undefined),
+      });
+      jest.advanceTimersByTime(3000);
+      const error = await pending.catch((e: unknown) => e);
+      return (error as Error).message;
+    } finally {
+      jest.useRealTimers();
+    }
+  }
+
+  it.each([
+    'getting AWS credentials from the default credential chain',
+    'waiting for AWS credentials from container credentials endpoint http://127.0.0.1:9 (AWS_CONTAINER_CREDENTIALS_FULL_URI)',
+    'calling GetAuthorizationToken at https://api.ecr.eu-west-1.amazonaws.com',
+  ])('points at the endpoint while %s', async (step) => {
+    expect(await timeoutMessage(step)).toContain('Check that endpoint');
+  });
+
+  it.each([
+    'waiting for another docker-credential-ecr-ts process to fetch the token (lock /c/x.json.lock)',
+    'waiting for the lock /d/config.json.lock (another configure run)',
+    'updating /d/config.json',
+    'starting',
+  ])('blames no endpoint while %s', async (step) => {
+    const message = await timeoutMessage(step);
+    expect(message).not.toContain('endpoint');
+    expect(message).toBe(
+      `timed out after 3 s while ${step}. Raise ECR_TS_TIMEOUT (seconds) if it needs longer.`,
+    );
+  });
+});
+
 describe('attemptTimeoutMs()', () => {
   it('gives the first attempt half the time left, so that a retry with as long still fits', () => {
     expect(attemptTimeoutMs({ leftMs: 9_700, attempt: 1, maxAttempts: 3 })).toBe(4_850);

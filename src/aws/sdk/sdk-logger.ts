@@ -1,6 +1,7 @@
 /** The SDK's logger interface over ours. */
 import type { Logger as SdkLogger } from '@smithy/types';
 import type { Logger } from '../../log';
+import { describeSdkLogPart } from '../describe-sdk-log';
 
 /**
  * The SDK's own chatter (deprecations, retries, warnings) is debug detail, never noise on stderr.
@@ -8,7 +9,7 @@ import type { Logger } from '../../log';
  */
 export function sdkLogger(logger: Logger, observe?: (line: string) => void): SdkLogger {
   const log = (...parts: unknown[]): void => {
-    const line = parts.map(String).join(' ');
+    const line = parts.map(describeSdkLogPart).join(' ');
     observe?.(line);
     logger.debug(`aws-sdk: ${line}`);
   };

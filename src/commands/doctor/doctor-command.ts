@@ -1,7 +1,7 @@
 /** `doctor [IMAGE|REGISTRY] [--json]`: the report on stdout, exit 0 when nothing failed, else 1. */
 import type { ActionContext } from '../../actions/action-context';
 import type { Outcome } from '../../failure-output';
-import { hideUserInfo } from '../../log';
+import { hideUserInfo } from '../../quote';
 import { doctorEffects } from './doctor-effects';
 import { parseDoctorTarget } from './doctor-target';
 import { renderJson, renderText } from './render-doctor';

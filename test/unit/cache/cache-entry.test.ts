@@ -1,3 +1,4 @@
+import { freshness } from '../../../src/cache/freshness';
 import {
   entryFor,
   parseEntry,
@@ -5,16 +6,14 @@ import {
   tokenOf,
   type CacheEntry,
 } from '../../../src/cache/cache-entry';
+import { ECR_HOST } from '../../support/registry-host';
 
 const HOUR = 3600_000;
 const FETCHED_AT = 1_999_000_000_000;
 const scope = { partition: 'aws', region: 'eu-west-1', service: 'ecr', identity: 'abc' } as const;
 const valid: CacheEntry = entryFor({
   scope,
-  hosts: [
-    '123456789012.dkr.ecr.eu-west-1.amazonaws.com',
-    '123456789012.dkr.ecr.eu-west-1.amazonaws.com',
-  ],
+  hosts: [ECR_HOST, ECR_HOST],
   token: {
     username: 'AWS',
     password: 'secret',
@@ -104,4 +103,23 @@ describe('parseEntry()', () => {
     const parsed = parseEntry(edit({ refreshAt: undefined }));
     expect(parsed.ok).toBe(true);
   });
+});
+
+describe('a Secrets Manager login (its lifetime is our own cacheSeconds, measured locally)', () => {
+  const secretScope = { ...scope, service: 'secrets-manager' } as const;
+  it.each([30, 60, 900])(
+    'cached %d seconds is kept at most that long, and served meanwhile',
+    (seconds) => {
+      const entry = entryFor({
+        scope: secretScope,
+        hosts: ['registry.example.com'],
+        token: { username: 'u', password: 'p', expiresAt: FETCHED_AT + seconds * 1000 },
+        fetchedAt: FETCHED_AT,
+        jitter: 0,
+      });
+      expect(entry.expiresAt - entry.fetchedAt).toBe(seconds * 1000);
+      expect(freshness(entry, FETCHED_AT + 1000)).toBe('fresh');
+      expect(freshness(entry, FETCHED_AT + seconds * 1000)).toBe('expired');
+    },
+  );
 });

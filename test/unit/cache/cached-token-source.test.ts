@@ -1,4 +1,12 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import type { EcrToken, TokenSource } from '../../../src/aws/token';
 import { createCachedTokenSource } from '../../../src/cache/cached-token-source';
@@ -6,10 +14,11 @@ import { HelperError } from '../../../src/errors';
 import { createLogger } from '../../../src/log';
 import { parseRegistry, type PrivateRegistry } from '../../../src/registry/parse-registry';
 import { tempDir } from '../../support/env';
+import { ECR_HOST } from '../../support/registry-host';
 
 const HOUR = 3600_000;
 const T0 = Date.UTC(2026, 0, 1);
-const registry = parseRegistry('123456789012.dkr.ecr.eu-west-1.amazonaws.com') as PrivateRegistry;
+const registry = parseRegistry(ECR_HOST) as PrivateRegistry;
 const sibling = parseRegistry('210987654321.dkr.ecr.eu-west-1.amazonaws.com') as PrivateRegistry;
 
 /** A hand-written fake API: hands out pw-1, pw-2, ... or throws what it is told to. */
@@ -39,13 +48,29 @@ function fakeApi(clock: { now: number }) {
   return api;
 }
 
-function setUp(env: Record<string, string> = { AWS_PROFILE: 'dev' }, random = () => 0) {
+/**
+ * A cache over a fake API in a temp HOME (removed after the test). `waiting` resolves when a call
+ * announces that it waits for another process's lock: the event the lock tests sequence on.
+ */
+function fixture(env: Record<string, string> = { AWS_PROFILE: 'dev' }, random = () => 0) {
   const home = tempDir('ecr-ts-unit-cache-');
   const dir = join(home, 'cache');
   const clock = { now: T0 };
   const api = fakeApi(clock);
   const lines: string[] = [];
   const controller = new AbortController();
+  let announceWaiting: () => void = () => undefined;
+  const waiting = new Promise<void>((resolve) => (announceWaiting = resolve));
+  let step = '';
+  const progress = {
+    get step() {
+      return step;
+    },
+    set step(value: string) {
+      step = value;
+      if (value.startsWith('waiting for another')) announceWaiting();
+    },
+  };
   const make = (sourceEnv = env) =>
     createCachedTokenSource({
       context: {
@@ -53,7 +78,7 @@ function setUp(env: Record<string, string> = { AWS_PROFILE: 'dev' }, random = ()
         logger: createLogger({ level: 'warn', write: (line) => lines.push(line) }),
         signal: controller.signal,
         deadline: clock.now + 10_000,
-        progress: { step: '' },
+        progress,
       },
       dir,
       source: api.source,
@@ -62,27 +87,7 @@ function setUp(env: Record<string, string> = { AWS_PROFILE: 'dev' }, random = ()
       timeoutMs: 10_000,
       random,
     });
-  return {
-    home,
-    dir,
-    clock,
-    api,
-    lines,
-    controller,
-    make,
-    cleanup: () => rmSync(home, { recursive: true, force: true }),
-  };
-}
-
-let cleanups: (() => void)[] = [];
-afterEach(() => {
-  for (const cleanup of cleanups) cleanup();
-  cleanups = [];
-});
-function fixture(env?: Record<string, string>, random?: () => number) {
-  const fx = setUp(env, random);
-  cleanups.push(fx.cleanup);
-  return fx;
+  return { home, dir, clock, api, lines, controller, waiting, make };
 }
 
 describe('createCachedTokenSource()', () => {
@@ -167,12 +172,23 @@ describe('createCachedTokenSource()', () => {
     const path = join(fx.dir, file);
     const written = readFileSync(path, 'utf8');
     rmSync(path);
-    mkdirSync(`${path}.lock`);
-    const waiting = fx.make().getToken(registry);
-    // The "other process" finishes: its entry appears, then it releases the lock.
-    await new Promise((resolve) => setTimeout(resolve, 150));
-    writeFileSync(path, written.replace('pw-1', 'pw-other'));
-    expect((await waiting).password).toBe('pw-other');
+    mkdirSync(`${path}.lock`); // another process holds the lock and has written nothing yet
+    const order: string[] = [];
+    const answer = fx
+      .make()
+      .getToken(registry)
+      .then((token) => {
+        order.push('answered');
+        return token;
+      });
+    // Either it announces that it waits for the holder, or (a bug) it answers without waiting.
+    await Promise.race([fx.waiting.then(() => order.push('waiting')), answer]);
+    // The holder finishes as the helper does: a temp file renamed over the entry.
+    writeFileSync(`${path}.tmp`, written.replace('pw-1', 'pw-other'));
+    renameSync(`${path}.tmp`, path);
+    order.push('written');
+    expect((await answer).password).toBe('pw-other');
+    expect(order).toEqual(['waiting', 'written', 'answered']);
     expect(fx.api.calls).toBe(1);
   });
 
@@ -182,9 +198,10 @@ describe('createCachedTokenSource()', () => {
     const [file = ''] = readdirSync(fx.dir);
     rmSync(join(fx.dir, file));
     mkdirSync(join(fx.dir, `${file}.lock`));
-    const waiting = fx.make().getToken(registry);
-    setTimeout(() => fx.controller.abort(), 100);
-    await expect(waiting).rejects.toThrow(/\.lock/);
+    const answer = fx.make().getToken(registry);
+    await Promise.race([fx.waiting, answer]);
+    fx.controller.abort();
+    await expect(answer).rejects.toThrow(/\.lock/);
     expect(fx.api.calls).toBe(1);
   });
 

@@ -1,12 +1,4 @@
-import {
-  chownSync,
-  existsSync,
-  mkdirSync,
-  rmSync,
-  symlinkSync,
-  utimesSync,
-  writeFileSync,
-} from 'node:fs';
+import { chownSync, existsSync, mkdirSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { lockState, removeIfStale, staleMsFor, tryLock } from '../../../src/cache/key-lock';
 import { tempDir } from '../../support/env';
@@ -16,7 +8,6 @@ let dir = '';
 beforeEach(() => {
   dir = tempDir('ecr-ts-lock-');
 });
-afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 function ageDir(path: string, ageMs: number): void {
   mkdirSync(path, { recursive: true });

@@ -5,10 +5,10 @@ import { entryFileName } from '../../../src/cache/cache-identity';
 import { recordHost } from '../../../src/cache/record-host';
 import { createTokenStore } from '../../../src/cache/token-store';
 import { tempDir } from '../../support/env';
+import { ECR_HOST as FIRST } from '../../support/registry-host';
 
 const HOUR = 3600_000;
 const scope = { partition: 'aws', region: 'eu-west-1', service: 'ecr', identity: 'me' } as const;
-const FIRST = '123456789012.dkr.ecr.eu-west-1.amazonaws.com';
 
 async function setUp() {
   const dir = join(tempDir('ecr-ts-record-'), 'cache');

@@ -15,6 +15,7 @@ import { entryFor, serializeEntry, type CacheEntry } from '../../../src/cache/ca
 import { entryFileName } from '../../../src/cache/cache-identity';
 import { createTokenStore } from '../../../src/cache/token-store';
 import { tempDir } from '../../support/env';
+import { ECR_HOST } from '../../support/registry-host';
 
 const HOUR = 3600_000;
 const NOW = Date.UTC(2026, 11, 1);
@@ -24,7 +25,7 @@ const asRoot = process.getuid?.() === 0;
 function entry(password = 'pw-mine'): CacheEntry {
   return entryFor({
     scope,
-    hosts: ['123456789012.dkr.ecr.eu-west-1.amazonaws.com'],
+    hosts: [ECR_HOST],
     token: { username: 'AWS', password, expiresAt: NOW + 12 * HOUR },
     fetchedAt: NOW,
     jitter: 0,

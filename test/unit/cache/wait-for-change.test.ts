@@ -24,7 +24,8 @@ describe('waitForChange()', () => {
     const waiter = waitForChange(dir, new AbortController().signal);
     let woke = false;
     const next = waiter.next(600_000).then(() => (woke = true));
-    setTimeout(() => writeFileSync(join(dir, 'entry.json'), '{}'), 20);
+    // The watch is in place once waitForChange returns: the change needs no head start.
+    writeFileSync(join(dir, 'entry.json'), '{}');
     await next;
     expect(woke).toBe(true);
     waiter.close();

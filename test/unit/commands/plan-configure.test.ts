@@ -1,8 +1,8 @@
 import { HelperError } from '../../../src/errors';
 import { HELPER_SUFFIX, planConfigure, registryHosts } from '../../../src/commands/plan-configure';
+import { ECR_HOST as PRIVATE } from '../../support/registry-host';
 
 const FILE = '/home/u/.docker/config.json';
-const PRIVATE = '123456789012.dkr.ecr.us-east-1.amazonaws.com';
 
 function plan(text: string, registries: string[], store = false) {
   return planConfigure(text, { registries, store }, FILE);
@@ -106,4 +106,74 @@ describe('planConfigure()', () => {
     expect(error.message).toContain(words);
     expect(error.message).toContain('left it untouched');
   });
+});
+
+describe('planConfigure() and the text it is given', () => {
+  const SECRET_AUTH = Buffer.from('ciuser:GlpatSuperSecretRegistryPassword123').toString('base64');
+
+  it.each([
+    [`{"auths":{"r.example.com":{"auth":${SECRET_AUTH}}}}`, 'line 1, column 35'],
+    [`{\n\t"auths": {\n\t\t"r": {"auth": ${SECRET_AUTH}}\n\t}\n}`, 'line 3, column 17'],
+    [`{"auths":{"r":{"auth":"${SECRET_AUTH}"}},"x":undefined}`, 'line 1, column 88'],
+    [`{"auths":{"r":{"auth":"${SECRET_AUTH}"}}`, 'line 1, column 83'],
+  ])('reports where %j is broken by line and column, quoting none of it', (text, where) => {
+    const error = thrown(() => plan(text, [PRIVATE]));
+    expect(error.message).toBe(
+      `${FILE} is not valid JSON (${where}); fix it by hand, configure left it untouched`,
+    );
+    for (let start = 0; start + 6 <= SECRET_AUTH.length; start += 1) {
+      expect(error.message).not.toContain(SECRET_AUTH.slice(start, start + 6));
+    }
+  });
+
+  it('names a byte order mark in plain words, without the invisible character', () => {
+    const error = thrown(() => plan('\ufeff{"auths": {}}', [PRIVATE]));
+    expect(error.message).toContain('byte order mark');
+    expect(error.message).not.toContain('\ufeff');
+    expect(error.message).toContain('left it untouched');
+  });
+
+  it.each([
+    ['a comment', '{"a": 1 /* note */}'],
+    ['a trailing comma', '{"a": 1,}'],
+    ['two documents', '{"a": 1}{"b": 2}'],
+    ['NaN', '{"a": NaN}'],
+  ])('refuses %s, which docker cannot read either', (_, text) => {
+    expect(thrown(() => plan(text, [PRIVATE])).message).toContain('is not valid JSON (line 1');
+  });
+
+  it('keeps numbers JSON.parse cannot hold, and string escapes, exactly as written', () => {
+    const text =
+      '{\n\t"big": 12345678901234567890,\n\t"price": 1.50,\n\t"e": 1e3,\n\t"neg": -0,\n\t"s": "caf\\u00e9 \\/ x"\n}\n';
+    const result = plan(text, [PRIVATE], true);
+    expect(result.text).toBe(
+      `{\n\t"big": 12345678901234567890,\n\t"price": 1.50,\n\t"e": 1e3,\n\t"neg": -0,\n\t"s": "caf\\u00e9 \\/ x",\n\t"credsStore": "ecr-ts",\n\t"credHelpers": {\n\t\t"${PRIVATE}": "ecr-ts"\n\t}\n}\n`,
+    );
+  });
+
+  it('changes only the value it sets, in place', () => {
+    const text = '{"credsStore": "desktop", "n": 1.0, "credHelpers": {"gcr.io": "gcloud"}}';
+    expect(plan(text, [], true).text).toBe(
+      '{"credsStore": "ecr-ts", "n": 1.0, "credHelpers": {"gcr.io": "gcloud"}}',
+    );
+  });
+
+  it('fills a credHelpers that is null', () => {
+    const result = plan('{"credHelpers": null}', [PRIVATE]);
+    expect(JSON.parse(result.text ?? '{}')).toEqual({ credHelpers: { [PRIVATE]: 'ecr-ts' } });
+  });
+
+  it.each([
+    ['credsStore', '{"credsStore": "a", "credsStore": "b"}', true],
+    ['credHelpers', '{"credHelpers": {}, "credHelpers": {}}', false],
+    [PRIVATE, `{"credHelpers": {"${PRIVATE}": "a", "${PRIVATE}": "b"}}`, false],
+  ])(
+    'refuses a file with the key %s twice (docker reads the last, an edit the first)',
+    (key, text, store) => {
+      const error = thrown(() => plan(text, [PRIVATE], store));
+      expect(error.code).toBe('CONFIG');
+      expect(error.message).toContain(`${JSON.stringify(key)} twice`);
+      expect(error.message).toContain('left it untouched');
+    },
+  );
 });

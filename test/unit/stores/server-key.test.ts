@@ -6,6 +6,7 @@ describe('serverKey()', () => {
     ['https://GHCR.io/', 'ghcr.io'],
     ['https://index.docker.io/v1/', 'index.docker.io'],
     ['http://user:pw@registry.example.com:5000/v2/x', 'registry.example.com:5000'],
+    ['https://bob:pa/ss@registry.example.com/v2/', 'registry.example.com'],
     ['registry.example.com.', 'registry.example.com'],
     ['localhost:5000', 'localhost:5000'],
     ['', ''],
@@ -24,6 +25,9 @@ describe('withoutUserInfo()', () => {
     ['https://bob:pw@registry.example.com/v2/', 'https://registry.example.com/v2/'],
     ['bob:p@ss@registry.example.com', 'registry.example.com'],
     ['ghcr.io/a@b', 'ghcr.io/a@b'],
+    ['https://bob:pa/ss@registry.example.com', 'https://registry.example.com'],
+    ['https://bob:pa?ss@registry.example.com/v2/', 'https://registry.example.com/v2/'],
+    ['bob:p@ss/x@registry.example.com', 'registry.example.com'],
     ['ghcr.io', 'ghcr.io'],
   ])('%j is kept as %j', (url, kept) => {
     expect(withoutUserInfo(url)).toBe(kept);

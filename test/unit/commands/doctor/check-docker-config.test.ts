@@ -1,6 +1,6 @@
 import { checkDockerConfig } from '../../../../src/commands/doctor/check-docker-config';
+import { ECR_HOST as HOST } from '../../../support/registry-host';
 
-const HOST = '123456789012.dkr.ecr.us-east-1.amazonaws.com';
 const FILE = '/home/u/.docker/config.json';
 
 const check = (config: unknown, host: string | null = HOST) =>

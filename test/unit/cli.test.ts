@@ -1,13 +1,14 @@
-import type { ActionContext } from '../../../src/actions/action-context';
-import type { EcrToken, TokenSource } from '../../../src/aws/token';
-import { runCli } from '../../../src/cli';
-import { VERSION } from '../../../src/product';
-import { parseConfig } from '../../../src/config/parse-config';
-import { HelperError } from '../../../src/errors';
-import { silentLogger } from '../../../src/log';
-import type { Registry } from '../../../src/registry/parse-registry';
-import { createRoutes } from '../../../src/routing/routes';
-import { createOpenStore } from '../../../src/stores/open-store';
+import type { ActionContext } from '../../src/actions/action-context';
+import type { EcrToken, TokenSource } from '../../src/aws/token';
+import { runCli } from '../../src/cli';
+import { VERSION } from '../../src/product';
+import { parseConfig } from '../../src/config/parse-config';
+import { HelperError } from '../../src/errors';
+import { silentLogger } from '../../src/log';
+import type { Registry } from '../../src/registry/parse-registry';
+import { createRoutes } from '../../src/routing/routes';
+import { createOpenStore } from '../../src/stores/open-store';
+import { ECR_HOST } from '../support/registry-host';
 
 /** A hand-written fake token source that records which registries were asked for. */
 class FakeTokens implements TokenSource {
@@ -62,14 +63,14 @@ async function run(args: string[], input?: string, tokens = new FakeTokens(), en
 describe('get', () => {
   it('answers the token of an ECR host with the server URL as received, trimmed', async () => {
     const tokens = new FakeTokens();
-    const url = 'https://123456789012.dkr.ecr.us-east-1.amazonaws.com/v2/';
+    const url = `https://${ECR_HOST}/v2/`;
     const result = await run(['get'], `  ${url}\n`, tokens);
     expect(result).toEqual({
       exitCode: 0,
       stdout: `{"ServerURL":"${url}","Username":"AWS","Secret":"s3cr3t-password"}\n`,
       stderr: '',
     });
-    expect(tokens.asked).toMatchObject([{ kind: 'private', region: 'us-east-1' }]);
+    expect(tokens.asked).toMatchObject([{ kind: 'private', region: 'eu-west-1' }]);
   });
 
   it('answers not-found for a host that is not ECR, without asking for a token', async () => {
@@ -102,7 +103,7 @@ describe('get', () => {
 });
 
 describe('store and erase', () => {
-  const ecr = '123456789012.dkr.ecr.eu-west-1.amazonaws.com';
+  const ecr = ECR_HOST;
 
   it('store accepts ECR credentials and persists nothing', async () => {
     const tokens = new FakeTokens();
@@ -148,11 +149,11 @@ describe('store and erase', () => {
 describe('list, version and flags', () => {
   it('list answers from the token source and never reads stdin', async () => {
     const tokens = new FakeTokens();
-    tokens.known = { '123456789012.dkr.ecr.eu-west-1.amazonaws.com': 'AWS' };
+    tokens.known = { [ECR_HOST]: 'AWS' };
     const result = await run(['list'], undefined, tokens);
     expect(result).toEqual({
       exitCode: 0,
-      stdout: '{"123456789012.dkr.ecr.eu-west-1.amazonaws.com":"AWS"}\n',
+      stdout: `{"${ECR_HOST}":"AWS"}\n`,
       stderr: '',
     });
   });

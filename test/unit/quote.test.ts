@@ -1,0 +1,115 @@
+import { spawnSync } from 'node:child_process';
+import { appendFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { oneLine } from '../../src/errors';
+import { createLogger } from '../../src/log';
+import { hideUserInfo, quote, quoteServerUrl } from '../../src/quote';
+import { useTempDirs } from '../support/temp-dirs';
+
+const tempDir = useTempDirs();
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+const DIGEST = `sha256:${'ab12'.repeat(16)}`;
+
+describe('hideUserInfo()', () => {
+  it.each([
+    ['https://bob:hunter2@example.com', 'https://***@example.com'],
+    ['https://bob:pa/ss@example.com', 'https://***@example.com'],
+    ['https://bob:p@ss@example.com/v2/', 'https://***@example.com/v2/'],
+    ['https://bob:pa ss@example.com', 'https://***@example.com'],
+    ['https://bob:pa"ss@example.com', 'https://***@example.com'],
+    ['https://bob:pa#ss@example.com', 'https://***@example.com'],
+    ['https://bob:pa?ss@example.com', 'https://***@example.com'],
+    ['https://bob:pa\\ss@example.com', 'https://***@example.com'],
+    ['bob:hunter2@example.com', '***@example.com'],
+    ['bob:hunter2@example.com:5000/repo', '***@example.com:5000/repo'],
+    ['https://ghp_tokenAsUserName@example.com', 'https://***@example.com'],
+    [`https://bob:pw@example.com/repo@${DIGEST}`, `https://***@example.com/repo@${DIGEST}`],
+  ])('masks everything before the last @ of %j', (input, output) => {
+    expect(hideUserInfo(input)).toBe(output);
+  });
+
+  it.each([
+    'https://example.com/v2/',
+    '123456789012.dkr.ecr.us-east-1.amazonaws.com',
+    `123456789012.dkr.ecr.us-east-1.amazonaws.com/app@${DIGEST}`,
+    '',
+  ])('leaves %j, which has no user info, alone', (input) => {
+    expect(hideUserInfo(input)).toBe(input);
+  });
+});
+
+describe('quote()', () => {
+  it('is JSON a program can read back', () => {
+    const text = 'a "b" \\ c $HOME `id` \u001b[31m \u0085 \u2028';
+    expect(JSON.parse(quote(text))).toBe(text);
+  });
+
+  it('leaves no $, backtick or control character for a shell or a terminal to act on', () => {
+    const quoted = quote('x$(id)`id`\u001b]0;TITLE\u0007\u0000\u009b\u007f');
+    expect(quoted).not.toMatch(CONTROL);
+    expect(quoted).not.toMatch(/[$`]/);
+  });
+
+  it('stays inert in a log line that a shell sources', () => {
+    const dir = tempDir();
+    const marker = join(dir, 'pwned');
+    const log = join(dir, 'log');
+    const logger = createLogger({
+      level: 'debug',
+      write: (line) => appendFileSync(log, line),
+      now: () => new Date(),
+    });
+    for (const hostile of [`x$(touch ${marker})`, `x\`touch ${marker}\``]) {
+      logger.debug(`get ${quoteServerUrl(hostile)}: other registry`);
+      logger.debug(`as an argument: echo ${quote(hostile)}`);
+    }
+    // The timestamp is not a command; what matters is that no expansion ran.
+    spawnSync('bash', ['-c', `. ${log}`], { stdio: 'ignore' });
+    expect(existsSync(marker)).toBe(false);
+  });
+});
+
+describe('quoteServerUrl()', () => {
+  it('masks the user info, then quotes', () => {
+    expect(quoteServerUrl('bob:pa"ss@example.com')).toBe('"***@example.com"');
+    expect(quoteServerUrl('https://example.com/$(id)')).not.toContain('$(');
+  });
+});
+
+describe('the logger on free text', () => {
+  it.each([
+    ['through proxy http://u:p/w@proxy:8080 failed', 'through proxy http://***@proxy:8080 failed'],
+    ['at https://a:b@c@example.com/x, then', 'at https://***@example.com/x, then'],
+  ])('masks user info in URLs inside %j', (input, output) => {
+    const lines: string[] = [];
+    createLogger({ level: 'debug', write: (line) => lines.push(line) }).debug(input);
+    expect(lines).toEqual([`docker-credential-ecr-ts: debug: ${output}\n`]);
+  });
+});
+
+describe('oneLine()', () => {
+  it('turns control characters of server text into visible escapes', () => {
+    const text = oneLine('denied \u001b[31mred\u001b]0;TITLE\u0007 nul\u0000 csi\u009b del\u007f');
+    expect(text).not.toMatch(CONTROL);
+    expect(text).toBe(
+      'denied \\u001b[31mred\\u001b]0;TITLE\\u0007 nul\\u0000 csi\\u009b del\\u007f',
+    );
+  });
+
+  it('still collapses white space and keeps ordinary text', () => {
+    expect(oneLine('  a\n\tb  ü €  ')).toBe('a b ü €');
+  });
+});
+
+describe('createLogger()', () => {
+  it('writes each message as one line without control characters', () => {
+    const lines: string[] = [];
+    const logger = createLogger({ level: 'debug', write: (line) => lines.push(line) });
+    logger.debug('first\nsecond $(id) \u001b[2J\u0007');
+    expect(lines).toHaveLength(1);
+    const [line = ''] = lines;
+    expect(line.endsWith('\n')).toBe(true);
+    expect(line.slice(0, -1)).not.toMatch(CONTROL);
+  });
+});
