@@ -5,6 +5,7 @@ import type { ActionContext } from './actions/action-context';
 import { getAction } from './actions/get';
 import { loadSdk } from './aws/load-sdk';
 import { DOCTOR_STEPS } from './commands/doctor/check';
+import { validationRecordIn } from './cache/validation-record';
 import { runCall } from './compose';
 import { loadConfig } from './config/load-config';
 import { homeForSdk } from './config/resolve-home';
@@ -31,7 +32,10 @@ export async function main(): Promise<void> {
   try {
     const args = process.argv.slice(2);
     // Asking what this program is must work even when its config file is broken.
-    const config = loadConfig(env, { routes: !INFO_ONLY.has(args[0] ?? '--help') });
+    const config = loadConfig(env, {
+      routes: !INFO_ONLY.has(args[0] ?? '--help'),
+      record: (dir) => validationRecordIn(dir, { euid: process.geteuid?.() }),
+    });
     // The SDK reads HOME itself: it must not see an empty or relative one, nor fail without one.
     env['HOME'] = homeForSdk(env, config.home) ?? env['HOME'];
     logger = createLogger({ level: config.logLevel, ...logSink(config.logFile) });

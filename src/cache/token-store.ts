@@ -29,9 +29,11 @@ import { writePrivateFileSync } from './write-private-file';
 /** A cache file is a few hundred bytes; anything larger is not ours. */
 const MAX_FILE_BYTES = 64 * 1024;
 const ENTRY_FILE = /^[0-9a-f]{40}\.json$/;
-// Temp files a crashed writer left: ours (`<entry>.<16 hex>.tmp`) and write-file-atomic's
-// (`<entry>.<number>`, from versions before it was replaced).
-const TEMP_FILE = /^[0-9a-f]{40}\.json\.(?:[0-9a-f]{16}\.tmp|\d+)$/;
+// Temp files a crashed writer left: ours (`<entry>.<16 hex>.tmp`, and the same for the config
+// check record of validation-record.ts) and write-file-atomic's (`<entry>.<number>`, from
+// versions before it was replaced).
+const TEMP_FILE =
+  /^(?:[0-9a-f]{40}\.json\.(?:[0-9a-f]{16}\.tmp|\d+)|config-[0-9a-f]{16}-[0-9a-f]{40}\.checked\.[0-9a-f]{16}\.tmp)$/;
 const TEMP_MAX_AGE_MS = 10 * 60_000;
 // Non-blocking: a FIFO at the name must not hang the helper. No follow: a symlink is not ours.
 const READ_FLAGS = constants.O_RDONLY | constants.O_NONBLOCK | (constants.O_NOFOLLOW ?? 0);

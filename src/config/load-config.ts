@@ -5,7 +5,7 @@ import { errorCode } from '../error-code';
 import { HelperError } from '../errors';
 import { DEFAULT_ROUTE_TABLE, type RouteTable } from '../routing/route-table';
 import { configFilePath } from './config-file-path';
-import { parseConfigFile } from './parse-config-file';
+import { parseConfigFile, parseValidatedConfigFile } from './parse-config-file';
 import { parseConfig, type Config } from './parse-config';
 import { resolveHome } from './resolve-home';
 
@@ -13,13 +13,30 @@ import { resolveHome } from './resolve-home';
  * The Config for this user: `env`, the home folder and the universal-mode config file. With
  * `routes: false` the file is not read (`version` and `--help` work whatever it holds).
  */
-export function loadConfig(env: Env, options: { routes?: boolean } = {}): Config {
+export function loadConfig(
+  env: Env,
+  options: {
+    routes?: boolean;
+    /** Which config file texts were checked whole before, kept in the cache folder (or none). */
+    record?: (cacheDir: string | null) => ValidationRecord;
+  } = {},
+): Config {
   // node:os only when HOME does not do: under Bun, loading it was a few percent of a cache hit.
   const home = resolveHome(env, () => process.getBuiltinModule('node:os').userInfo().homedir);
   // Settings first: a bad ECR_TS_* variable is reported before the file is read.
   const config = parseConfig(env, home);
   if (options.routes === false) return config;
-  return { ...config, routes: loadRouteTable(configFilePath(env, home)) };
+  const record = options.record?.(config.cacheDir);
+  return { ...config, routes: loadRouteTable(configFilePath(env, home), record) };
+}
+
+/**
+ * Texts of config files that parseConfigFile accepted whole (cache/validation-record.ts keeps
+ * them). A file with a recorded text is parsed only as far as each call needs.
+ */
+export interface ValidationRecord {
+  has(file: string, text: string): boolean;
+  add(file: string, text: string): void;
 }
 
 const CANNOT_EXIST = new Set(['ENOENT', 'ENOTDIR', 'ENAMETOOLONG']);
@@ -28,7 +45,10 @@ const CANNOT_EXIST = new Set(['ENOENT', 'ENOTDIR', 'ENAMETOOLONG']);
  * The config file's routes. No file means the defaults, unless ECR_TS_CONFIG named it (`explicit`):
  * then a missing file is an error, not a silent fallback to defaults.
  */
-export function loadRouteTable(where: { path: string | null; explicit: boolean }): RouteTable {
+export function loadRouteTable(
+  where: { path: string | null; explicit: boolean },
+  record?: ValidationRecord,
+): RouteTable {
   const { path } = where;
   if (path === null) return DEFAULT_ROUTE_TABLE;
   let text: string;
@@ -43,5 +63,10 @@ export function loadRouteTable(where: { path: string | null; explicit: boolean }
       cause: error,
     });
   }
-  return parseConfigFile(text, path);
+  // Checked whole once per text: a hundred entries cost a cold process several milliseconds, a
+  // tenth of a cache hit. SPEC §6's promise holds: any edit is a new text, checked whole again.
+  if (record?.has(path, text)) return parseValidatedConfigFile(text, path);
+  const table = parseConfigFile(text, path);
+  record?.add(path, text);
+  return table;
 }

@@ -5,10 +5,11 @@
  */
 import { HelperError } from '../errors';
 import { parseRegistry } from '../registry/parse-registry';
-import { compileHostPattern } from '../routing/host-pattern';
+import { compileHostPattern, keysCovering } from '../routing/host-pattern';
 import type { AwsIdentity, StoreName } from '../routing/route';
 import {
   DEFAULT_SECRET_CACHE_SECONDS,
+  routeTableOf,
   type RouteEntry,
   type RouteRule,
   type RouteTable,
@@ -40,11 +41,47 @@ const ALLOWED: Readonly<Record<string, readonly string[]>> = {
 
 const MAX_CACHE_SECONDS = 43_200;
 
-/** Parses the file's text; `file` is its path, named in every error. */
+/** Parses and validates the whole file's text; `file` is its path, named in every error. */
 export function parseConfigFile(text: string, file: string): RouteTable {
-  const fail = (where: string, problem: string): never => {
+  const fail = failIn(file);
+  const { fallback, registries } = parseTopLevel(text, fail);
+  const entries = Object.keys(registries).map((key) => parseEntry(key, registries[key], fail));
+  return routeTableOf(file, fallback, entries);
+}
+
+/**
+ * Parses text that parseConfigFile accepted before (load-config.ts keeps that record): the top
+ * level now, each entry only when it is asked for (all of them for `entries()`, those that may
+ * cover the host for `entriesFor()`), through the same checks. The table is the one
+ * parseConfigFile gives; a cache-hit `get` just skips the entries that are not about its host.
+ */
+export function parseValidatedConfigFile(text: string, file: string): RouteTable {
+  const fail = failIn(file);
+  const { fallback, registries } = parseTopLevel(text, fail);
+  const keys = Object.keys(registries);
+  const parsed = new Map<string, RouteEntry>();
+  const entryOf = (key: string): RouteEntry => {
+    let entry = parsed.get(key);
+    if (!entry) parsed.set(key, (entry = parseEntry(key, registries[key], fail)));
+    return entry;
+  };
+  return {
+    file,
+    fallback,
+    entries: () => keys.map(entryOf),
+    entriesFor: (target) => keys.filter(keysCovering(target)).map(entryOf),
+  };
+}
+
+/** The errors of `file`: `<file>: <where>: <problem>`. */
+function failIn(file: string): Fail {
+  return (where, problem) => {
     throw new HelperError('CONFIG', `${file}: ${where ? `${where}: ` : ''}${problem}`);
   };
+}
+
+/** The JSON, its top-level keys checked, the fallback parsed. */
+function parseTopLevel(text: string, fail: Fail): { fallback: StoreName; registries: Json } {
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -56,14 +93,12 @@ export function parseConfigFile(text: string, file: string): RouteTable {
   for (const key of Object.keys(top)) {
     if (!TOP_KEYS.includes(key)) fail(key, `unknown key (expected ${listOf(TOP_KEYS)})`);
   }
+  // An explicit null is a wrong type, not an absent key.
   const fallback = top['fallback'] === undefined ? 'file' : top['fallback'];
   const registries = top['registries'] === undefined ? {} : top['registries'];
   return {
-    file,
     fallback: parseStoreName(fallback, fail),
-    entries: Object.entries(expectObject(registries, 'registries', fail)).map(([key, raw]) =>
-      parseEntry(key, raw, fail),
-    ),
+    registries: expectObject(registries, 'registries', fail),
   };
 }
 

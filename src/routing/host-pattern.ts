@@ -57,6 +57,21 @@ export function patternMatches(pattern: HostPattern, target: HostPort): boolean 
   return pattern.labels.every((pieces, index) => globMatches(pieces, labels[index] ?? ''));
 }
 
+/**
+ * A quick filter for keys not compiled yet: false only for keys that cannot cover `target` (a
+ * literal key names another host; a pattern has another number of labels). Costs a string
+ * comparison per key, where compiling validates every character.
+ */
+export function keysCovering(target: HostPort): (key: string) => boolean {
+  const labels = target.host.split('.').length;
+  return (key) => {
+    const colon = key.lastIndexOf(':');
+    const host = colon === -1 ? key : key.slice(0, colon);
+    if (!host.includes('*')) return host === target.host;
+    return host.split('.').length === labels;
+  };
+}
+
 /** True when the key names exactly this host and port: it beats every pattern. */
 export function isExactMatch(pattern: HostPattern, target: HostPort): boolean {
   return (

@@ -11,7 +11,8 @@ import type { RouteTable } from './route-table';
 /** What the helper does for `serverUrl` under `table`. */
 export function resolveRoute(serverUrl: string, table: RouteTable): Route {
   const registry = parseRegistry(serverUrl);
-  const entry = matchRoute(extractHostPort(serverUrl), table.entries);
+  const target = extractHostPort(serverUrl);
+  const entry = matchRoute(target, table.entriesFor(target));
   if (!entry) {
     return registry.kind === 'other'
       ? { kind: 'store', store: table.fallback }

@@ -4,6 +4,7 @@
  * loader builds it, resolve-route.ts turns it and a host into a Route.
  */
 import type { AwsIdentity, EcrRegistry, StoreName } from './route';
+import type { HostPort } from '../registry/parse-registry';
 import type { HostPattern } from './host-pattern';
 
 /** What one `registries` entry asks for, validated. */
@@ -34,16 +35,27 @@ export interface RouteTable {
   readonly file: string | null;
   /** Where every host without a route goes. */
   readonly fallback: StoreName;
-  /** In the file's order (it breaks ties of precedence). */
-  readonly entries: readonly RouteEntry[];
+  /** Every entry, in the file's order (it breaks ties of precedence). */
+  entries(): readonly RouteEntry[];
+  /**
+   * The entries that may cover `target`, in the file's order: every entry that does, perhaps with
+   * some that do not (match-route.ts decides). A cache-hit `get` asks for one host: a file
+   * validated earlier (load-config.ts) is then parsed only as far as that host needs.
+   */
+  entriesFor(target: HostPort): readonly RouteEntry[];
+}
+
+/** A table whose entries are all parsed already. */
+export function routeTableOf(
+  file: string | null,
+  fallback: StoreName,
+  entries: readonly RouteEntry[],
+): RouteTable {
+  return { file, fallback, entries: () => entries, entriesFor: () => entries };
 }
 
 /** No config file: every non-ECR host goes to the built-in file store. */
-export const DEFAULT_ROUTE_TABLE: RouteTable = {
-  file: null,
-  fallback: { kind: 'file' },
-  entries: [],
-};
+export const DEFAULT_ROUTE_TABLE: RouteTable = routeTableOf(null, { kind: 'file' }, []);
 
 /** How long a Secrets Manager answer is reused unless the entry says otherwise. */
 export const DEFAULT_SECRET_CACHE_SECONDS = 900;

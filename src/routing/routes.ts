@@ -21,7 +21,7 @@ export function createRoutes(table: RouteTable): Routes {
     routeFor: (serverUrl) => resolveRoute(serverUrl, table),
     stores() {
       const names: StoreName[] = [table.fallback];
-      for (const { rule } of table.entries) {
+      for (const { rule } of table.entries()) {
         if (rule.kind !== 'helper') continue;
         if (!names.some((name) => name.kind === 'helper' && name.name === rule.name)) {
           names.push({ kind: 'helper', name: rule.name });
@@ -31,7 +31,7 @@ export function createRoutes(table: RouteTable): Routes {
     },
     identities() {
       const identities: AwsIdentity[] = [{}];
-      for (const { rule } of table.entries) {
+      for (const { rule } of table.entries()) {
         if (rule.kind === 'identity' || rule.kind === 'alias') identities.push(rule.identity);
       }
       return identities;

@@ -3,7 +3,7 @@
  * through a fake STS that verifies the signature and the external id), aliases, Secrets Manager
  * logins from a fake Secrets Manager that verifies signatures, anonymous routes, and config errors.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cleanEnv, scrubProcessEnv } from '../support/env';
 import { KeyStore, startFakeEcr, type FakeEcr } from '../support/fake-aws';
@@ -348,5 +348,38 @@ describe('anonymous routes and config errors', () => {
       new RegExp(`^${w.file.replace(/[.]/g, '\\.')}: not valid JSON \\(`),
     );
     expect(result.stdout.trim().split('\n')).toHaveLength(1);
+  });
+});
+
+describe('the config file is checked whole once per text', () => {
+  const GOOD = { registries: { '*.corp': { helper: 'pass' }, [HOST]: {} } };
+  // The same length, written at once: size and time stay as they were; only the text differs.
+  const BAD = { registries: { '*.CORP': { helper: 'pass' }, [HOST]: {} } };
+
+  it('a cache hit keeps a private record of the checked text; any edit is checked whole again', async () => {
+    const w = world(GOOD);
+    const records = () => {
+      const dir = join(w.home, '.cache', 'docker-credential-ecr-ts');
+      return readdirSync(dir)
+        .filter((name) => name.endsWith('.checked'))
+        .map((name) => join(dir, name));
+    };
+    for (let i = 0; i < 3; i += 1) expect((await w.get(HOST)).code).toBe(0);
+    expect(ecr.tokenCalls()).toBe(1);
+    const [record, ...more] = records();
+    expect(more).toEqual([]);
+    expect(statSync(record ?? '').mode & 0o777).toBe(0o600);
+
+    expect(JSON.stringify(BAD)).toHaveLength(JSON.stringify(GOOD).length);
+    writeFileSync(w.file, JSON.stringify(BAD));
+    const refused = await w.get(HOST);
+    expect(refused).toMatchObject({
+      code: 1,
+      stdout: `${w.file}: registries["*.CORP"]: expected a lower-case host name, got "*.CORP"\n`,
+    });
+
+    writeFileSync(w.file, JSON.stringify(GOOD));
+    expect((await w.get(HOST)).code).toBe(0);
+    expect(ecr.tokenCalls()).toBe(1);
   });
 });

@@ -7,6 +7,7 @@ import { HelperError } from '../../src/errors';
 import { silentLogger } from '../../src/log';
 import type { Registry } from '../../src/registry/parse-registry';
 import { createRoutes } from '../../src/routing/routes';
+import { routeTableOf } from '../../src/routing/route-table';
 import { createOpenStore } from '../../src/stores/open-store';
 import { ECR_HOST } from '../support/registry-host';
 
@@ -48,7 +49,7 @@ function context(input: string | undefined, tokens: TokenSource, env = {}): Acti
     },
     tokens,
     // fallback "none": nothing is kept for other registries (the stores have their own tests).
-    routes: createRoutes({ file: null, fallback: { kind: 'none' }, entries: [] }),
+    routes: createRoutes(routeTableOf(null, { kind: 'none' }, [])),
     openStore: createOpenStore({ context: call, home: '/home/test', uid: 0, self: [] }),
     loadSdk: async () => {
       throw new Error('the AWS SDK must not be loaded');

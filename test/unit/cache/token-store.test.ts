@@ -115,12 +115,18 @@ describe('the token store', () => {
   it('prunes temp files a crashed writer left, old names and new, once 10 minutes old', () => {
     const { store, dir } = setUp();
     const name = entryFileName(scope);
-    for (const temp of [`${name}.123456789`, `${name}.0123456789abcdef.tmp`]) {
-      writeFileSync(join(dir, temp), '');
-    }
+    const record = `config-${'e'.repeat(16)}-${'d'.repeat(40)}.checked`;
+    const temps = [
+      `${name}.123456789`,
+      `${name}.0123456789abcdef.tmp`,
+      `${record}.0123456789abcdef.tmp`,
+    ];
+    for (const temp of temps) writeFileSync(join(dir, temp), '');
+    // The config check record itself is validation-record.ts's, never pruned here.
+    writeFileSync(join(dir, record), '');
     store.prune(Date.now());
-    expect(readdirSync(dir)).toHaveLength(2);
+    expect(readdirSync(dir)).toHaveLength(4);
     store.prune(Date.now() + 11 * 60_000);
-    expect(readdirSync(dir)).toEqual([]);
+    expect(readdirSync(dir)).toEqual([record]);
   });
 });

@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { configFilePath } from '../../../src/config/config-file-path';
-import { loadRouteTable } from '../../../src/config/load-config';
+import { loadRouteTable, type ValidationRecord } from '../../../src/config/load-config';
 import { DEFAULT_ROUTE_TABLE } from '../../../src/routing/route-table';
 import { tempDir } from '../../support/env';
 
@@ -41,7 +41,7 @@ describe('loadRouteTable()', () => {
     writeFileSync(file, '{"fallback":"none","registries":{"quay.io":{"anonymous":true}}}');
     const table = loadRouteTable({ path: file, explicit: false });
     expect(table).toMatchObject({ file, fallback: { kind: 'none' } });
-    expect(table.entries.map((entry) => entry.key)).toEqual(['quay.io']);
+    expect(table.entries().map((entry) => entry.key)).toEqual(['quay.io']);
   });
 
   it('a file that cannot be read is a CONFIG error naming it', () => {
@@ -50,5 +50,60 @@ describe('loadRouteTable()', () => {
     expect(() => loadRouteTable({ path: dir, explicit: false })).toThrow(
       `${dir}: cannot read the config file (EISDIR)`,
     );
+  });
+});
+
+describe('loadRouteTable() with a record of checked texts', () => {
+  /** A record in memory: which (file, text) pairs were added. */
+  function memoryRecord(): ValidationRecord & { added: string[] } {
+    const added: string[] = [];
+    return {
+      added,
+      has: (file, text) => added.includes(`${file}\0${text}`),
+      add: (file, text) => void added.push(`${file}\0${text}`),
+    };
+  }
+  const GOOD = '{"registries":{"quay.example.io":{"anonymous":true},"*.corp":{"helper":"pass"}}}';
+  // The same length: an edit within the same second keeps the size and, on coarse file systems,
+  // the time; only the text tells them apart.
+  const BAD = '{"registries":{"quay.example.io":{"anonymous":true},"*.CORP":{"helper":"pass"}}}';
+
+  it('records a text it checked whole, and never one it refused', () => {
+    const file = join(tempDir(), 'config.json');
+    const record = memoryRecord();
+    writeFileSync(file, GOOD);
+    loadRouteTable({ path: file, explicit: false }, record);
+    expect(record.added).toEqual([`${file}\0${GOOD}`]);
+    writeFileSync(file, BAD);
+    expect(() => loadRouteTable({ path: file, explicit: false }, record)).toThrow(
+      `${file}: registries["*.CORP"]: expected a lower-case host name, got "*.CORP"`,
+    );
+    expect(record.added).toHaveLength(1);
+  });
+
+  it('an edited file is checked whole again: a record is for one text', () => {
+    const file = join(tempDir(), 'config.json');
+    const record = memoryRecord();
+    writeFileSync(file, GOOD);
+    const first = loadRouteTable({ path: file, explicit: false }, record);
+    const again = loadRouteTable({ path: file, explicit: false }, record);
+    expect(again.entries()).toEqual(first.entries());
+    writeFileSync(file, BAD);
+    // The bad entry is not about quay.example.io: only a whole check finds it.
+    expect(() => loadRouteTable({ path: file, explicit: false }, record)).toThrow('"*.CORP"');
+  });
+
+  it('a recorded text is parsed only as far as a host needs', () => {
+    const file = join(tempDir(), 'config.json');
+    writeFileSync(file, BAD);
+    // As if BAD had been checked: what the record is trusted for (it lives in the user's own
+    // cache folder, see validation-record.test.ts).
+    const table = loadRouteTable(
+      { path: file, explicit: false },
+      { has: () => true, add: () => undefined },
+    );
+    expect(table.entriesFor({ host: 'quay.example.io' }).map((entry) => entry.key)).toEqual([
+      'quay.example.io',
+    ]);
   });
 });

@@ -1,5 +1,8 @@
-import { parseConfigFile } from '../../../src/config/parse-config-file';
+import fc from 'fast-check';
+import { parseConfigFile, parseValidatedConfigFile } from '../../../src/config/parse-config-file';
 import { isHelperError } from '../../../src/errors';
+import type { RouteTable } from '../../../src/routing/route-table';
+import { resolveRoute } from '../../../src/routing/resolve-route';
 
 const FILE = '/home/u/.config/docker-credential-ecr-ts/config.json';
 
@@ -36,7 +39,7 @@ describe('parseConfigFile()', () => {
     const table = parseConfigFile(JSON.stringify(SPEC_EXAMPLE), FILE);
     expect(table.file).toBe(FILE);
     expect(table.fallback).toEqual({ kind: 'helper', name: 'pass' });
-    expect(table.entries.map((entry) => [entry.key, entry.rule])).toEqual([
+    expect(table.entries().map((entry) => [entry.key, entry.rule])).toEqual([
       [
         '123456789012.dkr.ecr.us-east-1.amazonaws.com',
         { kind: 'identity', identity: { profile: 'prod' } },
@@ -75,11 +78,10 @@ describe('parseConfigFile()', () => {
   });
 
   it('defaults: an empty object is the file fallback with no routes', () => {
-    expect(parseConfigFile('{}', FILE)).toEqual({
-      file: FILE,
-      fallback: { kind: 'file' },
-      entries: [],
-    });
+    const table = parseConfigFile('{}', FILE);
+    expect(table.file).toBe(FILE);
+    expect(table.fallback).toEqual({ kind: 'file' });
+    expect(table.entries()).toEqual([]);
     expect(parseConfigFile('{"fallback":"none"}', FILE).fallback).toEqual({ kind: 'none' });
   });
 
@@ -92,7 +94,7 @@ describe('parseConfigFile()', () => {
       }),
       FILE,
     );
-    expect(table.entries[0]?.rule).toEqual({
+    expect(table.entries()[0]?.rule).toEqual({
       kind: 'secrets-manager',
       secretId: 'ghcr-login',
       region: 'eu-west-1',
@@ -191,5 +193,102 @@ describe('parseConfigFile()', () => {
     expect(message.startsWith(`${FILE}: `)).toBe(true);
     expect(message).toMatch(expected);
     expect(message).not.toContain('\n');
+  });
+});
+
+describe('parseValidatedConfigFile()', () => {
+  /** The route of a host, or the error it raises, as comparable text. */
+  function outcome(table: RouteTable, serverUrl: string): string {
+    try {
+      return JSON.stringify(resolveRoute(serverUrl, table));
+    } catch (error) {
+      return `error: ${error instanceof Error ? error.message : String(error)}`;
+    }
+  }
+
+  const KEYS = [
+    'a.example.com',
+    'a.example.com:5000',
+    '*.example.com',
+    'reg-*.example.com:443',
+    '*.*.com',
+    'example.com',
+    '123456789012.dkr.ecr.us-east-1.amazonaws.com',
+    '123456789012.dkr.ecr.*.amazonaws.com',
+    '*.dkr.ecr.eu-west-1.amazonaws.com',
+    'mirror.corp.example',
+  ];
+  const RULES = [
+    { helper: 'pass' },
+    { anonymous: true },
+    { ecr: '123456789012.dkr.ecr.us-east-1.amazonaws.com', profile: 'prod' },
+    { secretsManager: 'hub-login', region: 'eu-west-1' },
+    {},
+    { roleArn: 'arn:aws:iam::123456789012:role/puller', externalId: 'x1' },
+  ];
+  const HOSTS = [
+    'a.example.com',
+    'https://A.example.com:5000/v2/',
+    'a.example.com:443',
+    'reg-1.example.com:443',
+    'b.example.com',
+    'x.y.com',
+    'example.com',
+    '123456789012.dkr.ecr.us-east-1.amazonaws.com',
+    '123456789012.dkr.ecr.eu-west-1.amazonaws.com',
+    '999999999999.dkr.ecr.eu-west-1.amazonaws.com',
+    'mirror.corp.example',
+    'ghcr.io',
+  ];
+
+  it('gives the routes parseConfigFile gives, for every host, and the same entries', () => {
+    let compared = 0;
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.constantFrom(...KEYS), fc.constantFrom(...RULES)), {
+          maxLength: 8,
+        }),
+        fc.constantFrom('file', 'none', 'pass'),
+        (pairs, fallback) => {
+          const text = JSON.stringify({ fallback, registries: Object.fromEntries(pairs) });
+          let whole: RouteTable;
+          try {
+            whole = parseConfigFile(text, FILE);
+          } catch {
+            return; // only files parseConfigFile accepted are ever parsed lazily
+          }
+          const lazy = parseValidatedConfigFile(text, FILE);
+          expect(lazy.fallback).toEqual(whole.fallback);
+          for (const host of HOSTS) expect(outcome(lazy, host)).toBe(outcome(whole, host));
+          expect(lazy.entries()).toEqual(whole.entries());
+          compared += 1;
+        },
+      ),
+      { numRuns: 400 },
+    );
+    // Not vacuous: most generated files are valid ones.
+    expect(compared).toBeGreaterThan(100);
+  });
+
+  it('parses an entry only when a host may need it, through the same checks', () => {
+    // Only a file parseConfigFile accepted is ever given to it (load-config.ts); this one was
+    // not, which makes visible what it reads: the entries about the host, and all of them for
+    // entries().
+    const text = JSON.stringify({
+      registries: { 'quay.example.io': { anonymous: true }, '*.corp': { helper: 3 } },
+    });
+    const lazy = parseValidatedConfigFile(text, FILE);
+    expect(resolveRoute('quay.example.io', lazy)).toEqual({ kind: 'anonymous' });
+    const problem = `${FILE}: registries["*.corp"].helper: expected a string`;
+    expect(() => resolveRoute('git.corp', lazy)).toThrow(problem);
+    expect(() => lazy.entries()).toThrow(problem);
+    expect(errorOf(text)).toBe(problem);
+  });
+
+  it('checks the top level as parseConfigFile does', () => {
+    expect(() => parseValidatedConfigFile('{"fallback": null}', FILE)).toThrow(
+      `${FILE}: fallback: expected a string`,
+    );
+    expect(errorOf('{"fallback": null}')).toBe(`${FILE}: fallback: expected a string`);
   });
 });

@@ -1,7 +1,8 @@
 import { parseConfig } from '../../../src/config/parse-config';
+import { DEFAULT_ROUTE_TABLE } from '../../../src/routing/route-table';
 
 describe('parseConfig()', () => {
-  it('defaults: 10 s bound, cache under ~/.cache, warnings only', () => {
+  it('defaults: 10 s bound, cache under ~/.cache, warnings only, no routes', () => {
     expect(parseConfig({}, '/home/u')).toEqual({
       home: '/home/u',
       timeoutMs: 10_000,
@@ -10,8 +11,10 @@ describe('parseConfig()', () => {
       logFile: null,
       ignoreCredsStorage: false,
       warnings: [],
-      routes: { file: null, fallback: { kind: 'file' }, entries: [] },
+      routes: DEFAULT_ROUTE_TABLE,
     });
+    expect(DEFAULT_ROUTE_TABLE.fallback).toEqual({ kind: 'file' });
+    expect(DEFAULT_ROUTE_TABLE.entries()).toEqual([]);
   });
   it('honours XDG_CACHE_HOME, AWS_ECR_CACHE_DIR and AWS_ECR_DISABLE_CACHE in that order', () => {
     expect(parseConfig({ XDG_CACHE_HOME: '/x' }, '/h').cacheDir).toBe(

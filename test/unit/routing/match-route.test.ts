@@ -1,13 +1,17 @@
 import fc from 'fast-check';
 import { parseConfigFile } from '../../../src/config/parse-config-file';
 import { extractHostPort } from '../../../src/registry/parse-registry';
-import { compileHostPattern, patternMatches } from '../../../src/routing/host-pattern';
+import {
+  compileHostPattern,
+  keysCovering,
+  patternMatches,
+} from '../../../src/routing/host-pattern';
 import { matchRoute } from '../../../src/routing/match-route';
 
 /** The entries of a config whose keys each route to a helper named after their position. */
 function entriesOf(keys: readonly string[]) {
   const registries = Object.fromEntries(keys.map((key, index) => [key, { helper: `h${index}` }]));
-  return parseConfigFile(JSON.stringify({ registries }), 'config.json').entries;
+  return parseConfigFile(JSON.stringify({ registries }), 'config.json').entries();
 }
 
 function winner(keys: readonly string[], serverUrl: string): string | undefined {
@@ -156,5 +160,44 @@ describe('matchRoute()', () => {
         return winner([b, a], target) === a && winner([a, b], target) === a;
       }),
     );
+  });
+});
+
+describe('keysCovering()', () => {
+  const label = fc.stringMatching(/^[a-z0-9*][a-z0-9*-]{0,5}$/);
+  const hostOf = (labels: readonly string[]) => labels.join('.');
+  const port = fc.option(fc.integer({ min: 1, max: 65535 }).map(String), { nil: undefined });
+
+  it('never leaves out a key that covers the host (it only saves compiling the others)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(label, { minLength: 1, maxLength: 4 }),
+        port,
+        fc.array(
+          label.map((text) => text.replace(/\*/g, 'x')),
+          { minLength: 1, maxLength: 4 },
+        ),
+        port,
+        (keyLabels, keyPort, hostLabels, hostPort) => {
+          const key = keyPort === undefined ? hostOf(keyLabels) : `${hostOf(keyLabels)}:${keyPort}`;
+          const pattern = compileHostPattern(key);
+          if (typeof pattern === 'string') return true;
+          const target = {
+            host: hostOf(hostLabels),
+            ...(hostPort !== undefined ? { port: hostPort } : {}),
+          };
+          return !patternMatches(pattern, target) || keysCovering(target)(key);
+        },
+      ),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('a literal key names its host; a pattern needs as many labels', () => {
+    const covers = keysCovering({ host: 'a.example.com', port: '5000' });
+    expect(['a.example.com', 'a.example.com:5000', 'a.example.com:1', '*.example.com']).toEqual(
+      ['a.example.com', 'a.example.com:5000', 'a.example.com:1', '*.example.com'].filter(covers),
+    );
+    expect(['b.example.com', 'example.com', '*.a.example.com', '*.com'].filter(covers)).toEqual([]);
   });
 });
