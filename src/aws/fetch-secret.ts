@@ -46,6 +46,7 @@ export async function fetchSecret(
       call: request,
       identity: request.identity,
       region,
+      fips: false,
       choice,
       diagnostics,
       errorContext: context,

@@ -45,6 +45,7 @@ export async function fetchToken(request: TokenRequest, loadSdk: LoadSdk): Promi
       call: request,
       identity: request.identity,
       region,
+      fips: registry.kind === 'private' && registry.fips,
       choice,
       diagnostics,
       errorContext: context,

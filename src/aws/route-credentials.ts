@@ -1,7 +1,7 @@
 /**
  * The AWS credentials a route's calls are signed with (SPEC §6): the default chain or the route's
  * profile, then, when the route names a role, that role assumed through STS of the registry's own
- * region (and so its partition). SDK-free: the calls go through the lazily loaded AwsSdk.
+ * region (and so its partition; FIPS for a FIPS registry). SDK-free: the calls go through the lazily loaded AwsSdk.
  */
 import type { CallContext } from '../call-context';
 import { notFound } from '../errors';
@@ -11,6 +11,7 @@ import type { AwsCredentials, AwsSdk } from './aws-sdk';
 import type { ChainDiagnostics } from './chain-diagnostics';
 import { isNoCredentialsError } from './classify-error';
 import { describeAwsError, describeCredentialError, type ErrorContext } from './describe-error';
+import { hasEndpointOverride } from './endpoint-override';
 import type { AgentChoice } from './http-agents';
 
 /** What routeCredentials() needs: the call, the SDK, the route's identity and where errors say. */
@@ -20,6 +21,8 @@ export interface RouteCredentialsOptions {
   readonly identity: AwsIdentity;
   /** The region of the chain's own calls and of STS. */
   readonly region: string;
+  /** The registry is a FIPS one: STS is called at its FIPS endpoint too. */
+  readonly fips: boolean;
   readonly choice: AgentChoice;
   readonly diagnostics: ChainDiagnostics;
   /** The action the credentials are for, where it is called, and why sources failed. */
@@ -31,12 +34,6 @@ export interface RouteCredentialsOptions {
 /** Resolves the base credentials, then assumes the route's role if it names one. */
 export async function routeCredentials(options: RouteCredentialsOptions): Promise<AwsCredentials> {
   const { sdk, call, identity, region, choice } = options;
-  const common = {
-    agents: choice.agents,
-    deadline: call.deadline,
-    signal: call.signal,
-    logger: call.logger,
-  };
   const { profile } = identity;
   call.progress.step = profile
     ? `getting AWS credentials from profile "${profile}"`
@@ -44,7 +41,10 @@ export async function routeCredentials(options: RouteCredentialsOptions): Promis
   let credentials: AwsCredentials;
   try {
     credentials = await sdk.resolveCredentials({
-      ...common,
+      agents: choice.agents,
+      deadline: call.deadline,
+      signal: call.signal,
+      logger: call.logger,
       region,
       ...(profile ? { profile } : {}),
       observe: (line) => options.diagnostics.observe(line),
@@ -62,21 +62,44 @@ export async function routeCredentials(options: RouteCredentialsOptions): Promis
     });
   }
   if (!identity.roleArn) return credentials;
+  return assumeRouteRole(options, { ...identity, roleArn: identity.roleArn }, credentials);
+}
+
+/**
+ * Assumes the route's role with `credentials` through STS of `region` (its FIPS endpoint for a
+ * FIPS registry, unless an endpoint override decides); a failure is one CREDENTIALS line naming
+ * the role and where STS was called. `onEndpoint` hears the STS endpoint (doctor shows it).
+ */
+export async function assumeRouteRole(
+  options: Pick<
+    RouteCredentialsOptions,
+    'sdk' | 'call' | 'region' | 'fips' | 'choice' | 'errorContext'
+  >,
+  identity: AwsIdentity & { readonly roleArn: string },
+  credentials: AwsCredentials,
+  onEndpoint: (endpoint: string) => void = () => undefined,
+): Promise<AwsCredentials> {
+  const { sdk, call, region, choice } = options;
   const { roleArn } = identity;
   let endpoint = '';
   call.progress.step = `assuming role ${roleArn} with STS in ${region}`;
   try {
     return await sdk.assumeRole({
-      ...common,
+      agents: choice.agents,
+      deadline: call.deadline,
+      signal: call.signal,
+      logger: call.logger,
       credentials,
       region,
-      useFipsEndpoint: false,
+      // An endpoint override decides alone: the SDK refuses FIPS together with one.
+      useFipsEndpoint: options.fips && !hasEndpointOverride(call.env, 'STS'),
       useDualstackEndpoint: false,
       roleArn,
       sessionName: identity.sessionName ?? PRODUCT,
       ...(identity.externalId !== undefined ? { externalId: identity.externalId } : {}),
       onRequest: (value) => {
         endpoint = value;
+        onEndpoint(value);
         call.progress.step = `calling sts:AssumeRole at ${value}`;
       },
     });

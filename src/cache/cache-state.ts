@@ -4,12 +4,13 @@
  */
 import type { Env } from '../env';
 import type { PrivateRegistry, PublicRegistry } from '../registry/parse-registry';
-import { credentialIdentity, scopeFor } from './cache-identity';
+import type { AwsIdentity } from '../routing/route';
+import { credentialIdentity, routeIdentity, scopeFor } from './cache-identity';
 import { fileStamp } from './cached-token-source';
 import { freshness, staleFrom } from './freshness';
 import { createTokenStore } from './token-store';
 
-/** The cache's answer for one registry and the current credential identity. */
+/** The cache's answer for one registry, the current credential identity and the route's. */
 export type CacheState =
   | { readonly state: 'disabled' }
   | { readonly state: 'none'; readonly problem?: string }
@@ -25,12 +26,15 @@ export function readCacheState(options: {
   readonly env: Env;
   readonly home: string;
   readonly registry: PrivateRegistry | PublicRegistry;
+  /** The route's identity: its tokens are cached apart from the default route's. */
+  readonly identity: AwsIdentity;
   readonly now: number;
 }): CacheState {
   if (options.dir === null) return { state: 'disabled' };
   let problem: string | undefined;
   const store = createTokenStore({ dir: options.dir, warn: (text) => (problem ??= text) });
-  const identity = credentialIdentity({ env: options.env, home: options.home, stamp: fileStamp });
+  const base = credentialIdentity({ env: options.env, home: options.home, stamp: fileStamp });
+  const identity = routeIdentity(base, options.identity);
   const entry = store.read(scopeFor(options.registry, identity));
   if (!entry) return problem ? { state: 'none', problem } : { state: 'none' };
   const state = freshness(entry, options.now);

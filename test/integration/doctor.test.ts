@@ -152,6 +152,36 @@ describe('doctor', () => {
     },
   );
 
+  itWithNetns('doctor, route role')(
+    "a route naming a role: doctor assumes it as get does, and reads that route's cache entry",
+    async () => {
+      if (!netns) throw new Error('namespace setup failed');
+      const { env, home } = world();
+      const role = 'arn:aws:iam::123456789012:role/puller';
+      const file = join(home, 'ecr-ts.json');
+      writeFileSync(file, JSON.stringify({ registries: { [ECR_HOST]: { roleArn: role } } }));
+      const routed = { ...env, ECR_TS_CONFIG: file };
+      // A get caches the role's token, under the route's identity, not the default one's.
+      const get = netns.wrap(HELPER_BIN, ['get']);
+      const got = await runHelper({ bin: get.file, args: get.args, env: routed, input: ECR_HOST });
+      expect(got.code).toBe(0);
+      const { result, by } = await doctor(routed, image('app:1'));
+      expect(result.code).toBe(0);
+      expect(by['route']?.detail).toContain(`as role ${role}`);
+      expect(by['aws-credentials']?.detail).toMatch(
+        /^role arn:aws:iam::123456789012:role\/puller assumed with sts:AssumeRole at http:\/\/127\.0\.0\.1:\d+, signed with temporary credentials from container credentials endpoint .*; expire /,
+      );
+      expect(by['caller-identity']?.detail).toBe(
+        'account 123456789012, arn:aws:sts::123456789012:assumed-role/puller/docker-credential-ecr-ts',
+      );
+      expect(by['authorization-token']?.detail).toMatch(/; cache: fresh until /);
+      // Without the route, the default identity has no entry: the two are kept apart.
+      const plain = await doctor(env, image('app:1'));
+      expect(plain.by['authorization-token']?.detail).toMatch(/; cache: no entry$/);
+      expect(plain.by['caller-identity']?.detail).toBe(`account 123456789012, ${CALLER_ARN}`);
+    },
+  );
+
   itWithNetns('doctor, denied token')(
     'a denied GetAuthorizationToken fails the token check, and names the permission',
     async () => {

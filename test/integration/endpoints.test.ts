@@ -4,6 +4,8 @@
  * Inside a network namespace whose /etc/hosts maps those names to a TLS fake on 127.0.0.1:443
  * (a certificate from a test CA, trusted through NODE_EXTRA_CA_CERTS), so nothing can go out.
  */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { startEcrFixture } from '../support/ecr-fixture';
 import { cleanEnv, keyEnv, scrubProcessEnv } from '../support/env';
 import { KeyStore } from '../support/fake-aws';
@@ -90,6 +92,26 @@ const CASES: readonly Case[] = [
   },
 ];
 
+/** STS host names for a route's role, as the SDK's rules give them for each registry. */
+const STS_CASES = [
+  {
+    registry: '123456789012.dkr.ecr.eu-west-1.amazonaws.com',
+    sts: 'sts.eu-west-1.amazonaws.com',
+    api: 'api.ecr.eu-west-1.amazonaws.com',
+  },
+  // A FIPS registry: STS at its FIPS endpoint too (GovCloud's regional STS is FIPS already).
+  {
+    registry: '123456789012.dkr.ecr-fips.us-east-1.amazonaws.com',
+    sts: 'sts-fips.us-east-1.amazonaws.com',
+    api: 'api.ecr-fips.us-east-1.amazonaws.com',
+  },
+  {
+    registry: '123456789012.dkr.ecr-fips.us-gov-west-1.amazonaws.com',
+    sts: 'sts.us-gov-west-1.amazonaws.com',
+    api: 'api.ecr-fips.us-gov-west-1.amazonaws.com',
+  },
+] as const;
+
 const TARGET = {
   ecr: 'AmazonEC2ContainerRegistry_V20150921.GetAuthorizationToken',
   'ecr-public': 'SpencerFrontendService.GetAuthorizationToken',
@@ -106,11 +128,21 @@ describe('API endpoints chosen from the registry host (no endpoint override)', (
     if (!netnsSupport().ok) return;
     ca = await createTestCa();
     const names = CASES.map((c) => c.api);
-    const leaf = await ca.issue({ dns: names });
-    netns = await createNetns({ hosts: Object.fromEntries(names.map((n) => [n, '127.0.0.1'])) });
+    const stsNames = STS_CASES.map((c) => c.sts);
+    const leaf = await ca.issue({ dns: [...names, ...stsNames] });
+    // The ECR API on 127.0.0.1:443, STS on 127.0.0.2:443: both are port 443 of their real name.
+    netns = await createNetns({
+      hosts: Object.fromEntries([
+        ...names.map((n) => [n, '127.0.0.1']),
+        ...stsNames.map((n) => [n, '127.0.0.2']),
+      ]),
+    });
     fakes = await startFakesProcess(
       {
-        servers: [{ kind: 'ecr', name: 'ecr', host: '127.0.0.1', port: 443, tls: leaf }],
+        servers: [
+          { kind: 'ecr', name: 'ecr', host: '127.0.0.1', port: 443, tls: leaf },
+          { kind: 'sts', name: 'sts', host: '127.0.0.2', port: 443, tls: leaf },
+        ],
         staticKeys: [key],
       },
       { netns },
@@ -157,6 +189,38 @@ describe('API endpoints chosen from the registry host (no endpoint override)', (
       expect(answer.ServerURL).toBe(registry);
       expect(seen?.passwords).toContain(answer.Secret);
       expectNoSecrets(result.stdout + result.stderr, secretsOf([key]), 'the output');
+    },
+  );
+
+  itWithNetns('STS endpoints').each(STS_CASES)(
+    "a route's role for $registry is assumed at $sts, and its token asked of $api",
+    async ({ registry, sts, api }) => {
+      if (!netns || !fakes || !ca) throw new Error('namespace setup failed');
+      const before = await fakes.snapshot();
+      const home = tempDir();
+      const config = join(home, 'config.json');
+      const role = 'arn:aws:iam::123456789012:role/puller';
+      writeFileSync(config, JSON.stringify({ registries: { [registry]: { roleArn: role } } }));
+      const result = await getInside(registry, {
+        ECR_TS_CONFIG: config,
+        NODE_EXTRA_CA_CERTS: ca.certPath,
+      });
+      expect(result.stderr).toBe('');
+      expect(result.code).toBe(0);
+      const after = await fakes.snapshot();
+      const since = (name: string) =>
+        after.servers[name]?.requests.slice(before.servers[name]?.requests.length ?? 0) ?? [];
+      expect(since('sts').map((request) => request.host)).toEqual([sts]);
+      expect(since('sts')[0]?.verification).toMatchObject({
+        ok: true,
+        accessKeyId: key.accessKeyId,
+      });
+      const [token] = since('ecr');
+      expect(since('ecr').map((request) => request.host)).toEqual([api]);
+      // Signed with the role's keys, not the base ones.
+      expect(token?.verification?.ok).toBe(true);
+      expect(token?.verification?.accessKeyId).not.toBe(key.accessKeyId);
+      expectNoSecrets(result.stdout + result.stderr, secretsOf(after.keys), 'the output');
     },
   );
 

@@ -42,6 +42,8 @@ export async function startFakeSts(options: FakeStsOptions): Promise<FakeSts> {
   const requests: SeenRequest[] = [];
   const issued: IssuedKey[] = [];
   const calls: Record<string, string>[] = [];
+  // Whose keys AssumeRole handed out: GetCallerIdentity names the assumed role for them.
+  const principals = new Map<string, string>();
   const script = new FaultScript();
   const { server, port } = await listen(
     (request, response, body) => {
@@ -75,7 +77,10 @@ export async function startFakeSts(options: FakeStsOptions): Promise<FakeSts> {
         if (!verification.ok) {
           return xml(403, errorXml('InvalidClientTokenId', `signature: ${verification.reason}`));
         }
-        return xml(200, callerIdentityXml(CALLER_ARN));
+        return xml(
+          200,
+          callerIdentityXml(principals.get(verification.accessKeyId ?? '') ?? CALLER_ARN),
+        );
       }
       if (form['Action'] === 'AssumeRole') {
         // Signed by the source credentials: a wrong source key must fail like real STS would.
@@ -106,10 +111,9 @@ export async function startFakeSts(options: FakeStsOptions): Promise<FakeSts> {
         }
         const key = options.keys.issue();
         issued.push(key);
-        return xml(
-          200,
-          successXml('AssumeRole', key, form['RoleArn'] ?? '', form['RoleSessionName'] ?? 's'),
-        );
+        const session = form['RoleSessionName'] ?? 's';
+        principals.set(key.accessKeyId, `${assumedRoleArn(form['RoleArn'] ?? '')}/${session}`);
+        return xml(200, successXml('AssumeRole', key, form['RoleArn'] ?? '', session));
       }
       if (form['Action'] !== 'AssumeRoleWithWebIdentity') {
         return xml(400, errorXml('InvalidAction', `unsupported action ${form['Action'] ?? ''}`));
@@ -167,7 +171,7 @@ function successXml(
   session: string,
 ): string {
   const expiration = new Date(Date.now() + 3600_000).toISOString();
-  const assumed = roleArn.replace(':iam::', ':sts::').replace(':role/', ':assumed-role/');
+  const assumed = assumedRoleArn(roleArn);
   const webIdentity =
     action === 'AssumeRoleWithWebIdentity'
       ? '<SubjectFromWebIdentityToken>system:serviceaccount:default:test</SubjectFromWebIdentityToken><Audience>sts.amazonaws.com</Audience><Provider>oidc.example.test</Provider>'
@@ -190,7 +194,12 @@ function successXml(
 </${action}Response>`;
 }
 
-/** The principal the fake STS names for every key it knows. */
+/** `arn:aws:sts::<account>:assumed-role/<name>` of a role ARN (the session follows). */
+function assumedRoleArn(roleArn: string): string {
+  return roleArn.replace(':iam::', ':sts::').replace(':role/', ':assumed-role/');
+}
+
+/** The principal the fake STS names for every key it knows but did not hand out by AssumeRole. */
 export const CALLER_ARN = 'arn:aws:sts::123456789012:assumed-role/test-task-role/session';
 
 function callerIdentityXml(arn: string): string {

@@ -37,12 +37,13 @@ export function doctorEffects(options: {
     loadSdk: options.loadSdk,
     chooseAgents,
     httpsGet: createHttpsGet,
-    cacheState: (registry) =>
+    cacheState: (registry, identity) =>
       readCacheState({
         dir: config.cacheDir,
         env,
         home: config.home ?? NO_HOME,
         registry,
+        identity,
         now: Date.now(),
       }),
     resolveRoute: (registry) => ({

@@ -13,7 +13,7 @@ import { nonEmpty, type Env } from '../../env';
 import { toHelperError } from '../../errors';
 import type { Logger } from '../../log';
 import type { Registry } from '../../registry/parse-registry';
-import type { EcrRegistry } from '../../routing/route';
+import type { AwsIdentity, EcrRegistry } from '../../routing/route';
 import { dockerConfigFile } from '../configure';
 import { HELPER_SUFFIX } from '../plan-configure';
 import {
@@ -45,7 +45,8 @@ export interface DoctorEffects extends HelperOnPathEffects {
   chooseAgents(env: Env): Promise<AgentChoice>;
   httpsGet(options: HttpsGetOptions): HttpsGet;
   /** The token cache's state for the registry (read-only). */
-  cacheState(registry: EcrRegistry): CacheState;
+  /** What the token cache holds for the registry and the route's identity. */
+  cacheState(registry: EcrRegistry, identity: AwsIdentity): CacheState;
   /** The route of a host (plain mode until universal mode lands). */
   resolveRoute(registry: Registry): RouteResolution;
   now(): number;
@@ -132,9 +133,10 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
         return checkAwsCredentials({
           context,
           sdk: await sdk(),
-          agents: agents.agents,
+          agentChoice: agents,
           region,
-          ...(ecr?.identity.profile ? { profile: ecr.identity.profile } : {}),
+          identity: ecr?.identity ?? {},
+          fips: ecr?.registry.kind === 'private' && ecr.registry.fips,
           action:
             ecr?.registry.kind === 'public'
               ? 'ecr-public:GetAuthorizationToken'
@@ -181,7 +183,7 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
             agents: chosen,
             credentials: signing,
             registry: ecr.registry,
-            cache: effects.cacheState(ecr.registry),
+            cache: effects.cacheState(ecr.registry, ecr.identity),
             now: effects.now,
           }),
         );

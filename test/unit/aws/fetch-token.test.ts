@@ -193,6 +193,22 @@ describe('fetchToken() over the AwsSdk interface', () => {
     expect(unnamed.roles[0]).not.toHaveProperty('externalId');
   });
 
+  it("a FIPS registry's role is assumed at STS's FIPS endpoint, unless an STS override decides", async () => {
+    const roleArn = 'arn:aws:iam::210987654321:role/puller';
+    const fips = fakeSdk({});
+    await fetchToken(request(FIPS_DUAL, {}, { roleArn }), fips.load);
+    expect(fips.roles[0]).toMatchObject({ useFipsEndpoint: true, useDualstackEndpoint: false });
+    const plain = fakeSdk({});
+    await fetchToken(request(PRIVATE, {}, { roleArn }), plain.load);
+    expect(plain.roles[0]).toMatchObject({ useFipsEndpoint: false });
+    const overridden = fakeSdk({});
+    await fetchToken(
+      request(FIPS_DUAL, { AWS_ENDPOINT_URL_STS: 'http://127.0.0.1:9' }, { roleArn }),
+      overridden.load,
+    );
+    expect(overridden.roles[0]).toMatchObject({ useFipsEndpoint: false });
+  });
+
   it('a refused AssumeRole names the role and the STS endpoint, and no token is asked for', async () => {
     const fake = fakeSdk({
       assume: async () => {
