@@ -2,15 +2,16 @@
  * AWS_CA_BUNDLE: a PEM file of certificate authorities to trust for the AWS API calls instead of
  * the default store, as the AWS CLI treats it. The JS SDK does not read it, so the agents here do.
  */
-import { readFileSync } from 'node:fs';
 import type { Env } from '../env';
 import { nonEmpty } from '../env';
 import { HelperError } from '../errors';
+import { MAX_SETTINGS_BYTES, readRegularFile } from '../read-regular-file';
 
 /** The bundle's PEM text, or undefined when AWS_CA_BUNDLE is unset; a bad path is a CONFIG error. */
 export function readCaBundle(
   env: Env,
-  readFile: (path: string) => string = (path) => readFileSync(path, 'utf8'),
+  readFile: (path: string) => string = (path) =>
+    readRegularFile(path, MAX_SETTINGS_BYTES).bytes.toString('utf8'),
 ): string | undefined {
   const path = nonEmpty(env['AWS_CA_BUNDLE']);
   if (path === undefined) return undefined;

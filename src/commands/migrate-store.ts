@@ -5,13 +5,14 @@
  * config.json (after a backup). A failure stops before config.json changes; a login already
  * copied is merely in two places.
  */
-import { copyFileSync, constants, readFileSync } from 'node:fs';
+import { copyFileSync, constants } from 'node:fs';
 import { dirname } from 'node:path';
 import { configFilePath } from '../config/config-file-path';
 import type { Env } from '../env';
 import { errorCode } from '../error-code';
 import { HelperError } from '../errors';
 import { quoteServerUrl } from '../quote';
+import { MAX_SETTINGS_BYTES, readRegularFile } from '../read-regular-file';
 import { makeDirSync } from '../cache/make-dir';
 import { storeNameOf } from '../routing/routes';
 import type { OpenStore } from '../stores/credential-store';
@@ -121,7 +122,7 @@ function configuredFallback(text: string | null, file: string): string | undefin
 
 function readOrNull(file: string): string | null {
   try {
-    return readFileSync(file, 'utf8');
+    return readRegularFile(file, MAX_SETTINGS_BYTES).bytes.toString('utf8');
   } catch (error) {
     if (errorCode(error) === 'ENOENT') return null;
     throw new HelperError('CONFIG', `cannot read ${file} (${errorCode(error)})`);

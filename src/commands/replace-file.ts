@@ -13,7 +13,6 @@ import {
   fstatSync,
   fsyncSync,
   openSync,
-  readFileSync,
   renameSync,
   statSync,
   type BigIntStats,
@@ -21,6 +20,7 @@ import {
   writeSync,
 } from 'node:fs';
 import { randomHex } from '../random-hex';
+import { MAX_SETTINGS_BYTES, readRegularFile } from '../read-regular-file';
 
 const CREATE_NEW =
   constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | (constants.O_NOFOLLOW ?? 0);
@@ -83,17 +83,11 @@ export function replaceIfUnchanged(request: ReplaceRequest): ReplaceOutcome {
 
 /** Reads a file and the stat of what was read, or null when it does not exist. */
 export function readVersion(file: string): FileVersion | null {
-  let fd: number;
   try {
-    fd = openSync(file, 'r');
+    return readRegularFile(file, MAX_SETTINGS_BYTES);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw error;
-  }
-  try {
-    return { stats: fstatSync(fd, { bigint: true }), bytes: readFileSync(fd) };
-  } finally {
-    closeSync(fd);
   }
 }
 

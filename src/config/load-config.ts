@@ -1,7 +1,7 @@
 /** Loads the helper's Config: reads what the settings depend on, then parses them. */
-import { readFileSync } from 'node:fs';
 import type { Env } from '../env';
 import { errorCode } from '../error-code';
+import { MAX_SETTINGS_BYTES, readRegularFile } from '../read-regular-file';
 import { HelperError } from '../errors';
 import { DEFAULT_ROUTE_TABLE, type RouteTable } from '../routing/route-table';
 import { configFilePath } from './config-file-path';
@@ -54,7 +54,7 @@ export function loadRouteTable(
   let text: string;
   try {
     // One small synchronous read: this runs on every call, the cache-hit `get` included.
-    text = readFileSync(path, 'utf8');
+    text = readRegularFile(path, MAX_SETTINGS_BYTES).bytes.toString('utf8');
   } catch (error) {
     const code = errorCode(error);
     // A default path that cannot exist (under a file, or a HOME too long) is no file either.

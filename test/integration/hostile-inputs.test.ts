@@ -184,3 +184,55 @@ describe('arguments callers should not send', () => {
     expect(result.stderr).not.toMatch(STACK);
   });
 });
+
+describe('settings files that are not files (a FIFO, a device)', () => {
+  // A FIFO nobody writes blocked the helper in open() forever: past ECR_TS_TIMEOUT and past
+  // SIGTERM. Each must now be one line naming the file, at once.
+  function fifo(): string {
+    const path = join(tempDir(), 'fifo');
+    execFileSync('mkfifo', [path]);
+    return path;
+  }
+
+  it.each([
+    ['ECR_TS_CONFIG', 'a FIFO', () => ({ ECR_TS_CONFIG: fifo() }), 'cannot read the config file'],
+    [
+      'ECR_TS_CONFIG',
+      '/dev/zero',
+      () => ({ ECR_TS_CONFIG: '/dev/zero' }),
+      'cannot read the config file',
+    ],
+    ['AWS_CA_BUNDLE', 'a FIFO', () => ({ AWS_CA_BUNDLE: fifo() }), 'cannot read AWS_CA_BUNDLE'],
+  ])('%s naming %s: get fails on one line, at once', async (_name, _what, extra, words) => {
+    const fx = await startEcrFixture();
+    const result = await runHelper({
+      args: ['get'],
+      input: `${HOST}\n`,
+      env: { ...fx.env(), ECR_TS_TIMEOUT: '60', ...extra() },
+      killAfterMs: 30_000,
+    });
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain(words);
+    expect(result.stdout).toContain('(not a regular file)');
+    expect(result.stdout.trim().split('\n')).toHaveLength(1);
+    expect(result.stderr).not.toMatch(STACK);
+    expect(fx.ecr.requests).toHaveLength(0);
+  });
+
+  it("configure with docker's config.json a FIFO fails on one line, writing nothing", async () => {
+    const home = tempDir();
+    const dockerConfig = join(home, 'docker');
+    execFileSync('mkdir', [dockerConfig]);
+    execFileSync('mkfifo', [join(dockerConfig, 'config.json')]);
+    const result = await runHelper({
+      args: ['configure', HOST],
+      env: cleanEnv(home, { DOCKER_CONFIG: dockerConfig }),
+      killAfterMs: 30_000,
+    });
+    expect(result.code).toBe(1);
+    expect(result.stderr.trim()).toBe(
+      `docker-credential-ecr-ts: error: cannot read ${join(dockerConfig, 'config.json')} (not a regular file)`,
+    );
+    expect(readdirSync(dockerConfig)).toEqual(['config.json']);
+  });
+});

@@ -1,7 +1,7 @@
 /** The real effects of `doctor`: files, PATH, child processes, HTTPS, the AWS SDK, the cache. */
 import { execFile } from 'node:child_process';
 import { constants } from 'node:fs';
-import { access, readFile, realpath, stat } from 'node:fs/promises';
+import { access, realpath, stat } from 'node:fs/promises';
 import { delimiter, isAbsolute, join } from 'node:path';
 import type { LoadSdk } from '../../aws/aws-sdk';
 import { chooseAgents } from '../../aws/http-agents';
@@ -14,6 +14,7 @@ import type { DoctorEffects } from './run-doctor';
 import type { VersionAnswer } from './check-helper-on-path';
 import { NO_HOME } from '../../config/resolve-home';
 import { resolveRoute } from '../../routing/resolve-route';
+import { MAX_SETTINGS_BYTES, readRegularFile } from '../../read-regular-file';
 
 /** Builds the effects for one run in this environment. */
 export function doctorEffects(options: {
@@ -25,7 +26,8 @@ export function doctorEffects(options: {
   return {
     async readText(file) {
       try {
-        return await readFile(file, 'utf8');
+        // Not a FIFO or a device: they would hold the step until its bound, or forever.
+        return readRegularFile(file, MAX_SETTINGS_BYTES).bytes.toString('utf8');
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
         throw error;

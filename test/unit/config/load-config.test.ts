@@ -48,7 +48,7 @@ describe('loadRouteTable()', () => {
     const dir = join(tempDir(), 'config.json');
     mkdirSync(dir);
     expect(() => loadRouteTable({ path: dir, explicit: false })).toThrow(
-      `${dir}: cannot read the config file (EISDIR)`,
+      `${dir}: cannot read the config file (not a regular file)`,
     );
   });
 });

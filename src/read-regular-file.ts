@@ -1,0 +1,42 @@
+/**
+ * Reads a file the user names (the config file, docker's config.json, AWS_CA_BUNDLE) without
+ * hanging on something that is not a file: opened O_NONBLOCK (a FIFO with no writer blocked the
+ * call forever, past its time bound and past SIGTERM), refused unless it is a regular file (a
+ * FIFO, /dev/zero, a socket), and refused above `maxBytes`. A refusal is an Error whose `code`
+ * reads as the reason (`not a regular file`), so the callers' "cannot read … (<code>)" messages
+ * say it in words; other failures keep their errno code.
+ */
+import { closeSync, constants, fstatSync, openSync, readSync, type BigIntStats } from 'node:fs';
+
+/** Settings files (routes, docker's logins, a CA bundle) are kilobytes; far more is not one. */
+export const MAX_SETTINGS_BYTES = 16 * 1024 * 1024;
+
+/** What was read, and the stat of the file it was read from. */
+export interface RegularFile {
+  readonly bytes: Buffer;
+  readonly stats: BigIntStats;
+}
+
+/** The whole file at `path` (followed through symlinks); throws as described above. */
+export function readRegularFile(path: string, maxBytes: number): RegularFile {
+  const fd = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+  try {
+    const stats = fstatSync(fd, { bigint: true });
+    if (!stats.isFile()) throw refusal('not a regular file');
+    if (stats.size > BigInt(maxBytes)) throw refusal(`larger than ${maxBytes} bytes`);
+    const bytes = Buffer.alloc(Number(stats.size));
+    let length = 0;
+    while (length < bytes.length) {
+      const read = readSync(fd, bytes, length, bytes.length - length, length);
+      if (read === 0) break;
+      length += read;
+    }
+    return { bytes: bytes.subarray(0, length), stats };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function refusal(reason: string): Error {
+  return Object.assign(new Error(reason), { code: reason });
+}
