@@ -38,7 +38,12 @@ export function checkDockerConfig(input: DockerConfigInput): DockerConfigResult 
     : 'Run: docker-credential-ecr-ts configure <registry>';
   if (input.readError !== undefined) {
     return {
-      finding: failed(`cannot read ${where} (${input.readError})`, 'Check its permissions.'),
+      finding: failed(
+        `cannot read ${where} (${input.readError})`,
+        input.readError === 'EACCES' || input.readError === 'EPERM'
+          ? 'Check its permissions.'
+          : 'docker reads its logins and helpers from this file: make it a readable JSON file.',
+      ),
     };
   }
   if (input.text === null) {

@@ -30,6 +30,21 @@ describe('checkDockerConfig()', () => {
     });
   });
 
+  it('a file that cannot be read: permissions when that is why, else what the file must be', () => {
+    const unreadable = (readError: string) =>
+      checkDockerConfig({ file: FILE, fromEnv: false, text: null, readError, host: HOST }).finding;
+    expect(unreadable('EACCES')).toEqual({
+      ok: false,
+      detail: `cannot read ${FILE} (EACCES)`,
+      hint: 'Check its permissions.',
+    });
+    expect(unreadable('not a regular file')).toMatchObject({
+      ok: false,
+      detail: `cannot read ${FILE} (not a regular file)`,
+      hint: expect.stringContaining('make it a readable JSON file'),
+    });
+  });
+
   it('fails when docker is wired to another helper, and returns its name', () => {
     const result = check({ credHelpers: { [HOST]: 'ecr-login' } });
     expect(result.helper).toBe('ecr-login');
