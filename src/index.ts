@@ -11,7 +11,7 @@ import { isHelperError } from './errors';
 import { silentLogger, type Logger } from './log';
 import { PRODUCT } from './product';
 import { registryOfImage } from './registry/registry-of-image';
-import { credentialsForRoute } from './routing/credentials-for-route';
+import { credentialsForRoute } from './actions/answer-route';
 import { resolveRoute } from './routing/resolve-route';
 import { createOpenStore } from './stores/open-store';
 

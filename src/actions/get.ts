@@ -2,7 +2,7 @@
 import { decodeServerUrl } from '../protocol/decode';
 import { encodeCredentials } from '../protocol/encode';
 import { quoteServerUrl } from '../quote';
-import { credentialsForRoute, describeRoute } from '../routing/credentials-for-route';
+import { credentialsForRoute, describeRoute } from './answer-route';
 import type { ActionContext } from './action-context';
 
 /** Answers the credentials for one server URL, by its route (SPEC §6). */

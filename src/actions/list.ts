@@ -5,8 +5,8 @@
  */
 import { errorCode } from '../error-code';
 import { encodeList } from '../protocol/encode';
-import type { StoreName } from '../routing/route';
 import type { ActionContext } from './action-context';
+import type { StoreName } from '../stores/credential-store';
 
 /** Lists registries with credentials, as `{"<server URL>":"<user name>"}`. */
 export async function listAction(context: ActionContext): Promise<string> {

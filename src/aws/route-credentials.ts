@@ -6,13 +6,13 @@
 import type { CallContext } from '../call-context';
 import { notFound } from '../errors';
 import { PRODUCT } from '../product';
-import type { AwsIdentity } from '../routing/route';
 import type { AwsCredentials, AwsSdk } from './aws-sdk';
 import type { ChainDiagnostics } from './chain-diagnostics';
 import { isNoCredentialsError } from './classify-error';
 import { describeAwsError, describeCredentialError, type ErrorContext } from './describe-error';
 import { hasEndpointOverride } from './endpoint-override';
 import type { AgentChoice } from './http-agents';
+import type { AwsIdentity } from './aws-identity';
 
 /** What routeCredentials() needs: the call, the SDK, the route's identity and where errors say. */
 export interface RouteCredentialsOptions {

@@ -1,7 +1,7 @@
 /** The types shared by the token fetcher and its callers; no SDK import here. */
 import type { CallContext } from '../call-context';
-import type { PrivateRegistry, PublicRegistry } from '../registry/parse-registry';
-import type { AwsIdentity } from '../routing/route';
+import type { EcrRegistry } from '../registry/parse-registry';
+import type { AwsIdentity } from './aws-identity';
 
 /** A registry password as ECR issues it. */
 export interface EcrToken {
@@ -30,7 +30,7 @@ export interface SecretRequest {
  * part of what an answer is cached under: two routes never share one.
  */
 export interface TokenSource {
-  getToken(registry: PrivateRegistry | PublicRegistry, identity?: AwsIdentity): Promise<EcrToken>;
+  getToken(registry: EcrRegistry, identity?: AwsIdentity): Promise<EcrToken>;
   /** The login in a Secrets Manager secret; `expiresAt` is when it must be read again. */
   getSecret(request: SecretRequest): Promise<EcrToken>;
   /** Live server URLs -> usernames of the given identities (default: the chain's), no network. */
@@ -39,6 +39,6 @@ export interface TokenSource {
 
 /** Everything one token request needs: the call's context, the registry and the identity. */
 export interface TokenRequest extends CallContext {
-  readonly registry: PrivateRegistry | PublicRegistry;
+  readonly registry: EcrRegistry;
   readonly identity: AwsIdentity;
 }

@@ -3,7 +3,13 @@
  * this exact version and shape is reported as unusable, never half-trusted.
  */
 import type { EcrToken } from '../aws/token';
-import { localLifetime, MAX_LIFETIME_MS, refreshPoint } from './freshness';
+
+/** A token this close to its end is treated as expired: docker must still get to use it. */
+export const EXPIRY_MARGIN_MS = 60_000;
+/** ECR's token lifetime; no entry is trusted for longer, whatever its file says. */
+export const MAX_LIFETIME_MS = 12 * 3600_000;
+/** How much of a token's life the random refresh point may move earlier than half life. */
+const JITTER_SHARE = 1 / 4;
 
 /** Bumped whenever the shape changes; other versions' files are ignored, never reinterpreted. */
 export const CACHE_VERSION = 1;
@@ -39,6 +45,27 @@ export interface CacheEntry extends CacheScope {
 export type ParsedEntry =
   | { readonly ok: true; readonly entry: CacheEntry }
   | { readonly ok: false; readonly reason: string };
+
+/**
+ * How long, on the local clock, a token fetched now stays valid, from the lifetime the server's
+ * expiry gives on the local clock. At most ECR's 12 hours. A token that looks (nearly) expired on
+ * arrival was minted a moment ago, so the local clock is fast, by 12 hours or more: it gets ECR's
+ * 12 hours, instead of an entry that could never be served (audit 2026-12, finding 18).
+ */
+export function localLifetime(serverLifetimeMs: number): number {
+  if (!(serverLifetimeMs > EXPIRY_MARGIN_MS)) return MAX_LIFETIME_MS;
+  return Math.min(serverLifetimeMs, MAX_LIFETIME_MS);
+}
+
+/**
+ * When an entry fetched at `fetchedAt` with `lifetimeMs` should be refreshed: half life for
+ * `jitter` 0, a quarter of its life for `jitter` 1 (a uniform random number in [0, 1] spreads a
+ * fleet's refreshes over a quarter of the lifetime: 3 hours for ECR's tokens).
+ */
+export function refreshPoint(fetchedAt: number, lifetimeMs: number, jitter: number): number {
+  const share = Math.min(1, Math.max(0, jitter)) * JITTER_SHARE;
+  return fetchedAt + Math.round(lifetimeMs * (1 / 2 - share));
+}
 
 /**
  * Builds the entry for a freshly fetched token. Its life is measured on the local clock (see

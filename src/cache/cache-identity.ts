@@ -8,11 +8,11 @@ import { join } from 'node:path';
 import { credentialSources } from '../aws/credential-sources';
 import type { Env } from '../env';
 import { nonEmpty } from '../env';
-import type { PrivateRegistry, PublicRegistry } from '../registry/parse-registry';
-import type { AwsIdentity } from '../routing/route';
+import type { EcrRegistry } from '../registry/parse-registry';
 import type { SecretRequest } from '../aws/token';
 import { CACHE_VERSION, type CacheScope } from './cache-entry';
 import { sha256Hex as sha256 } from './sha256';
+import type { AwsIdentity } from '../aws/aws-identity';
 
 /** What the identity is computed from; `stamp` reads a file's change marker (I/O passed in). */
 export interface IdentityInput {
@@ -69,7 +69,7 @@ export function credentialIdentity(input: IdentityInput): string {
 }
 
 /** The scope (partition, region, service, identity) of a registry's token. */
-export function scopeFor(registry: PrivateRegistry | PublicRegistry, identity: string): CacheScope {
+export function scopeFor(registry: EcrRegistry, identity: string): CacheScope {
   // ECR Public has one API, in us-east-1 of the aws partition, whatever the host.
   return registry.kind === 'private'
     ? { partition: registry.partition, region: registry.region, service: 'ecr', identity }

@@ -3,12 +3,12 @@
  * lock, no write, no prune, and a broken file is reported rather than rebuilt.
  */
 import type { Env } from '../env';
-import type { PrivateRegistry, PublicRegistry } from '../registry/parse-registry';
-import type { AwsIdentity } from '../routing/route';
+import type { EcrRegistry } from '../registry/parse-registry';
 import { credentialIdentity, routeIdentity, scopeFor } from './cache-identity';
 import { fileStamp } from './cached-token-source';
 import { freshness, staleFrom } from './freshness';
 import { createTokenStore } from './token-store';
+import type { AwsIdentity } from '../aws/aws-identity';
 
 /** The cache's answer for one registry, the current credential identity and the route's. */
 export type CacheState =
@@ -25,7 +25,7 @@ export function readCacheState(options: {
   readonly dir: string | null;
   readonly env: Env;
   readonly home: string;
-  readonly registry: PrivateRegistry | PublicRegistry;
+  readonly registry: EcrRegistry;
   /** The route's identity: its tokens are cached apart from the default route's. */
   readonly identity: AwsIdentity;
   readonly now: number;

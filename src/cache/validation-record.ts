@@ -14,11 +14,19 @@
  */
 import { lstatSync, readdirSync, unlinkSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
-import type { ValidationRecord } from '../config/load-config';
 import { VERSION } from '../product';
 import { inspectCacheFolder, type FolderOwner } from './cache-folder';
 import { sha256Hex } from './sha256';
 import { writePrivateFileSync } from './write-private-file';
+
+/**
+ * Texts of config files that the config parser accepted whole: a file with a recorded text is
+ * parsed only as far as each call needs.
+ */
+export interface ValidationRecord {
+  has(file: string, text: string): boolean;
+  add(file: string, text: string): void;
+}
 
 /** The record in the cache folder `dir`; none (check every time) when the cache is off. */
 export function validationRecordIn(dir: string | null, owner: FolderOwner): ValidationRecord {

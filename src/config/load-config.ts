@@ -3,6 +3,7 @@ import type { Env } from '../env';
 import { errorCode } from '../error-code';
 import { MAX_SETTINGS_BYTES, readRegularFile } from '../read-regular-file';
 import { HelperError } from '../errors';
+import type { ValidationRecord } from '../cache/validation-record';
 import { DEFAULT_ROUTE_TABLE, type RouteTable } from '../routing/route-table';
 import { configFilePath } from './config-file-path';
 import { parseConfigFile, parseValidatedConfigFile } from './parse-config-file';
@@ -28,15 +29,6 @@ export function loadConfig(
   if (options.routes === false) return config;
   const record = options.record?.(config.cacheDir);
   return { ...config, routes: loadRouteTable(configFilePath(env, home), record) };
-}
-
-/**
- * Texts of config files that parseConfigFile accepted whole (cache/validation-record.ts keeps
- * them). A file with a recorded text is parsed only as far as each call needs.
- */
-export interface ValidationRecord {
-  has(file: string, text: string): boolean;
-  add(file: string, text: string): void;
 }
 
 const CANNOT_EXIST = new Set(['ENOENT', 'ENOTDIR', 'ENAMETOOLONG']);

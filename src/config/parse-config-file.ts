@@ -6,7 +6,6 @@
 import { HelperError } from '../errors';
 import { parseRegistry } from '../registry/parse-registry';
 import { compileHostPattern, keysCovering } from '../routing/host-pattern';
-import type { AwsIdentity, StoreName } from '../routing/route';
 import {
   DEFAULT_SECRET_CACHE_SECONDS,
   routeTableOf,
@@ -22,7 +21,9 @@ import {
   isRoleArn,
   isSecretId,
   isSessionName,
-} from './text-checks';
+} from '../text-checks';
+import type { AwsIdentity } from '../aws/aws-identity';
+import type { StoreName } from '../stores/credential-store';
 
 type Json = Record<string, unknown>;
 

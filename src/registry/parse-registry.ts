@@ -39,8 +39,11 @@ export interface OtherRegistry {
   readonly host: string;
 }
 
+/** A registry ECR tokens are minted for: private ECR or ECR Public. */
+export type EcrRegistry = PrivateRegistry | PublicRegistry;
+
 /** What a server URL names. */
-export type Registry = PrivateRegistry | PublicRegistry | OtherRegistry;
+export type Registry = EcrRegistry | OtherRegistry;
 
 interface SuffixRule {
   readonly partition: Partition;

@@ -4,7 +4,7 @@
  * plain string operations, not one RegExp per key: every call (the cache-hit `get` included)
  * parses the whole file, and compiling a hundred expressions measurably slowed it.
  */
-import { isHostPattern, isPortText } from '../config/text-checks';
+import { isHostPattern, isPortText } from '../text-checks';
 import type { HostPort } from '../registry/parse-registry';
 
 /** A compiled key. */

@@ -3,9 +3,10 @@
  * ordered `registries` entries, each a host pattern and what it asks for. Pure data; the config
  * loader builds it, resolve-route.ts turns it and a host into a Route.
  */
-import type { AwsIdentity, EcrRegistry, StoreName } from './route';
-import type { HostPort } from '../registry/parse-registry';
+import type { HostPort, EcrRegistry } from '../registry/parse-registry';
 import type { HostPattern } from './host-pattern';
+import type { AwsIdentity } from '../aws/aws-identity';
+import type { StoreName } from '../stores/credential-store';
 
 /** What one `registries` entry asks for, validated. */
 export type RouteRule =

@@ -2,27 +2,9 @@
  * Universal mode (SPEC §6): what the helper does for one registry host. Pure data, decided by the
  * route resolver from the config file and the host, and carried out by the actions.
  */
-import type { PrivateRegistry, PublicRegistry } from '../registry/parse-registry';
-
-/** A registry ECR tokens are minted for. */
-export type EcrRegistry = PrivateRegistry | PublicRegistry;
-
-/**
- * Which AWS identity signs a route's calls: the default credential chain, a named profile, and/or
- * a role assumed on top of them (cross-account pulls). Empty = the default chain.
- */
-export interface AwsIdentity {
-  readonly profile?: string;
-  readonly roleArn?: string;
-  readonly externalId?: string;
-  readonly sessionName?: string;
-}
-
-/** Where non-ECR credentials live: the built-in file store, nowhere, or another helper. */
-export type StoreName =
-  | { readonly kind: 'file' }
-  | { readonly kind: 'none' }
-  | { readonly kind: 'helper'; readonly name: string };
+import type { AwsIdentity } from '../aws/aws-identity';
+import type { EcrRegistry } from '../registry/parse-registry';
+import type { StoreName } from '../stores/credential-store';
 
 /** What to do for one host. */
 export type Route =

@@ -2,9 +2,11 @@
  * The routes of one call (SPEC §6), over the config file's RouteTable: what each host resolves to
  * (resolve-route.ts), which stores `list` asks, and which AWS identities' cached tokens it shows.
  */
-import type { StoreName, AwsIdentity, Route } from './route';
+import type { Route } from './route';
 import { resolveRoute } from './resolve-route';
 import type { RouteTable } from './route-table';
+import type { AwsIdentity } from '../aws/aws-identity';
+import type { StoreName } from '../stores/credential-store';
 
 /** The routes of one call: what a host resolves to, and every store a route or the fallback names. */
 export interface Routes {

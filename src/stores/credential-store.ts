@@ -3,7 +3,11 @@
  * `docker-credential-<name>` helper, or nowhere. Every store speaks the helper protocol's
  * operations; failures are HelperErrors, and an absent entry is `notFound()`.
  */
-import type { StoreName } from '../routing/route';
+/** Where non-ECR credentials live: the built-in file store, nowhere, or another helper. */
+export type StoreName =
+  | { readonly kind: 'file' }
+  | { readonly kind: 'none' }
+  | { readonly kind: 'helper'; readonly name: string };
 
 /** One registry login, as `docker login` stores it. */
 export interface Credentials {

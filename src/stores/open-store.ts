@@ -6,8 +6,7 @@
 import type { CallContext } from '../call-context';
 import { HelperError, notFound } from '../errors';
 import { quoteServerUrl } from '../quote';
-import type { StoreName } from '../routing/route';
-import type { CredentialStore, OpenStore } from './credential-store';
+import type { CredentialStore, OpenStore, StoreName } from './credential-store';
 import { execProgram } from './exec-program';
 import { createFileStore } from './file-store';
 import { fileStorePath, fileStorePathOrNull } from './file-store-path';

@@ -12,9 +12,9 @@ import type { EcrToken } from '../../aws/token';
 import type { CacheState } from '../../cache/cache-state';
 import type { CallContext } from '../../call-context';
 import { isHelperError } from '../../errors';
-import type { EcrRegistry } from '../../routing/route';
 import { failed, passed, type Finding } from './check';
 import { formatDuration } from './format-duration';
+import type { EcrRegistry } from '../../registry/parse-registry';
 
 /** The finding, and the token for the registry checks. */
 export interface TokenResult {

@@ -10,10 +10,10 @@ import { describeCredentialFailure } from '../../aws/describe-error';
 import type { AgentChoice } from '../../aws/http-agents';
 import { assumeRouteRole } from '../../aws/route-credentials';
 import { isHelperError } from '../../errors';
-import type { AwsIdentity } from '../../routing/route';
 import type { CallContext } from '../../call-context';
 import { failed, passed, type Finding } from './check';
 import { formatDuration } from './format-duration';
+import type { AwsIdentity } from '../../aws/aws-identity';
 
 /** The finding, and the credentials for the checks after it. */
 export interface CredentialsResult {

@@ -5,10 +5,10 @@
  * digest (MANIFEST_UNKNOWN) as ECR reports them (a plain distribution registry says
  * MANIFEST_UNKNOWN for both).
  */
-import type { EcrRegistry } from '../../routing/route';
 import { failed, passed, type Finding } from './check';
 import { unreachable } from './check-registry';
 import { describeAnswer, registryErrors, type RegistryGet } from './registry-client';
+import type { EcrRegistry } from '../../registry/parse-registry';
 
 /** Every manifest type docker accepts (OCI and Docker, single image and multi-platform). */
 export const MANIFEST_TYPES = [

@@ -2,8 +2,10 @@
  * `route`: what the helper does for the host, and where that decision came from (the universal
  * mode config file, or the built-in defaults): doctor-effects.ts resolves it with src/routing/.
  */
-import type { AwsIdentity, EcrRegistry, Route } from '../../routing/route';
+import type { Route } from '../../routing/route';
 import { failed, passed, skipped, type Finding } from './check';
+import type { AwsIdentity } from '../../aws/aws-identity';
+import type { EcrRegistry } from '../../registry/parse-registry';
 
 /** A route and the config file (or built-in rule) it came from. */
 export interface RouteResolution {

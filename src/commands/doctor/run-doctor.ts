@@ -12,8 +12,7 @@ import type { CallContext } from '../../call-context';
 import { nonEmpty, type Env } from '../../env';
 import { toHelperError } from '../../errors';
 import type { Logger } from '../../log';
-import type { Registry } from '../../registry/parse-registry';
-import type { AwsIdentity, EcrRegistry } from '../../routing/route';
+import type { Registry, EcrRegistry } from '../../registry/parse-registry';
 import { dockerConfigFile } from '../configure';
 import { HELPER_SUFFIX } from '../plan-configure';
 import {
@@ -36,6 +35,7 @@ import { checkRoute, noRoute, type RouteResolution, type RouteResult } from './c
 import type { DoctorTarget } from './doctor-target';
 import type { HttpsGet, HttpsGetOptions } from './https-get';
 import { createRegistryClient } from './registry-client';
+import type { AwsIdentity } from '../../aws/aws-identity';
 
 /** Everything doctor does to the world, passed in (doctor-effects.ts has the real ones). */
 export interface DoctorEffects extends HelperOnPathEffects {

@@ -5,11 +5,11 @@ import { parseConfig } from '../../../src/config/parse-config';
 import { parseConfigFile } from '../../../src/config/parse-config-file';
 import { isHelperError, notFound } from '../../../src/errors';
 import { silentLogger } from '../../../src/log';
-import type { PrivateRegistry, PublicRegistry } from '../../../src/registry/parse-registry';
-import type { AwsIdentity, StoreName } from '../../../src/routing/route';
+import type { EcrRegistry } from '../../../src/registry/parse-registry';
 import { DEFAULT_ROUTE_TABLE } from '../../../src/routing/route-table';
 import { createRoutes } from '../../../src/routing/routes';
-import type { CredentialStore, Credentials } from '../../../src/stores/credential-store';
+import type { CredentialStore, Credentials, StoreName } from '../../../src/stores/credential-store';
+import type { AwsIdentity } from '../../../src/aws/aws-identity';
 
 const ECR = '123456789012.dkr.ecr.us-east-1.amazonaws.com';
 
@@ -18,7 +18,7 @@ class FakeTokens implements TokenSource {
   readonly tokens: { host: string; identity: AwsIdentity | undefined }[] = [];
   readonly secrets: SecretRequest[] = [];
 
-  async getToken(registry: PrivateRegistry | PublicRegistry, identity?: AwsIdentity) {
+  async getToken(registry: EcrRegistry, identity?: AwsIdentity) {
     this.tokens.push({ host: registry.host, identity });
     return { username: 'AWS', password: `token-of-${registry.host}`, expiresAt: 0 };
   }

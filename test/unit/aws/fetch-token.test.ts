@@ -11,7 +11,7 @@ import type { TokenRequest } from '../../../src/aws/token';
 import { isHelperError } from '../../../src/errors';
 import { silentLogger } from '../../../src/log';
 import { parseRegistry, type Registry } from '../../../src/registry/parse-registry';
-import type { AwsIdentity } from '../../../src/routing/route';
+import type { AwsIdentity } from '../../../src/aws/aws-identity';
 
 const PRIVATE = '123456789012.dkr.ecr.us-west-2.amazonaws.com';
 const FIPS_DUAL = '123456789012.dkr-ecr-fips.us-west-2.on.aws';

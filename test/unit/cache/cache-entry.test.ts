@@ -1,7 +1,11 @@
 import { freshness } from '../../../src/cache/freshness';
 import {
   entryFor,
+  EXPIRY_MARGIN_MS,
+  localLifetime,
+  MAX_LIFETIME_MS,
   parseEntry,
+  refreshPoint,
   serializeEntry,
   tokenOf,
   type CacheEntry,
@@ -122,4 +126,37 @@ describe('a Secrets Manager login (its lifetime is our own cacheSeconds, measure
       expect(freshness(entry, FETCHED_AT + seconds * 1000)).toBe('expired');
     },
   );
+});
+
+describe('refreshPoint()', () => {
+  const fetchedAt = FETCHED_AT;
+  it.each([
+    [0, 6 * HOUR],
+    [0.25, 5.25 * HOUR],
+    [1, 3 * HOUR],
+    [-1, 6 * HOUR],
+    [2, 3 * HOUR],
+  ])('refreshPoint(jitter %d) of a 12-hour token: %d ms after the fetch', (jitter, after) => {
+    expect(refreshPoint(fetchedAt, 12 * HOUR, jitter)).toBe(fetchedAt + after);
+  });
+
+  it('spreads a fleet that fetched together over three hours (1000 tasks: ~1 call each 11 s)', () => {
+    const points = Array.from({ length: 1000 }, (_, i) =>
+      refreshPoint(fetchedAt, 12 * HOUR, i / 999),
+    );
+    expect(Math.min(...points)).toBe(fetchedAt + 3 * HOUR);
+    expect(Math.max(...points)).toBe(fetchedAt + 6 * HOUR);
+    expect(new Set(points.map((point) => Math.floor(point / 60_000))).size).toBeGreaterThan(170);
+  });
+});
+
+describe('localLifetime()', () => {
+  it.each([
+    ['12 hours', 12 * HOUR, 12 * HOUR],
+    ['a 2-hour token', 2 * HOUR, 2 * HOUR],
+    ['more than 12 hours (slow clock, or a lie)', 40 * HOUR, MAX_LIFETIME_MS],
+    ['already past on arrival (clock 13 h fast)', -HOUR, MAX_LIFETIME_MS],
+    ['inside the expiry margin on arrival', EXPIRY_MARGIN_MS, MAX_LIFETIME_MS],
+    ['not a number', Number.NaN, MAX_LIFETIME_MS],
+  ])('%s', (_name, server, local) => expect(localLifetime(server)).toBe(local));
 });

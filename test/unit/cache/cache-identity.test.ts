@@ -1,9 +1,5 @@
 import { credentialIdentity, entryFileName, scopeFor } from '../../../src/cache/cache-identity';
-import {
-  parseRegistry,
-  type PrivateRegistry,
-  type PublicRegistry,
-} from '../../../src/registry/parse-registry';
+import { parseRegistry, type EcrRegistry } from '../../../src/registry/parse-registry';
 
 const home = '/home/user';
 const noFiles = () => '';
@@ -64,7 +60,7 @@ describe('credentialIdentity()', () => {
 });
 
 describe('scopeFor() and entryFileName()', () => {
-  const registry = (host: string) => parseRegistry(host) as PrivateRegistry | PublicRegistry;
+  const registry = (host: string) => parseRegistry(host) as EcrRegistry;
   it('keys private ECR by partition and region, ECR Public by its one API', () => {
     expect(scopeFor(registry('123456789012.dkr.ecr.cn-north-1.amazonaws.com.cn'), 'i')).toEqual({
       partition: 'aws-cn',

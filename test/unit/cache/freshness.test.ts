@@ -1,12 +1,5 @@
 import type { CacheEntry } from '../../../src/cache/cache-entry';
-import {
-  EXPIRY_MARGIN_MS,
-  freshness,
-  isLive,
-  localLifetime,
-  MAX_LIFETIME_MS,
-  refreshPoint,
-} from '../../../src/cache/freshness';
+import { freshness, isLive } from '../../../src/cache/freshness';
 
 const HOUR = 3600_000;
 const fetchedAt = Date.UTC(2026, 0, 1);
@@ -62,34 +55,4 @@ describe('the refresh point', () => {
     const late = { ...entry, refreshAt: fetchedAt + 11 * HOUR };
     expect(freshness(late, fetchedAt + 6 * HOUR)).toBe('stale');
   });
-
-  it.each([
-    [0, 6 * HOUR],
-    [0.25, 5.25 * HOUR],
-    [1, 3 * HOUR],
-    [-1, 6 * HOUR],
-    [2, 3 * HOUR],
-  ])('refreshPoint(jitter %d) of a 12-hour token: %d ms after the fetch', (jitter, after) => {
-    expect(refreshPoint(fetchedAt, 12 * HOUR, jitter)).toBe(fetchedAt + after);
-  });
-
-  it('spreads a fleet that fetched together over three hours (1000 tasks: ~1 call each 11 s)', () => {
-    const points = Array.from({ length: 1000 }, (_, i) =>
-      refreshPoint(fetchedAt, 12 * HOUR, i / 999),
-    );
-    expect(Math.min(...points)).toBe(fetchedAt + 3 * HOUR);
-    expect(Math.max(...points)).toBe(fetchedAt + 6 * HOUR);
-    expect(new Set(points.map((point) => Math.floor(point / 60_000))).size).toBeGreaterThan(170);
-  });
-});
-
-describe('localLifetime()', () => {
-  it.each([
-    ['12 hours', 12 * HOUR, 12 * HOUR],
-    ['a 2-hour token', 2 * HOUR, 2 * HOUR],
-    ['more than 12 hours (slow clock, or a lie)', 40 * HOUR, MAX_LIFETIME_MS],
-    ['already past on arrival (clock 13 h fast)', -HOUR, MAX_LIFETIME_MS],
-    ['inside the expiry margin on arrival', EXPIRY_MARGIN_MS, MAX_LIFETIME_MS],
-    ['not a number', Number.NaN, MAX_LIFETIME_MS],
-  ])('%s', (_name, server, local) => expect(localLifetime(server)).toBe(local));
 });

@@ -1,9 +1,10 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { configFilePath } from '../../../src/config/config-file-path';
-import { loadRouteTable, type ValidationRecord } from '../../../src/config/load-config';
+import { loadRouteTable } from '../../../src/config/load-config';
 import { DEFAULT_ROUTE_TABLE } from '../../../src/routing/route-table';
 import { tempDir } from '../../support/env';
+import type { ValidationRecord } from '../../../src/cache/validation-record';
 
 describe('configFilePath()', () => {
   it('ECR_TS_CONFIG, else XDG_CONFIG_HOME, else ~/.config (a relative XDG value is ignored)', () => {

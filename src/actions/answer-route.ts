@@ -6,7 +6,7 @@ import type { TokenSource } from '../aws/token';
 import { notFound } from '../errors';
 import type { Logger } from '../log';
 import type { Credentials, OpenStore } from '../stores/credential-store';
-import type { Route } from './route';
+import type { Route } from '../routing/route';
 
 /** What carrying out a route needs. */
 export interface RouteEffects {

@@ -6,7 +6,7 @@ import {
   isRoleArn,
   isSecretId,
   isSessionName,
-} from '../../../src/config/text-checks';
+} from '../../src/text-checks';
 
 // The checks are loops for speed (see text-checks.ts); these expressions are what they mean.
 const MEANING: [string, (text: string) => boolean, RegExp, string][] = [
