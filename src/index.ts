@@ -1,6 +1,6 @@
 /**
  * The library API for Node programs (dockerode and friends): the Docker auth config for an image
- * reference or registry host, by the same routes (SPEC §6) and from the same token cache as the
+ * reference or registry host, by the same routes (docs/universal-mode.md) and from the same token cache as the
  * executable. The AWS SDK is loaded only when the cache cannot answer.
  */
 import { join } from 'node:path';

@@ -12,7 +12,7 @@ export interface ActionContext extends CallContext {
   /** Reads stdin to EOF; `list` and `version` never call it. */
   readonly readInput: () => Promise<string>;
   readonly tokens: TokenSource;
-  /** Opens the store a route names (universal mode, SPEC §6). */
+  /** Opens the store a route names (docs/universal-mode.md). */
   readonly openStore: OpenStore;
   /** What each host resolves to. */
   readonly routes: Routes;

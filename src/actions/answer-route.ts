@@ -1,5 +1,5 @@
 /**
- * Carries out a route for `get` (SPEC §6): the one place that knows what each kind of route
+ * Carries out a route for `get` (docs/universal-mode.md): the one place that knows what each kind of route
  * answers, shared by the `get` action and the library's getAuthConfig().
  */
 import type { TokenSource } from '../aws/token';

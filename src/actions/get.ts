@@ -5,7 +5,7 @@ import { quoteServerUrl } from '../quote';
 import { credentialsForRoute, describeRoute } from './answer-route';
 import type { ActionContext } from './action-context';
 
-/** Answers the credentials for one server URL, by its route (SPEC §6). */
+/** Answers the credentials for one server URL, by its route (docs/universal-mode.md). */
 export async function getAction(context: ActionContext): Promise<string> {
   context.progress.step = 'reading the server URL from stdin';
   const serverUrl = decodeServerUrl(await context.readInput());

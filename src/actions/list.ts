@@ -1,7 +1,7 @@
 /**
  * `list`: never reads stdin (docker-py leaves it attached). The union of the live cached ECR
  * tokens (local state only, no network) and what each store lists for the hosts routed to it
- * (SPEC §6): a login the fallback still holds for a host now routed elsewhere is not offered.
+ * (docs/universal-mode.md): a login the fallback still holds for a host now routed elsewhere is not offered.
  */
 import { errorCode } from '../error-code';
 import { encodeList } from '../protocol/encode';

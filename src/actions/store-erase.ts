@@ -1,5 +1,5 @@
 /**
- * `store` and `erase` over routes (SPEC §6). ECR tokens are minted on demand, so for ECR hosts
+ * `store` and `erase` over routes (docs/universal-mode.md). ECR tokens are minted on demand, so for ECR hosts
  * (and aliases of them) both succeed and persist nothing: `docker login` and `docker logout` just
  * work (the reference helper says "not implemented" instead). Other hosts go to the store their
  * route names, the fallback by default, so `docker login ghcr.io` keeps working.

@@ -1,5 +1,5 @@
 /**
- * Reads a registry login from AWS Secrets Manager (a secretsManager route, SPEC §6) with the
+ * Reads a registry login from AWS Secrets Manager (a secretsManager route, docs/universal-mode.md) with the
  * route's credentials. The region comes from the secret's ARN, else the route's `region`, else the
  * AWS config. SDK-free: the calls go through the lazily loaded AwsSdk (whose Secrets Manager
  * client is imported only here, on first use).

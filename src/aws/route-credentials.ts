@@ -1,5 +1,5 @@
 /**
- * The AWS credentials a route's calls are signed with (SPEC §6): the default chain or the route's
+ * The AWS credentials a route's calls are signed with (docs/universal-mode.md): the default chain or the route's
  * profile, then, when the route names a role, that role assumed through STS of the registry's own
  * region (and so its partition; FIPS for a FIPS registry). SDK-free: the calls go through the lazily loaded AwsSdk.
  */

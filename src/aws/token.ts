@@ -11,7 +11,7 @@ export interface EcrToken {
   readonly expiresAt: number;
 }
 
-/** A registry login kept in AWS Secrets Manager as `{"username","password"}` (SPEC §6). */
+/** A registry login kept in AWS Secrets Manager as `{"username","password"}` (docs/universal-mode.md). */
 export interface SecretRequest {
   /** The registry host it is for (logs, `hosts` of its cache entry). */
   readonly host: string;

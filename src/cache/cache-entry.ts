@@ -14,7 +14,7 @@ const JITTER_SHARE = 1 / 4;
 /** Bumped whenever the shape changes; other versions' files are ignored, never reinterpreted. */
 export const CACHE_VERSION = 1;
 
-/** What a cached answer comes from: an ECR API, or a Secrets Manager secret (SPEC §6). */
+/** What a cached answer comes from: an ECR API, or a Secrets Manager secret (docs/universal-mode.md). */
 export type CacheService = 'ecr' | 'ecr-public' | 'secrets-manager';
 
 /** What a token is for: one per partition, region, service and credential identity. */

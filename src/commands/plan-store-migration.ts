@@ -1,5 +1,5 @@
 /**
- * Pure part of `configure --store`'s migration (SPEC §6): which store becomes the fallback, which
+ * Pure part of `configure --store`'s migration (docs/universal-mode.md): which store becomes the fallback, which
  * plaintext logins of the docker config's `auths` move into it, and the edited texts. Nothing
  * here touches a file; migrate-store.ts does, in an order that loses nothing if it stops midway.
  */

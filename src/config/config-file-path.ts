@@ -1,4 +1,4 @@
-/** Where the helper's own config file is (SPEC §6). */
+/** Where the helper's own config file is (docs/universal-mode.md). */
 import { isAbsolute, join } from 'node:path';
 import { nonEmpty, type Env } from '../env';
 import { PRODUCT } from '../product';

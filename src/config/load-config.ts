@@ -56,7 +56,7 @@ export function loadRouteTable(
     });
   }
   // Checked whole once per text: a hundred entries cost a cold process several milliseconds, a
-  // tenth of a cache hit. SPEC §6's promise holds: any edit is a new text, checked whole again.
+  // tenth of a cache hit. docs/universal-mode.md's promise holds: any edit is a new text, checked whole again.
   if (record?.has(path, text)) return parseValidatedConfigFile(text, path);
   const table = parseConfigFile(text, path);
   record?.add(path, text);

@@ -1,5 +1,5 @@
 /**
- * The universal-mode config file (SPEC §6), parsed strictly and purely: any unknown key, wrong
+ * The universal-mode config file (docs/universal-mode.md), parsed strictly and purely: any unknown key, wrong
  * type or bad pattern is one CONFIG error naming the file and the key, e.g.
  * `<file>: registries["*.corp"].helper: expected a string`.
  */

@@ -27,7 +27,7 @@ export interface Config {
   readonly ignoreCredsStorage: boolean;
   /** Settings ignored as unsafe, for the log once there is one. */
   readonly warnings: readonly string[];
-  /** Universal mode: the fallback store and the routes of the config file (SPEC §6). */
+  /** Universal mode: the fallback store and the routes of the config file (docs/universal-mode.md). */
   readonly routes: RouteTable;
 }
 

@@ -1,5 +1,5 @@
 /**
- * Which `registries` entry answers for a host (SPEC §6): an exact key first, then the pattern with
+ * Which `registries` entry answers for a host (docs/universal-mode.md): an exact key first, then the pattern with
  * the most literal characters, then the earlier key. Pure.
  */
 import type { HostPort } from '../registry/parse-registry';

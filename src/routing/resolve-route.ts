@@ -1,5 +1,5 @@
 /**
- * The route of a server URL (SPEC §6), pure: ECR hosts (by §3) mint tokens, with the identity an
+ * The route of a server URL (docs/universal-mode.md), pure: ECR hosts (docs/ecr-hosts.md) mint tokens, with the identity an
  * entry gives them; a matching entry decides for any other host; the rest go to the fallback.
  */
 import { HelperError } from '../errors';

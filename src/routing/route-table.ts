@@ -1,5 +1,5 @@
 /**
- * Universal mode's settings as the config file gives them (SPEC §6): the fallback store and the
+ * Universal mode's settings as the config file gives them (docs/universal-mode.md): the fallback store and the
  * ordered `registries` entries, each a host pattern and what it asks for. Pure data; the config
  * loader builds it, resolve-route.ts turns it and a host into a Route.
  */

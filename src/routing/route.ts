@@ -1,5 +1,5 @@
 /**
- * Universal mode (SPEC §6): what the helper does for one registry host. Pure data, decided by the
+ * Universal mode (docs/universal-mode.md): what the helper does for one registry host. Pure data, decided by the
  * route resolver from the config file and the host, and carried out by the actions.
  */
 import type { AwsIdentity } from '../aws/aws-identity';

@@ -1,5 +1,5 @@
 /**
- * The routes of one call (SPEC §6), over the config file's RouteTable: what each host resolves to
+ * The routes of one call (docs/universal-mode.md), over the config file's RouteTable: what each host resolves to
  * (resolve-route.ts), which stores `list` asks, and which AWS identities' cached tokens it shows.
  */
 import type { Route } from './route';

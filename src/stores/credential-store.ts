@@ -1,5 +1,5 @@
 /**
- * Where non-ECR credentials live (SPEC §6): the built-in file store, another
+ * Where non-ECR credentials live (docs/universal-mode.md): the built-in file store, another
  * `docker-credential-<name>` helper, or nowhere. Every store speaks the helper protocol's
  * operations; failures are HelperErrors, and an absent entry is `notFound()`.
  */

@@ -1,4 +1,4 @@
-/** Where the built-in file store keeps its one file (SPEC §6). */
+/** Where the built-in file store keeps its one file (docs/universal-mode.md). */
 import { isAbsolute, join } from 'node:path';
 import { nonEmpty, type Env } from '../env';
 import { HelperError } from '../errors';

@@ -1,5 +1,5 @@
 /**
- * The built-in `file` store (SPEC §6), the default fallback: one 0600 JSON file in a 0700 folder
+ * The built-in `file` store (docs/universal-mode.md), the default fallback: one 0600 JSON file in a 0700 folder
  * of this user, read without a lock (writes are atomic renames), changed under a cross-process
  * lock so concurrent `docker login`s all land.
  */

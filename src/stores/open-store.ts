@@ -1,6 +1,6 @@
 /**
  * The real OpenStore: the built-in file store, `none`, or another `docker-credential-<name>`
- * (SPEC §6). Opening is free; each store finds its file or helper when first used, so a route
+ * (docs/universal-mode.md). Opening is free; each store finds its file or helper when first used, so a route
  * that is never taken costs nothing and fails nothing.
  */
 import type { CallContext } from '../call-context';

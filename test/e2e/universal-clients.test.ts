@@ -1,5 +1,5 @@
 /**
- * Universal mode end to end with real clients (SPEC §6): the helper as docker's only `credsStore`,
+ * Universal mode end to end with real clients (docs/universal-mode.md): the helper as docker's only `credsStore`,
  * answering for ECR and for a registry that is not ECR. `docker login` to that registry goes to
  * the fallback store (the built-in file store, or the real docker-credential-pass); pulls then
  * carry the right X-Registry-Auth for each registry; `docker logout` erases. docker-py pulls both

@@ -1,5 +1,5 @@
 /**
- * Universal mode closing the seed's loop (SPEC §6): in an ECS task, with the helper as docker's
+ * Universal mode closing the seed's loop (docs/universal-mode.md): in an ECS task, with the helper as docker's
  * `credsStore`, the docker CLI and docker-py pull from private ECR *and* from a registry that is
  * not ECR, whose password comes from AWS Secrets Manager. Nobody runs `docker login` anywhere;
  * every credential comes from the task role at http://169.254.170.2 +

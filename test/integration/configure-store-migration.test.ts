@@ -1,5 +1,5 @@
 /**
- * `configure --store` keeps every earlier login working (SPEC §6): an earlier credsStore becomes
+ * `configure --store` keeps every earlier login working (docs/universal-mode.md): an earlier credsStore becomes
  * the fallback in the helper's config file, plaintext `auths` move into the fallback store and
  * leave config.json after a backup, --dry-run shows it all and writes nothing, and a failure
  * midway leaves config.json as it was.

@@ -1,5 +1,5 @@
 /**
- * Delegation to another docker-credential-<name> through the built helper (SPEC §6), against
+ * Delegation to another docker-credential-<name> through the built helper (docs/universal-mode.md), against
  * small stub helpers: a working one, and ones that crash, hang, answer garbage or too much, are
  * missing, or lead back to this helper. Each failure is one line naming the helper, within the
  * call's bound, and a loop ends after one round instead of a process storm.

@@ -28,7 +28,7 @@ interface Case {
   readonly service: 'ecr' | 'ecr-public';
 }
 
-// API host names as the JS SDK's endpoint rules produce them (SPEC §8).
+// API host names as the JS SDK's endpoint rules produce them (docs/decisions.md).
 const CASES: readonly Case[] = [
   {
     registry: '123456789012.dkr.ecr.eu-west-1.amazonaws.com',

@@ -1,7 +1,7 @@
 /**
  * The same inputs through this helper and the Go reference helper (docker-credential-ecr-login),
  * and through docker-py's credential store API. Where callers match on text the answers must be
- * identical; where we differ on purpose (SPEC §2: store/erase succeed for ECR), the test pins the
+ * identical; where we differ on purpose (docs/protocol.md: store/erase succeed for ECR), the test pins the
  * difference so it stays deliberate. Only inputs that need no AWS call are sent to the reference
  * helper: it gets no fake endpoints and must not go looking for real ones.
  */

@@ -1,5 +1,5 @@
 /**
- * Universal-mode routes through the built helper (SPEC §6): a route's profile or role (assumed
+ * Universal-mode routes through the built helper (docs/universal-mode.md): a route's profile or role (assumed
  * through a fake STS that verifies the signature and the external id), aliases, Secrets Manager
  * logins from a fake Secrets Manager that verifies signatures, anonymous routes, and config errors.
  */

@@ -47,7 +47,7 @@ export function createHttpHandler(
   const handler = new DeadlineHttpHandler(
     {
       connectionTimeout: budget.connectionTimeoutMs,
-      // Without it a request timeout only logs a warning and the call waits on (SPEC §8).
+      // Without it a request timeout only logs a warning and the call waits on (docs/decisions.md).
       throwOnRequestTimeout: true,
       ...agents,
     },

@@ -1,6 +1,6 @@
 /** The shape of `doctor`'s findings: one check per link of the chain, in the order it is walked. */
 
-/** The checks, in the order they run and print (SPEC §9). */
+/** The checks, in the order they run and print (docs/doctor.md). */
 export const CHECK_NAMES = [
   'docker-config',
   'helper-on-path',

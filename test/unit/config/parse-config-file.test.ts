@@ -16,7 +16,7 @@ function errorOf(text: string): string {
   throw new Error('expected a CONFIG error');
 }
 
-const SPEC_EXAMPLE = {
+const FULL_EXAMPLE = {
   fallback: 'pass',
   registries: {
     '123456789012.dkr.ecr.us-east-1.amazonaws.com': { profile: 'prod' },
@@ -35,8 +35,8 @@ const SPEC_EXAMPLE = {
 };
 
 describe('parseConfigFile()', () => {
-  it('reads the SPEC §6 example into a fallback and ordered rules', () => {
-    const table = parseConfigFile(JSON.stringify(SPEC_EXAMPLE), FILE);
+  it('reads a file with every route kind into a fallback and ordered rules', () => {
+    const table = parseConfigFile(JSON.stringify(FULL_EXAMPLE), FILE);
     expect(table.file).toBe(FILE);
     expect(table.fallback).toEqual({ kind: 'helper', name: 'pass' });
     expect(table.entries().map((entry) => [entry.key, entry.rule])).toEqual([

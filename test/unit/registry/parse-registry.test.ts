@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { extractHost, parseRegistry } from '../../../src/registry/parse-registry';
 
-describe('parseRegistry() accepts every ECR host form of SPEC §3', () => {
+describe('parseRegistry() accepts every ECR host form of docs/ecr-hosts.md', () => {
   it.each([
     [
       '123456789012.dkr.ecr.us-east-1.amazonaws.com',

@@ -27,7 +27,7 @@ describe('parseDoctorTarget()', () => {
     expect(target.image).toEqual(image);
   });
 
-  it('classifies the registry as §3 does', () => {
+  it('classifies the registry as parseRegistry() does', () => {
     expect(parseDoctorTarget(`${ECR}/app:1`).registry).toMatchObject({
       kind: 'private',
       region: 'us-east-1',
