@@ -126,7 +126,7 @@ describe('attemptTimeoutMs()', () => {
   });
 
   it('lets an API answering in 3.5 s finish its first attempt at the default 10 s bound', () => {
-    // The audit's case: three 2.8 s attempts never let a 3.5 s answer arrive.
+    // Three equal attempts of 2.8 s each would never let a 3.5 s answer arrive.
     expect(attemptTimeoutMs({ leftMs: 9_500, attempt: 1, maxAttempts: 3 })).toBeGreaterThan(3_500);
   });
 
