@@ -23,7 +23,7 @@ export interface AwsCredentials {
 }
 
 /** What every SDK call needs: how to connect, how long it may take, where its chatter goes. */
-export interface SdkCallOptions {
+interface SdkCallOptions {
   readonly agents: HttpAgents;
   /** Epoch milliseconds by which the call must be over; attempts and timeouts are sized to it. */
   readonly deadline: number;

@@ -37,7 +37,7 @@ const CANNOT_EXIST = new Set(['ENOENT', 'ENOTDIR', 'ENAMETOOLONG']);
  * The config file's routes. No file means the defaults, unless ECR_TS_CONFIG named it (`explicit`):
  * then a missing file is an error, not a silent fallback to defaults.
  */
-export function loadRouteTable(
+function loadRouteTable(
   where: { path: string | null; explicit: boolean },
   record?: ValidationRecord,
 ): RouteTable {

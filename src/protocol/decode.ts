@@ -2,7 +2,7 @@
 import { HelperError, NO_SERVER_URL_TEXT, NO_USERNAME_TEXT } from '../errors';
 
 /** Credentials as `store` receives them. */
-export interface Credentials {
+interface Credentials {
   readonly serverUrl: string;
   readonly username: string;
   readonly secret: string;

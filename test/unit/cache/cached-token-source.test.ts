@@ -12,14 +12,14 @@ import type { EcrToken, TokenSource } from '../../../src/aws/token';
 import { createCachedTokenSource } from '../../../src/cache/cached-token-source';
 import { HelperError } from '../../../src/errors';
 import { createLogger } from '../../../src/log';
-import { parseRegistry, type PrivateRegistry } from '../../../src/registry/parse-registry';
+import { parseRegistry, type EcrRegistry } from '../../../src/registry/parse-registry';
 import { tempDir } from '../../support/env';
 import { ECR_HOST } from '../../support/registry-host';
 
 const HOUR = 3600_000;
 const T0 = Date.UTC(2026, 0, 1);
-const registry = parseRegistry(ECR_HOST) as PrivateRegistry;
-const sibling = parseRegistry('210987654321.dkr.ecr.eu-west-1.amazonaws.com') as PrivateRegistry;
+const registry = parseRegistry(ECR_HOST) as EcrRegistry;
+const sibling = parseRegistry('210987654321.dkr.ecr.eu-west-1.amazonaws.com') as EcrRegistry;
 
 /** A hand-written fake API: hands out pw-1, pw-2, ... or throws what it is told to. */
 function fakeApi(clock: { now: number }) {
