@@ -1,8 +1,6 @@
 /** The real effects of `doctor`: files, PATH, child processes, HTTPS, the AWS SDK, the cache. */
 import { execFile } from 'node:child_process';
-import { constants } from 'node:fs';
-import { access, realpath, stat } from 'node:fs/promises';
-import { delimiter, isAbsolute, join } from 'node:path';
+import { realpath } from 'node:fs/promises';
 import type { LoadSdk } from '../../aws/aws-sdk';
 import { chooseAgents } from '../../aws/http-agents';
 import { readCacheState } from '../../cache/cache-state';
@@ -15,6 +13,7 @@ import type { VersionAnswer } from './check-helper-on-path';
 import { NO_HOME } from '../../config/resolve-home';
 import { resolveRoute } from '../../routing/resolve-route';
 import { MAX_SETTINGS_BYTES, readRegularFile } from '../../read-regular-file';
+import { findOnPath } from '../../stores/find-helper';
 
 /** Builds the effects for one run in this environment. */
 export function doctorEffects(options: {
@@ -33,7 +32,7 @@ export function doctorEffects(options: {
         throw error;
       }
     },
-    findOnPath: (command) => findOnPath(command, env['PATH'] ?? ''),
+    findOnPath: async (command) => findOnPath(command, env['PATH'] ?? ''),
     realPath: (path) => realpath(path),
     runVersion: (path, bound) => runVersion(path, env, bound),
     loadSdk: options.loadSdk,
@@ -56,24 +55,6 @@ export function doctorEffects(options: {
     }),
     now: Date.now,
   };
-}
-
-/** The first executable file named `command` in PATH's folders (as docker's exec.LookPath). */
-async function findOnPath(command: string, path: string): Promise<string | undefined> {
-  for (const dir of path.split(delimiter)) {
-    // An empty or relative entry would depend on where docker was started: docker skips them too.
-    if (!dir || !isAbsolute(dir)) continue;
-    const candidate = join(dir, command);
-    try {
-      if ((await stat(candidate)).isFile()) {
-        await access(candidate, constants.X_OK);
-        return candidate;
-      }
-    } catch {
-      // Not here, or not executable: keep looking, as a shell does.
-    }
-  }
-  return undefined;
 }
 
 /** Runs `<path> version` with the caller's environment, killed at the step's deadline. */
