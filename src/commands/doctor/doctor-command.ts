@@ -2,10 +2,19 @@
 import type { ActionContext } from '../../actions/action-context';
 import type { Outcome } from '../../failure-output';
 import { hideUserInfo } from '../../quote';
+import { DOCTOR_STEPS } from './check';
 import { doctorEffects } from './doctor-effects';
 import { parseDoctorTarget } from './doctor-target';
 import { renderJson, renderText } from './render-doctor';
 import { runDoctor } from './run-doctor';
+
+/**
+ * The bound of a whole doctor run: each check is bounded by the timeout itself (run-doctor.ts), so
+ * the run gets that many timeouts, and one.
+ */
+export function doctorBoundMs(timeoutMs: number): number {
+  return timeoutMs * (DOCTOR_STEPS + 1);
+}
 
 /** Runs doctor for the argument (a registry or an image, or nothing) and renders the report. */
 export async function doctorCommand(
