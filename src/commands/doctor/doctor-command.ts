@@ -2,7 +2,7 @@
 import type { ActionContext } from '../../actions/action-context';
 import type { Outcome } from '../../failure-output';
 import { hideUserInfo } from '../../quote';
-import { DOCTOR_STEPS } from './check';
+import { DOCTOR_CHECKS } from './doctor-checks';
 import { doctorEffects } from './doctor-effects';
 import { parseDoctorTarget } from './doctor-target';
 import { renderJson, renderText } from './render-doctor';
@@ -13,7 +13,7 @@ import { runDoctor } from './run-doctor';
  * the run gets that many timeouts, and one.
  */
 export function doctorBoundMs(timeoutMs: number): number {
-  return timeoutMs * (DOCTOR_STEPS + 1);
+  return timeoutMs * (DOCTOR_CHECKS.length + 1);
 }
 
 /** Runs doctor for the argument (a registry or an image, or nothing) and renders the report. */
@@ -29,7 +29,12 @@ export async function doctorCommand(
     logger: context.logger,
     stepTimeoutMs: context.config.timeoutMs,
     signal: context.signal,
-    effects: doctorEffects({ env: context.env, config: context.config, loadSdk: context.loadSdk }),
+    effects: doctorEffects({
+      env: context.env,
+      config: context.config,
+      routes: context.routes,
+      loadSdk: context.loadSdk,
+    }),
   });
   return {
     exitCode: report.ok ? 0 : 1,
