@@ -15,14 +15,11 @@ export async function answerRoute(
 ): Promise<Credentials> {
   const { tokens, logger } = context;
   switch (route.kind) {
-    case 'ecr': {
-      const token = await tokens.getToken(route.registry, route.identity);
-      logger.addSecret(token.password);
-      return { serverUrl, username: token.username, secret: token.password };
-    }
+    case 'ecr':
     case 'alias': {
-      // The target registry's token, answered for the host that was asked for.
-      const token = await tokens.getToken(route.target, route.identity);
+      // An alias: the target registry's token, answered for the host that was asked for.
+      const registry = route.kind === 'ecr' ? route.registry : route.target;
+      const token = await tokens.getToken(registry, route.identity);
       logger.addSecret(token.password);
       return { serverUrl, username: token.username, secret: token.password };
     }

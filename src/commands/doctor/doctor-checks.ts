@@ -193,11 +193,8 @@ export const DOCTOR_CHECKS: readonly DoctorCheck[] = [
       if (!target) return skipped('no registry named');
       if (!token) return skipped(NEEDS_TOKEN);
       return (context) =>
-        withAgents(run, async (agents) => ({
-          finding: await checkRegistry({
-            authority: target.authority,
-            get: registryClient(run, target, token, context, agents),
-          }),
+        withRegistry(run, target.authority, token, context, async (get) => ({
+          finding: await checkRegistry({ authority: target.authority, get }),
         }));
     },
   },
@@ -209,12 +206,12 @@ export const DOCTOR_CHECKS: readonly DoctorCheck[] = [
       if (!target || !image) return skipped('no image named (give host/repository:tag)');
       if (!token) return skipped(NEEDS_TOKEN);
       return (context) =>
-        withAgents(run, async (agents) => ({
+        withRegistry(run, target.authority, token, context, async (get) => ({
           finding: await checkImage({
             authority: target.authority,
             repository: image.repository,
             reference: image.reference,
-            get: registryClient(run, target, token, context, agents),
+            get,
             ...(route?.ecr ? { registry: route.ecr.registry } : {}),
             ...(principal ? { principal } : {}),
           }),
@@ -239,35 +236,30 @@ function awsRegion(env: Env, registry: EcrRegistry | undefined): string {
   return nonEmpty(env['AWS_REGION']) ?? nonEmpty(env['AWS_DEFAULT_REGION']) ?? 'us-east-1';
 }
 
-/** Registry requests of one check, with the token and through agents of their own. */
-function registryClient(
+/** Runs `work` with registry requests that send the token, through agents of this check's own. */
+async function withRegistry<T>(
   run: DoctorRun,
-  target: DoctorTarget,
+  authority: string,
   token: EcrToken,
   context: CallContext,
-  agents: AgentChoice,
-): RegistryGet {
-  return createRegistryClient({
-    authority: target.authority,
-    username: token.username,
-    password: token.password,
-    get: run.effects.httpsGet({
-      agents: agents.agents,
-      signal: context.signal,
-      deadline: context.deadline,
-      maxBytes: MAX_RESPONSE_BYTES,
-    }),
-    secret: (value) => run.secret(value),
-  });
-}
-
-async function withAgents<T>(
-  run: DoctorRun,
-  work: (agents: AgentChoice) => Promise<T>,
+  work: (get: RegistryGet) => Promise<T>,
 ): Promise<T> {
   const agents = await run.effects.chooseAgents(run.env);
   try {
-    return await work(agents);
+    return await work(
+      createRegistryClient({
+        authority,
+        username: token.username,
+        password: token.password,
+        get: run.effects.httpsGet({
+          agents: agents.agents,
+          signal: context.signal,
+          deadline: context.deadline,
+          maxBytes: MAX_RESPONSE_BYTES,
+        }),
+        secret: (value) => run.secret(value),
+      }),
+    );
   } finally {
     agents.destroy();
   }
