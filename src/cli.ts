@@ -1,6 +1,7 @@
 /**
- * The command line: protocol actions (get, store, erase, list, version) and their flags. Returns
- * what to print and the exit status; the composition root does the printing.
+ * The command line: protocol actions (get, store, erase, list, version), the human commands
+ * (configure, doctor) and their flags. Runs the chosen one in the composed call and returns what
+ * to print and the exit status; main.ts does the printing.
  */
 import { Command, CommanderError } from 'commander';
 import type { ActionContext } from './actions/action-context';
@@ -8,7 +9,8 @@ import { getAction } from './actions/get';
 import { listAction } from './actions/list';
 import { eraseAction, storeAction } from './actions/store-erase';
 import { configure, formatConfigureReport } from './commands/configure';
-import { doctorCommand } from './commands/doctor/doctor-command';
+import { doctorBoundMs, doctorCommand } from './commands/doctor/doctor-command';
+import type { Wiring } from './compose';
 import { HelperError } from './errors';
 import { failureOutput, type Outcome } from './failure-output';
 import { PRODUCT, VERSION } from './product';
@@ -20,15 +22,16 @@ const ACTIONS = ['get', 'store', 'erase', 'list', 'version'];
 // Commands for people at a terminal: their failures go to stderr, as any CLI's do.
 const HUMAN_COMMANDS = ['configure', 'doctor'];
 
-/** Parses argv (without node and script) and runs the chosen action. */
-export async function runCli(
-  args: readonly string[],
-  makeContext: () => ActionContext,
-): Promise<Outcome> {
+/** A command: its stdout (exit 0), or a whole Outcome when it sets the status itself. */
+type Action = (context: ActionContext) => Promise<string | Outcome>;
+
+/** Parses argv (without node and script) and runs the chosen action in `call`. */
+export async function runCli(args: readonly string[], call: Wiring): Promise<Outcome> {
   let stdout = '';
   let stderr = '';
-  // A command answers its stdout (exit 0), or a whole Outcome when it sets the status itself.
-  let action: ((context: ActionContext) => Promise<string | Outcome>) | undefined;
+  let action: Action | undefined;
+  // The call's bound, when the command needs another than the timeout.
+  let boundMs: number | undefined;
   const program = new Command(PRODUCT)
     .description('Docker credential helper for Amazon ECR and ECR Public')
     .usage('<get|store|erase|list|version>')
@@ -91,6 +94,7 @@ export async function runCli(
     .option('--json', 'print the report as JSON')
     .action((target: string | undefined, flags: { json?: boolean }) => {
       action = (context) => doctorCommand(context, { target, json: flags.json === true });
+      boundMs = doctorBoundMs(call.config.timeoutMs);
     });
 
   const first = args[0];
@@ -115,12 +119,16 @@ export async function runCli(
     if (error.exitCode === 0) return { exitCode: 0, stdout, stderr };
     return failed(new HelperError('USAGE', error.message.replace(/^error: /, '')));
   }
-  if (!action) return { exitCode: 1, stdout, stderr: stderr + program.helpInformation() };
-  try {
-    const answer = await action(makeContext());
-    if (typeof answer === 'string') return { exitCode: 0, stdout: answer, stderr };
-    return { ...answer, stderr: stderr + answer.stderr };
-  } catch (error) {
-    return failed(error);
-  }
+  const chosen = action;
+  if (!chosen) return { exitCode: 1, stdout, stderr: stderr + program.helpInformation() };
+  // Past the bound, run() rejects: main.ts reports that as any protocol failure.
+  return call.run(async (context) => {
+    try {
+      const answer = await chosen(context);
+      if (typeof answer === 'string') return { exitCode: 0, stdout: answer, stderr };
+      return { ...answer, stderr: stderr + answer.stderr };
+    } catch (error) {
+      return failed(error);
+    }
+  }, boundMs);
 }

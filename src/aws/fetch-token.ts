@@ -7,9 +7,8 @@
  */
 import type { CallContext } from '../call-context';
 import type { AwsCredentials, AwsSdk, LoadSdk } from './aws-sdk';
-import { createChainDiagnostics } from './chain-diagnostics';
 import { decodeToken } from './decode-token';
-import { describeAwsError, type ErrorContext } from './describe-error';
+import { describeAwsError } from './describe-error';
 import { hasEndpointOverride } from './endpoint-override';
 import { chooseAgents, type AgentChoice } from './http-agents';
 import { routeCredentials } from './route-credentials';
@@ -23,46 +22,33 @@ export async function fetchToken(request: TokenRequest, loadSdk: LoadSdk): Promi
   const region = registry.kind === 'private' ? registry.region : PUBLIC_REGION;
   const action =
     registry.kind === 'private' ? 'ecr:GetAuthorizationToken' : 'ecr-public:GetAuthorizationToken';
-  const diagnostics = createChainDiagnostics(request.env, (source) => {
-    request.progress.step = `waiting for AWS credentials from ${source.label}`;
-  });
-  const context = (): ErrorContext => {
-    const failures = diagnostics.describeConfiguredFailures();
-    return {
-      action,
-      region,
-      env: request.env,
-      ...(failures ? { credentialFailures: failures } : {}),
-    };
-  };
   const choice = await chooseAgents(request.env);
   try {
     request.progress.step = 'loading the AWS SDK';
     const sdk = await loadSdk();
     // Credentials first, on their own: the API call's attempts are then sized to the time left.
-    const credentials = await routeCredentials({
+    const signing = await routeCredentials({
       sdk,
       call: request,
       identity: request.identity,
       region,
       fips: registry.kind === 'private' && registry.fips,
       choice,
-      diagnostics,
-      errorContext: context,
+      action,
       // Anonymous pulls work on ECR Public: no credentials at all is not an error there.
       anonymousWithoutCredentials: registry.kind === 'public',
     });
     let endpoint: string | undefined;
     try {
       return decodeToken(
-        await callApi(sdk, request, choice, credentials, region, (value) => {
+        await callApi(sdk, request, choice, signing.credentials, region, (value) => {
           endpoint = value;
           request.progress.step = `calling GetAuthorizationToken at ${value}`;
         }),
       );
     } catch (error) {
       throw describeAwsError(error, {
-        ...context(),
+        ...signing.errorContext(),
         ...(endpoint ? { endpoint: `${endpoint}${choice.via()}` } : {}),
       });
     }

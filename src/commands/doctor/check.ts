@@ -1,22 +1,15 @@
 /** The shape of `doctor`'s findings: one check per link of the chain, in the order it is walked. */
 
-/** The checks, in the order they run and print (docs/doctor.md). */
-export const CHECK_NAMES = [
-  'docker-config',
-  'helper-on-path',
-  'route',
-  'aws-credentials',
-  'caller-identity',
-  'authorization-token',
-  'registry',
-  'image',
-] as const;
-
-/** How many bounded steps a doctor run has (the call's bound is this many timeouts, and one). */
-export const DOCTOR_STEPS = CHECK_NAMES.length;
-
-/** The `name` of a check in `--json`. */
-export type CheckName = (typeof CHECK_NAMES)[number];
+/** The `name` of a check in `--json` (doctor-checks.ts runs them in the order of docs/doctor.md). */
+export type CheckName =
+  | 'docker-config'
+  | 'helper-on-path'
+  | 'route'
+  | 'aws-credentials'
+  | 'caller-identity'
+  | 'authorization-token'
+  | 'registry'
+  | 'image';
 
 /** One finding: passed (true), failed (false) or skipped (null), what was seen, what to do. */
 export interface Check {
@@ -47,10 +40,3 @@ export const failed = (detail: string, hint?: string): Finding =>
 /** A skipped finding (not run: nothing to check, or an earlier link broke). */
 export const skipped = (detail: string, hint?: string): Finding =>
   hint === undefined ? { ok: null, detail } : { ok: null, detail, hint };
-
-/** How long one step may run: its own deadline, and the signal that ends it. */
-export interface StepBound {
-  /** Epoch milliseconds. */
-  readonly deadline: number;
-  readonly signal: AbortSignal;
-}

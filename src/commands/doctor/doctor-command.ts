@@ -2,10 +2,19 @@
 import type { ActionContext } from '../../actions/action-context';
 import type { Outcome } from '../../failure-output';
 import { hideUserInfo } from '../../quote';
+import { DOCTOR_CHECKS } from './doctor-checks';
 import { doctorEffects } from './doctor-effects';
 import { parseDoctorTarget } from './doctor-target';
 import { renderJson, renderText } from './render-doctor';
 import { runDoctor } from './run-doctor';
+
+/**
+ * The bound of a whole doctor run: each check is bounded by the timeout itself (run-doctor.ts), so
+ * the run gets that many timeouts, and one.
+ */
+export function doctorBoundMs(timeoutMs: number): number {
+  return timeoutMs * (DOCTOR_CHECKS.length + 1);
+}
 
 /** Runs doctor for the argument (a registry or an image, or nothing) and renders the report. */
 export async function doctorCommand(
@@ -20,7 +29,12 @@ export async function doctorCommand(
     logger: context.logger,
     stepTimeoutMs: context.config.timeoutMs,
     signal: context.signal,
-    effects: doctorEffects({ env: context.env, config: context.config, loadSdk: context.loadSdk }),
+    effects: doctorEffects({
+      env: context.env,
+      config: context.config,
+      routes: context.routes,
+      loadSdk: context.loadSdk,
+    }),
   });
   return {
     exitCode: report.ok ? 0 : 1,
