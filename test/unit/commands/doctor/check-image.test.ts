@@ -25,7 +25,7 @@ const error = (code: string, message = 'x') => ({ errors: [{ code, message }] })
 describe('image', () => {
   it('passes with the digest and type of the manifest, asking for every type docker takes', async () => {
     let accept: string | undefined;
-    const finding = await image(async (url, headers) => {
+    const finding = await image(async (_url, headers) => {
       accept = headers['accept'];
       return answer(200, '{}', {
         'docker-content-digest': 'sha256:abc',
