@@ -69,6 +69,16 @@ export interface CallerIdentity {
 /** The ECR API a registry is served by. */
 export type EcrService = 'ecr' | 'ecr-public';
 
+/** Options of AwsSdk.getAuthorizationToken(). */
+export interface GetAuthorizationTokenOptions extends ServiceCallOptions {
+  readonly service: EcrService;
+  /**
+   * false: a throttled answer ends the call at once, with the SDK's error, for the caller to wait
+   * out (wait-out-throttling.ts); otherwise the SDK retries it like any transient failure.
+   */
+  readonly retryThrottling?: boolean;
+}
+
 /** Options of AwsSdk.assumeRole(): STS of `region` (its partition follows), signed with `credentials`. */
 export interface AssumeRoleOptions extends ServiceCallOptions {
   readonly roleArn: string;
@@ -88,7 +98,7 @@ export interface AwsSdk {
   resolveCredentials(options: ResolveCredentialsOptions): Promise<AwsCredentials>;
   /** ECR's or ECR Public's GetAuthorizationToken. */
   getAuthorizationToken(
-    options: ServiceCallOptions & { readonly service: EcrService },
+    options: GetAuthorizationTokenOptions,
   ): Promise<AuthorizationData | undefined>;
   /** STS AssumeRole: temporary credentials of the role (cross-account pulls). */
   assumeRole(options: AssumeRoleOptions): Promise<AwsCredentials>;

@@ -13,6 +13,7 @@ import { hasEndpointOverride } from './endpoint-override';
 import { chooseAgents, type AgentChoice } from './http-agents';
 import { routeCredentials } from './route-credentials';
 import type { EcrToken, TokenRequest } from './token';
+import { ThrottledUntilBound, waitOutThrottling } from './wait-out-throttling';
 
 const PUBLIC_REGION = 'us-east-1';
 
@@ -39,17 +40,39 @@ export async function fetchToken(request: TokenRequest, loadSdk: LoadSdk): Promi
       anonymousWithoutCredentials: registry.kind === 'public',
     });
     let endpoint: string | undefined;
-    try {
-      return decodeToken(
-        await callApi(sdk, request, choice, signing.credentials, region, (value) => {
+    const call = () =>
+      callApi(
+        sdk,
+        request,
+        choice,
+        signing.credentials,
+        region,
+        (value) => {
           endpoint = value;
           request.progress.step = `calling GetAuthorizationToken at ${value}`;
-        }),
+        },
+        // Throttling comes back to us after one attempt: waited out below, or not at all.
+        { retryThrottling: false },
       );
+    try {
+      // A caller that still holds a usable token answers with it at once rather than wait.
+      const answer = request.hasFallback
+        ? await call()
+        : await waitOutThrottling({
+            call,
+            deadline: request.deadline,
+            signal: request.signal,
+            onPause: (ms) => {
+              request.progress.step = `waiting ${(ms / 1000).toFixed(1)} s to call GetAuthorizationToken again at ${endpoint ?? region} (throttled)`;
+            },
+          });
+      return decodeToken(answer);
     } catch (error) {
-      throw describeAwsError(error, {
+      const throttled = error instanceof ThrottledUntilBound;
+      throw describeAwsError(throttled ? error.last : error, {
         ...signing.errorContext(),
         ...(endpoint ? { endpoint: `${endpoint}${choice.via()}` } : {}),
+        ...(throttled ? { throttledTries: error.tries } : {}),
       });
     }
   } finally {
@@ -57,7 +80,11 @@ export async function fetchToken(request: TokenRequest, loadSdk: LoadSdk): Promi
   }
 }
 
-/** GetAuthorizationToken of the registry's service, with the endpoint variants its host asks for. */
+/**
+ * GetAuthorizationToken of the registry's service, with the endpoint variants its host asks for.
+ * The SDK retries a throttled answer unless `retryThrottling` is false (then the caller waits it
+ * out, or reports it).
+ */
 export function callApi(
   sdk: AwsSdk,
   request: Omit<TokenRequest, 'identity'>,
@@ -65,6 +92,7 @@ export function callApi(
   credentials: AwsCredentials,
   region: string,
   onRequest: (endpoint: string) => void,
+  options: { readonly retryThrottling?: boolean } = {},
 ): ReturnType<AwsSdk['getAuthorizationToken']> {
   const { registry } = request;
   const overridden = hasEndpointOverride(
@@ -80,6 +108,7 @@ export function callApi(
     useFipsEndpoint: !overridden && registry.kind === 'private' && registry.fips,
     useDualstackEndpoint: !overridden && registry.dualStack,
     onRequest,
+    ...(options.retryThrottling === undefined ? {} : { retryThrottling: options.retryThrottling }),
   });
 }
 
