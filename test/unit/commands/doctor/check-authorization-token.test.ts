@@ -63,22 +63,28 @@ describe('authorization-token', () => {
     });
   });
 
-  it('fails an answer without a token, and a throttled call with its own hint', async () => {
+  it('fails an answer without a token, and shows a throttled call as throttling, tried once', async () => {
     const empty = await authorizationToken((world) => (world.token = async () => undefined));
     expect(empty['authorization-token']).toEqual({
       name: 'authorization-token',
       ok: false,
       detail: 'GetAuthorizationToken returned no authorization data; cache: no entry',
     });
+    let calls = 0;
     const throttled = await authorizationToken((world) => {
       world.token = async () => {
+        calls += 1;
         throw sdkError({ name: 'ThrottlingException', message: 'Rate exceeded', status: 400 });
       };
     });
-    expect(throttled['authorization-token']).toMatchObject({
-      ok: false,
-      hint: 'Try again later; the token cache avoids most calls.',
-    });
+    // One attempt: doctor must not add to a crowd that is already over the account's limit.
+    expect(calls).toBe(1);
+    const finding = throttled['authorization-token'];
+    expect(finding).toMatchObject({ ok: false });
+    expect(finding?.detail).toMatch(/was throttled .*bucket in .* is empty.*; cache: no entry$/);
+    // What get does about it, and what the user can do.
+    expect(finding?.hint).toMatch(/stagger their start, or raise ECR_TS_TIMEOUT/);
+    expect(finding?.hint).toMatch(/`get` itself waits for the refill until ECR_TS_TIMEOUT/);
   });
 
   it('masks the token it got in every finding', async () => {
