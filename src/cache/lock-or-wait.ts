@@ -6,7 +6,7 @@ import type { CallContext } from '../call-context';
 import { PRODUCT } from '../product';
 import { HelperError } from '../errors';
 import { tryLock } from './key-lock';
-import { waitForChange, type ChangeWaiter } from './wait-for-change';
+import { waitForChange, type ChangeWaiter } from '../fs/wait-for-change';
 
 // Waiters re-read the file on every change of the folder, and at least this often (backing off
 // to MAX_POLL_MS, jittered so 50 processes do not poll in lock step).

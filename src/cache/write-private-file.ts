@@ -11,7 +11,7 @@
  */
 import { closeSync, constants, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { errorCode } from '../error-code';
-import { randomHex } from '../random-hex';
+import { randomHex } from '../fs/random-hex';
 
 // O_NOFOLLOW is absent on Windows (0 there); O_EXCL already refuses a symlink at the name.
 const CREATE_NEW =

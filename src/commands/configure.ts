@@ -27,7 +27,7 @@ import {
   replaceIfUnchanged,
   type FileVersion,
   type ReplaceOutcome,
-} from './replace-file';
+} from '../fs/replace-file';
 
 /** Inputs of one `configure` run; env and clock are passed in, never read from `process`. */
 export interface ConfigureOptions extends ConfigureRequest {

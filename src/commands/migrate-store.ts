@@ -12,7 +12,7 @@ import type { Env } from '../env';
 import { errorCode } from '../error-code';
 import { HelperError } from '../errors';
 import { quoteServerUrl } from '../quote';
-import { MAX_SETTINGS_BYTES, readRegularFile } from '../read-regular-file';
+import { MAX_SETTINGS_BYTES, readRegularFile } from '../fs/read-regular-file';
 import { makeDirSync } from '../cache/make-dir';
 import { storeNameOf } from '../routing/routes';
 import type { OpenStore } from '../stores/credential-store';

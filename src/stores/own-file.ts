@@ -20,7 +20,7 @@ import {
 import { basename, dirname, join } from 'node:path';
 import { errorCode } from '../error-code';
 import { HelperError } from '../errors';
-import { randomHex } from '../random-hex';
+import { randomHex } from '../fs/random-hex';
 
 /** Whose files we trust: the current user's. */
 export interface Owner {

@@ -14,7 +14,7 @@ import type { DoctorEffects } from './run-doctor';
 import type { VersionAnswer } from './check-helper-on-path';
 import { NO_HOME } from '../../config/resolve-home';
 import { resolveRoute } from '../../routing/resolve-route';
-import { MAX_SETTINGS_BYTES, readRegularFile } from '../../read-regular-file';
+import { MAX_SETTINGS_BYTES, readRegularFile } from '../../fs/read-regular-file';
 
 /** Builds the effects for one run in this environment. */
 export function doctorEffects(options: {

@@ -19,8 +19,8 @@ import {
   unlinkSync,
   writeSync,
 } from 'node:fs';
-import { randomHex } from '../random-hex';
-import { MAX_SETTINGS_BYTES, readRegularFile } from '../read-regular-file';
+import { randomHex } from './random-hex';
+import { MAX_SETTINGS_BYTES, readRegularFile } from './read-regular-file';
 
 const CREATE_NEW =
   constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | (constants.O_NOFOLLOW ?? 0);
