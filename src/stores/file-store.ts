@@ -8,7 +8,8 @@ import { errorCode } from '../error-code';
 import { HelperError, notFound } from '../errors';
 import { quoteServerUrl } from '../quote';
 import { makeDirSync, UnsafeFolderError } from '../cache/make-dir';
-import { tryLock } from '../cache/key-lock';
+import { tryLock } from '../fs/lock';
+import { poll } from '../fs/poll';
 import type { CredentialStore, Credentials } from './credential-store';
 import { checkOwnDir, readOwnFile, writeOwnFileAtomic, type Owner } from './own-file';
 import { serverKey, withoutUserInfo } from './server-key';
@@ -29,14 +30,12 @@ export function createFileStore(options: {
   owner: Owner;
   deadline: number;
   now?: () => number;
-  sleep?: (ms: number) => Promise<void>;
   /** Notes problems that do not fail the call (a lock lost to a stale takeover). */
   warn?: (message: string) => void;
 }): CredentialStore {
   const { path, owner } = options;
   const dir = dirname(path);
   const now = options.now ?? Date.now;
-  const sleep = options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
   const load = (): StoreFile => {
     if (checkOwnDir(dir, owner) === 'absent') return empty();
     const text = readOwnFile(path, owner, MAX_FILE_BYTES);
@@ -66,28 +65,33 @@ export function createFileStore(options: {
     }
   };
   const lock = async (file: string, ensureDir: () => void): Promise<() => Promise<void>> => {
-    for (let round = 0; ; round++) {
-      const attempt = await tryLock({
-        file,
-        staleMs: LOCK_STALE_MS,
-        ensureDir,
-        onCompromised: (message) => options.warn?.(`the file store's lock was lost: ${message}`),
-        now,
-      });
-      if (attempt.state === 'held') return attempt.release;
-      if (attempt.state === 'unavailable') {
-        throw new HelperError('STORE', `cannot lock ${file} (${attempt.reason})`);
-      }
-      const left = options.deadline - now();
-      if (left <= 0) {
-        throw new HelperError(
-          'TIMEOUT',
-          `the file store ${file} stayed locked by another process (${file}.lock); if none is running, remove that folder`,
-        );
-      }
+    const polled = await poll({
+      deadline: options.deadline,
+      now,
+      attempt: async () => {
+        const attempt = await tryLock({
+          file,
+          staleMs: LOCK_STALE_MS,
+          ensureDir,
+          onCompromised: (message) => options.warn?.(`the file store's lock was lost: ${message}`),
+          now,
+        });
+        return attempt.state === 'busy' ? undefined : attempt;
+      },
       // Jittered, growing pauses: 20 writers on 2 cores must not poll in lock step.
-      await sleep(Math.min(left, 5 + Math.random() * Math.min(100, 10 * (round + 1))));
+      pause: (round, msLeft) =>
+        Math.min(msLeft, 5 + Math.random() * Math.min(100, 10 * (round + 1))),
+    });
+    if (!('value' in polled)) {
+      throw new HelperError(
+        'TIMEOUT',
+        `the file store ${file} stayed locked by another process (${file}.lock); if none is running, remove that folder`,
+      );
     }
+    if (polled.value.state === 'unavailable') {
+      throw new HelperError('STORE', `cannot lock ${file} (${polled.value.reason})`);
+    }
+    return polled.value.release;
   };
   return {
     label: `the file store (${path})`,
