@@ -7,11 +7,11 @@
 import { realpathSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Progress } from '../call-context';
-import { makeDirSync, UnsafeFolderError } from '../cache/make-dir';
 import { nonEmpty, type Env } from '../env';
 import { NO_HOME } from '../config/resolve-home';
 import { HelperError } from '../errors';
 import { tryLock } from '../fs/lock';
+import { makeDirSync, UnsafeFolderError } from '../fs/make-dir';
 import { poll } from '../fs/poll';
 import { quote, quoteServerUrl } from '../quote';
 import type { OpenStore } from '../stores/credential-store';
@@ -96,7 +96,7 @@ export async function configure(options: ConfigureOptions): Promise<ConfigureRep
   try {
     // Docker's folder is used as it is (it may be another user's when root edits it); a missing
     // one is made with the bounded mkdir: Node's recursive one spins forever under /proc.
-    if (!isFolder(dirname(file))) makeDirSync(dirname(file), 0o700);
+    if (!isFolder(dirname(file))) makeDirSync(dirname(file));
   } catch (error) {
     if (error instanceof UnsafeFolderError) {
       throw new HelperError('CONFIG', `cannot create the folder of ${file}: ${error.message}`);

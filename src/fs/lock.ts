@@ -17,6 +17,7 @@
 import { lstatSync, mkdirSync, readdirSync, rmdirSync } from 'node:fs';
 import type { LockOptions } from 'proper-lockfile';
 import { errorCode } from '../error-code';
+import { processOwner } from './owner';
 
 /** The outcome of one attempt: held (with its release), busy, or locking is impossible here. */
 export type LockAttempt =
@@ -105,7 +106,7 @@ export function lockState(
   path: string,
   staleMs: number,
   now: () => number,
-  euid: number | undefined = process.geteuid?.(),
+  euid: number | undefined = processOwner().euid,
 ): LockState {
   let stat;
   try {
@@ -137,7 +138,7 @@ export function removeIfStale(
   lockPath: string,
   staleMs: number,
   now: () => number,
-  euid: number | undefined = process.geteuid?.(),
+  euid: number | undefined = processOwner().euid,
 ): Takeover {
   const unavailable = (path: string, why: string): Takeover => ({
     unavailable: `the lock ${path} is ${why}`,
