@@ -24,7 +24,7 @@ export interface LockOrWaitOptions<T> {
   readonly file: string;
   /** How long a lock whose holder stopped refreshing it is honoured. */
   readonly staleMs: number;
-  /** Creates the cache folder (the token store's: it judges the folder, see src/fs/private-folder.ts). */
+  /** Creates the cache folder (the token store's, which judges it: src/fs/private-folder.ts). */
   readonly ensureDir: () => void;
   /** Runs holding the lock. */
   readonly held: () => Promise<T>;

@@ -7,11 +7,12 @@
  * An empty file in the token cache folder whose name is the claim: `config-<16 hex>-<40 hex>
  * .checked`, the digests of the config file's path and of its text with the helper's version
  * (an upgraded helper checks again). Any edit changes the digest, so an edited file is checked
- * whole on its next call; no timestamp is trusted. Looking it up is one lstat. It is trusted under the cache
- * folder's rules (docs/security-model.md): a folder of this user that nobody else can write, a
- * regular file of this user that nobody else can write, not a symlink; written as a private file. One
- * per config file: recording a new text removes the old ones. Whatever is wrong with a record
- * only means checking again; nothing here ever fails a call.
+ * whole on its next call; no timestamp is trusted. Looking it up is one lstat. It is trusted
+ * under the cache folder's rules (docs/security-model.md): a folder of this user that nobody else
+ * can write, a regular file of this user that nobody else can write, not a symlink; written as a
+ * private file (src/fs/private-file.ts). One per config file: recording a new text removes the
+ * old ones. Whatever is wrong with a record only means checking again; nothing here ever fails a
+ * call.
  */
 import { lstatSync, readdirSync, unlinkSync, type Stats } from 'node:fs';
 import { join } from 'node:path';

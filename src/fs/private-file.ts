@@ -1,18 +1,11 @@
 /**
- * Private files (the token cache, the config check records beside it, the file store, the helper's
- * own config file): written so that nothing planted in the folder can redirect the write, read so
- * that nothing planted there is trusted (docs/security-model.md).
- *
- * A write creates a new file under a name with 64 random bits (`<name>.<16 hex>.tmp`), with
- * O_CREAT|O_EXCL|O_NOFOLLOW, mode 0600, as this user, and renames it over the name: a file or
- * symlink planted at the temp name is never opened, a symlink at the name is replaced, never
- * followed, and no owner is ever copied from an existing file. Written by hand rather than with
- * write-file-atomic, which realpaths the target (a symlink at the name made it replace the link's
- * target), copies an existing file's owner onto the new one, and opens a temp name computed from
- * the pid without O_EXCL or O_NOFOLLOW.
- *
- * A read opens with O_NOFOLLOW and O_NONBLOCK (a FIFO at the name must not hang the helper), and
- * trusts the open file only if it is a regular file of this user that nobody else can write.
+ * Private files (the token cache and its config check records, the file store, the helper's own
+ * config file), written and read as docs/security-model.md says: nothing planted in the folder can
+ * redirect a write (a new 0600 file of this user under a random name, created O_EXCL|O_NOFOLLOW,
+ * renamed over the name; no owner ever copied) or be trusted on a read (O_NOFOLLOW, O_NONBLOCK so
+ * a FIFO cannot hang the helper, then the open file must be a regular file only this user can
+ * write). Written by hand: write-file-atomic realpaths the target, copies an existing file's owner
+ * onto the new one, and opens a temp name computed from the pid without O_EXCL or O_NOFOLLOW.
  */
 import {
   closeSync,
@@ -45,7 +38,7 @@ export type PrivateRead =
   | { readonly kind: 'absent' }
   | { readonly kind: 'refused'; readonly reason: string };
 
-/** Reads `path` if it is a regular file of `owner` that nobody else can write, within `maxBytes`. */
+/** Reads `path` if it is a regular file of `owner` nobody else can write, of at most `maxBytes`. */
 export function readPrivateFile(path: string, owner: Owner, maxBytes: number): PrivateRead {
   const refused = (why: string): PrivateRead => ({ kind: 'refused', reason: `${path}: ${why}` });
   let fd: number;
