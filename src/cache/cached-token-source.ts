@@ -17,7 +17,7 @@ import {
   secretScopeFor,
 } from './cache-identity';
 import { freshness, isLive } from './freshness';
-import { staleMsFor } from './key-lock';
+import { staleMsFor } from '../fs/lock';
 import { lockOrWait } from './lock-or-wait';
 import { mayServeStale } from './may-serve-stale';
 import { recordHost } from './record-host';

@@ -6,12 +6,13 @@
  */
 import { realpathSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { lock } from 'proper-lockfile';
 import type { Progress } from '../call-context';
-import { makeDirSync, UnsafeFolderError } from '../cache/make-dir';
 import { nonEmpty, type Env } from '../env';
 import { NO_HOME } from '../config/resolve-home';
 import { HelperError } from '../errors';
+import { tryLock } from '../fs/lock';
+import { makeDirSync, UnsafeFolderError } from '../fs/make-dir';
+import { poll } from '../fs/poll';
 import { quote, quoteServerUrl } from '../quote';
 import type { OpenStore } from '../stores/credential-store';
 import { migrateStore, type StoreMigrationReport } from './migrate-store';
@@ -27,7 +28,7 @@ import {
   replaceIfUnchanged,
   type FileVersion,
   type ReplaceOutcome,
-} from './replace-file';
+} from '../fs/replace-file';
 
 /** Inputs of one `configure` run; env and clock are passed in, never read from `process`. */
 export interface ConfigureOptions extends ConfigureRequest {
@@ -95,30 +96,51 @@ export async function configure(options: ConfigureOptions): Promise<ConfigureRep
   try {
     // Docker's folder is used as it is (it may be another user's when root edits it); a missing
     // one is made with the bounded mkdir: Node's recursive one spins forever under /proc.
-    if (!isFolder(dirname(file))) makeDirSync(dirname(file), 0o700);
+    if (!isFolder(dirname(file))) makeDirSync(dirname(file));
   } catch (error) {
     if (error instanceof UnsafeFolderError) {
       throw new HelperError('CONFIG', `cannot create the folder of ${file}: ${error.message}`);
     }
     throw fsError('create the folder of', file, error);
   }
-  // Two configure runs at once (provisioning scripts) must both land: read-modify-write under a
-  // lock. proper-lockfile's mkdir lock works on every file system and recovers a stale lock.
+  // Two configure runs at once (provisioning scripts) must both land: read-modify-write under
+  // the lock beside the file (src/fs/lock.ts), which recovers a lock its holder left behind.
   progress.step = `waiting for the lock ${file}.lock (another configure run)`;
-  const release = await lock(file, {
-    realpath: false,
-    lockfilePath: `${file}.lock`,
-    stale: 10_000,
-    retries: { retries: 60, minTimeout: 20, maxTimeout: 100, randomize: true },
-  }).catch((error: unknown) => {
-    throw fsError('lock', file, error);
-  });
+  const release = await lockConfig(file);
   try {
     progress.step = `updating ${file}`;
     return await update(file, options);
   } finally {
     await release().catch(() => undefined);
   }
+}
+
+/** A lock is abandoned once its holder has not refreshed it for this long. */
+const LOCK_STALE_MS = 10_000;
+/** Tries at the lock, the pauses growing from 20 to 100 ms: about 6 s in all. */
+const LOCK_TRIES = 61;
+
+/** Takes the lock beside `file`, waiting while another configure run holds it. */
+async function lockConfig(file: string): Promise<() => Promise<void>> {
+  const polled = await poll({
+    attempts: LOCK_TRIES,
+    attempt: async () => {
+      const attempt = await tryLock({
+        file,
+        staleMs: LOCK_STALE_MS,
+        // Losing the lock costs nothing: the write itself checks that the file did not change.
+        onCompromised: () => undefined,
+        ensureDir: () => undefined, // made above
+      });
+      return attempt.state === 'busy' ? undefined : attempt;
+    },
+    pause: (round) => Math.min(100, 20 * 2 ** round * (1 + Math.random())),
+  });
+  if (!('value' in polled)) throw fsError('lock', file, { code: 'ELOCKED' });
+  if (polled.value.state === 'unavailable') {
+    throw fsError('lock', file, { code: polled.value.reason });
+  }
+  return polled.value.release;
 }
 
 /**

@@ -1,7 +1,7 @@
 /** Loads the helper's Config: reads what the settings depend on, then parses them. */
 import type { Env } from '../env';
 import { errorCode } from '../error-code';
-import { MAX_SETTINGS_BYTES, readRegularFile } from '../read-regular-file';
+import { MAX_SETTINGS_BYTES, readRegularFile } from '../fs/read-regular-file';
 import { HelperError } from '../errors';
 import type { ValidationRecord } from '../cache/validation-record';
 import { DEFAULT_ROUTE_TABLE, type RouteTable } from '../routing/route-table';

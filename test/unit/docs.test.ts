@@ -46,23 +46,6 @@ const OUTSIDE: readonly (readonly [RegExp, string])[] = [
   [/\bfindings? \d+/i, 'a finding of an outside audit report'],
 ];
 
-/**
- * Source files whose comments still cite the first outside audit (`audit 2026-12, finding N`):
- * the lead rewrites them to cite docs/security-model.md#<rule> after the restructuring merges,
- * and then empties this list. Only the audit's two patterns are allowed here.
- */
-const AUDIT_CITATIONS_PENDING = new Set([
-  'src/cache/cache-entry.ts',
-  'src/cache/cache-folder.ts',
-  'src/cache/key-lock.ts',
-  'src/cache/record-host.ts',
-  'src/cache/token-store.ts',
-  'src/cache/validation-record.ts',
-  'src/cache/wait-for-change.ts',
-  'src/cache/write-private-file.ts',
-  'src/stores/own-file.ts',
-]);
-
 describe('the docs name only what exists', () => {
   it.each(DOCS.filter((file) => NOT_CHECKED_YET[file] !== 'whole file'))(
     '%s: every repository path and code-span file name exists',
@@ -98,19 +81,11 @@ describe('nothing cites a document outside the repository', () => {
       const lines = checkedText(file).split('\n');
       lines.forEach((line, index) => {
         for (const [pattern, what] of OUTSIDE) {
-          if (AUDIT_CITATIONS_PENDING.has(file) && /audit|finding/.test(what)) continue;
           if (pattern.test(line)) found.push(`${file}:${index + 1}: cites ${what}: ${line.trim()}`);
         }
       });
     }
     expect(found).toEqual([]);
-  });
-
-  it('the allow-list of pending audit citations names only files that still need it', () => {
-    const stale = [...AUDIT_CITATIONS_PENDING].filter(
-      (file) => !existsSync(join(ROOT, file)) || !/audit|findings? \d/i.test(read(file)),
-    );
-    expect(stale).toEqual([]);
   });
 });
 

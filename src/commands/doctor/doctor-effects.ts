@@ -12,7 +12,7 @@ import type { Config } from '../../config/parse-config';
 import { NO_HOME } from '../../config/resolve-home';
 import type { Bound } from '../../deadline';
 import type { Env } from '../../env';
-import { MAX_SETTINGS_BYTES, readRegularFile } from '../../read-regular-file';
+import { MAX_SETTINGS_BYTES, readRegularFile } from '../../fs/read-regular-file';
 import type { EcrRegistry, Registry } from '../../registry/parse-registry';
 import type { Routes } from '../../routing/routes';
 import { findOnPath } from '../../stores/find-helper';
