@@ -24,10 +24,11 @@ describe('the npm package (npm pack, then npm i -g into a temp prefix)', () => {
   let work: string;
   let tarball: string;
   let packed: PackResult;
-  // npm itself needs its cache (offline installs come from it) and a writable HOME.
+  // npm's cache and logs in the temp folder too: the package has no runtime dependency, so an
+  // offline install needs nothing from a cache, and nothing is written into the user's ~/.npm.
   const npmEnv = (): Record<string, string> => ({
     ...cleanEnv(work),
-    npm_config_cache: process.env['npm_config_cache'] ?? join(process.env['HOME'] ?? work, '.npm'),
+    npm_config_cache: join(work, '.npm-cache'),
     npm_config_update_notifier: 'false',
   });
 
