@@ -83,14 +83,15 @@ function hermeticPath(path, realHome, runDir) {
   };
   let index = 0;
   let nodeKept = false;
+  const visited = new Set();
   const keep = (folder) => {
-    seen.add(folder);
+    visited.add(folder);
     if (readdirSync(folder).includes(PRODUCT)) add(shadowOf(folder, [PRODUCT], runDir, index++));
     else add(folder);
     if (realOrSelf(folder) === realOrSelf(node)) nodeKept = true;
   };
   for (const folder of path.split(delimiter)) {
-    if (!isAbsolute(folder) || !isFolder(folder) || seen.has(folder)) continue;
+    if (!isAbsolute(folder) || !isFolder(folder) || visited.has(folder)) continue;
     if (home && within(realOrSelf(folder), home) && folder !== node) continue;
     keep(folder);
   }
