@@ -1,6 +1,7 @@
 /**
- * The command line: protocol actions (get, store, erase, list, version) and their flags. Returns
- * what to print and the exit status; the composition root does the printing.
+ * The command line: protocol actions (get, store, erase, list, version), the commands for people
+ * (configure, doctor, help) and their flags. Returns what to print and the exit status; the
+ * composition root does the printing.
  */
 import { Command, CommanderError } from 'commander';
 import type { ActionContext } from './actions/action-context';
@@ -18,7 +19,8 @@ const VERSION_LINE = `${PRODUCT} (npm:${PRODUCT}) ${VERSION}`;
 
 const ACTIONS = ['get', 'store', 'erase', 'list', 'version'];
 // Commands for people at a terminal: their failures go to stderr, as any CLI's do.
-const HUMAN_COMMANDS = ['configure', 'doctor'];
+const HUMAN_COMMANDS = ['configure', 'doctor', 'help'];
+const COMMANDS = [...ACTIONS, ...HUMAN_COMMANDS];
 
 /** Parses argv (without node and script) and runs the chosen action. */
 export async function runCli(
@@ -31,10 +33,10 @@ export async function runCli(
   let action: ((context: ActionContext) => Promise<string | Outcome>) | undefined;
   const program = new Command(PRODUCT)
     .description('Docker credential helper for Amazon ECR and ECR Public')
-    .usage('<get|store|erase|list|version>')
+    .usage(`<${COMMANDS.join('|')}>`)
     .version(VERSION_LINE, '-v, --version', 'print the version and exit')
     .helpOption('-h, --help', 'show this help')
-    .helpCommand(false)
+    .helpCommand('help [command]', 'show this help, or the help of a command')
     .exitOverride()
     .configureOutput({
       writeOut: (text) => (stdout += text),
@@ -68,22 +70,30 @@ export async function runCli(
     .argument('[registries...]', 'ECR registries to route to this helper in credHelpers')
     .description('write this helper into the docker config (DOCKER_CONFIG or ~/.docker)')
     .option('--store', 'make it the credsStore, for every registry')
+    .option(
+      '--remove',
+      'take it out instead: the credHelpers entries (all, or those named) and the credsStore that name it',
+    )
     .option('--dry-run', 'print what would change and write nothing')
-    .action((registries: string[], flags: { store?: boolean; dryRun?: boolean }) => {
-      action = async (context) =>
-        formatConfigureReport(
-          await configure({
-            registries,
-            store: flags.store === true,
-            dryRun: flags.dryRun === true,
-            env: context.env,
-            now: () => new Date(),
-            progress: context.progress,
-            home: context.config.home,
-            openStore: context.openStore,
-          }),
-        );
-    });
+    .action(
+      (registries: string[], flags: { store?: boolean; remove?: boolean; dryRun?: boolean }) => {
+        action = async (context) =>
+          formatConfigureReport(
+            await configure({
+              registries,
+              store: flags.store === true,
+              remove: flags.remove === true,
+              restoreStore: storeToRestore(context),
+              dryRun: flags.dryRun === true,
+              env: context.env,
+              now: () => new Date(),
+              progress: context.progress,
+              home: context.config.home,
+              openStore: context.openStore,
+            }),
+          );
+      },
+    );
   program
     .command('doctor')
     .argument('[target]', 'an ECR image (host/repository:tag) or registry to check')
@@ -103,7 +113,7 @@ export async function runCli(
     return { ...output, stderr: stderr + output.stderr + extra };
   };
   if (!first.startsWith('-') && !ACTIONS.includes(first) && audience === 'protocol') {
-    const known = ACTIONS.join(', ');
+    const known = COMMANDS.join(', ');
     const unknown = `unknown action ${JSON.stringify(first)}: expected one of ${known}`;
     return failed(new HelperError('USAGE', unknown), program.helpInformation());
   }
@@ -123,4 +133,10 @@ export async function runCli(
   } catch (error) {
     return failed(error);
   }
+}
+
+/** The credsStore `configure --remove` puts back: the fallback, when it is another helper. */
+function storeToRestore(context: ActionContext): string | undefined {
+  const fallback = context.config.routes.fallback;
+  return fallback.kind === 'helper' ? fallback.name : undefined;
 }
