@@ -25,7 +25,7 @@ describe('the man page', () => {
     ].map((match) => match[1]);
     expect(commands).toEqual(expect.arrayContaining(['get', 'configure', 'doctor', 'help']));
     for (const command of commands)
-      expect([command, page.includes(`* \`${command}\``)]).toEqual([command, true]);
+      expect([command, page.includes(`- \`${command}\``)]).toEqual([command, true]);
   });
 
   it('describes every option of configure and doctor', () => {
