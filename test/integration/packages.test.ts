@@ -187,8 +187,13 @@ const digestOf = (file: string) =>
 
   describe.each(Object.entries(RPMS))('the %s .rpm', (arch, file) => {
     const rpm = join(RELEASE, file);
+    // rpm keeps a database under HOME (~/.rpmdb): a temp one.
     const query = (args: string[]) =>
-      execFileSync('rpm', ['-qp', ...args, rpm], { encoding: 'utf8', stdio: 'pipe' });
+      execFileSync('rpm', ['-qp', ...args, rpm], {
+        encoding: 'utf8',
+        stdio: 'pipe',
+        env: cleanEnv(tempDir('ecr-ts-rpm-')),
+      });
     const haveRpm = have('rpm', ['--version']);
 
     (haveRpm ? it : it.skip)(
