@@ -112,10 +112,15 @@ export async function runCli(
     const output = failureOutput(error, audience);
     return { ...output, stderr: stderr + output.stderr + extra };
   };
+  const known = COMMANDS.join(', ');
   if (!first.startsWith('-') && !ACTIONS.includes(first) && audience === 'protocol') {
-    const known = COMMANDS.join(', ');
     const unknown = `unknown action ${JSON.stringify(first)}: expected one of ${known}`;
     return failed(new HelperError('USAGE', unknown), program.helpInformation());
+  }
+  const topic = args[1];
+  if (first === 'help' && topic !== undefined && !COMMANDS.includes(topic)) {
+    const unknown = `no help for ${JSON.stringify(topic)}: expected one of ${known}`;
+    return failed(new HelperError('USAGE', unknown));
   }
   try {
     await program.parseAsync([...args], { from: 'user' });

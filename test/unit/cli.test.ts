@@ -203,6 +203,16 @@ describe('list, version and flags', () => {
     expect(configure.stdout).toContain('--remove');
   });
 
+  it('help for a command that does not exist: one line on stderr, exit 1', async () => {
+    const result = await run(['help', 'fetch']);
+    expect(result).toEqual({
+      exitCode: 1,
+      stdout: '',
+      stderr:
+        'docker-credential-ecr-ts: error: no help for "fetch": expected one of get, store, erase, list, version, configure, doctor, help\n',
+    });
+  });
+
   it('an unknown flag is one protocol failure: stdout and the log, not commander on stderr', async () => {
     const result = await run(['--debug', 'get'], 'public.ecr.aws');
     expect(result).toEqual({
