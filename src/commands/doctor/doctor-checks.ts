@@ -42,6 +42,8 @@ export interface DoctorRun {
 export interface Found {
   /** The helper docker runs for the host (`ecr-ts` for docker-credential-ecr-ts). */
   readonly helper?: string;
+  /** The docker config names a helper by a name that is none (see check-docker-config.ts). */
+  readonly invalidHelper?: true;
   readonly route?: RouteResult;
   readonly credentials?: AwsCredentials;
   /** The caller's ARN. */
@@ -84,21 +86,29 @@ export const DOCTOR_CHECKS: readonly DoctorCheck[] = [
       } catch (error) {
         readError = (error as NodeJS.ErrnoException).code ?? String(error);
       }
-      const { finding, helper } = checkDockerConfig({
+      const { finding, helper, invalidHelper } = checkDockerConfig({
         file,
         fromEnv: nonEmpty(run.env['DOCKER_CONFIG']) !== undefined,
         text,
         ...(readError !== undefined ? { readError } : {}),
         ...(run.target ? { host: run.target.authority } : {}),
       });
-      return { finding, found: helper !== undefined ? { helper } : {} };
+      return {
+        finding,
+        found: invalidHelper ? { invalidHelper } : helper !== undefined ? { helper } : {},
+      };
     },
   },
   {
     name: 'helper-on-path',
-    prepare: (run, found) => async (context) => ({
-      finding: await checkHelperOnPath(found.helper ?? HELPER_SUFFIX, run.effects, context),
-    }),
+    prepare: (run, found) => {
+      // Nothing runs for a name a route would refuse: `docker-credential-../x` leaves PATH.
+      if (found.invalidHelper)
+        return skipped('the docker config names no valid helper (see docker-config)');
+      return async (context) => ({
+        finding: await checkHelperOnPath(found.helper ?? HELPER_SUFFIX, run.effects, context),
+      });
+    },
   },
   // The helper's side: the route, the AWS identity, the token.
   {
