@@ -7,7 +7,7 @@
  */
 import { failed, passed, type Finding } from './check';
 import { unreachable } from './check-registry';
-import { describeAnswer, registryErrors, type RegistryGet } from './registry-client';
+import { describeAnswer, type RegistryGet } from './registry-client';
 import type { EcrRegistry } from '../../registry/parse-registry';
 
 /** Every manifest type docker accepts (OCI and Docker, single image and multi-platform). */
@@ -41,11 +41,10 @@ export async function checkImage(options: {
   } catch (error) {
     return unreachable(`https://${options.authority}${path}`, error);
   }
-  const codes = registryErrors(answer.body).map((error) => error.code);
+  const codes = answer.errors.map((error) => error.code);
   if (answer.status === 200) {
-    const digest = header(answer.headers['docker-content-digest']);
-    const type = header(answer.headers['content-type']) ?? 'unknown type';
-    return passed(`${image}: manifest ${digest ?? '(no digest header)'} (${type})`);
+    const type = answer.contentType ?? 'unknown type';
+    return passed(`${image}: manifest ${answer.digest ?? '(no digest header)'} (${type})`);
   }
   if (answer.status === 403 || codes.includes('DENIED')) {
     const who = options.principal ?? 'the caller';
@@ -76,8 +75,4 @@ export async function checkImage(options: {
     );
   }
   return failed(`${image}: ${describeAnswer(answer)}`);
-}
-
-function header(value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? value[0] : value;
 }

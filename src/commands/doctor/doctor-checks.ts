@@ -36,6 +36,10 @@ export interface DoctorRun {
   awsAgents(): Promise<AgentChoice>;
   /** Masks `value` wherever it shows in the report. */
   secret(value: string): void;
+  /** `text` with every secret hidden whole. */
+  hide(text: string): string;
+  /** Text others wrote (a registry's message) with every secret, whole or cut, hidden. */
+  hideQuoted(text: string): string;
 }
 
 /** What the checks so far established, for the ones after them. */
@@ -268,6 +272,8 @@ async function withRegistry<T>(
           maxBytes: MAX_RESPONSE_BYTES,
         }),
         secret: (value) => run.secret(value),
+        hide: (text) => run.hide(text),
+        hideQuoted: (text) => run.hideQuoted(text),
       }),
     );
   } finally {
