@@ -34,7 +34,8 @@ export async function main(): Promise<void> {
       self: [process.execPath, process.argv[1] ?? ''].filter(Boolean),
       // Asking what this program is must work even when its config file is broken.
       routes: !INFO_ONLY.has(args[0] ?? '--help'),
-      recordChecked: { euid: process.geteuid?.() },
+      // doctor writes nothing (docs/doctor.md): it checks the config file whole, and records nothing.
+      ...(args[0] === 'doctor' ? {} : { recordChecked: { euid: process.geteuid?.() } }),
     });
     logger = call.logger;
     // The SDK reads HOME itself: it must not see an empty or relative one, nor fail without one.

@@ -14,7 +14,8 @@ import { parseSecret } from './parse-secret';
 import { routeCredentials } from './route-credentials';
 import type { EcrToken, SecretRequest } from './token';
 
-const ACTION = 'secretsmanager:GetSecretValue';
+/** The call a secretsManager route makes (named in failures, and by doctor). */
+export const SECRET_ACTION = 'secretsmanager:GetSecretValue';
 const ARN_REGION = /^arn:[a-z-]+:secretsmanager:([a-z0-9-]+):/;
 
 /** Fetches the login; `expiresAt` is when it must be read again (now + cacheSeconds). */
@@ -27,7 +28,7 @@ export async function fetchSecret(
   try {
     request.progress.step = 'loading the AWS SDK';
     const sdk = await loadSdk();
-    const region = await regionOf(request, sdk);
+    const region = await secretRegion(request, sdk);
     const signing = await routeCredentials({
       sdk,
       call: request,
@@ -35,7 +36,7 @@ export async function fetchSecret(
       region,
       fips: false,
       choice,
-      action: ACTION,
+      action: SECRET_ACTION,
       anonymousWithoutCredentials: false,
     });
     let endpoint: string | undefined;
@@ -53,7 +54,7 @@ export async function fetchSecret(
         secretId: request.secretId,
         onRequest: (value) => {
           endpoint = value;
-          request.progress.step = `calling ${ACTION} at ${value}`;
+          request.progress.step = `calling ${SECRET_ACTION} at ${value}`;
         },
       });
     } catch (error) {
@@ -70,7 +71,14 @@ export async function fetchSecret(
   }
 }
 
-async function regionOf(request: CallContext & SecretRequest, sdk: AwsSdk): Promise<string> {
+/**
+ * The region a secret is read in: its ARN's, else the route's `region`, else AWS_REGION or
+ * AWS_DEFAULT_REGION, else the AWS config's for the route's profile (doctor asks the same).
+ */
+export async function secretRegion(
+  request: Pick<SecretRequest, 'secretId' | 'region' | 'identity'> & Pick<CallContext, 'env'>,
+  sdk: AwsSdk,
+): Promise<string> {
   const region =
     ARN_REGION.exec(request.secretId)?.[1] ??
     request.region ??

@@ -5,7 +5,7 @@
  */
 
 /** Where Docker keeps Docker Hub logins (`docker login` with no server). */
-const DOCKER_HUB_SERVER = 'https://index.docker.io/v1/';
+export const DOCKER_HUB_SERVER = 'https://index.docker.io/v1/';
 
 /** `ghcr.io/o/app:1` -> `ghcr.io`; `node:24`, `library/node` -> Docker Hub; URLs unchanged. */
 export function registryOfImage(reference: string): string {

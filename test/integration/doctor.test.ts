@@ -6,7 +6,7 @@
  * docker config, PATH, or the credentials. No secret may appear in what it prints.
  */
 import { randomBytes } from 'node:crypto';
-import { chmodSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cleanEnv, scrubProcessEnv } from '../support/env';
 import { startFakesProcess, type FakesProcess } from '../support/fake-aws-process';
@@ -22,6 +22,20 @@ scrubProcessEnv();
 const tempDir = useTempDirs();
 
 const PASSWORD = `ecr-${randomBytes(24).toString('base64url')}`;
+/** A registry in front of ECR on another port (the README's alias example). */
+const CACHE_HOST = 'ecr-cache.example.com';
+/** A registry whose login a Secrets Manager secret holds. */
+const HUB_HOST = 'registry.example.com';
+const SM_USER = 'smuser';
+const SM_PASSWORD = `sm-${randomBytes(24).toString('base64url')}`;
+/** What doctor must never print: the passwords, and the Basic values made from them. */
+const PRINTED_NEVER = [
+  PASSWORD,
+  `${PASSWORD}-elsewhere`,
+  SM_PASSWORD,
+  Buffer.from(`AWS:${PASSWORD}`).toString('base64'),
+  Buffer.from(`${SM_USER}:${SM_PASSWORD}`).toString('base64'),
+];
 const NAMES = [
   'docker-config',
   'helper-on-path',
@@ -48,8 +62,10 @@ describe('doctor', () => {
   beforeAll(async () => {
     if (!netnsSupport().ok) return;
     ca = await createTestCa();
-    const leaf = await ca.issue({ dns: [ECR_HOST] });
-    netns = await createNetns({ hosts: { [ECR_HOST]: '127.0.0.1' } });
+    const leaf = await ca.issue({ dns: [ECR_HOST, CACHE_HOST, HUB_HOST] });
+    netns = await createNetns({
+      hosts: { [ECR_HOST]: '127.0.0.1', [CACHE_HOST]: '127.0.0.1', [HUB_HOST]: '127.0.0.1' },
+    });
     fakes = await startFakesProcess(
       {
         servers: [
@@ -69,6 +85,33 @@ describe('doctor', () => {
             images: { app: ['1'], 'team/denied': ['1'] },
             denied: ['team/denied'],
           },
+          // The same ECR behind an alias on port 5000.
+          {
+            kind: 'registry',
+            name: 'cache',
+            host: '127.0.0.1',
+            port: 5000,
+            tls: leaf,
+            username: 'AWS',
+            password: PASSWORD,
+            images: { app: ['1'] },
+          },
+          // A registry that takes the login in a Secrets Manager secret.
+          {
+            kind: 'registry',
+            name: 'hub',
+            host: '127.0.0.1',
+            port: 5001,
+            tls: leaf,
+            username: SM_USER,
+            password: SM_PASSWORD,
+            images: { app: ['1'] },
+          },
+          {
+            kind: 'secrets-manager',
+            name: 'sm',
+            secrets: { 'hub-login': JSON.stringify({ username: SM_USER, password: SM_PASSWORD }) },
+          },
         ],
       },
       { netns },
@@ -81,8 +124,18 @@ describe('doctor', () => {
     ca?.cleanup();
   });
 
-  /** A home with the helper on PATH and a docker config naming it for the ECR host. */
-  function world(options: { credHelper?: string; onPath?: boolean } = {}) {
+  /**
+   * A home with the helper on PATH and a docker config naming it for the ECR host (or for
+   * `hosts`), and, given `routes`, a universal-mode config file with them.
+   */
+  function world(
+    options: {
+      credHelper?: string;
+      onPath?: boolean;
+      hosts?: readonly string[];
+      routes?: Record<string, unknown>;
+    } = {},
+  ) {
     if (!fakes || !ca) throw new Error('namespace setup failed');
     const home = tempDir('ecr-ts-doctor-');
     const bin = join(home, 'bin');
@@ -90,11 +143,19 @@ describe('doctor', () => {
     if (options.onPath !== false) symlinkSync(HELPER_BIN, join(bin, 'docker-credential-ecr-ts'));
     const dockerConfig = join(home, 'docker');
     mkdirSync(dockerConfig);
+    const helper = options.credHelper ?? 'ecr-ts';
+    const hosts = options.hosts ?? [ECR_HOST];
     writeFileSync(
       join(dockerConfig, 'config.json'),
-      JSON.stringify({ credHelpers: { [ECR_HOST]: options.credHelper ?? 'ecr-ts' } }),
+      JSON.stringify({ credHelpers: Object.fromEntries(hosts.map((host) => [host, helper])) }),
     );
     const base = cleanEnv(home);
+    const routes = options.routes
+      ? { ECR_TS_CONFIG: join(home, 'ecr-ts.json') }
+      : ({} as Record<string, string>);
+    if (options.routes) {
+      writeFileSync(join(home, 'ecr-ts.json'), JSON.stringify({ registries: options.routes }));
+    }
     const env: Record<string, string> = {
       ...base,
       PATH: `${bin}:${base['PATH'] ?? '/usr/bin:/bin'}`,
@@ -102,8 +163,10 @@ describe('doctor', () => {
       NODE_EXTRA_CA_CERTS: ca.certPath,
       AWS_ENDPOINT_URL_ECR: fakes.url('ecr'),
       AWS_ENDPOINT_URL_STS: fakes.url('sts'),
+      AWS_ENDPOINT_URL_SECRETS_MANAGER: fakes.url('sm'),
       AWS_CONTAINER_CREDENTIALS_FULL_URI: `${fakes.url('credentials')}/v1/credentials`,
       ECR_TS_TIMEOUT: '5',
+      ...routes,
     };
     return { home, bin, env };
   }
@@ -114,7 +177,7 @@ describe('doctor', () => {
     const command = netns.wrap(HELPER_BIN, ['doctor', target, '--json']);
     const result = await runHelper({ bin: command.file, args: command.args, env, input: '' });
     const snapshot = await fakes.snapshot();
-    const secrets = [...secretsOf(snapshot.keys), PASSWORD, `${PASSWORD}-elsewhere`];
+    const secrets = [...secretsOf(snapshot.keys), ...PRINTED_NEVER];
     expectNoSecrets(result.stdout + result.stderr, secrets, 'doctor output');
     const report = JSON.parse(result.stdout) as { ok: boolean; checks: Check[] };
     expect(report.checks.map((check) => check.name)).toEqual(NAMES);
@@ -338,6 +401,124 @@ describe('doctor', () => {
       } finally {
         await fakes?.setFaults('credentials', [], 'ok');
       }
+    },
+  );
+
+  itWithNetns('doctor, helper name')(
+    'runs nothing for a helper name from the docker config that leaves PATH',
+    async () => {
+      const { env, home } = world();
+      const marker = join(home, 'ran');
+      const planted = join(home, 'planted.sh');
+      writeFileSync(
+        planted,
+        `#!/bin/sh\necho ran > ${marker}\necho "docker-credential-ecr-ts 0.1.0"\n`,
+      );
+      chmodSync(planted, 0o755);
+      // `docker-credential-` + this, joined to a PATH folder, climbs to the root and down to it.
+      const name = `${'../'.repeat(30)}${planted.slice(1)}`;
+      const docker = join(env['DOCKER_CONFIG'] ?? '', 'config.json');
+      writeFileSync(docker, JSON.stringify({ credsStore: name }));
+      const { result, by } = await doctor(env, image('app:1'));
+      expect(existsSync(marker)).toBe(false);
+      expect(result.code).toBe(1);
+      expect(by['docker-config']).toMatchObject({ ok: false });
+      expect(by['docker-config']?.detail).toContain(
+        `credsStore names ${JSON.stringify(name)}, which is not a credential helper name`,
+      );
+      expect(by['helper-on-path']).toMatchObject({ ok: null });
+    },
+  );
+
+  itWithNetns('doctor, version with a child')(
+    'a helper whose `version` leaves a child holding stdout answers at once, as get takes it',
+    async () => {
+      const { env, bin } = world({ onPath: false });
+      const helper = join(bin, 'docker-credential-ecr-ts');
+      writeFileSync(
+        helper,
+        '#!/bin/sh\necho "docker-credential-ecr-ts (npm:docker-credential-ecr-ts) 9.9.9"\n(sleep 30) &\n',
+      );
+      chmodSync(helper, 0o755);
+      const { by } = await doctor(env, image('app:1'));
+      expect(by['helper-on-path']).toMatchObject({
+        ok: true,
+        detail: expect.stringMatching(/ 9\.9\.9 \(this doctor is /),
+      });
+    },
+  );
+
+  itWithNetns('doctor, port alias')(
+    'a route key with a port (the README alias): doctor follows the alias to ECR, as get does',
+    async () => {
+      const alias = `${CACHE_HOST}:5000`;
+      const { env } = world({ hosts: [alias], routes: { [alias]: { ecr: ECR_HOST } } });
+      const { result, report, by } = await doctor(env, `${alias}/app:1`);
+      expect(report.checks.filter((check) => check.ok !== true)).toEqual([]);
+      expect(result.code).toBe(0);
+      expect(by['route']?.detail).toMatch(`${alias}: alias of ${ECR_HOST}, private ECR`);
+      expect(by['registry']?.detail).toBe(
+        `GET https://${alias}/v2/ with the token: HTTP 200 (basic auth)`,
+      );
+      const url = await doctor(env, `https://${alias}/`);
+      expect(url.by['route']?.detail).toMatch(`${alias}: alias of ${ECR_HOST}`);
+      expect(url.by['registry']?.ok).toBe(true);
+    },
+  );
+
+  itWithNetns('doctor, writes nothing')(
+    'writes nothing into the cache folder (no record that the config file was checked)',
+    async () => {
+      const { env, home } = world({ routes: { [`${CACHE_HOST}:5000`]: { ecr: ECR_HOST } } });
+      const cache = join(home, '.cache', 'docker-credential-ecr-ts');
+      mkdirSync(cache, { recursive: true, mode: 0o700 });
+      chmodSync(cache, 0o700);
+      const { by } = await doctor(env, image('app:1'));
+      expect(by['image']?.ok).toBe(true);
+      expect(readdirSync(cache)).toEqual([]);
+    },
+  );
+
+  itWithNetns('doctor, missing route helper')(
+    'a route to a helper missing from PATH fails the route check, as get would fail',
+    async () => {
+      const { env } = world({ hosts: [HUB_HOST], routes: { [HUB_HOST]: { helper: 'nosuch' } } });
+      const { result, by } = await doctor(env, `${HUB_HOST}/app:1`);
+      expect(result.code).toBe(1);
+      expect(by['route']).toMatchObject({
+        ok: false,
+        detail: expect.stringContaining(
+          'delegated to docker-credential-nosuch, which is not on PATH: get fails',
+        ),
+      });
+    },
+  );
+
+  itWithNetns('doctor, secrets manager route')(
+    'a Secrets Manager route: doctor reads the secret and the registry takes its login; a missing secret fails, named',
+    async () => {
+      const hub = `${HUB_HOST}:5001`;
+      const route = (secretsManager: string) => ({
+        hosts: [hub],
+        routes: { [hub]: { secretsManager, region: 'eu-west-1' } },
+      });
+      const { env } = world(route('hub-login'));
+      const { result, report, by } = await doctor(env, `${hub}/app:1`);
+      expect(report.checks.filter((check) => check.ok !== true)).toEqual([]);
+      expect(result.code).toBe(0);
+      expect(by['authorization-token']?.detail).toMatch(
+        /^secretsmanager:GetSecretValue of "hub-login" at http:\/\/127\.0\.0\.1:\d+ answered a login for user "smuser"$/,
+      );
+      expect(by['registry']?.detail).toBe(
+        `GET https://${hub}/v2/ with the login: HTTP 200 (basic auth)`,
+      );
+      const missing = await doctor(world(route('no-such-secret')).env, `${hub}/app:1`);
+      expect(missing.result.code).toBe(1);
+      expect(missing.by['authorization-token']).toMatchObject({ ok: false });
+      expect(missing.by['authorization-token']?.detail).toMatch(
+        /^reading Secrets Manager secret "no-such-secret": .*ResourceNotFoundException/,
+      );
+      expect(missing.by['registry']?.ok).toBeNull();
     },
   );
 

@@ -8,6 +8,7 @@ import type {
   AwsCredentials,
   AwsSdk,
   CallerIdentity,
+  GetSecretOptions,
   ResolveCredentialsOptions,
 } from '../../src/aws/aws-sdk';
 import type { AgentChoice } from '../../src/aws/http-agents';
@@ -79,6 +80,10 @@ export interface DoctorWorld {
   assumeRole: (options: AssumeRoleOptions) => Promise<AwsCredentials>;
   callerIdentity: () => Promise<CallerIdentity>;
   token: () => Promise<{ authorizationToken?: string; expiresAt?: Date } | undefined>;
+  /** Secrets Manager: GetSecretValue's SecretString (undefined: a binary secret). */
+  secret: (options: GetSecretOptions) => Promise<string | undefined>;
+  /** The region the shared AWS config gives a profile (undefined: none). */
+  profileRegion: (profile: string | undefined) => Promise<string | undefined>;
   /** The registry: `GET <url>` -> its answer (or a thrown network error). */
   registry: (url: string, headers: Readonly<Record<string, string>>) => Promise<HttpsResponse>;
   cache: CacheState;
@@ -92,6 +97,9 @@ export interface DoctorTrace {
   readonly agentsDestroyed: number;
   readonly urls: readonly string[];
   readonly roles: readonly AssumeRoleOptions[];
+  /** The region of each credential resolution, caller identity and secret read, in order. */
+  readonly regions: readonly string[];
+  readonly secretReads: readonly GetSecretOptions[];
   readonly sdkLoads: number;
 }
 
@@ -128,9 +136,15 @@ export function healthyWorld(): DoctorWorld {
             'docker-content-digest': `sha256:${'a'.repeat(64)}`,
             'content-type': 'application/vnd.oci.image.manifest.v1+json',
           }),
+    secret: async () => JSON.stringify({ username: SECRET_USER, password: SECRET_PASSWORD }),
+    profileRegion: async () => undefined,
     cache: { state: 'none' },
   };
 }
+
+/** The login the healthy world's Secrets Manager holds. */
+export const SECRET_USER = 'robot$ci';
+export const SECRET_PASSWORD = 'sm-PASSWORD-q7Vx2Lp9Zr4K';
 
 /** The DoctorEffects of `world`, and what the run did. */
 export function fakeEffects(world: DoctorWorld): { effects: DoctorEffects; trace: DoctorTrace } {
@@ -139,6 +153,8 @@ export function fakeEffects(world: DoctorWorld): { effects: DoctorEffects; trace
     agentsDestroyed: 0,
     urls: [] as string[],
     roles: [] as AssumeRoleOptions[],
+    regions: [] as string[],
+    secretReads: [] as GetSecretOptions[],
     sdkLoads: 0,
   };
   const routes = createRoutes(
@@ -147,12 +163,16 @@ export function fakeEffects(world: DoctorWorld): { effects: DoctorEffects; trace
       : parseConfigFile(JSON.stringify(world.configFile), '/c/config.json'),
   );
   const sdk: AwsSdk = {
-    resolveCredentials: (options) => world.credentials(options),
+    resolveCredentials: (options) => {
+      trace.regions.push(`credentials ${options.region}`);
+      return world.credentials(options);
+    },
     assumeRole: (options) => {
       trace.roles.push(options);
       return world.assumeRole(options);
     },
     getCallerIdentity: async (options) => {
+      trace.regions.push(`caller-identity ${options.region}`);
       options.onRequest('https://sts.eu-west-1.amazonaws.com');
       return world.callerIdentity();
     },
@@ -169,12 +189,13 @@ export function fakeEffects(world: DoctorWorld): { effects: DoctorEffects; trace
         }
       }
     },
-    getSecretString: async () => {
-      throw new Error('doctor never reads a secret');
+    getSecretString: async (options) => {
+      trace.regions.push(`secret ${options.region}`);
+      trace.secretReads.push(options);
+      options.onRequest(`https://secretsmanager.${options.region}.amazonaws.com`);
+      return world.secret(options);
     },
-    resolveRegion: async () => {
-      throw new Error('doctor never asks for the region of a profile');
-    },
+    resolveRegion: (options) => world.profileRegion(options.profile),
   };
   const effects: DoctorEffects = {
     async readText(file) {
@@ -204,8 +225,8 @@ export function fakeEffects(world: DoctorWorld): { effects: DoctorEffects; trace
         return world.registry(url, headers);
       },
     cacheState: () => world.cache,
-    resolveRoute: (registry) => ({
-      route: routes.routeFor(registry.host),
+    resolveRoute: (serverUrl) => ({
+      route: routes.routeFor(serverUrl),
       source:
         world.configFile === undefined ? 'the built-in defaults' : 'the config file /c/config.json',
     }),

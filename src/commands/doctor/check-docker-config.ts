@@ -1,9 +1,12 @@
 /**
  * `docker-config`: which docker config file is read, whether it parses, and which credential
  * helper docker runs for the host: `credHelpers[host]` first, then `credsStore`, else a login
- * saved inline under `auths`. Pure: the caller reads the file.
+ * saved inline under `auths`. A name that is not a helper name by the rule routes follow
+ * (text-checks.ts: `../x` would leave PATH) fails here, and no helper is handed on to be run.
+ * Pure: the caller reads the file.
  */
 import { extractHost } from '../../registry/parse-registry';
+import { isHelperName } from '../../text-checks';
 import { HELPER_SUFFIX } from '../plan-configure';
 import { failed, passed, type Finding } from './check';
 
@@ -21,7 +24,10 @@ export interface DockerConfigInput {
 /** The finding, and the helper suffix docker would run (`ecr-ts` for `docker-credential-ecr-ts`). */
 export interface DockerConfigResult {
   readonly finding: Finding;
+  /** A valid helper name only: doctor runs `docker-credential-<helper> version`. */
   readonly helper?: string;
+  /** The file names a helper by an invalid name (nothing may be run for it). */
+  readonly invalidHelper?: true;
 }
 
 interface DockerConfig {
@@ -61,6 +67,9 @@ export function checkDockerConfig(input: DockerConfigInput): DockerConfigResult 
   const helper = typeof named === 'string' && named ? named : undefined;
   const via = helper ? `credHelpers["${host}"]` : config.credsStore ? 'credsStore' : undefined;
   const chosen = helper ?? config.credsStore;
+  if (chosen !== undefined && !isHelperName(chosen)) {
+    return { finding: invalidName(where, via ?? 'credsStore', chosen), invalidHelper: true };
+  }
   if (chosen === HELPER_SUFFIX) {
     return { finding: passed(`${where}: ${via} runs docker-credential-${chosen}`), helper: chosen };
   }
@@ -98,6 +107,15 @@ export function checkDockerConfig(input: DockerConfigInput): DockerConfigResult 
 
 /** Without a host: which registries the file sends to this helper. */
 function overview(config: DockerConfig, where: string, fix: string): DockerConfigResult {
+  const invalid = [
+    ...(config.credsStore !== undefined ? [['credsStore', config.credsStore] as const] : []),
+    ...Object.entries(config.credHelpers).map(
+      ([key, name]) => [`credHelpers[${JSON.stringify(key)}]`, name] as const,
+    ),
+  ].find(([, name]) => typeof name === 'string' && name !== '' && !isHelperName(name));
+  if (invalid) {
+    return { finding: invalidName(where, invalid[0], String(invalid[1])), invalidHelper: true };
+  }
   if (config.credsStore === HELPER_SUFFIX) {
     return { finding: passed(`${where}: credsStore runs docker-credential-${HELPER_SUFFIX}`) };
   }
@@ -112,6 +130,14 @@ function overview(config: DockerConfig, where: string, fix: string): DockerConfi
     };
   }
   return { finding: failed(`${where} names docker-credential-${HELPER_SUFFIX} nowhere`, fix) };
+}
+
+/** A helper name that routes would refuse: quoted as JSON (it may hold control characters). */
+function invalidName(where: string, via: string, name: string): Finding {
+  return failed(
+    `${where}: ${via} names ${JSON.stringify(name)}, which is not a credential helper name (a letter or digit, then letters, digits, ".", "_" or "-"); doctor runs nothing for it`,
+    `Set the part after docker-credential- of a helper on PATH, like "${HELPER_SUFFIX}": a name with a path in it makes docker run a file outside PATH, or nothing.`,
+  );
 }
 
 function parse(text: string): DockerConfig | string {

@@ -5,6 +5,7 @@
 import { PRODUCT, VERSION } from '../../product';
 import { HELPER_SUFFIX } from '../plan-configure';
 import type { Bound } from '../../deadline';
+import { isHelperName } from '../../text-checks';
 import { failed, passed, type Finding } from './check';
 
 /** What running `<helper> version` gave. */
@@ -33,6 +34,10 @@ export async function checkHelperOnPath(
   bound: Bound,
 ): Promise<Finding> {
   const command = `docker-credential-${helper}`;
+  // The rule routes follow: a name with a path in it would be looked up outside PATH.
+  if (!isHelperName(helper)) {
+    return failed(`${JSON.stringify(command)} is not a credential helper name; nothing was run`);
+  }
   const path = await effects.findOnPath(command);
   if (path === undefined) return failed(`${command} is not on PATH`, INSTALL_HINT);
   const real = await effects.realPath(path).catch(() => path);

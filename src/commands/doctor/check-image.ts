@@ -7,7 +7,7 @@
  */
 import { failed, passed, type Finding } from './check';
 import { unreachable } from './check-registry';
-import { describeAnswer, registryErrors, type RegistryGet } from './registry-client';
+import { describeAnswer, type RegistryGet } from './registry-client';
 import type { EcrRegistry } from '../../registry/parse-registry';
 
 /** Every manifest type docker accepts (OCI and Docker, single image and multi-platform). */
@@ -24,7 +24,7 @@ export async function checkImage(options: {
   readonly repository: string;
   readonly reference: string;
   readonly get: RegistryGet;
-  /** The ECR registry behind the host, for hints. */
+  /** The ECR registry behind the host, for hints (none: a secretsManager route's registry). */
   readonly registry?: EcrRegistry;
   /** The caller's ARN, when caller-identity found it. */
   readonly principal?: string;
@@ -41,28 +41,37 @@ export async function checkImage(options: {
   } catch (error) {
     return unreachable(`https://${options.authority}${path}`, error);
   }
-  const codes = registryErrors(answer.body).map((error) => error.code);
+  const codes = answer.errors.map((error) => error.code);
   if (answer.status === 200) {
-    const digest = header(answer.headers['docker-content-digest']);
-    const type = header(answer.headers['content-type']) ?? 'unknown type';
-    return passed(`${image}: manifest ${digest ?? '(no digest header)'} (${type})`);
+    const type = answer.contentType ?? 'unknown type';
+    return passed(`${image}: manifest ${answer.digest ?? '(no digest header)'} (${type})`);
   }
+  const ecr = options.registry;
   if (answer.status === 403 || codes.includes('DENIED')) {
     const who = options.principal ?? 'the caller';
     return failed(
       `${image}: reading the manifest was denied: ${describeAnswer(answer)}`,
-      `Grant ecr:BatchGetImage and ecr:GetDownloadUrlForLayer on repository ${repository} to ${who} (its IAM policy, or the repository policy for another account). This is the second place ECR checks permissions: the token works, the pull does not.`,
+      ecr
+        ? `Grant ecr:BatchGetImage and ecr:GetDownloadUrlForLayer on repository ${repository} to ${who} (its IAM policy, or the repository policy for another account). This is the second place ECR checks permissions: the token works, the pull does not.`
+        : `The login works, but may not pull ${repository}: give its user read access to the repository at the registry.`,
     );
   }
   if (answer.status === 404 && codes.includes('NAME_UNKNOWN')) {
     return failed(
       `${image}: repository ${repository} does not exist in ${options.authority}: ${describeAnswer(answer)}`,
-      'Check the repository name and the registry (account and region); create it with aws ecr create-repository.',
+      ecr
+        ? 'Check the repository name and the registry (account and region); create it with aws ecr create-repository.'
+        : 'Check the repository name and the registry.',
+    );
+  }
+  if (answer.status === 404 && codes.includes('MANIFEST_UNKNOWN') && !ecr) {
+    return failed(
+      `${image}: no image ${reference} in repository ${repository}: ${describeAnswer(answer)}`,
+      'Check the tag or digest, and the repository name (some registries say MANIFEST_UNKNOWN for a missing repository too).',
     );
   }
   if (answer.status === 404 && codes.includes('MANIFEST_UNKNOWN')) {
-    const region =
-      options.registry?.kind === 'private' ? ` --region ${options.registry.region}` : '';
+    const region = ecr?.kind === 'private' ? ` --region ${ecr.region}` : '';
     // ECR says NAME_UNKNOWN for a missing repository; a plain distribution registry does not.
     return failed(
       `${image}: no image ${reference} in repository ${repository}: ${describeAnswer(answer)}`,
@@ -76,8 +85,4 @@ export async function checkImage(options: {
     );
   }
   return failed(`${image}: ${describeAnswer(answer)}`);
-}
-
-function header(value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? value[0] : value;
 }

@@ -13,16 +13,32 @@ export interface RouteResolution {
   readonly source: string;
 }
 
+/** The secret a secretsManager route reads the login from. */
+export interface SecretSource {
+  readonly secretId: string;
+  /** The route's `region` (the secret's ARN, when it is one, says its own). */
+  readonly region?: string;
+  readonly identity: AwsIdentity;
+}
+
 /** The finding, and the ECR registry and identity a token is minted for (ecr and alias routes). */
 export interface RouteResult {
   readonly finding: Finding;
   readonly ecr?: { readonly registry: EcrRegistry; readonly identity: AwsIdentity };
+  readonly secret?: SecretSource;
   /** Whether the route needs AWS credentials at all. */
   readonly usesAws: boolean;
 }
 
-/** Describes a resolved route for a host. */
-export function checkRoute(host: string, resolution: RouteResolution): RouteResult {
+/**
+ * Describes a resolved route for a host. `helperPath`: where PATH has the helper a store route
+ * delegates to (undefined: not on PATH, and `get` fails).
+ */
+export function checkRoute(
+  host: string,
+  resolution: RouteResolution,
+  helperPath?: string,
+): RouteResult {
   const { route, source } = resolution;
   const from = `; decided by ${source}`;
   switch (route.kind) {
@@ -45,8 +61,13 @@ export function checkRoute(host: string, resolution: RouteResolution): RouteResu
     case 'secrets-manager':
       return {
         finding: passed(
-          `${host}: user name and password from Secrets Manager secret ${route.secretId}${from}`,
+          `${host}: user name and password from Secrets Manager secret ${route.secretId}${describeIdentity(route.identity)}${from}`,
         ),
+        secret: {
+          secretId: route.secretId,
+          ...(route.region !== undefined ? { region: route.region } : {}),
+          identity: route.identity,
+        },
         usesAws: true,
       };
     case 'anonymous':
@@ -62,9 +83,26 @@ export function checkRoute(host: string, resolution: RouteResolution): RouteResu
           usesAws: false,
         };
       }
-      const where =
-        store.kind === 'file' ? 'the built-in file store' : `docker-credential-${store.name}`;
-      return { finding: passed(`${host}: delegated to ${where}${from}`), usesAws: false };
+      if (store.kind === 'file') {
+        return {
+          finding: passed(`${host}: delegated to the built-in file store${from}`),
+          usesAws: false,
+        };
+      }
+      const program = `docker-credential-${store.name}`;
+      if (helperPath === undefined) {
+        return {
+          finding: failed(
+            `${host}: delegated to ${program}, which is not on PATH: get fails${from}`,
+            `Install ${program} into a folder on PATH, or change the route or "fallback" that names "${store.name}" in the config file.`,
+          ),
+          usesAws: false,
+        };
+      }
+      return {
+        finding: passed(`${host}: delegated to ${program} (${helperPath})${from}`),
+        usesAws: false,
+      };
     }
   }
 }

@@ -6,7 +6,8 @@
  */
 import type { AwsCredentials, AwsSdk } from '../../aws/aws-sdk';
 import type { AgentChoice } from '../../aws/http-agents';
-import type { EcrToken } from '../../aws/token';
+import type { AwsIdentity } from '../../aws/aws-identity';
+import { secretRegion, SECRET_ACTION } from '../../aws/fetch-secret';
 import type { CallContext } from '../../call-context';
 import { nonEmpty, type Env } from '../../env';
 import type { EcrRegistry } from '../../registry/parse-registry';
@@ -21,6 +22,7 @@ import { checkHelperOnPath } from './check-helper-on-path';
 import { checkImage } from './check-image';
 import { checkRegistry } from './check-registry';
 import { checkRoute, noRoute, type RouteResult } from './check-route';
+import { checkSecretLogin, type Login } from './check-secret-login';
 import type { DoctorEffects } from './doctor-effects';
 import type { DoctorTarget } from './doctor-target';
 import { createRegistryClient, type RegistryGet } from './registry-client';
@@ -36,17 +38,26 @@ export interface DoctorRun {
   awsAgents(): Promise<AgentChoice>;
   /** Masks `value` wherever it shows in the report. */
   secret(value: string): void;
+  /** `text` with every secret hidden whole. */
+  hide(text: string): string;
+  /** Text others wrote (a registry's message) with every secret, whole or cut, hidden. */
+  hideQuoted(text: string): string;
 }
 
 /** What the checks so far established, for the ones after them. */
 export interface Found {
   /** The helper docker runs for the host (`ecr-ts` for docker-credential-ecr-ts). */
   readonly helper?: string;
+  /** The docker config names a helper by a name that is none (see check-docker-config.ts). */
+  readonly invalidHelper?: true;
   readonly route?: RouteResult;
   readonly credentials?: AwsCredentials;
+  /** The region the credentials are used in (the registry's, or the secret's). */
+  readonly region?: string;
   /** The caller's ARN. */
   readonly principal?: string;
-  readonly token?: EcrToken;
+  /** What the registry gets: the ECR token, or the login in a route's secret (`secretId`). */
+  readonly login?: Login & { readonly secretId?: string };
 }
 
 /** A check's finding, and what it established. */
@@ -69,6 +80,7 @@ export interface DoctorCheck {
 const MAX_RESPONSE_BYTES = 1024 * 1024;
 const NEEDS_CREDENTIALS = 'needs AWS credentials (see aws-credentials)';
 const NEEDS_TOKEN = 'needs a token (see authorization-token)';
+const NEEDS_LOGIN = 'needs a login (see authorization-token)';
 
 /** The checks, in the order they run and print. */
 export const DOCTOR_CHECKS: readonly DoctorCheck[] = [
@@ -84,21 +96,29 @@ export const DOCTOR_CHECKS: readonly DoctorCheck[] = [
       } catch (error) {
         readError = (error as NodeJS.ErrnoException).code ?? String(error);
       }
-      const { finding, helper } = checkDockerConfig({
+      const { finding, helper, invalidHelper } = checkDockerConfig({
         file,
         fromEnv: nonEmpty(run.env['DOCKER_CONFIG']) !== undefined,
         text,
         ...(readError !== undefined ? { readError } : {}),
         ...(run.target ? { host: run.target.authority } : {}),
       });
-      return { finding, found: helper !== undefined ? { helper } : {} };
+      return {
+        finding,
+        found: invalidHelper ? { invalidHelper } : helper !== undefined ? { helper } : {},
+      };
     },
   },
   {
     name: 'helper-on-path',
-    prepare: (run, found) => async (context) => ({
-      finding: await checkHelperOnPath(found.helper ?? HELPER_SUFFIX, run.effects, context),
-    }),
+    prepare: (run, found) => {
+      // Nothing runs for a name a route would refuse: `docker-credential-../x` leaves PATH.
+      if (found.invalidHelper)
+        return skipped('the docker config names no valid helper (see docker-config)');
+      return async (context) => ({
+        finding: await checkHelperOnPath(found.helper ?? HELPER_SUFFIX, run.effects, context),
+      });
+    },
   },
   // The helper's side: the route, the AWS identity, the token.
   {
@@ -106,8 +126,15 @@ export const DOCTOR_CHECKS: readonly DoctorCheck[] = [
     prepare: ({ target, effects }) => {
       if (!target) return noRoute();
       return async () => {
-        const route = checkRoute(target.authority, effects.resolveRoute(target.registry));
-        return { finding: route.finding, found: { route } };
+        // Resolved from what docker hands `get`: the host with its port.
+        const resolution = effects.resolveRoute(target.serverUrl);
+        const { route } = resolution;
+        const helperPath =
+          route.kind === 'store' && route.store.kind === 'helper'
+            ? await effects.findOnPath(`docker-credential-${route.store.name}`)
+            : undefined;
+        const result = checkRoute(target.authority, resolution, helperPath);
+        return { finding: result.finding, found: { route: result } };
       };
     },
   },
@@ -118,42 +145,37 @@ export const DOCTOR_CHECKS: readonly DoctorCheck[] = [
       (async (context) => {
         const agentChoice = await run.awsAgents();
         context.progress.step = 'loading the AWS SDK';
-        const ecr = found.route?.ecr;
+        const sdk = await run.sdk();
+        const call = await awsCall(run, found, sdk);
         const { finding, credentials } = await checkAwsCredentials({
           context,
-          sdk: await run.sdk(),
+          sdk,
           agentChoice,
-          region: awsRegion(run.env, ecr?.registry),
-          identity: ecr?.identity ?? {},
-          fips: ecr?.registry.kind === 'private' && ecr.registry.fips,
-          action:
-            ecr?.registry.kind === 'public'
-              ? 'ecr-public:GetAuthorizationToken'
-              : 'ecr:GetAuthorizationToken',
+          ...call,
           now: run.effects.now,
         });
         if (!credentials) return { finding };
         for (const value of [credentials.secretAccessKey, credentials.sessionToken]) {
           if (value) run.secret(value);
         }
-        return { finding, found: { credentials } };
+        return { finding, found: { credentials, region: call.region } };
       }),
   },
   {
     name: 'caller-identity',
     prepare: (run, found) => {
-      const { credentials } = found;
+      const { credentials, region } = found;
       const registry = found.route?.ecr?.registry;
       const skip = noAwsCall(run, found);
       if (skip) return skip;
-      if (!credentials) return skipped(NEEDS_CREDENTIALS);
+      if (!credentials || region === undefined) return skipped(NEEDS_CREDENTIALS);
       return async (context) => {
         const { finding, arn } = await checkCallerIdentity({
           context,
           sdk: await run.sdk(),
           agents: (await run.awsAgents()).agents,
           credentials,
-          region: awsRegion(run.env, registry),
+          region,
           ...(registry?.kind === 'private' ? { registryAccount: registry.accountId } : {}),
         });
         return { finding, found: arn ? { principal: arn } : {} };
@@ -161,14 +183,36 @@ export const DOCTOR_CHECKS: readonly DoctorCheck[] = [
     },
   },
   {
+    // The credentials the registry gets: an ECR token, or a Secrets Manager secret's login.
     name: 'authorization-token',
     prepare: (run, found) => {
-      const { credentials } = found;
+      const { credentials, region } = found;
       const ecr = found.route?.ecr;
+      const secret = found.route?.secret;
       const skip = noAwsCall(run, found);
       if (skip) return skip;
-      if (!ecr) return skipped(run.target ? 'this route needs no ECR token' : 'no registry named');
-      if (!credentials) return skipped(NEEDS_CREDENTIALS);
+      if (!ecr && !secret) return skipped('no registry named');
+      if (!credentials || region === undefined) return skipped(NEEDS_CREDENTIALS);
+      if (secret) {
+        return async (context) => {
+          const agents = await run.awsAgents();
+          const { finding, login } = await checkSecretLogin({
+            context,
+            sdk: await run.sdk(),
+            agents: agents.agents,
+            via: agents.via(),
+            credentials,
+            source: secret,
+            region,
+            secret: (value) => run.secret(value),
+          });
+          return {
+            finding,
+            found: login ? { login: { ...login, secretId: secret.secretId } } : {},
+          };
+        };
+      }
+      if (!ecr) return skipped('no registry named');
       return async (context) => {
         const { finding, token } = await checkAuthorizationToken({
           context,
@@ -181,32 +225,38 @@ export const DOCTOR_CHECKS: readonly DoctorCheck[] = [
         });
         if (!token) return { finding };
         run.secret(token.password);
-        return { finding, found: { token } };
+        return { finding, found: { login: token } };
       };
     },
   },
-  // The registry's side: the token, then the image (the second permission check).
+  // The registry's side: the credentials, then the image (the second permission check).
   {
     name: 'registry',
-    prepare: (run, { token }) => {
+    prepare: (run, found) => {
       const { target } = run;
+      const { login } = found;
       if (!target) return skipped('no registry named');
-      if (!token) return skipped(NEEDS_TOKEN);
+      if (!login) return skipped(needsLogin(found));
       return (context) =>
-        withRegistry(run, target.authority, token, context, async (get) => ({
-          finding: await checkRegistry({ authority: target.authority, get }),
+        withRegistry(run, target.authority, login, context, async (get) => ({
+          finding: await checkRegistry({
+            authority: target.authority,
+            get,
+            ...(login.secretId !== undefined ? { secretId: login.secretId } : {}),
+          }),
         }));
     },
   },
   {
     name: 'image',
-    prepare: (run, { token, route, principal }) => {
+    prepare: (run, found) => {
       const { target } = run;
+      const { login, route, principal } = found;
       const image = target?.image;
       if (!target || !image) return skipped('no image named (give host/repository:tag)');
-      if (!token) return skipped(NEEDS_TOKEN);
+      if (!login) return skipped(needsLogin(found));
       return (context) =>
-        withRegistry(run, target.authority, token, context, async (get) => ({
+        withRegistry(run, target.authority, login, context, async (get) => ({
           finding: await checkImage({
             authority: target.authority,
             repository: image.repository,
@@ -230,17 +280,53 @@ function noAwsCall(run: DoctorRun, found: Found): Finding | undefined {
   return found.route.usesAws ? undefined : skipped('not needed: this route makes no AWS call');
 }
 
+/** What the registry checks are skipped for: the token, or a secret's login. */
+function needsLogin(found: Found): string {
+  return found.route?.secret ? NEEDS_LOGIN : NEEDS_TOKEN;
+}
+
+/**
+ * Whose credentials the AWS checks resolve, in which region, for which call: the route's identity,
+ * in its registry's region or (a secretsManager route) the secret's, as `get` resolves them.
+ * Without a route, the default chain in the environment's region.
+ */
+async function awsCall(
+  run: DoctorRun,
+  found: Found,
+  sdk: AwsSdk,
+): Promise<{
+  readonly identity: AwsIdentity;
+  readonly region: string;
+  readonly fips: boolean;
+  readonly action: string;
+}> {
+  const { ecr, secret } = found.route ?? {};
+  if (secret) {
+    const region = await secretRegion({ ...secret, env: run.env }, sdk);
+    return { identity: secret.identity, region, fips: false, action: SECRET_ACTION };
+  }
+  return {
+    identity: ecr?.identity ?? {},
+    region: awsRegion(run.env, ecr?.registry),
+    fips: ecr?.registry.kind === 'private' && ecr.registry.fips,
+    action:
+      ecr?.registry.kind === 'public'
+        ? 'ecr-public:GetAuthorizationToken'
+        : 'ecr:GetAuthorizationToken',
+  };
+}
+
 /** The region of the AWS calls: the registry's, else the environment's, else us-east-1. */
 function awsRegion(env: Env, registry: EcrRegistry | undefined): string {
   if (registry) return registry.kind === 'private' ? registry.region : 'us-east-1';
   return nonEmpty(env['AWS_REGION']) ?? nonEmpty(env['AWS_DEFAULT_REGION']) ?? 'us-east-1';
 }
 
-/** Runs `work` with registry requests that send the token, through agents of this check's own. */
+/** Runs `work` with registry requests that send the login, through agents of this check's own. */
 async function withRegistry<T>(
   run: DoctorRun,
   authority: string,
-  token: EcrToken,
+  login: Login,
   context: CallContext,
   work: (get: RegistryGet) => Promise<T>,
 ): Promise<T> {
@@ -249,8 +335,8 @@ async function withRegistry<T>(
     return await work(
       createRegistryClient({
         authority,
-        username: token.username,
-        password: token.password,
+        username: login.username,
+        password: login.password,
         get: run.effects.httpsGet({
           agents: agents.agents,
           signal: context.signal,
@@ -258,6 +344,8 @@ async function withRegistry<T>(
           maxBytes: MAX_RESPONSE_BYTES,
         }),
         secret: (value) => run.secret(value),
+        hide: (text) => run.hide(text),
+        hideQuoted: (text) => run.hideQuoted(text),
       }),
     );
   } finally {

@@ -2,7 +2,6 @@
  * Everything `doctor` does to the world, as one seam (tests pass hand-written fakes), and the real
  * effects: files, PATH, child processes, HTTPS, the AWS SDK, the token cache, the routes.
  */
-import { execFile } from 'node:child_process';
 import { realpath } from 'node:fs/promises';
 import type { AwsIdentity } from '../../aws/aws-identity';
 import type { LoadSdk } from '../../aws/aws-sdk';
@@ -13,8 +12,9 @@ import { NO_HOME } from '../../config/resolve-home';
 import type { Bound } from '../../deadline';
 import type { Env } from '../../env';
 import { MAX_SETTINGS_BYTES, readRegularFile } from '../../fs/read-regular-file';
-import type { EcrRegistry, Registry } from '../../registry/parse-registry';
+import type { EcrRegistry } from '../../registry/parse-registry';
 import type { Routes } from '../../routing/routes';
+import { execProgram } from '../../stores/exec-program';
 import { findOnPath } from '../../stores/find-helper';
 import type { HelperOnPathEffects, VersionAnswer } from './check-helper-on-path';
 import type { RouteResolution } from './check-route';
@@ -29,8 +29,8 @@ export interface DoctorEffects extends HelperOnPathEffects {
   httpsGet(options: HttpsGetOptions): HttpsGet;
   /** What the token cache holds for the registry and the route's identity (read-only). */
   cacheState(registry: EcrRegistry, identity: AwsIdentity): CacheState;
-  /** The route of a host, and what decided it. */
-  resolveRoute(registry: Registry): RouteResolution;
+  /** The route of a server URL (as `get` is asked: host and port), and what decided it. */
+  resolveRoute(serverUrl: string): RouteResolution;
   now(): number;
 }
 
@@ -68,8 +68,8 @@ export function doctorEffects(options: {
         identity,
         now: Date.now(),
       }),
-    resolveRoute: (registry) => ({
-      route: options.routes.routeFor(registry.host),
+    resolveRoute: (serverUrl) => ({
+      route: options.routes.routeFor(serverUrl),
       source: config.routes.file
         ? `the config file ${config.routes.file}`
         : 'the built-in defaults (no universal-mode config file)',
@@ -78,29 +78,29 @@ export function doctorEffects(options: {
   };
 }
 
-/** Runs `<path> version` with the caller's environment, killed at the step's deadline. */
-function runVersion(path: string, env: Env, bound: Bound): Promise<VersionAnswer> {
-  return new Promise((resolve, reject) => {
-    execFile(
-      path,
-      ['version'],
-      {
-        env: env as NodeJS.ProcessEnv,
-        timeout: Math.max(1, bound.deadline - Date.now()),
-        killSignal: 'SIGKILL',
-        maxBuffer: 64 * 1024,
-        signal: bound.signal,
-      },
-      (error, stdout) => {
-        if (error && typeof error.code !== 'number') {
-          const reason = error.killed
-            ? 'it did not answer `version` in time'
-            : String(error.code ?? error.message);
-          reject(new Error(reason));
-          return;
-        }
-        resolve({ code: error ? Number(error.code) : 0, stdout: String(stdout) });
-      },
-    );
-  });
+/**
+ * Runs `<path> version` with the caller's environment, stopped at the step's deadline, as `get`
+ * runs a helper (exec-program.ts): its answer counts once it exits, so a background child that
+ * keeps stdout open does not hold the step.
+ */
+async function runVersion(path: string, env: Env, bound: Bound): Promise<VersionAnswer> {
+  const outcome = await execProgram({
+    path,
+    env,
+    deadline: bound.deadline,
+    signal: bound.signal,
+    maxOutputBytes: 64 * 1024,
+  })('version', '');
+  switch (outcome.kind) {
+    case 'exited':
+      return { code: outcome.status, stdout: outcome.stdout };
+    case 'killed':
+      return { code: null, stdout: '' };
+    case 'missing':
+      throw new Error(outcome.reason);
+    case 'timeout':
+      throw new Error('it did not answer `version` in time');
+    case 'too-large':
+      throw new Error(`it printed more than ${outcome.limitBytes} bytes for \`version\``);
+  }
 }

@@ -4,12 +4,18 @@
  */
 import { HelperError } from '../../errors';
 import { extractHost, parseRegistry, type Registry } from '../../registry/parse-registry';
+import { DOCKER_HUB_SERVER } from '../../registry/registry-of-image';
 
 /** A registry, and the image in it when one was named. */
 export interface DoctorTarget {
   readonly registry: Registry;
   /** `host[:port]` to send registry requests to. */
   readonly authority: string;
+  /**
+   * What docker hands the helper's `get` for it: `host[:port]`, or Docker Hub's server URL. The
+   * route is resolved from it, port included, as `get` resolves it.
+   */
+  readonly serverUrl: string;
   readonly image?: { readonly repository: string; readonly reference: string };
 }
 
@@ -32,7 +38,8 @@ export function parseDoctorTarget(text: string): DoctorTarget {
     const host = extractHost(input);
     if (!host) throw bad('no host');
     const port = urlPort(input);
-    return { registry: parseRegistry(input), authority: port ? `${host}:${port}` : host };
+    const authority = port ? `${host}:${port}` : host;
+    return { registry: parseRegistry(input), authority, serverUrl: serverUrlOf(authority) };
   }
   const slash = input.indexOf('/');
   const first = slash === -1 ? input : input.slice(0, slash);
@@ -45,7 +52,8 @@ export function parseDoctorTarget(text: string): DoctorTarget {
   if (isHost && slash === -1) {
     const host = extractHost(first);
     if (!host) throw bad('no host');
-    return { registry: parseRegistry(first), authority: first.toLowerCase() };
+    const authority = first.toLowerCase();
+    return { registry: parseRegistry(first), authority, serverUrl: serverUrlOf(authority) };
   }
   const authority = isHost ? first.toLowerCase() : 'docker.io';
   let path = isHost ? input.slice(slash + 1) : input;
@@ -67,7 +75,19 @@ export function parseDoctorTarget(text: string): DoctorTarget {
   }
   if (!REPOSITORY.test(repository)) throw bad('bad repository name');
   if (!extractHost(authority)) throw bad('no host');
-  return { registry: parseRegistry(authority), authority, image: { repository, reference } };
+  return {
+    registry: parseRegistry(authority),
+    authority,
+    serverUrl: serverUrlOf(authority),
+    image: { repository, reference },
+  };
+}
+
+/** The server URL docker passes to `get` for a registry. */
+function serverUrlOf(authority: string): string {
+  return authority === 'docker.io' || authority === 'index.docker.io'
+    ? DOCKER_HUB_SERVER
+    : authority;
 }
 
 function urlPort(url: string): string {

@@ -20,6 +20,7 @@ import {
 } from './doctor-checks';
 import type { DoctorEffects } from './doctor-effects';
 import type { DoctorTarget } from './doctor-target';
+import { createSecretMask, type SecretMask } from './secret-mask';
 
 /** What one doctor run needs. */
 export interface DoctorOptions {
@@ -36,7 +37,8 @@ export interface DoctorOptions {
 /** Runs every check in order and returns the report. */
 export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
   const { env, effects } = options;
-  const secrets = new Set<string>(envSecrets(env));
+  const secrets = createSecretMask();
+  for (const value of envSecrets(env)) secrets.add(value);
   let sdk: Promise<AwsSdk> | undefined;
   let agents: Promise<AgentChoice> | undefined;
   const run: DoctorRun = {
@@ -45,7 +47,13 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
     effects,
     sdk: () => (sdk ??= effects.loadSdk()),
     awsAgents: () => (agents ??= effects.chooseAgents(env)),
-    secret: (value) => void secrets.add(value),
+    secret: (value) => {
+      secrets.add(value);
+      // The debug log (the SDK's, a helper's) hides it too.
+      options.logger.addSecret(value);
+    },
+    hide: (text) => secrets.hide(text),
+    hideQuoted: (text) => secrets.hideQuoted(text),
   };
   let found: Found = {};
   const checks: Check[] = [];
@@ -91,15 +99,10 @@ function envSecrets(env: Env): string[] {
   ].flatMap((name) => nonEmpty(env[name]) ?? []);
 }
 
-function mask(check: Check, secrets: ReadonlySet<string>): Check {
-  const hide = (text: string): string => {
-    let out = text;
-    for (const secret of secrets) if (secret.length >= 4) out = out.split(secret).join('***');
-    return out;
-  };
+function mask(check: Check, secrets: SecretMask): Check {
   return {
     ...check,
-    detail: hide(check.detail),
-    ...(check.hint ? { hint: hide(check.hint) } : {}),
+    detail: secrets.hide(check.detail),
+    ...(check.hint ? { hint: secrets.hide(check.hint) } : {}),
   };
 }

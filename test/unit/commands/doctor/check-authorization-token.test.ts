@@ -100,15 +100,17 @@ describe('authorization-token', () => {
     );
   });
 
-  it('is skipped without a registry, for a route with no ECR token, and without credentials', async () => {
+  it('is skipped without a registry and without credentials; a secret route reads its secret', async () => {
     const { by: none } = await doctorIn(healthyWorld());
     expect(none['authorization-token']).toMatchObject({ ok: null, detail: 'no registry named' });
     const secret = await authorizationToken((world) => {
-      world.configFile = { registries: { 'ghcr.io': { secretsManager: 'gh' } } };
+      world.configFile = {
+        registries: { 'ghcr.io': { secretsManager: 'gh', region: 'eu-west-1' } },
+      };
     }, 'ghcr.io/org/app');
     expect(secret['authorization-token']).toMatchObject({
-      ok: null,
-      detail: 'this route needs no ECR token',
+      ok: true,
+      detail: expect.stringMatching(/^secretsmanager:GetSecretValue of "gh" at /),
     });
     const without = await authorizationToken((world) => {
       world.credentials = async () => {

@@ -78,6 +78,33 @@ describe('checkDockerConfig()', () => {
     expect(finding.detail).not.toContain('c2VjcmV0');
   });
 
+  it.each(['../../../../tmp/pwn.sh', 'a/b', '-x', '.hidden', 'x y', 'ecr-ts\n'])(
+    'fails a helper name %j that routes would refuse, naming no helper to run',
+    (name) => {
+      for (const config of [{ credsStore: name }, { credHelpers: { [HOST]: name } }]) {
+        const result = check(config);
+        expect(result.helper).toBeUndefined();
+        expect(result.finding).toMatchObject({
+          ok: false,
+          detail: expect.stringContaining(
+            `names ${JSON.stringify(name)}, which is not a credential helper name`,
+          ),
+          hint: expect.stringContaining('docker-credential-'),
+        });
+      }
+      // Without a host too: the file names a helper docker cannot run as one.
+      for (const config of [
+        { credsStore: name },
+        { credHelpers: { [HOST]: 'ecr-ts', 'gcr.io': name } },
+      ]) {
+        expect(check(config, null).finding).toMatchObject({
+          ok: false,
+          detail: expect.stringContaining(`names ${JSON.stringify(name)}`),
+        });
+      }
+    },
+  );
+
   it('without a host, lists the registries the file sends to this helper', () => {
     expect(check({ credHelpers: { [HOST]: 'ecr-ts', 'gcr.io': 'gcloud' } }, null).finding).toEqual({
       ok: true,
@@ -116,6 +143,35 @@ describe('docker-config in a doctor run', () => {
     expect(by['docker-config']).toEqual({ name: 'docker-config', ok: false, detail, hint });
     // The helper docker would run stays the default: the next check still looks for ecr-ts.
     expect(by['helper-on-path'].ok).toBe(true);
+  });
+
+  it('runs nothing for an invalid helper name: helper-on-path is skipped, PATH is not searched', async () => {
+    const world = healthyWorld();
+    // `docker-credential-../../x` joined to a PATH folder leaves it.
+    world.dockerConfig = JSON.stringify({ credsStore: '../../../../tmp/pwn.sh' });
+    const searched: string[] = [];
+    world.path = new Proxy(world.path, {
+      get: (target, name) => {
+        searched.push(String(name));
+        return Reflect.get(target, name);
+      },
+    });
+    world.path['docker-credential-../../../../tmp/pwn.sh'] = '/tmp/pwn.sh';
+    let ran = 0;
+    const version = world.version;
+    world.version = (path, bound) => {
+      ran += 1;
+      return version(path, bound);
+    };
+    const { by } = await doctorIn(world, IMAGE);
+    expect(by['docker-config']).toMatchObject({ ok: false });
+    expect(by['helper-on-path']).toEqual({
+      name: 'helper-on-path',
+      ok: null,
+      detail: 'the docker config names no valid helper (see docker-config)',
+    });
+    expect(ran).toBe(0);
+    expect(searched.filter((name) => name.startsWith('docker-credential-'))).toEqual([]);
   });
 
   it('hands the helper docker runs to helper-on-path', async () => {

@@ -1,3 +1,4 @@
+import { checkHelperOnPath } from '../../../../src/commands/doctor/check-helper-on-path';
 import type { Bound } from '../../../../src/deadline';
 import { PRODUCT, VERSION } from '../../../../src/product';
 import { doctorIn, ECR_HOST, healthyWorld, HELPER_PATH, IMAGE } from '../../../support/fake-doctor';
@@ -81,6 +82,27 @@ describe('helper-on-path', () => {
       detail: `/usr/bin/docker-credential-ecr-login is another credential helper, not ${PRODUCT} (version exit 0: "amazon-ecr-credential-helper 0.9.0")`,
       hint: 'Point the docker config at ecr-ts (see docker-config), or keep the other helper on purpose.',
     });
+  });
+
+  it('never searches PATH for, or runs, a name that is no helper name', async () => {
+    const used: string[] = [];
+    const effects = {
+      findOnPath: async (command: string) => {
+        used.push(`find ${command}`);
+        return '/tmp/x';
+      },
+      realPath: async (path: string) => {
+        used.push(`realpath ${path}`);
+        return path;
+      },
+      runVersion: async (path: string) => {
+        used.push(`run ${path}`);
+        return { code: 0, stdout: `${PRODUCT} ${VERSION}\n` };
+      },
+    };
+    const bound = { deadline: Date.now() + 1000, signal: new AbortController().signal };
+    expect(await checkHelperOnPath('../../tmp/x', effects, bound)).toMatchObject({ ok: false });
+    expect(used).toEqual([]);
   });
 
   it('runs `version` bounded by its own step (the timeout from when the step began)', async () => {

@@ -72,6 +72,16 @@ describe('registry', () => {
     });
   });
 
+  it('quotes the first five errors of an answer, and counts the rest', async () => {
+    const errors = Array.from({ length: 40 }, (_, i) => ({ code: `E${i}`, message: 'x' }));
+    const { finding } = await registry(
+      (world) => (world.registry = async () => answer(500, { errors })),
+    );
+    expect(finding.detail).toBe(
+      `GET ${V2} with the token: HTTP 500 (E0: x; E1: x; E2: x; E3: x; E4: x; and 35 more)`,
+    );
+  });
+
   it.each([
     [
       sdkError({ code: 'ECONNREFUSED', message: 'connect ECONNREFUSED' }),

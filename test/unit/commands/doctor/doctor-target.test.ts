@@ -27,6 +27,17 @@ describe('parseDoctorTarget()', () => {
     expect(target.image).toEqual(image);
   });
 
+  it.each([
+    ['ecr-cache.example.com:5000/app:1', 'ecr-cache.example.com:5000'],
+    ['https://ecr-cache.example.com:5000/v2/', 'ecr-cache.example.com:5000'],
+    [`${ECR}/app`, ECR],
+    // Docker hands the helper its Docker Hub server URL for Hub images.
+    ['nginx:1', 'https://index.docker.io/v1/'],
+    ['docker.io/library/nginx', 'https://index.docker.io/v1/'],
+  ])('%s: docker asks the helper about %s', (input, serverUrl) => {
+    expect(parseDoctorTarget(input).serverUrl).toBe(serverUrl);
+  });
+
   it('classifies the registry as parseRegistry() does', () => {
     expect(parseDoctorTarget(`${ECR}/app:1`).registry).toMatchObject({
       kind: 'private',

@@ -29,6 +29,8 @@ describe('createRegistryClient()', () => {
       password: 'pw',
       get,
       secret: (t) => tokens.push(t),
+      hide: (text) => text,
+      hideQuoted: (text) => text,
     });
     const answer = await client('/v2/a/manifests/1', { scope: 'repository:a:pull' });
     expect(answer).toMatchObject({ status: 200, auth: 'bearer' });
@@ -40,7 +42,8 @@ describe('createRegistryClient()', () => {
       },
       { url: 'https://public.ecr.aws/v2/a/manifests/1', authorization: 'Bearer bearer-xyz' },
     ]);
-    expect(tokens).toEqual(['bearer-xyz']);
+    // The password and the Basic value it sends, then the bearer token it got.
+    expect(tokens).toEqual(['pw', Buffer.from('AWS:pw').toString('base64'), 'bearer-xyz']);
   });
 
   it('never sends the password to a token service over plain HTTP', async () => {
@@ -59,6 +62,8 @@ describe('createRegistryClient()', () => {
       password: 'pw',
       get,
       secret: () => undefined,
+      hide: (text) => text,
+      hideQuoted: (text) => text,
     });
     expect(await client('/v2/', {})).toMatchObject({ status: 401, auth: 'basic' });
     expect(urls).toEqual(['https://r.example/v2/']);

@@ -1,3 +1,6 @@
+import { randomBytes } from 'node:crypto';
+import { renderJson, renderText } from '../../../../src/commands/doctor/render-doctor';
+import type { DoctorReport } from '../../../../src/commands/doctor/check';
 import { HelperError } from '../../../../src/errors';
 import {
   answer,
@@ -9,6 +12,7 @@ import {
   HELPER_PATH,
   IMAGE,
   KEYS,
+  NOW,
   PASSWORD,
 } from '../../../support/fake-doctor';
 
@@ -51,6 +55,80 @@ describe('runDoctor()', () => {
           });
     const { by } = await doctorIn(world, IMAGE);
     expect(by['image']).toMatchObject({ ok: false, detail: 'app:1: HTTP 500 (X: *** *** ***)' });
+  });
+
+  /** Fails when the report, as text or JSON, holds any 8 characters in a row of `secret`. */
+  function expectNoPart(report: DoctorReport, secret: string): void {
+    const printed = renderText(report, IMAGE) + renderJson(report);
+    for (let i = 0; i + 8 <= secret.length; i += 1) {
+      expect(printed).not.toContain(secret.slice(i, i + 8));
+    }
+  }
+
+  // Random, as an ECR password is: no ordinary word of the report is part of it.
+  const RANDOM_PASSWORD = randomBytes(48).toString('base64url');
+  const BASIC = Buffer.from(`AWS:${RANDOM_PASSWORD}`).toString('base64');
+
+  it.each([
+    ['whole', `bad credentials: Basic ${BASIC}`],
+    // Cut by doctor's own 300-character clip, a prefix of the value would be left.
+    ['cut by the clip', `${'x'.repeat(280)} Basic ${BASIC}`],
+    // Cut by the registry (or a proxy) before doctor saw it.
+    ['cut by the registry', `authorization was Basic ${BASIC.slice(0, 30)}`],
+    ['decoded', `user AWS with password ${RANDOM_PASSWORD.slice(0, 12)}`],
+  ])('never prints the Basic value a registry quotes in its errors (%s)', async (_how, message) => {
+    const world = healthyWorld();
+    world.token = async () => ({ authorizationToken: BASIC, expiresAt: new Date(NOW + 3600_000) });
+    world.registry = async () => answer(401, { errors: [{ code: 'UNAUTHORIZED', message }] });
+    const { report, by } = await doctorIn(world, IMAGE);
+    expect(by['registry'].ok).toBe(false);
+    expect(by['registry'].detail).toContain('UNAUTHORIZED: ');
+    expectNoPart(report, BASIC);
+    expectNoPart(report, RANDOM_PASSWORD);
+  });
+
+  it('never prints the password from the headers of a manifest it quotes', async () => {
+    const world = healthyWorld();
+    world.token = async () => ({ authorizationToken: BASIC, expiresAt: new Date(NOW + 3600_000) });
+    world.registry = async (url) =>
+      url.endsWith('/v2/')
+        ? answer(200)
+        : answer(200, '{}', {
+            'docker-content-digest': `sha256:${RANDOM_PASSWORD.slice(0, 20)}`,
+            'content-type': `application/${BASIC}`,
+          });
+    const { report, by } = await doctorIn(world, IMAGE);
+    expect(by['image']).toMatchObject({
+      ok: true,
+      detail: 'app:1: manifest sha256:*** (application/***)',
+    });
+    expectNoPart(report, BASIC);
+    expectNoPart(report, RANDOM_PASSWORD);
+  });
+
+  it('never prints a bearer token it obtained, whole or cut, nor headers that quote it', async () => {
+    const world = healthyWorld();
+    const token = `bearer-${randomBytes(24).toString('base64url')}`;
+    world.registry = async (url, headers) => {
+      if (url.startsWith('https://auth.example.com/')) return answer(200, { token });
+      if (headers['authorization'] === `Bearer ${token}`) {
+        return url.endsWith('/v2/')
+          ? answer(200)
+          : answer(
+              403,
+              { errors: [{ code: 'DENIED', message: `token ${token.slice(0, 20)} may not pull` }] },
+              { 'content-type': `text/${token}` },
+            );
+      }
+      return answer(401, '', {
+        'www-authenticate': 'Bearer realm="https://auth.example.com/token",service="reg"',
+      });
+    };
+    const { report, by } = await doctorIn(world, IMAGE);
+    expect(by['registry']).toMatchObject({ ok: true });
+    expect(by['image']).toMatchObject({ ok: false });
+    expect(by['image'].detail).toContain('DENIED: token *** may not pull');
+    expectNoPart(report, token);
   });
 
   it('bounds each check by the timeout: a hung one fails with what it waited for, the rest go on', async () => {
