@@ -13,6 +13,7 @@ import { describeAwsError, describeCredentialError, type ErrorContext } from './
 import { hasEndpointOverride } from './endpoint-override';
 import type { AgentChoice } from './http-agents';
 import type { AwsIdentity } from './aws-identity';
+import { webIdentityCredentials } from './web-identity-credentials';
 
 /** What routeCredentials() needs: the call, the SDK, the route's identity and where errors say. */
 export interface RouteCredentialsOptions {
@@ -34,6 +35,14 @@ export interface RouteCredentialsOptions {
 /** Resolves the base credentials, then assumes the route's role if it names one. */
 export async function routeCredentials(options: RouteCredentialsOptions): Promise<AwsCredentials> {
   const { sdk, call, identity, region, choice } = options;
+  // A service-account token is the whole proof of identity: no base credentials (docs/kubelet.md).
+  if (identity.webIdentity && identity.roleArn) {
+    return webIdentityCredentials(
+      options,
+      { ...identity, roleArn: identity.roleArn },
+      identity.webIdentity,
+    );
+  }
   const { profile } = identity;
   call.progress.step = profile
     ? `getting AWS credentials from profile "${profile}"`
