@@ -55,16 +55,19 @@ export function parseKubeletSettings(env: Env): KubeletSettings {
   };
 }
 
-/** ECR_TS_KUBELET_TIMEOUT (seconds) as milliseconds, default 45 s, at most 55 s. */
+/**
+ * The bound of a kubelet call: ECR_TS_TIMEOUT (seconds) as for `get`, but 45 s when unset and at
+ * most 55 s, so every message that says to raise ECR_TS_TIMEOUT holds here too.
+ */
 export function parseKubeletTimeout(env: Env): number {
-  const text = nonEmpty(env['ECR_TS_KUBELET_TIMEOUT']);
+  const text = nonEmpty(env['ECR_TS_TIMEOUT']);
   if (text === undefined) return DEFAULT_KUBELET_TIMEOUT_MS;
   const seconds = Number(text);
   const max = MAX_KUBELET_TIMEOUT_MS / 1000;
   if (!Number.isFinite(seconds) || seconds <= 0 || seconds > max) {
     throw new HelperError(
       'CONFIG',
-      `invalid ECR_TS_KUBELET_TIMEOUT "${text}": expected a number of seconds above 0 and at most ${max} (the kubelet kills a provider after 60)`,
+      `invalid ECR_TS_TIMEOUT "${text}" for the kubelet: expected a number of seconds above 0 and at most ${max} (the kubelet kills a provider after 60)`,
     );
   }
   return Math.round(seconds * 1000);

@@ -54,11 +54,11 @@ describe('parseKubeletTimeout()', () => {
   it('defaults to 45 s and takes seconds up to 55', () => {
     expect(parseKubeletTimeout({})).toBe(DEFAULT_KUBELET_TIMEOUT_MS);
     expect(DEFAULT_KUBELET_TIMEOUT_MS).toBe(45_000);
-    expect(parseKubeletTimeout({ ECR_TS_KUBELET_TIMEOUT: '20' })).toBe(20_000);
-    expect(parseKubeletTimeout({ ECR_TS_KUBELET_TIMEOUT: '55' })).toBe(55_000);
+    expect(parseKubeletTimeout({ ECR_TS_TIMEOUT: '20' })).toBe(20_000);
+    expect(parseKubeletTimeout({ ECR_TS_TIMEOUT: '55' })).toBe(55_000);
   });
   it.each(['0', '56', '60', 'abc', '-1'])('refuses %j: the kubelet kills at 60 s', (value) => {
-    expect(() => parseKubeletTimeout({ ECR_TS_KUBELET_TIMEOUT: value })).toThrow(/at most 55/);
+    expect(() => parseKubeletTimeout({ ECR_TS_TIMEOUT: value })).toThrow(/at most 55/);
   });
 });
 
