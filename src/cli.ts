@@ -5,9 +5,16 @@
 import { Command, CommanderError } from 'commander';
 import type { ActionContext } from './actions/action-context';
 import { getAction } from './actions/get';
+import { getCredentialsAction } from './actions/get-credentials';
 import { listAction } from './actions/list';
 import { eraseAction, storeAction } from './actions/store-erase';
 import { configure, formatConfigureReport } from './commands/configure';
+import {
+  configureKubeletCommand,
+  doctorKubeletFromCli,
+  refuseKubeletFlags,
+  type KubeletFlags,
+} from './commands/kubelet-cli';
 import { doctorCommand } from './commands/doctor/doctor-command';
 import { HelperError } from './errors';
 import { failureOutput, type Outcome } from './failure-output';
@@ -19,6 +26,8 @@ const VERSION_LINE = `${PRODUCT} (npm:${PRODUCT}) ${VERSION}`;
 const ACTIONS = ['get', 'store', 'erase', 'list', 'version'];
 // Commands for people at a terminal: their failures go to stderr, as any CLI's do.
 const HUMAN_COMMANDS = ['configure', 'doctor'];
+/** The argument kubelet provider configs pass (docs/kubelet.md). */
+const KUBELET_ACTION = 'get-credentials';
 
 /** Parses argv (without node and script) and runs the chosen action. */
 export async function runCli(
@@ -63,13 +72,29 @@ export async function runCli(
   );
   protocol('list', 'print the registries with a live cached token (stdin is not read)', listAction);
   protocol('version', 'print the version', async () => `${VERSION_LINE}\n`);
+  // The kubelet's image credential provider (docs/kubelet.md): failures go to stderr, which
+  // is all the kubelet logs.
+  protocol(
+    KUBELET_ACTION,
+    'kubelet image credential provider: read a CredentialProviderRequest on stdin, print the response',
+    getCredentialsAction,
+  );
   program
     .command('configure')
     .argument('[registries...]', 'ECR registries to route to this helper in credHelpers')
     .description('write this helper into the docker config (DOCKER_CONFIG or ~/.docker)')
     .option('--store', 'make it the credsStore, for every registry')
     .option('--dry-run', 'print what would change and write nothing')
-    .action((registries: string[], flags: { store?: boolean; dryRun?: boolean }) => {
+    .option('--kubelet', "set it up as the kubelet's image credential provider instead")
+    .option('--config <path>', 'with --kubelet: the CredentialProviderConfig file to write')
+    .option('--bin-dir <dir>', "with --kubelet: the kubelet's provider folder")
+    .option('--name <name>', 'with --kubelet: the provider name (a link to this program)')
+    .action((registries: string[], flags: KubeletFlags & { store?: boolean; dryRun?: boolean }) => {
+      if (flags.kubelet) {
+        action = (context) => configureKubeletCommand(context, registries, flags);
+        return;
+      }
+      refuseKubeletFlags(flags);
       action = async (context) =>
         formatConfigureReport(
           await configure({
@@ -89,7 +114,16 @@ export async function runCli(
     .argument('[target]', 'an ECR image (host/repository:tag) or registry to check')
     .description('walk the chain from the docker config to the image and say where it breaks')
     .option('--json', 'print the report as JSON')
-    .action((target: string | undefined, flags: { json?: boolean }) => {
+    .option('--kubelet', 'say what the kubelet would get for the image from this provider')
+    .option('--config <path>', "with --kubelet: the kubelet's CredentialProviderConfig file")
+    .option('--bin-dir <dir>', "with --kubelet: the kubelet's provider folder")
+    .option('--name <name>', 'with --kubelet: the provider name')
+    .action((target: string | undefined, flags: KubeletFlags & { json?: boolean }) => {
+      if (flags.kubelet) {
+        action = (context) => doctorKubeletFromCli(context, target, flags);
+        return;
+      }
+      refuseKubeletFlags(flags);
       action = (context) => doctorCommand(context, { target, json: flags.json === true });
     });
 
@@ -97,7 +131,9 @@ export async function runCli(
   if (first === undefined) {
     return { exitCode: 1, stdout: '', stderr: program.helpInformation() };
   }
-  const audience = HUMAN_COMMANDS.includes(first) ? 'human' : 'protocol';
+  // The kubelet reads a provider's failure on stderr only.
+  const audience =
+    HUMAN_COMMANDS.includes(first) || first === KUBELET_ACTION ? 'human' : 'protocol';
   const failed = (error: unknown, extra = ''): Outcome => {
     const output = failureOutput(error, audience);
     return { ...output, stderr: stderr + output.stderr + extra };

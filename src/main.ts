@@ -3,11 +3,13 @@
  */
 import type { ActionContext } from './actions/action-context';
 import { getAction } from './actions/get';
+import { getCredentialsAction } from './actions/get-credentials';
 import { loadSdk } from './aws/load-sdk';
 import { DOCTOR_STEPS } from './commands/doctor/check';
 import { validationRecordIn } from './cache/validation-record';
 import { runCall } from './compose';
 import { loadConfig } from './config/load-config';
+import { isKubeletInvocation } from './config/kubelet-settings';
 import { homeForSdk } from './config/resolve-home';
 import { failureOutput, type Outcome } from './failure-output';
 import { createLogger, type Logger } from './log';
@@ -29,12 +31,15 @@ export async function main(): Promise<void> {
   env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
   let result: Outcome;
   let logger: Logger | undefined;
+  const args = process.argv.slice(2);
+  // The kubelet's provider (docs/kubelet.md): its own defaults, and failures on stderr only.
+  const kubelet = isKubeletInvocation(args);
   try {
-    const args = process.argv.slice(2);
     // Asking what this program is must work even when its config file is broken.
     const config = loadConfig(env, {
       routes: !INFO_ONLY.has(args[0] ?? '--help'),
       record: (dir) => validationRecordIn(dir, { euid: process.geteuid?.() }),
+      ...(kubelet ? { kubelet: { euid: process.geteuid?.() ?? -1 } } : {}),
     });
     // The SDK reads HOME itself: it must not see an empty or relative one, nor fail without one.
     env['HOME'] = homeForSdk(env, config.home) ?? env['HOME'];
@@ -51,13 +56,15 @@ export async function main(): Promise<void> {
       now: Date.now,
       startedAt: started,
       // doctor bounds each of its steps by the timeout itself; the call bounds all of them.
-      boundMs: args[0] === 'doctor' ? config.timeoutMs * (DOCTOR_STEPS + 1) : config.timeoutMs,
+      boundMs:
+        args[0] === 'doctor' && !kubelet ? config.timeoutMs * (DOCTOR_STEPS + 1) : config.timeoutMs,
       work: (call) =>
         runCommand(args, () => ({
           ...call,
           config,
           readInput,
           loadSdk,
+          program: programFile(),
           routes: createRoutes(config.routes),
           openStore: createOpenStore({
             context: call,
@@ -69,7 +76,7 @@ export async function main(): Promise<void> {
         })),
     });
   } catch (error) {
-    result = failureOutput(error, 'protocol');
+    result = failureOutput(error, kubelet ? 'human' : 'protocol');
   }
   // A bad setting (ECR_TS_TIMEOUT=abc) fails before there is a logger; docker pull would then
   // show nothing of it (see failure-output.ts), so it gets the default stderr logger.
@@ -103,8 +110,27 @@ async function runCommand(
       return failureOutput(error, 'protocol');
     }
   }
+  // The kubelet's hot path, the same way: its failures go to stderr, all the kubelet logs.
+  if (args.length === 1 && args[0] === 'get-credentials') {
+    try {
+      return { exitCode: 0, stdout: await getCredentialsAction(makeContext()), stderr: '' };
+    } catch (error) {
+      return failureOutput(error, 'human');
+    }
+  }
   const { runCli } = await import('./cli');
   return runCli(args, makeContext);
+}
+
+/**
+ * The file this program runs from: the npm package's bin script under Node, else the executable
+ * (Bun's compiled programs name a virtual file in argv[1]). Dispatch never looks at its name.
+ */
+function programFile(): string {
+  const script = process.argv[1];
+  return script && !script.startsWith('/$bunfs/') && !('Bun' in globalThis)
+    ? script
+    : process.execPath;
 }
 
 /** Routes warnings that the runtime or a dependency would print on its own to the debug log. */

@@ -18,4 +18,6 @@ export interface ActionContext extends CallContext {
   readonly routes: Routes;
   /** The AWS SDK, loaded on first use (doctor calls it directly, bypassing the cache). */
   readonly loadSdk: LoadSdk;
+  /** The file this program runs from (the executable, or the npm bin script), when known. */
+  readonly program?: string;
 }

@@ -2,7 +2,7 @@
  * Carries out a route for `get` (docs/universal-mode.md): the one place that knows what each kind of route
  * answers, shared by the `get` action and the library's getAuthConfig().
  */
-import type { TokenSource } from '../aws/token';
+import type { EcrToken, TokenSource } from '../aws/token';
 import { notFound } from '../errors';
 import type { Logger } from '../log';
 import type { Credentials, OpenStore } from '../stores/credential-store';
@@ -15,24 +15,40 @@ export interface RouteEffects {
   readonly logger: Logger;
 }
 
+/** Credentials, and for a token or secret its lifetime (what a kubelet may cache it for). */
+export interface RouteAnswer extends Credentials {
+  /** From the token or secret that answered (see EcrToken); absent for a store's login. */
+  readonly lifetime?: Pick<EcrToken, 'expiresAt' | 'refreshAt'>;
+}
+
 /** The credentials for `serverUrl` by `route`; throws notFound() when there are none. */
 export async function credentialsForRoute(
   route: Route,
   serverUrl: string,
   effects: RouteEffects,
-): Promise<Credentials> {
+): Promise<RouteAnswer> {
   const { tokens, logger } = effects;
   switch (route.kind) {
     case 'ecr': {
       const token = await tokens.getToken(route.registry, route.identity);
       logger.addSecret(token.password);
-      return { serverUrl, username: token.username, secret: token.password };
+      return {
+        serverUrl,
+        username: token.username,
+        secret: token.password,
+        lifetime: lifetimeOf(token),
+      };
     }
     case 'alias': {
       // The target registry's token, answered for the host that was asked for.
       const token = await tokens.getToken(route.target, route.identity);
       logger.addSecret(token.password);
-      return { serverUrl, username: token.username, secret: token.password };
+      return {
+        serverUrl,
+        username: token.username,
+        secret: token.password,
+        lifetime: lifetimeOf(token),
+      };
     }
     case 'secrets-manager': {
       const login = await tokens.getSecret({
@@ -43,7 +59,12 @@ export async function credentialsForRoute(
         cacheSeconds: route.cacheSeconds,
       });
       logger.addSecret(login.password);
-      return { serverUrl, username: login.username, secret: login.password };
+      return {
+        serverUrl,
+        username: login.username,
+        secret: login.password,
+        lifetime: lifetimeOf(login),
+      };
     }
     case 'anonymous':
       throw notFound();
@@ -53,6 +74,11 @@ export async function credentialsForRoute(
       return credentials;
     }
   }
+}
+
+function lifetimeOf(token: EcrToken): Pick<EcrToken, 'expiresAt' | 'refreshAt'> {
+  const { expiresAt, refreshAt } = token;
+  return refreshAt === undefined ? { expiresAt } : { expiresAt, refreshAt };
 }
 
 /** A short, secret-free description of a route, for the debug log. */

@@ -1,0 +1,207 @@
+/**
+ * The helper as the kubelet's image credential provider (docs/kubelet.md), driven by the kubelet
+ * emulation (test/support/kubelet.ts) on a config written by `configure --kubelet`: each request
+ * version, each kind of answer, one API call for a node however many pulls and restarts, the
+ * cache time against the token's refresh point, failures as the kubelet logs them, and the
+ * executable answering under any file name.
+ */
+import { chmodSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { scrubProcessEnv, tempDir } from '../support/env';
+import { HELPER_BIN, runHelper } from '../support/run-helper';
+import { expectNoSecrets, secretsOf } from '../support/secrets';
+import { PROVIDER_API_VERSIONS } from '../support/kubelet';
+import {
+  ECR,
+  HUB_PASSWORD,
+  OTHER_ECR,
+  ROUTE_ROLE,
+  startKubeletWorld,
+  V1,
+  type KubeletWorld,
+} from './kubelet-world';
+
+scrubProcessEnv();
+
+let w: KubeletWorld;
+beforeEach(async () => {
+  w = await startKubeletWorld();
+  const configured = await w.configure();
+  expect([configured.code, configured.stderr]).toEqual([0, '']);
+});
+
+describe('the kubelet pulling through the provider', () => {
+  it.each(PROVIDER_API_VERSIONS)(
+    'in %s: the ECR token, under the key its lookup finds, cached no longer than the refresh point',
+    async (apiVersion) => {
+      const config = JSON.parse(readFileSync(w.configFile, 'utf8'));
+      config.providers[0].apiVersion = apiVersion;
+      writeFileSync(w.configFile, JSON.stringify(config));
+      const asked = Date.now();
+      const pull = await w.kubelet().pull(`${ECR}/team/app`);
+      expect(pull.error).toBeUndefined();
+      expect(pull.ran).toBe(true);
+      expect(pull.stderr).toBe('');
+      expect(JSON.parse(pull.stdout).apiVersion).toBe(apiVersion);
+      expect(pull.response?.cacheKeyType).toBe('Registry');
+      expect(pull.credentials).toEqual([{ username: 'AWS', password: w.ecr.passwords[0] }]);
+      const [entry] = w.entries();
+      expect(entry?.refreshAt).toBeGreaterThan(asked);
+      // Whole seconds, rounded down: never past the moment the cache would fetch a new token.
+      expect(pull.response?.cacheDurationMs).toBeLessThanOrEqual((entry?.refreshAt ?? 0) - asked);
+      expect(pull.response?.cacheDurationMs).toBeGreaterThan(2 * 3600_000);
+    },
+  );
+
+  it('20 pulls at once and two kubelet restarts make one GetAuthorizationToken call', async () => {
+    const kubelet = w.kubelet();
+    // The kubelet single-flights per image: 20 images of one registry start 20 providers.
+    const pulls = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => kubelet.pull(`${ECR}/app-${i}:1`)),
+    );
+    for (const pull of pulls) expect(pull.credentials).toHaveLength(1);
+    expect(new Set(pulls.map((pull) => pull.credentials[0]?.password)).size).toBe(1);
+    expect(w.ecr.tokenCalls()).toBe(1);
+    // A restart loses the kubelet's memory, not the provider's cache.
+    for (let restart = 0; restart < 2; restart += 1) {
+      const again = await w.kubelet().pull(`${ECR}/app-0:1`);
+      expect(again.credentials[0]?.password).toBe(pulls[0]?.credentials[0]?.password);
+    }
+    expect(w.ecr.tokenCalls()).toBe(1);
+  });
+
+  it('a mirror (an ecr alias) gets the ECR token of its route, under the mirror host', async () => {
+    const pull = await w.kubelet().pull('mirror.example.com/library/nginx:1');
+    expect(pull.response?.auth).toEqual({
+      'mirror.example.com': { username: 'AWS', password: w.ecr.passwords[0] },
+    });
+    expect(pull.credentials).toHaveLength(1);
+  });
+
+  it('a secretsManager route gives a non-ECR registry its login, cached no longer than cacheSeconds', async () => {
+    const pull = await w.kubelet().pull('registry.example.com/team/app');
+    expect(pull.credentials).toEqual([{ username: 'hub-robot', password: HUB_PASSWORD }]);
+    expect(pull.response?.cacheDurationMs).toBeLessThanOrEqual(120_000);
+    expect(w.secrets.reads()).toBe(1);
+  });
+
+  it("a route's roleArn is assumed with the node's credentials for that registry", async () => {
+    const pull = await w.kubelet().pull(`${OTHER_ECR}/app`);
+    expect(pull.credentials).toHaveLength(1);
+    expect(w.sts.calls.map((call) => [call['Action'], call['RoleArn']])).toEqual([
+      ['AssumeRole', ROUTE_ROLE],
+    ]);
+    const signedBy = w.ecr.requests.at(-1)?.verification?.accessKeyId;
+    expect(w.sts.issued.map((key) => key.accessKeyId)).toContain(signedBy);
+  });
+
+  it('a registry with no route: the kubelet does not run us, and asked anyway we answer empty, exit 0', async () => {
+    expect((await w.kubelet().pull('registry-1.docker.io/library/nginx')).ran).toBe(false);
+    for (const image of ['ghcr.io/org/app', 'quay.io/org/app']) {
+      const run = await w.provide({ apiVersion: V1, kind: 'CredentialProviderRequest', image });
+      expect([run.code, run.stderr]).toEqual([0, '']);
+      expect(JSON.parse(run.stdout)).toEqual({
+        apiVersion: V1,
+        kind: 'CredentialProviderResponse',
+        cacheKeyType: 'Registry',
+        cacheDuration: '0s',
+        auth: {},
+      });
+    }
+    expect(w.ecr.tokenCalls()).toBe(0);
+  });
+
+  it('AccessDenied: exit 1 and one stderr line the kubelet logs, nothing on stdout, no secret', async () => {
+    w.ecr.defaultFault = 'access-denied';
+    const pull = await w.kubelet().pull(`${ECR}/app`);
+    expect(pull.exitCode).toBe(1);
+    expect(pull.stdout).toBe('');
+    expect(pull.credentials).toEqual([]);
+    const lines = pull.stderr.split('\n').filter(Boolean);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/access denied calling ecr:GetAuthorizationToken/);
+    expect(pull.error).toContain(lines[0]);
+    expectNoSecrets(pull.stderr, secretsOf([...w.keys.keys.values()]), 'stderr');
+  });
+
+  it.each([
+    ['not JSON', 'https://index.docker.io/v1/', /stdin is not JSON/],
+    [
+      'a wrong kind',
+      { apiVersion: V1, kind: 'CredentialProviderResponse', image: 'a.io/b' },
+      /expected kind "CredentialProviderRequest"/,
+    ],
+    [
+      'an unknown apiVersion',
+      {
+        apiVersion: 'credentialprovider.kubelet.k8s.io/v2',
+        kind: 'CredentialProviderRequest',
+        image: 'a.io/b',
+      },
+      /unknown apiVersion "credentialprovider.kubelet.k8s.io\/v2"/,
+    ],
+    ['no image', { apiVersion: V1, kind: 'CredentialProviderRequest' }, /has no image/],
+  ])('%s: exit 1 and one line naming what was wrong', async (_, request, message) => {
+    const run = await w.provide(request);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toBe('');
+    expect(run.stderr.split('\n').filter(Boolean)).toEqual([expect.stringMatching(message)]);
+  });
+
+  it('get fed a kubelet request says to run get-credentials', async () => {
+    const run = await runHelper({
+      args: ['get'],
+      input: JSON.stringify({
+        apiVersion: V1,
+        kind: 'CredentialProviderRequest',
+        image: `${ECR}/a`,
+      }),
+      env: { ...w.nodeEnv, AWS_ECR_CACHE_DIR: w.cacheDir },
+    });
+    expect(run.code).toBe(1);
+    expect(run.stdout.trim()).toMatch(/kubelet CredentialProviderRequest.*get-credentials/);
+    expect(w.ecr.tokenCalls()).toBe(0);
+  });
+
+  it('answers the same linked or copied under any provider name (dispatch ignores the name)', async () => {
+    const dir = tempDir();
+    const request = { apiVersion: V1, kind: 'CredentialProviderRequest', image: `${ECR}/app` };
+    const answers = new Set<string>();
+    for (const name of ['ecr-credential-provider', 'x']) {
+      symlinkSync(HELPER_BIN, join(dir, name));
+      const run = await runHelper({
+        bin: join(dir, name),
+        args: ['get-credentials'],
+        input: JSON.stringify(request),
+        env: { ...w.nodeEnv, ECR_TS_CONFIG: w.routesFile, AWS_ECR_CACHE_DIR: w.cacheDir },
+      });
+      expect([run.code, run.stderr]).toEqual([0, '']);
+      answers.add(JSON.stringify(JSON.parse(run.stdout).auth));
+    }
+    expect(answers.size).toBe(1);
+    expect(w.ecr.tokenCalls()).toBe(1);
+  });
+
+  it('refuses a config file that others may write, or that another user owns, naming why', async () => {
+    chmodSync(w.routesFile, 0o664);
+    const shared = await w.provide({
+      apiVersion: V1,
+      kind: 'CredentialProviderRequest',
+      image: `${ECR}/a`,
+    });
+    expect(shared.code).toBe(1);
+    expect(shared.stderr).toMatch(/refusing the config file.*writable by its group \(mode 0664\)/);
+    chmodSync(w.routesFile, 0o644);
+    if (process.getuid?.() === 0) {
+      const { chownSync } = await import('node:fs');
+      chownSync(w.routesFile, 65534, 65534);
+      const foreign = await w.provide({
+        apiVersion: V1,
+        kind: 'CredentialProviderRequest',
+        image: `${ECR}/a`,
+      });
+      expect(foreign.stderr).toMatch(/belongs to uid 65534/);
+    }
+    expect(w.ecr.tokenCalls()).toBe(0);
+  });
+});
