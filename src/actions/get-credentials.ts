@@ -14,7 +14,7 @@ import {
   type KubeletRequest,
 } from '../protocol/kubelet-request';
 import { encodeKubeletResponse, type KubeletAuth } from '../protocol/kubelet-response';
-import { quote } from '../quote';
+import { quote, quoteServerUrl } from '../quote';
 import { DOCKER_HUB_SERVER } from '../registry/registry-of-image';
 import type { Route } from '../routing/route';
 import { createRoutes } from '../routing/routes';
@@ -37,7 +37,7 @@ export async function getCredentialsAction(
   if (token) context.logger.addSecret(token);
   const registry = registryOfKubeletImage(request.image);
   const route = withServiceAccount(routeOf(context, registry), request, settingsOf(context));
-  context.logger.debug(`get-credentials ${quote(request.image)}: ${describeRoute(route)}`);
+  context.logger.debug(`get-credentials ${quoteServerUrl(request.image)}: ${describeRoute(route)}`);
   let answer: RouteAnswer | undefined;
   try {
     answer = await credentialsForRoute(route, registry, context);
@@ -96,7 +96,7 @@ function withServiceAccount(
     if (settings.nodeIdentityFallback) return route;
     throw new HelperError(
       'AWS_CREDENTIALS',
-      `no IAM role for the pod's service-account token: its service account has no ${quote(settings.roleAnnotation)} annotation and the route of ${quote(registryOfKubeletImage(request.image))} names no roleArn. Annotate the service account with the role to pull as, or set ECR_TS_KUBELET_NODE_FALLBACK=true in the provider's env to pull with the node's identity`,
+      `no IAM role for the pod's service-account token: its service account has no ${quote(settings.roleAnnotation)} annotation and the route of ${quoteServerUrl(registryOfKubeletImage(request.image))} names no roleArn. Annotate the service account with the role to pull as, or set ECR_TS_KUBELET_NODE_FALLBACK=true in the provider's env to pull with the node's identity`,
     );
   }
   if (!isRoleArn(roleArn)) {

@@ -70,6 +70,41 @@ describe('the kubelet pulling through the provider', () => {
     expect(w.ecr.tokenCalls()).toBe(1);
   });
 
+  it('a warm get-credentials is a cache hit: no AWS SDK, no command-line library loaded', async () => {
+    // Records the modules Node loaded and whether src/aws/sdk/ ran (the Bun executable bundles
+    // everything, so there only the SDK's own marker shows), as cache-hot-path.test.ts does.
+    const probe = join(w.dir, 'probe.cjs');
+    writeFileSync(
+      probe,
+      `const Module = require('module'); const fs = require('fs'); const seen = new Set();
+const load = Module._load;
+Module._load = function (request) { seen.add(request); return load.apply(this, arguments); };
+process.on('exit', () => {
+  for (const file of Object.keys(require.cache ?? {})) seen.add(file);
+  if (globalThis[Symbol.for('docker-credential-ecr-ts.aws-sdk-loaded')]) seen.add('sdk-evaluated');
+  fs.writeFileSync(process.env.PROBE_OUT, [...seen].join('\\n'));
+});`,
+    );
+    const request = { apiVersion: V1, kind: 'CredentialProviderRequest', image: `${ECR}/app` };
+    const probed = async (name: string): Promise<string> => {
+      const out = join(w.dir, `${name}.txt`);
+      const run = await w.provide(request, {
+        NODE_OPTIONS: `--require ${probe}`,
+        BUN_OPTIONS: `--preload ${probe}`,
+        PROBE_OUT: out,
+      });
+      expect([run.code, run.stderr]).toEqual([0, '']);
+      return readFileSync(out, 'utf8');
+    };
+    const loadsSdk = (modules: string) =>
+      modules.split('\n').some((m) => /@aws-sdk|@smithy|aws-sdk\.cjs$|^sdk-evaluated$/.test(m));
+    expect(loadsSdk(await probed('miss'))).toBe(true);
+    const hit = await probed('hit');
+    expect(loadsSdk(hit)).toBe(false);
+    expect(hit.split('\n').some((m) => /commander|cli\.cjs$/.test(m))).toBe(false);
+    expect(w.ecr.tokenCalls()).toBe(1);
+  });
+
   it('a mirror (an ecr alias) gets the ECR token of its route, under the mirror host', async () => {
     const pull = await w.kubelet().pull('mirror.example.com/library/nginx:1');
     expect(pull.response?.auth).toEqual({
