@@ -159,6 +159,46 @@ process.on('exit', () => {
     expectNoSecrets(pull.stderr, secretsOf([...w.keys.keys.values()]), 'stderr');
   });
 
+  it('ECR Public: its token with AWS credentials, and empty auth (an anonymous pull) without any', async () => {
+    const withKeys = await w.kubelet().pull('public.ecr.aws/team/app:1');
+    expect(withKeys.credentials).toEqual([{ username: 'AWS', password: w.ecr.passwords[0] }]);
+    const noKeys = Object.fromEntries(
+      Object.entries(w.nodeEnv).filter(
+        ([name]) =>
+          !name.startsWith('AWS_ACCESS_KEY_ID') &&
+          !name.startsWith('AWS_SECRET') &&
+          !name.startsWith('AWS_SESSION'),
+      ),
+    );
+    const run = await runHelper({
+      args: ['get-credentials'],
+      input: JSON.stringify({
+        apiVersion: V1,
+        kind: 'CredentialProviderRequest',
+        image: 'ecr-public.aws.com/team/app',
+      }),
+      env: { ...noKeys, AWS_ECR_DISABLE_CACHE: '1' },
+    });
+    expect([run.code, run.stderr]).toEqual([0, '']);
+    expect(JSON.parse(run.stdout)).toMatchObject({ cacheDuration: '0s', auth: {} });
+    expect(w.ecr.tokenCalls()).toBe(1);
+  });
+
+  it('a hung ECR API ends at the bound with one line naming what it waited for', async () => {
+    w.ecr.defaultFault = 'hang';
+    const run = await w.provide(
+      { apiVersion: V1, kind: 'CredentialProviderRequest', image: `${ECR}/app` },
+      { ECR_TS_TIMEOUT: '2' },
+    );
+    expect(run.code).toBe(1);
+    expect(run.stdout).toBe('');
+    expect(run.stderr.split('\n').filter(Boolean)).toEqual([
+      expect.stringMatching(
+        /timed out after 2 s while calling GetAuthorizationToken at http:\/\/127\.0\.0\.1:\d+/,
+      ),
+    ]);
+  });
+
   it.each([
     ['not JSON', 'https://index.docker.io/v1/', /stdin is not JSON/],
     [
