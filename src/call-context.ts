@@ -1,4 +1,8 @@
-/** What every step of one call shares: passed down from the composition, never read from `process`. */
+/**
+ * The part of a call that every floor below the actions sees (ActionContext, in
+ * src/actions/action-context.ts, is the whole call): passed down from compose.ts, never read from
+ * `process`.
+ */
 import type { Env } from './env';
 import type { Logger } from './log';
 

@@ -1,6 +1,7 @@
 /**
- * The command line: protocol actions (get, store, erase, list, version) and their flags. Returns
- * what to print and the exit status; the composition root does the printing.
+ * The command line: protocol actions (get, store, erase, list, version), the human commands
+ * (configure, doctor) and their flags. Runs the chosen one in the composed call and returns what
+ * to print and the exit status; main.ts does the printing.
  */
 import { Command, CommanderError } from 'commander';
 import type { ActionContext } from './actions/action-context';
@@ -11,11 +12,12 @@ import { eraseAction, storeAction } from './actions/store-erase';
 import { configure, formatConfigureReport } from './commands/configure';
 import {
   configureKubeletCommand,
-  doctorKubeletFromCli,
+  doctorOptionsOf,
   refuseKubeletFlags,
   type KubeletFlags,
 } from './commands/kubelet-cli';
-import { doctorCommand } from './commands/doctor/doctor-command';
+import { doctorBoundMs, doctorCommand } from './commands/doctor/doctor-command';
+import type { Wiring } from './compose';
 import { HelperError } from './errors';
 import { failureOutput, type Outcome } from './failure-output';
 import { PRODUCT, VERSION } from './product';
@@ -29,15 +31,16 @@ const HUMAN_COMMANDS = ['configure', 'doctor'];
 /** The argument kubelet provider configs pass (docs/kubelet.md). */
 const KUBELET_ACTION = 'get-credentials';
 
-/** Parses argv (without node and script) and runs the chosen action. */
-export async function runCli(
-  args: readonly string[],
-  makeContext: () => ActionContext,
-): Promise<Outcome> {
+/** A command: its stdout (exit 0), or a whole Outcome when it sets the status itself. */
+type Action = (context: ActionContext) => Promise<string | Outcome>;
+
+/** Parses argv (without node and script) and runs the chosen action in `call`. */
+export async function runCli(args: readonly string[], call: Wiring): Promise<Outcome> {
   let stdout = '';
   let stderr = '';
-  // A command answers its stdout (exit 0), or a whole Outcome when it sets the status itself.
-  let action: ((context: ActionContext) => Promise<string | Outcome>) | undefined;
+  let action: Action | undefined;
+  // The call's bound, when the command needs another than the timeout.
+  let boundMs: number | undefined;
   const program = new Command(PRODUCT)
     .description('Docker credential helper for Amazon ECR and ECR Public')
     .usage('<get|store|erase|list|version>')
@@ -94,9 +97,9 @@ export async function runCli(
         action = (context) => configureKubeletCommand(context, registries, flags);
         return;
       }
-      refuseKubeletFlags(flags);
-      action = async (context) =>
-        formatConfigureReport(
+      action = async (context) => {
+        refuseKubeletFlags(flags);
+        return formatConfigureReport(
           await configure({
             registries,
             store: flags.store === true,
@@ -108,6 +111,7 @@ export async function runCli(
             openStore: context.openStore,
           }),
         );
+      };
     });
   program
     .command('doctor')
@@ -119,12 +123,8 @@ export async function runCli(
     .option('--bin-dir <dir>', "with --kubelet: the kubelet's provider folder")
     .option('--name <name>', 'with --kubelet: the provider name')
     .action((target: string | undefined, flags: KubeletFlags & { json?: boolean }) => {
-      if (flags.kubelet) {
-        action = (context) => doctorKubeletFromCli(context, target, flags);
-        return;
-      }
-      refuseKubeletFlags(flags);
-      action = (context) => doctorCommand(context, { target, json: flags.json === true });
+      action = (context) => doctorCommand(context, doctorOptionsOf(target, flags));
+      boundMs = doctorBoundMs(call.config.timeoutMs, { kubelet: flags.kubelet === true });
     });
 
   const first = args[0];
@@ -151,12 +151,16 @@ export async function runCli(
     if (error.exitCode === 0) return { exitCode: 0, stdout, stderr };
     return failed(new HelperError('USAGE', error.message.replace(/^error: /, '')));
   }
-  if (!action) return { exitCode: 1, stdout, stderr: stderr + program.helpInformation() };
-  try {
-    const answer = await action(makeContext());
-    if (typeof answer === 'string') return { exitCode: 0, stdout: answer, stderr };
-    return { ...answer, stderr: stderr + answer.stderr };
-  } catch (error) {
-    return failed(error);
-  }
+  const chosen = action;
+  if (!chosen) return { exitCode: 1, stdout, stderr: stderr + program.helpInformation() };
+  // Past the bound, run() rejects: main.ts reports that as any protocol failure.
+  return call.run(async (context) => {
+    try {
+      const answer = await chosen(context);
+      if (typeof answer === 'string') return { exitCode: 0, stdout: answer, stderr };
+      return { ...answer, stderr: stderr + answer.stderr };
+    } catch (error) {
+      return failed(error);
+    }
+  }, boundMs);
 }

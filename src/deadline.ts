@@ -1,38 +1,49 @@
 /** The bound on one call: docker clients wait forever for a helper, so every path must end. */
+import type { CallContext, Progress } from './call-context';
 import { HelperError } from './errors';
-import type { Progress } from './call-context';
+
+/** How long some work may run: its deadline (epoch ms), and the signal that ends it early. */
+export type Bound = Pick<CallContext, 'deadline' | 'signal'>;
 
 /**
- * Runs `work`, or rejects with a TIMEOUT error naming what was pending once `deadline` (epoch ms;
- * default: `timeoutMs` from now) passes. `timeoutMs` is the bound the message names.
+ * Runs `work` within a bound: its signal aborts once `deadline` (epoch ms; default: `timeoutMs`
+ * from now) passes or the caller's `signal` aborts. When the deadline passes first, the call
+ * rejects with a TIMEOUT error naming what was pending (`timeoutMs` is the bound it names), or
+ * answers `expired(text)` where the caller words a timeout itself (doctor's checks).
  */
 export async function withDeadline<T>(options: {
   timeoutMs: number;
   deadline?: number;
   progress: Progress;
-  controller: AbortController;
-  work: () => Promise<T>;
+  /** The caller's own abort (a library caller's, or the whole call's around one doctor check). */
+  signal?: AbortSignal | undefined;
+  work: (bound: Bound) => Promise<T>;
+  /** What to answer instead of rejecting: `text` is `timed out after <s> s while <step>`. */
+  expired?: (text: string) => T;
 }): Promise<T> {
+  const deadline = options.deadline ?? Date.now() + options.timeoutMs;
+  const controller = new AbortController();
+  const abort = (): void => controller.abort();
+  options.signal?.addEventListener('abort', abort, { once: true });
+  if (options.signal?.aborted) abort();
   let timer: NodeJS.Timeout | undefined;
-  const delay =
-    options.deadline === undefined ? options.timeoutMs : Math.max(0, options.deadline - Date.now());
-  const expired = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      const seconds = options.timeoutMs / 1000;
-      const { step } = options.progress;
-      options.controller.abort();
-      reject(
-        new HelperError(
-          'TIMEOUT',
-          `timed out after ${seconds} s while ${step}. ${timeoutHint(step)}`,
-        ),
-      );
-    }, delay);
+  const expired = new Promise<T>((resolve, reject) => {
+    timer = setTimeout(
+      () => {
+        const { step } = options.progress;
+        const text = `timed out after ${options.timeoutMs / 1000} s while ${step}`;
+        controller.abort();
+        if (options.expired) resolve(options.expired(text));
+        else reject(new HelperError('TIMEOUT', `${text}. ${timeoutHint(step)}`));
+      },
+      Math.max(0, deadline - Date.now()),
+    );
   });
   try {
-    return await Promise.race([options.work(), expired]);
+    return await Promise.race([options.work({ deadline, signal: controller.signal }), expired]);
   } finally {
     clearTimeout(timer);
+    options.signal?.removeEventListener('abort', abort);
   }
 }
 

@@ -4,16 +4,12 @@
  * executable. The AWS SDK is loaded only when the cache cannot answer.
  */
 import { join } from 'node:path';
-import { loadSdk } from './aws/load-sdk';
-import { runCall } from './compose';
-import { loadConfig } from './config/load-config';
+import { answerRoute } from './actions/answer-route';
+import { compose } from './compose';
 import { isHelperError } from './errors';
 import { silentLogger, type Logger } from './log';
 import { PRODUCT } from './product';
 import { registryOfImage } from './registry/registry-of-image';
-import { credentialsForRoute } from './actions/answer-route';
-import { resolveRoute } from './routing/resolve-route';
-import { createOpenStore } from './stores/open-store';
 
 export { HelperError, isHelperError, type ErrorCode } from './errors';
 export type { Logger } from './log';
@@ -48,41 +44,32 @@ export async function getAuthConfig(
   imageOrRegistry: string,
   options: GetAuthConfigOptions = {},
 ): Promise<AuthConfig | undefined> {
-  const env = process.env;
-  const config = loadConfig(env);
+  const call = compose({
+    env: process.env,
+    uid: process.getuid?.() ?? -1,
+    // A fallback helper resolving to this package's own executable would loop.
+    self: [join(__dirname, '..', 'bin', PRODUCT)],
+    ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
+    logger: options.logger ?? silentLogger,
+    signal: options.signal,
+  });
   const serverUrl = registryOfImage(imageOrRegistry);
-  const route = resolveRoute(serverUrl, config.routes);
   try {
-    const credentials = await runCall({
-      env,
-      config: { ...config, timeoutMs: options.timeoutMs ?? config.timeoutMs },
-      logger: options.logger ?? silentLogger,
-      loadSdk,
-      now: Date.now,
-      signal: options.signal,
-      work: (call) =>
-        credentialsForRoute(route, serverUrl, {
-          ...call,
-          openStore: createOpenStore({
-            context: call,
-            home: config.home,
-            uid: process.getuid?.() ?? -1,
-            // A fallback helper resolving to this package's own executable would loop.
-            self: [join(__dirname, '..', 'bin', PRODUCT)],
-          }),
-        }),
+    return await call.run(async (context) => {
+      const route = context.routes.routeFor(serverUrl);
+      const credentials = await answerRoute(route, serverUrl, context);
+      return {
+        username: credentials.username,
+        password: credentials.secret,
+        // ECR hosts as the engine names them (no scheme or path); other servers as they were asked.
+        serveraddress:
+          route.kind === 'ecr'
+            ? route.registry.host
+            : route.kind === 'store'
+              ? credentials.serverUrl
+              : serverUrl,
+      };
     });
-    return {
-      username: credentials.username,
-      password: credentials.secret,
-      // ECR hosts as the engine names them (no scheme or path); other servers as they were asked.
-      serveraddress:
-        route.kind === 'ecr'
-          ? route.registry.host
-          : route.kind === 'store'
-            ? credentials.serverUrl
-            : serverUrl,
-    };
   } catch (error) {
     if (isHelperError(error, 'NOT_FOUND')) return undefined;
     throw error;

@@ -5,7 +5,7 @@ import { PRODUCT } from './product';
 import { writeAll } from './write-fd';
 
 /** The `write` and optional clock that createLogger() takes. */
-export interface LogSink {
+interface LogSink {
   readonly write: (line: string) => void;
   readonly now?: () => Date;
 }

@@ -1,22 +1,17 @@
 /**
- * The composition root: the only module that touches `process` (argv, env, stdio, exit code).
+ * The executable's entry: the only module that touches `process` (argv, env, stdio, exit code).
+ * It hands what it read to compose.ts, answers, prints and exits.
  */
 import type { ActionContext } from './actions/action-context';
 import { getAction } from './actions/get';
 import { getCredentialsAction } from './actions/get-credentials';
-import { loadSdk } from './aws/load-sdk';
-import { DOCTOR_STEPS } from './commands/doctor/check';
-import { validationRecordIn } from './cache/validation-record';
-import { runCall } from './compose';
-import { loadConfig } from './config/load-config';
+import { compose, type Wiring } from './compose';
 import { isKubeletInvocation } from './config/kubelet-settings';
 import { homeForSdk } from './config/resolve-home';
-import { failureOutput, type Outcome } from './failure-output';
+import { failureOutput, type Audience, type Outcome } from './failure-output';
 import { createLogger, type Logger } from './log';
 import { logSink } from './log-sink';
 import { readFd } from './protocol/read-input';
-import { createRoutes } from './routing/routes';
-import { createOpenStore } from './stores/open-store';
 import { isTerminal, writeAll } from './write-fd';
 
 /** Invocations that only describe the program: they never need the config file. */
@@ -24,57 +19,36 @@ const INFO_ONLY = new Set(['version', '-v', '--version', '-h', '--help']);
 
 /** Runs the helper for this process and exits with its status. */
 export async function main(): Promise<void> {
-  // The bound counts from the process's start, not from here: runtime start-up is part of the wait.
-  const started = Math.floor(performance.timeOrigin);
   const env = process.env;
   // The SDK warns on Node < 22 via process.emitWarning; callers show our stderr to users.
   env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
+  const args = process.argv.slice(2);
   let result: Outcome;
   let logger: Logger | undefined;
-  const args = process.argv.slice(2);
   // The kubelet's provider (docs/kubelet.md): its own defaults, and failures on stderr only.
   const kubelet = isKubeletInvocation(args);
   try {
-    // Asking what this program is must work even when its config file is broken.
-    const config = loadConfig(env, {
-      routes: !INFO_ONLY.has(args[0] ?? '--help'),
-      record: (dir) => validationRecordIn(dir, { euid: process.geteuid?.() }),
-      ...(kubelet ? { kubelet: { euid: process.geteuid?.() ?? -1 } } : {}),
-    });
-    // The SDK reads HOME itself: it must not see an empty or relative one, nor fail without one.
-    env['HOME'] = homeForSdk(env, config.home) ?? env['HOME'];
-    logger = createLogger({ level: config.logLevel, ...logSink(config.logFile) });
-    for (const warning of config.warnings) logger.warn(warning);
-    quietRuntimeWarnings(logger);
-    // A socket or terminal on stdin cannot be read without blocking a thread: use the stream.
-    const readInput = (): Promise<string> => readFd(0, { stream: () => process.stdin });
-    result = await runCall({
+    const call = compose({
       env,
-      config,
-      logger,
-      loadSdk,
-      now: Date.now,
-      startedAt: started,
-      // doctor bounds each of its steps by the timeout itself; the call bounds all of them.
-      boundMs:
-        args[0] === 'doctor' && !kubelet ? config.timeoutMs * (DOCTOR_STEPS + 1) : config.timeoutMs,
-      work: (call) =>
-        runCommand(args, () => ({
-          ...call,
-          config,
-          readInput,
-          loadSdk,
-          program: programFile(),
-          routes: createRoutes(config.routes),
-          openStore: createOpenStore({
-            context: call,
-            home: config.home,
-            uid: process.getuid?.() ?? -1,
-            // A helper resolving to the executable or the npm shim would be this program again.
-            self: [process.execPath, process.argv[1] ?? ''].filter(Boolean),
-          }),
-        })),
+      // The bound counts from the process's start, not from here: runtime start-up is part of the wait.
+      startedAt: Math.floor(performance.timeOrigin),
+      // A socket or terminal on stdin cannot be read without blocking a thread: use the stream.
+      readInput: () => readFd(0, { stream: () => process.stdin }),
+      uid: process.getuid?.() ?? -1,
+      // A helper resolving to the executable or the npm shim would be this program again.
+      self: [process.execPath, process.argv[1] ?? ''].filter(Boolean),
+      // Asking what this program is must work even when its config file is broken.
+      routes: !INFO_ONLY.has(args[0] ?? '--help'),
+      recordChecked: { euid: process.geteuid?.() },
+      // The kubelet's side (docs/kubelet.md): its own defaults, and its config file's checks.
+      ...(kubelet ? { kubelet: { euid: process.geteuid?.() ?? -1 } } : {}),
+      program: programFile(),
     });
+    logger = call.logger;
+    // The SDK reads HOME itself: it must not see an empty or relative one, nor fail without one.
+    env['HOME'] = homeForSdk(env, call.config.home) ?? env['HOME'];
+    quietRuntimeWarnings(logger);
+    result = await answer(args, call);
   } catch (error) {
     result = failureOutput(error, kubelet ? 'human' : 'protocol');
   }
@@ -94,32 +68,37 @@ export async function main(): Promise<void> {
 }
 
 /**
- * `get` is the hot path (docker runs it for every pull): it is answered without loading the
- * command line. Measured: commander, and the lock and atomic-write libraries that `configure`
+ * `get` is the hot path (docker runs it for every pull), and `get-credentials` the kubelet's (it
+ * runs it for every image pull it has no cached answer for): both are answered without loading
+ * the command line. Measured: commander, and the lock and atomic-write libraries that `configure`
  * imports, took more startup time than everything a cache hit does. Any other invocation (and
- * `get` with extra words) goes through cli.ts, loaded on demand; errors read the same either way.
+ * either with extra words) goes through cli.ts, loaded on demand; errors read the same either way.
  */
-async function runCommand(
-  args: readonly string[],
-  makeContext: () => ActionContext,
-): Promise<Outcome> {
-  if (args.length === 1 && args[0] === 'get') {
-    try {
-      return { exitCode: 0, stdout: await getAction(makeContext()), stderr: '' };
-    } catch (error) {
-      return failureOutput(error, 'protocol');
-    }
-  }
-  // The kubelet's hot path, the same way: its failures go to stderr, all the kubelet logs.
-  if (args.length === 1 && args[0] === 'get-credentials') {
-    try {
-      return { exitCode: 0, stdout: await getCredentialsAction(makeContext()), stderr: '' };
-    } catch (error) {
-      return failureOutput(error, 'human');
-    }
+async function answer(args: readonly string[], call: Wiring): Promise<Outcome> {
+  const hot = args.length === 1 ? HOT_PATHS.get(args[0] ?? '') : undefined;
+  if (hot) {
+    return call.run(async (context) => {
+      try {
+        return { exitCode: 0, stdout: await hot.action(context), stderr: '' };
+      } catch (error) {
+        return failureOutput(error, hot.audience);
+      }
+    });
   }
   const { runCli } = await import('./cli');
-  return runCli(args, makeContext);
+  return runCli(args, call);
+}
+
+/** The actions answered without cli.ts, and who reads their failures. */
+const HOT_PATHS = new Map<string, HotPath>([
+  ['get', { action: getAction, audience: 'protocol' }],
+  // The kubelet logs a provider's stderr, and ignores its stdout on a failure (docs/kubelet.md).
+  ['get-credentials', { action: (context) => getCredentialsAction(context), audience: 'human' }],
+]);
+
+interface HotPath {
+  readonly action: (context: ActionContext) => Promise<string>;
+  readonly audience: Audience;
 }
 
 /**

@@ -1,19 +1,12 @@
 /**
- * Carries out a route for `get` (docs/universal-mode.md): the one place that knows what each kind of route
- * answers, shared by the `get` action and the library's getAuthConfig().
+ * Carries out a route for `get` (docs/universal-mode.md): the one place that knows what each kind
+ * of route answers, shared by the `get` action and the library's getAuthConfig().
  */
-import type { EcrToken, TokenSource } from '../aws/token';
+import type { EcrToken } from '../aws/token';
 import { notFound } from '../errors';
-import type { Logger } from '../log';
-import type { Credentials, OpenStore } from '../stores/credential-store';
 import type { Route } from '../routing/route';
-
-/** What carrying out a route needs. */
-export interface RouteEffects {
-  readonly tokens: TokenSource;
-  readonly openStore: OpenStore;
-  readonly logger: Logger;
-}
+import type { Credentials } from '../stores/credential-store';
+import type { ActionContext } from './action-context';
 
 /** Credentials, and for a token or secret its lifetime (what a kubelet may cache it for). */
 export interface RouteAnswer extends Credentials {
@@ -22,26 +15,18 @@ export interface RouteAnswer extends Credentials {
 }
 
 /** The credentials for `serverUrl` by `route`; throws notFound() when there are none. */
-export async function credentialsForRoute(
+export async function answerRoute(
   route: Route,
   serverUrl: string,
-  effects: RouteEffects,
+  context: ActionContext,
 ): Promise<RouteAnswer> {
-  const { tokens, logger } = effects;
+  const { tokens, logger } = context;
   switch (route.kind) {
-    case 'ecr': {
-      const token = await tokens.getToken(route.registry, route.identity);
-      logger.addSecret(token.password);
-      return {
-        serverUrl,
-        username: token.username,
-        secret: token.password,
-        lifetime: lifetimeOf(token),
-      };
-    }
+    case 'ecr':
     case 'alias': {
-      // The target registry's token, answered for the host that was asked for.
-      const token = await tokens.getToken(route.target, route.identity);
+      // An alias: the target registry's token, answered for the host that was asked for.
+      const registry = route.kind === 'ecr' ? route.registry : route.target;
+      const token = await tokens.getToken(registry, route.identity);
       logger.addSecret(token.password);
       return {
         serverUrl,
@@ -69,7 +54,7 @@ export async function credentialsForRoute(
     case 'anonymous':
       throw notFound();
     case 'store': {
-      const credentials = await effects.openStore(route.store).get(serverUrl);
+      const credentials = await context.openStore(route.store).get(serverUrl);
       logger.addSecret(credentials.secret);
       return credentials;
     }

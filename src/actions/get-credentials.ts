@@ -17,10 +17,11 @@ import { encodeKubeletResponse, type KubeletAuth } from '../protocol/kubelet-res
 import { quote, quoteServerUrl } from '../quote';
 import { DOCKER_HUB_SERVER } from '../registry/registry-of-image';
 import type { Route } from '../routing/route';
+import type { RouteTable } from '../routing/route-table';
 import { createRoutes } from '../routing/routes';
 import { sha256Hex } from '../cache/sha256';
 import { isRoleArn } from '../text-checks';
-import { credentialsForRoute, describeRoute, type RouteAnswer } from './answer-route';
+import { answerRoute, describeRoute, type RouteAnswer } from './answer-route';
 import type { ActionContext } from './action-context';
 
 /** Docker Hub's names: a route for `index.docker.io` (as docker logs in) serves all of them. */
@@ -36,11 +37,15 @@ export async function getCredentialsAction(
   const token = request.serviceAccountToken;
   if (token) context.logger.addSecret(token);
   const registry = registryOfKubeletImage(request.image);
-  const route = withServiceAccount(routeOf(context, registry), request, settingsOf(context));
+  const route = withServiceAccount(
+    kubeletRouteFor(context.config.routes, registry),
+    request,
+    settingsOf(context),
+  );
   context.logger.debug(`get-credentials ${quoteServerUrl(request.image)}: ${describeRoute(route)}`);
   let answer: RouteAnswer | undefined;
   try {
-    answer = await credentialsForRoute(route, registry, context);
+    answer = await answerRoute(route, registry, context);
   } catch (error) {
     // Not-found is an answer: no credentials, and the kubelet pulls anonymously.
     if (!isHelperError(error, 'NOT_FOUND')) throw error;
@@ -68,8 +73,8 @@ export async function getCredentialsAction(
  * fallback store is for docker's logins, not the node's); Docker Hub's other names share a route
  * written for `index.docker.io`.
  */
-function routeOf(context: ActionContext, registry: string): Route {
-  const routes = createRoutes({ ...context.config.routes, fallback: { kind: 'none' } });
+export function kubeletRouteFor(table: RouteTable, registry: string): Route {
+  const routes = createRoutes({ ...table, fallback: { kind: 'none' } });
   const route = routes.routeFor(registry);
   const unrouted = route.kind === 'store' && route.store.kind === 'none';
   return unrouted && DOCKER_HUB_HOSTS.has(registry.toLowerCase())

@@ -2,7 +2,7 @@
 import { decodeServerUrl } from '../protocol/decode';
 import { encodeCredentials } from '../protocol/encode';
 import { quoteServerUrl } from '../quote';
-import { credentialsForRoute, describeRoute } from './answer-route';
+import { answerRoute, describeRoute } from './answer-route';
 import type { ActionContext } from './action-context';
 
 /** Answers the credentials for one server URL, by its route (docs/universal-mode.md). */
@@ -13,5 +13,5 @@ export async function getAction(context: ActionContext): Promise<string> {
   // docker falls back to anonymous access. No AWS call is made for such a host.
   const route = context.routes.routeFor(serverUrl);
   context.logger.debug(`get ${quoteServerUrl(serverUrl)}: ${describeRoute(route)}`);
-  return encodeCredentials(await credentialsForRoute(route, serverUrl, context));
+  return encodeCredentials(await answerRoute(route, serverUrl, context));
 }

@@ -8,7 +8,11 @@ import type { TokenSource } from './token';
 /** A token source that asks the AWS API every time (the cache wraps it). */
 export function createApiTokenSource(context: CallContext, loadSdk: LoadSdk): TokenSource {
   return {
-    getToken: (registry, identity = {}) => fetchToken({ ...context, registry, identity }, loadSdk),
+    getToken: (registry, identity = {}, options = {}) =>
+      fetchToken(
+        { ...context, registry, identity, hasFallback: options.hasFallback === true },
+        loadSdk,
+      ),
     getSecret: (request) => fetchSecret({ ...context, ...request }, loadSdk),
     listKnown: async () => ({}),
   };

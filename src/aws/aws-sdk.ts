@@ -23,7 +23,7 @@ export interface AwsCredentials {
 }
 
 /** What every SDK call needs: how to connect, how long it may take, where its chatter goes. */
-export interface SdkCallOptions {
+interface SdkCallOptions {
   readonly agents: HttpAgents;
   /** Epoch milliseconds by which the call must be over; attempts and timeouts are sized to it. */
   readonly deadline: number;
@@ -69,6 +69,16 @@ export interface CallerIdentity {
 /** The ECR API a registry is served by. */
 export type EcrService = 'ecr' | 'ecr-public';
 
+/** Options of AwsSdk.getAuthorizationToken(). */
+export interface GetAuthorizationTokenOptions extends ServiceCallOptions {
+  readonly service: EcrService;
+  /**
+   * false: a throttled answer ends the call at once, with the SDK's error, for the caller to wait
+   * out (wait-out-throttling.ts); otherwise the SDK retries it like any transient failure.
+   */
+  readonly retryThrottling?: boolean;
+}
+
 /** Options of AwsSdk.assumeRole(): STS of `region` (its partition follows), signed with `credentials`. */
 export interface AssumeRoleOptions extends ServiceCallOptions {
   readonly roleArn: string;
@@ -99,7 +109,7 @@ export interface AwsSdk {
   resolveCredentials(options: ResolveCredentialsOptions): Promise<AwsCredentials>;
   /** ECR's or ECR Public's GetAuthorizationToken. */
   getAuthorizationToken(
-    options: ServiceCallOptions & { readonly service: EcrService },
+    options: GetAuthorizationTokenOptions,
   ): Promise<AuthorizationData | undefined>;
   /** STS AssumeRole: temporary credentials of the role (cross-account pulls). */
   assumeRole(options: AssumeRoleOptions): Promise<AwsCredentials>;

@@ -5,7 +5,7 @@
 import type { Env } from '../env';
 import { nonEmpty } from '../env';
 import { HelperError } from '../errors';
-import { MAX_SETTINGS_BYTES, readRegularFile } from '../read-regular-file';
+import { MAX_SETTINGS_BYTES, readRegularFile } from '../fs/read-regular-file';
 
 /** The bundle's PEM text, or undefined when AWS_CA_BUNDLE is unset; a bad path is a CONFIG error. */
 export function readCaBundle(

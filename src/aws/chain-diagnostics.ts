@@ -18,8 +18,6 @@ export interface ChainDiagnostics {
   current(): SourceName | undefined;
   /** A printable name of that source (or of the whole chain when unknown). */
   currentLabel(): string;
-  /** The first failure reason of each source, secret-free. */
-  failures(): Partial<Record<SourceName, string>>;
   /** One clause naming why each source the environment configures failed, or '' if none did. */
   describeConfiguredFailures(): string;
 }
@@ -71,7 +69,6 @@ export function createChainDiagnostics(
     current: () => current,
     currentLabel: () =>
       sources.find((source) => source.name === current)?.label ?? 'the AWS credential chain',
-    failures: () => ({ ...failures }),
     describeConfiguredFailures() {
       // IMDS is "configured" unless disabled, and fails on every non-EC2 host: only worth naming
       // when nothing else was configured.

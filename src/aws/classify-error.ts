@@ -4,7 +4,7 @@
  */
 
 /** The kinds of AWS failure the helper tells apart, in the order they are recognised. */
-export type ErrorKind =
+type ErrorKind =
   | 'no-credentials'
   | 'bad-credentials'
   | 'access-denied'
@@ -16,7 +16,7 @@ export type ErrorKind =
   | 'other';
 
 /** An error's kind and the fields its message quotes, with safe defaults. */
-export interface ClassifiedError {
+interface ClassifiedError {
   readonly kind: ErrorKind;
   readonly name: string;
   readonly message: string;

@@ -17,10 +17,18 @@ export interface ErrorContext {
   readonly env: Env;
   /** Why the configured credential sources failed (from the chain's diagnostics), if known. */
   readonly credentialFailures?: string;
+  /** How long a throttled GetAuthorizationToken was waited out (wait-out-throttling.ts). */
+  readonly throttledTries?: ThrottledTries;
+}
+
+/** The tries of a throttled call that was waited out until its bound. */
+export interface ThrottledTries {
+  readonly attempts: number;
+  readonly waitedMs: number;
 }
 
 /** A failure in words: the code, what failed and why, and what to do about it (if anything). */
-export interface AwsFailure {
+interface AwsFailure {
   readonly code: ErrorCode;
   readonly message: string;
   readonly hint?: string;
@@ -62,12 +70,17 @@ export function describeAwsFailure(error: unknown, context: ErrorContext): AwsFa
         message: `access denied calling ${action}${where} (${message})`,
         hint: `Grant ${action} to that principal in IAM.`,
       };
-    case 'throttled':
-      return {
-        code: 'THROTTLED',
-        message: `${action} was throttled${where} after retries (${name || `HTTP ${status}`}: ${message})`,
-        hint: 'Try again later; the token cache avoids most calls.',
-      };
+    case 'throttled': {
+      const why = `${name || `HTTP ${status}`}: ${message}`;
+      if (!action.endsWith(':GetAuthorizationToken')) {
+        return {
+          code: 'THROTTLED',
+          message: `${action} was throttled${where} after retries (${why})`,
+          hint: 'Try again later; the token cache avoids most calls.',
+        };
+      }
+      return describeThrottledToken(context, where, why);
+    }
     case 'untrusted-tls':
       return {
         code: 'NETWORK',
@@ -99,6 +112,29 @@ export function describeAwsFailure(error: unknown, context: ErrorContext): AwsFa
       };
   }
 }
+
+/**
+ * A throttled GetAuthorizationToken: the account and region's bucket is empty (docs/fleets.md).
+ * The bucket belongs to the account of the credentials, not of the registry: for a cross-account
+ * pull they differ, so the message names the region and says "calling account".
+ */
+function describeThrottledToken(context: ErrorContext, where: string, why: string): AwsFailure {
+  const { action, region, throttledTries: tries } = context;
+  const over = tries
+    ? ` on ${tries.attempts} ${tries.attempts === 1 ? 'attempt' : 'attempts'} over ${(tries.waitedMs / 1000).toFixed(1)} s`
+    : '';
+  const bucket = action.startsWith('ecr-public:')
+    ? `the calling AWS account's ECR Public rate limit in ${region} is used up`
+    : `the calling AWS account's GetAuthorizationToken bucket in ${region} (${ECR_TOKEN_BUCKET.burst} calls, refilled at ${ECR_TOKEN_BUCKET.perSecond} a second) is empty`;
+  return {
+    code: 'THROTTLED',
+    message: `${action} was throttled${where}${over} (${why}): ${bucket}`,
+    hint: 'Machines that start at once share it: stagger their start, or raise ECR_TS_TIMEOUT (seconds) so that each waits longer for the refill.',
+  };
+}
+
+/** ECR's GetAuthorizationToken rate limit per account and region (AWS's ECR user guide). */
+export const ECR_TOKEN_BUCKET = { burst: 200, perSecond: 20 } as const;
 
 /**
  * Words a failure of a credential source itself (STS for web identity or assume-role, SSO, a

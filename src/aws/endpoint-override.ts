@@ -8,7 +8,7 @@ import type { Env } from '../env';
 import { isTrue, nonEmpty } from '../env';
 
 /** The SDK's environment suffix of each service this helper calls. */
-export type EndpointService = 'ECR' | 'ECR_PUBLIC' | 'STS';
+type EndpointService = 'ECR' | 'ECR_PUBLIC' | 'STS';
 
 /** True when AWS_ENDPOINT_URL_<SERVICE> or AWS_ENDPOINT_URL is set and not ignored. */
 export function hasEndpointOverride(env: Env, service: EndpointService): boolean {

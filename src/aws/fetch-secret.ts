@@ -8,8 +8,7 @@ import type { CallContext } from '../call-context';
 import { nonEmpty } from '../env';
 import { HelperError } from '../errors';
 import type { AwsSdk, LoadSdk } from './aws-sdk';
-import { createChainDiagnostics } from './chain-diagnostics';
-import { describeAwsError, type ErrorContext } from './describe-error';
+import { describeAwsError } from './describe-error';
 import { chooseAgents } from './http-agents';
 import { parseSecret } from './parse-secret';
 import { routeCredentials } from './route-credentials';
@@ -29,27 +28,14 @@ export async function fetchSecret(
     request.progress.step = 'loading the AWS SDK';
     const sdk = await loadSdk();
     const region = await regionOf(request, sdk);
-    const diagnostics = createChainDiagnostics(request.env, (source) => {
-      request.progress.step = `waiting for AWS credentials from ${source.label}`;
-    });
-    const context = (): ErrorContext => {
-      const failures = diagnostics.describeConfiguredFailures();
-      return {
-        action: ACTION,
-        region,
-        env: request.env,
-        ...(failures ? { credentialFailures: failures } : {}),
-      };
-    };
-    const credentials = await routeCredentials({
+    const signing = await routeCredentials({
       sdk,
       call: request,
       identity: request.identity,
       region,
       fips: false,
       choice,
-      diagnostics,
-      errorContext: context,
+      action: ACTION,
       anonymousWithoutCredentials: false,
     });
     let endpoint: string | undefined;
@@ -60,7 +46,7 @@ export async function fetchSecret(
         deadline: request.deadline,
         signal: request.signal,
         logger: request.logger,
-        credentials,
+        credentials: signing.credentials,
         region,
         useFipsEndpoint: false,
         useDualstackEndpoint: false,
@@ -72,7 +58,7 @@ export async function fetchSecret(
       });
     } catch (error) {
       throw describeAwsError(error, {
-        ...context(),
+        ...signing.errorContext(),
         ...(endpoint ? { endpoint: `${endpoint}${choice.via()}` } : {}),
       });
     }

@@ -7,13 +7,13 @@
  */
 import type { CallContext } from '../call-context';
 import type { AwsCredentials, AwsSdk, LoadSdk } from './aws-sdk';
-import { createChainDiagnostics } from './chain-diagnostics';
 import { decodeToken } from './decode-token';
-import { describeAwsError, type ErrorContext } from './describe-error';
+import { describeAwsError } from './describe-error';
 import { hasEndpointOverride } from './endpoint-override';
 import { chooseAgents, type AgentChoice } from './http-agents';
 import { routeCredentials } from './route-credentials';
 import type { EcrToken, TokenRequest } from './token';
+import { ThrottledUntilBound, waitOutThrottling } from './wait-out-throttling';
 
 const PUBLIC_REGION = 'us-east-1';
 
@@ -23,47 +23,56 @@ export async function fetchToken(request: TokenRequest, loadSdk: LoadSdk): Promi
   const region = registry.kind === 'private' ? registry.region : PUBLIC_REGION;
   const action =
     registry.kind === 'private' ? 'ecr:GetAuthorizationToken' : 'ecr-public:GetAuthorizationToken';
-  const diagnostics = createChainDiagnostics(request.env, (source) => {
-    request.progress.step = `waiting for AWS credentials from ${source.label}`;
-  });
-  const context = (): ErrorContext => {
-    const failures = diagnostics.describeConfiguredFailures();
-    return {
-      action,
-      region,
-      env: request.env,
-      ...(failures ? { credentialFailures: failures } : {}),
-    };
-  };
   const choice = await chooseAgents(request.env);
   try {
     request.progress.step = 'loading the AWS SDK';
     const sdk = await loadSdk();
     // Credentials first, on their own: the API call's attempts are then sized to the time left.
-    const credentials = await routeCredentials({
+    const signing = await routeCredentials({
       sdk,
       call: request,
       identity: request.identity,
       region,
       fips: registry.kind === 'private' && registry.fips,
       choice,
-      diagnostics,
-      errorContext: context,
+      action,
       // Anonymous pulls work on ECR Public: no credentials at all is not an error there.
       anonymousWithoutCredentials: registry.kind === 'public',
     });
     let endpoint: string | undefined;
-    try {
-      return decodeToken(
-        await callApi(sdk, request, choice, credentials, region, (value) => {
+    const call = () =>
+      callApi(
+        sdk,
+        request,
+        choice,
+        signing.credentials,
+        region,
+        (value) => {
           endpoint = value;
           request.progress.step = `calling GetAuthorizationToken at ${value}`;
-        }),
+        },
+        // Throttling comes back to us after one attempt: waited out below, or not at all.
+        { retryThrottling: false },
       );
+    try {
+      // A caller that still holds a usable token answers with it at once rather than wait.
+      const answer = request.hasFallback
+        ? await call()
+        : await waitOutThrottling({
+            call,
+            deadline: request.deadline,
+            signal: request.signal,
+            onPause: (ms) => {
+              request.progress.step = `waiting ${(ms / 1000).toFixed(1)} s to call GetAuthorizationToken again at ${endpoint ?? region} (throttled)`;
+            },
+          });
+      return decodeToken(answer);
     } catch (error) {
-      throw describeAwsError(error, {
-        ...context(),
+      const throttled = error instanceof ThrottledUntilBound;
+      throw describeAwsError(throttled ? error.last : error, {
+        ...signing.errorContext(),
         ...(endpoint ? { endpoint: `${endpoint}${choice.via()}` } : {}),
+        ...(throttled ? { throttledTries: error.tries } : {}),
       });
     }
   } finally {
@@ -71,7 +80,11 @@ export async function fetchToken(request: TokenRequest, loadSdk: LoadSdk): Promi
   }
 }
 
-/** GetAuthorizationToken of the registry's service, with the endpoint variants its host asks for. */
+/**
+ * GetAuthorizationToken of the registry's service, with the endpoint variants its host asks for.
+ * The SDK retries a throttled answer unless `retryThrottling` is false (then the caller waits it
+ * out, or reports it).
+ */
 export function callApi(
   sdk: AwsSdk,
   request: Omit<TokenRequest, 'identity'>,
@@ -79,6 +92,7 @@ export function callApi(
   credentials: AwsCredentials,
   region: string,
   onRequest: (endpoint: string) => void,
+  options: { readonly retryThrottling?: boolean } = {},
 ): ReturnType<AwsSdk['getAuthorizationToken']> {
   const { registry } = request;
   const overridden = hasEndpointOverride(
@@ -94,6 +108,7 @@ export function callApi(
     useFipsEndpoint: !overridden && registry.kind === 'private' && registry.fips,
     useDualstackEndpoint: !overridden && registry.dualStack,
     onRequest,
+    ...(options.retryThrottling === undefined ? {} : { retryThrottling: options.retryThrottling }),
   });
 }
 

@@ -5,7 +5,7 @@
 import { HelperError } from '../errors';
 
 /** A registry user name and password. */
-export interface SecretLogin {
+interface SecretLogin {
   readonly username: string;
   readonly password: string;
 }

@@ -1,21 +1,23 @@
 /**
- * The AWS credentials a route's calls are signed with (docs/universal-mode.md): the default chain or the route's
- * profile, then, when the route names a role, that role assumed through STS of the registry's own
- * region (and so its partition; FIPS for a FIPS registry). SDK-free: the calls go through the lazily loaded AwsSdk.
+ * The AWS credentials a route's calls are signed with (docs/universal-mode.md): the default chain
+ * or the route's profile, watched so that a failure or a wait names the source, then, when the
+ * route names a role, that role assumed through STS of the registry's own region (and so its
+ * partition; FIPS for a FIPS registry). The one set-up of `get` (fetch-token.ts, fetch-secret.ts)
+ * and of doctor's aws-credentials check. SDK-free: the calls go through the lazily loaded AwsSdk.
  */
 import type { CallContext } from '../call-context';
 import { notFound } from '../errors';
 import { PRODUCT } from '../product';
 import type { AwsCredentials, AwsSdk } from './aws-sdk';
-import type { ChainDiagnostics } from './chain-diagnostics';
+import type { AwsIdentity } from './aws-identity';
+import { createChainDiagnostics } from './chain-diagnostics';
 import { isNoCredentialsError } from './classify-error';
 import { describeAwsError, describeCredentialError, type ErrorContext } from './describe-error';
 import { hasEndpointOverride } from './endpoint-override';
 import type { AgentChoice } from './http-agents';
-import type { AwsIdentity } from './aws-identity';
 import { webIdentityCredentials } from './web-identity-credentials';
 
-/** What routeCredentials() needs: the call, the SDK, the route's identity and where errors say. */
+/** What resolving a route's credentials needs: the call, the SDK, the identity, where and why. */
 export interface RouteCredentialsOptions {
   readonly sdk: AwsSdk;
   readonly call: CallContext;
@@ -25,80 +27,105 @@ export interface RouteCredentialsOptions {
   /** The registry is a FIPS one: STS is called at its FIPS endpoint too. */
   readonly fips: boolean;
   readonly choice: AgentChoice;
-  readonly diagnostics: ChainDiagnostics;
-  /** The action the credentials are for, where it is called, and why sources failed. */
-  readonly errorContext: () => ErrorContext;
-  /** No credentials at all is not-found (ECR Public: anonymous pulls work). */
-  readonly anonymousWithoutCredentials: boolean;
+  /** The call the credentials are for, named in failures (`ecr:GetAuthorizationToken`). */
+  readonly action: string;
 }
 
-/** Resolves the base credentials, then assumes the route's role if it names one. */
-export async function routeCredentials(options: RouteCredentialsOptions): Promise<AwsCredentials> {
+/** The route's credentials, where they came from, and the context of a later failure. */
+export interface RouteCredentials {
+  /** What the route's calls are signed with: the role's when the route names one. */
+  readonly credentials: AwsCredentials;
+  /** The chain's or the profile's (the same as `credentials` without a role). */
+  readonly base: AwsCredentials;
+  /** Which source gave `base`: `profile "dev"`, one source of the chain, or the chain. */
+  readonly source: string;
+  /** The STS endpoint the role was assumed at (when there is a role). */
+  readonly stsEndpoint?: string;
+  /** The action, the region, and why the sources the environment configures failed. */
+  errorContext(): ErrorContext;
+}
+
+/** The chain (or the profile) gave no credentials: the error, and where to say it happened. */
+export interface NoRouteCredentials {
+  readonly error: unknown;
+  readonly context: ErrorContext & { readonly source: string };
+}
+
+/**
+ * Resolves the route's credentials. A failure of the chain comes back as NoRouteCredentials
+ * (doctor shows its hint apart); a role that cannot be assumed throws one CREDENTIALS line naming
+ * the role and where STS was called.
+ */
+export async function resolveRouteCredentials(
+  options: RouteCredentialsOptions,
+): Promise<RouteCredentials | NoRouteCredentials> {
   const { sdk, call, identity, region, choice } = options;
   // A service-account token is the whole proof of identity: no base credentials (docs/kubelet.md).
   if (identity.webIdentity && identity.roleArn) {
-    return webIdentityCredentials(
-      options,
-      { ...identity, roleArn: identity.roleArn },
-      identity.webIdentity,
-    );
+    const errorContext = (): ErrorContext => ({ action: options.action, region, env: call.env });
+    const { credentials, endpoint } = await webIdentityCredentials({
+      ...options,
+      roleArn: identity.roleArn,
+      ...(identity.sessionName !== undefined ? { sessionName: identity.sessionName } : {}),
+      webIdentity: identity.webIdentity,
+      errorContext,
+    });
+    return {
+      credentials,
+      base: credentials,
+      source: "the pod's service-account token",
+      stsEndpoint: endpoint,
+      errorContext,
+    };
   }
   const { profile } = identity;
+  const diagnostics = createChainDiagnostics(call.env, (source) => {
+    call.progress.step = `waiting for AWS credentials from ${source.label}`;
+  });
+  const errorContext = (): ErrorContext => {
+    const failures = diagnostics.describeConfiguredFailures();
+    return {
+      action: options.action,
+      region,
+      env: call.env,
+      ...(failures ? { credentialFailures: failures } : {}),
+    };
+  };
   call.progress.step = profile
     ? `getting AWS credentials from profile "${profile}"`
     : 'getting AWS credentials from the default credential chain';
-  let credentials: AwsCredentials;
+  let base: AwsCredentials;
   try {
-    credentials = await sdk.resolveCredentials({
+    base = await sdk.resolveCredentials({
       agents: choice.agents,
       deadline: call.deadline,
       signal: call.signal,
       logger: call.logger,
       region,
       ...(profile ? { profile } : {}),
-      observe: (line) => options.diagnostics.observe(line),
+      observe: (line) => diagnostics.observe(line),
     });
   } catch (error) {
-    if (options.anonymousWithoutCredentials && isNoCredentialsError(error)) {
-      call.logger.debug(
-        `no AWS credentials, answering not-found: ${describeAwsError(error, options.errorContext()).message}`,
-      );
-      throw notFound();
-    }
-    throw describeCredentialError(error, {
-      ...options.errorContext(),
-      source: profile ? `profile "${profile}"` : options.diagnostics.currentLabel(),
-    });
+    const source = profile ? `profile "${profile}"` : diagnostics.currentLabel();
+    return { error, context: { ...errorContext(), source } };
   }
-  if (!identity.roleArn) return credentials;
-  return assumeRouteRole(options, { ...identity, roleArn: identity.roleArn }, credentials);
-}
-
-/**
- * Assumes the route's role with `credentials` through STS of `region` (its FIPS endpoint for a
- * FIPS registry, unless an endpoint override decides); a failure is one CREDENTIALS line naming
- * the role and where STS was called. `onEndpoint` hears the STS endpoint (doctor shows it).
- */
-export async function assumeRouteRole(
-  options: Pick<
-    RouteCredentialsOptions,
-    'sdk' | 'call' | 'region' | 'fips' | 'choice' | 'errorContext'
-  >,
-  identity: AwsIdentity & { readonly roleArn: string },
-  credentials: AwsCredentials,
-  onEndpoint: (endpoint: string) => void = () => undefined,
-): Promise<AwsCredentials> {
-  const { sdk, call, region, choice } = options;
+  const source = profile
+    ? `profile "${profile}"`
+    : diagnostics.current() === undefined
+      ? 'the default credential chain'
+      : diagnostics.currentLabel();
+  const resolved = { credentials: base, base, source, errorContext };
+  if (!identity.roleArn) return resolved;
   const { roleArn } = identity;
   let endpoint = '';
   call.progress.step = `assuming role ${roleArn} with STS in ${region}`;
   try {
-    return await sdk.assumeRole({
+    const credentials = await sdk.assumeRole({
       agents: choice.agents,
       deadline: call.deadline,
       signal: call.signal,
       logger: call.logger,
-      credentials,
+      credentials: base,
       region,
       // An endpoint override decides alone: the SDK refuses FIPS together with one.
       useFipsEndpoint: options.fips && !hasEndpointOverride(call.env, 'STS'),
@@ -108,15 +135,34 @@ export async function assumeRouteRole(
       ...(identity.externalId !== undefined ? { externalId: identity.externalId } : {}),
       onRequest: (value) => {
         endpoint = value;
-        onEndpoint(value);
         call.progress.step = `calling sts:AssumeRole at ${value}`;
       },
     });
+    return { ...resolved, credentials, stsEndpoint: endpoint };
   } catch (error) {
     const where = endpoint ? ` at ${endpoint}${choice.via()}` : ` in ${region}`;
     throw describeCredentialError(error, {
-      ...options.errorContext(),
+      ...errorContext(),
       source: `sts:AssumeRole of ${roleArn}${where}`,
     });
   }
+}
+
+/**
+ * The route's credentials for a call that needs them: no credentials is one line naming the
+ * sources tried, or not-found with `anonymousWithoutCredentials` (ECR Public pulls work without).
+ */
+export async function routeCredentials(
+  options: RouteCredentialsOptions & { readonly anonymousWithoutCredentials: boolean },
+): Promise<RouteCredentials> {
+  const resolved = await resolveRouteCredentials(options);
+  if (!('error' in resolved)) return resolved;
+  const { error, context } = resolved;
+  if (options.anonymousWithoutCredentials && isNoCredentialsError(error)) {
+    options.call.logger.debug(
+      `no AWS credentials, answering not-found: ${describeAwsError(error, context).message}`,
+    );
+    throw notFound();
+  }
+  throw describeCredentialError(error, context);
 }

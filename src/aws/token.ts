@@ -35,7 +35,12 @@ export interface SecretRequest {
  * part of what an answer is cached under: two routes never share one.
  */
 export interface TokenSource {
-  getToken(registry: EcrRegistry, identity?: AwsIdentity): Promise<EcrToken>;
+  /** `hasFallback`: the caller can answer with a usable token of its own if this fails. */
+  getToken(
+    registry: EcrRegistry,
+    identity?: AwsIdentity,
+    options?: { readonly hasFallback?: boolean },
+  ): Promise<EcrToken>;
   /** The login in a Secrets Manager secret; `expiresAt` is when it must be read again. */
   getSecret(request: SecretRequest): Promise<EcrToken>;
   /** Live server URLs -> usernames of the given identities (default: the chain's), no network. */
@@ -46,4 +51,9 @@ export interface TokenSource {
 export interface TokenRequest extends CallContext {
   readonly registry: EcrRegistry;
   readonly identity: AwsIdentity;
+  /**
+   * The caller still holds a usable token to answer with if this fails (a cached one past its
+   * refresh point): a throttled API is then reported at once, not waited out until the bound.
+   */
+  readonly hasFallback?: boolean;
 }

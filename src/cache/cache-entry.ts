@@ -50,7 +50,7 @@ export type ParsedEntry =
  * How long, on the local clock, a token fetched now stays valid, from the lifetime the server's
  * expiry gives on the local clock. At most ECR's 12 hours. A token that looks (nearly) expired on
  * arrival was minted a moment ago, so the local clock is fast, by 12 hours or more: it gets ECR's
- * 12 hours, instead of an entry that could never be served (audit 2026-12, finding 18).
+ * 12 hours, instead of an entry that could never be served (docs/security-model.md#a-fast-local-clock).
  */
 export function localLifetime(serverLifetimeMs: number): number {
   if (!(serverLifetimeMs > EXPIRY_MARGIN_MS)) return MAX_LIFETIME_MS;

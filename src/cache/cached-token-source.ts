@@ -17,7 +17,7 @@ import {
   secretScopeFor,
 } from './cache-identity';
 import { freshness, isLive, staleFrom } from './freshness';
-import { staleMsFor } from './key-lock';
+import { staleMsFor } from '../fs/lock';
 import { lockOrWait } from './lock-or-wait';
 import { mayServeStale } from './may-serve-stale';
 import { recordHost } from './record-host';
@@ -40,7 +40,8 @@ export interface CachedTokenSourceOptions {
 /** One cached answer to obtain: for which host, and how to fetch it on a miss. */
 interface Job {
   readonly host: string;
-  readonly fetch: () => Promise<EcrToken>;
+  /** `hasFallback`: a stale entry will answer if this fails (the fetch then need not wait). */
+  readonly fetch: (hasFallback: boolean) => Promise<EcrToken>;
 }
 
 /** Wraps `source` with the shared on-disk cache. */
@@ -95,7 +96,7 @@ export function createCachedTokenSource(options: CachedTokenSourceOptions): Toke
     const fetchedAt = now();
     let token: EcrToken;
     try {
-      token = await job.fetch();
+      token = await job.fetch(previous !== undefined && freshness(previous, now()) === 'stale');
     } catch (error) {
       if (mayServeStale(previous, now(), { busy: false, error })) {
         logger.info(
@@ -162,7 +163,10 @@ export function createCachedTokenSource(options: CachedTokenSourceOptions): Toke
     getToken(registry, identity = {}) {
       const scope = scopeFor(registry, routeIdentity(currentIdentity(), identity));
       return cached(
-        { host: registry.host, fetch: () => options.source.getToken(registry, identity) },
+        {
+          host: registry.host,
+          fetch: (hasFallback) => options.source.getToken(registry, identity, { hasFallback }),
+        },
         scope,
       );
     },

@@ -1,12 +1,14 @@
 /**
  * One process per cache scope fetches; the others wait. Takes the lock beside the scope's file,
- * or, while another process holds it, sleeps until the cache folder changes and looks again.
+ * or, while another process holds it, sleeps until the cache folder changes and looks again
+ * (src/fs/poll.ts, src/fs/wait-for-change.ts).
  */
 import type { CallContext } from '../call-context';
 import { PRODUCT } from '../product';
 import { HelperError } from '../errors';
-import { tryLock } from './key-lock';
-import { waitForChange, type ChangeWaiter } from './wait-for-change';
+import { tryLock } from '../fs/lock';
+import { poll } from '../fs/poll';
+import { waitForChange, type ChangeWaiter } from '../fs/wait-for-change';
 
 // Waiters re-read the file on every change of the folder, and at least this often (backing off
 // to MAX_POLL_MS, jittered so 50 processes do not poll in lock step).
@@ -22,7 +24,7 @@ export interface LockOrWaitOptions<T> {
   readonly file: string;
   /** How long a lock whose holder stopped refreshing it is honoured. */
   readonly staleMs: number;
-  /** Creates the cache folder (the token store's: it judges the folder, see cache-folder.ts). */
+  /** Creates the cache folder (the token store's, which judges it: src/fs/private-folder.ts). */
   readonly ensureDir: () => void;
   /** Runs holding the lock. */
   readonly held: () => Promise<T>;
@@ -34,46 +36,49 @@ export interface LockOrWaitOptions<T> {
   readonly woken: () => Promise<T | undefined>;
 }
 
-/** Loops until a hook answers, or the call is aborted (a TIMEOUT error). */
+/** Polls until a hook answers, or the call is aborted (a TIMEOUT error). */
 export async function lockOrWait<T>(options: LockOrWaitOptions<T>): Promise<T> {
   const { dir, file } = options;
   const { logger, signal, progress } = options.context;
   let waiter: ChangeWaiter | undefined;
-  let polls = 0;
   try {
-    for (;;) {
-      if (signal.aborted) throw waitTimeout(file);
-      const attempt = await tryLock({
-        file,
-        staleMs: options.staleMs,
-        onCompromised: (reason) => logger.debug(`token cache lock ${file}.lock lost: ${reason}`),
-        ensureDir: options.ensureDir,
-      });
-      if (attempt.state === 'held') {
-        try {
-          return await options.held();
-        } finally {
-          await attempt.release();
+    const polled = await poll<T>({
+      signal,
+      attempt: async () => {
+        const lock = await tryLock({
+          file,
+          staleMs: options.staleMs,
+          onCompromised: (reason) => logger.debug(`token cache lock ${file}.lock lost: ${reason}`),
+          ensureDir: options.ensureDir,
+        });
+        if (lock.state === 'held') {
+          try {
+            return await options.held();
+          } finally {
+            await lock.release();
+          }
         }
-      }
-      if (attempt.state === 'unavailable') return await options.unavailable(attempt.reason);
-      const meanwhile = options.busy();
-      if (meanwhile !== undefined) return meanwhile;
-      progress.step = `waiting for another ${PRODUCT} process to fetch the token (lock ${file}.lock)`;
-      waiter ??= waitForChange(dir, signal);
+        if (lock.state === 'unavailable') return await options.unavailable(lock.reason);
+        const meanwhile = options.busy();
+        if (meanwhile === undefined) {
+          progress.step = `waiting for another ${PRODUCT} process to fetch the token (lock ${file}.lock)`;
+        }
+        return meanwhile;
+      },
       // Woken by the holder's rename; the timer only covers lost events and stale-lock takeover.
-      await waiter.next(Math.min(MAX_POLL_MS, POLL_MS * 1.5 ** polls++) * (1 + Math.random() / 2));
-      const answer = await options.woken();
-      if (answer !== undefined) return answer;
-    }
+      pause: (round) => Math.min(MAX_POLL_MS, POLL_MS * 1.5 ** round) * (1 + Math.random() / 2),
+      wait: async (ms) => {
+        waiter ??= waitForChange(dir, signal);
+        await waiter.next(ms);
+        return options.woken();
+      },
+    });
+    if ('value' in polled) return polled.value;
+    throw new HelperError(
+      'TIMEOUT',
+      `timed out waiting for another process holding the token cache lock ${file}.lock`,
+    );
   } finally {
     waiter?.close();
   }
-}
-
-function waitTimeout(file: string): HelperError {
-  return new HelperError(
-    'TIMEOUT',
-    `timed out waiting for another process holding the token cache lock ${file}.lock`,
-  );
 }

@@ -2,17 +2,18 @@
  * Adds a registry host to a cached entry's `hosts` (what `list` prints) after a cache hit for a
  * host it did not name yet. Under the scope's lock, re-reading the file: concurrent hits for new
  * hosts each extend what the previous one wrote, where unlocked rewrites of what each had read
- * kept 5 of 21 hosts (audit 2026-12, finding 7).
+ * lose hosts (docs/token-cache.md).
  *
  * It is bookkeeping on a call that already has its token: a lock that stays busy past a short
- * budget, or a folder that cannot be written (a read-only cache, finding 19), only skips it,
- * said at debug level. The host is recorded by a later call.
+ * budget, or a folder that cannot be written (a read-only cache), only skips it, said at debug
+ * level. The host is recorded by a later call.
  */
 import { join } from 'node:path';
 import type { CacheScope } from './cache-entry';
 import { entryFileName } from './cache-identity';
-import { staleMsFor, tryLock, type LockAttempt } from './key-lock';
 import { errorCode } from '../error-code';
+import { staleMsFor, tryLock, type LockAttempt } from '../fs/lock';
+import { poll } from '../fs/poll';
 import type { TokenStore } from './token-store';
 
 /** Pause between attempts while another process holds the lock (jittered). */
@@ -29,7 +30,7 @@ export async function recordHost(options: {
   /** Uniform random numbers in [0, 1): jitter of the pauses. */
   readonly random: () => number;
   readonly debug: (message: string) => void;
-  /** One attempt at the scope's lock (default: key-lock.ts tryLock beside the entry). */
+  /** One attempt at the scope's lock (default: src/fs/lock.ts tryLock beside the entry). */
   readonly lock?: () => Promise<LockAttempt>;
 }): Promise<void> {
   const { store, scope, host } = options;
@@ -42,26 +43,31 @@ export async function recordHost(options: {
         onCompromised: (reason) => options.debug(`token cache lock lost: ${reason}`),
         ensureDir: () => store.ensureDir(),
       }));
-  const attempts = Math.max(1, Math.floor(options.timeoutMs / 4 / PAUSE_MS));
   const skip = (why: string): void =>
     options.debug(`not recording ${host} for list this time: ${why}`);
-  for (let attempt = 1; ; attempt += 1) {
-    if (options.signal.aborted) return skip('the call is out of time');
-    const held = await lock();
-    if (held.state === 'unavailable') return skip(`cannot lock the token cache (${held.reason})`);
-    if (held.state === 'held') {
-      try {
-        const current = store.read(scope);
-        if (!current || current.hosts.includes(host)) return;
-        await store.write({ ...current, hosts: [...current.hosts, host] });
-      } catch (error) {
-        skip(`cannot write the token cache (${errorCode(error)})`);
-      } finally {
-        await held.release();
-      }
-      return;
-    }
-    if (attempt >= attempts) return skip('the token cache lock stayed busy');
-    await new Promise((resolve) => setTimeout(resolve, PAUSE_MS * (0.5 + options.random())));
+  const polled = await poll({
+    attempts: Math.max(1, Math.floor(options.timeoutMs / 4 / PAUSE_MS)),
+    signal: options.signal,
+    attempt: async () => {
+      const attempt = await lock();
+      return attempt.state === 'busy' ? undefined : attempt;
+    },
+    pause: () => PAUSE_MS * (0.5 + options.random()),
+  });
+  if (!('value' in polled)) {
+    return skip(
+      polled.stopped === 'aborted' ? 'the call is out of time' : 'the token cache lock stayed busy',
+    );
+  }
+  const held = polled.value;
+  if (held.state === 'unavailable') return skip(`cannot lock the token cache (${held.reason})`);
+  try {
+    const current = store.read(scope);
+    if (!current || current.hosts.includes(host)) return;
+    await store.write({ ...current, hosts: [...current.hosts, host] });
+  } catch (error) {
+    skip(`cannot write the token cache (${errorCode(error)})`);
+  } finally {
+    await held.release();
   }
 }

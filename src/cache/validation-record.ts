@@ -7,18 +7,20 @@
  * An empty file in the token cache folder whose name is the claim: `config-<16 hex>-<40 hex>
  * .checked`, the digests of the config file's path and of its text with the helper's version
  * (an upgraded helper checks again). Any edit changes the digest, so an edited file is checked
- * whole on its next call; no timestamp is trusted. Looking it up is one lstat. It is trusted under the cache
- * folder's rules (audit 2026-12): a folder of this user that nobody else can write, a regular
- * file of this user that nobody else can write, not a symlink; written as a private file. One
- * per config file: recording a new text removes the old ones. Whatever is wrong with a record
- * only means checking again; nothing here ever fails a call.
+ * whole on its next call; no timestamp is trusted. Looking it up is one lstat. It is trusted
+ * under the cache folder's rules (docs/security-model.md): a folder of this user that nobody else
+ * can write, a regular file of this user that nobody else can write, not a symlink; written as a
+ * private file (src/fs/private-file.ts). One per config file: recording a new text removes the
+ * old ones. Whatever is wrong with a record only means checking again; nothing here ever fails a
+ * call.
  */
 import { lstatSync, readdirSync, unlinkSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
 import { VERSION } from '../product';
-import { inspectCacheFolder, type FolderOwner } from './cache-folder';
+import { ownerProblem, type Owner } from '../fs/owner';
+import { writePrivateFile } from '../fs/private-file';
+import { inspectFolder } from '../fs/private-folder';
 import { sha256Hex } from './sha256';
-import { writePrivateFileSync } from './write-private-file';
 
 /**
  * Texts of config files that the config parser accepted whole: a file with a recorded text is
@@ -30,9 +32,9 @@ export interface ValidationRecord {
 }
 
 /** The record in the cache folder `dir`; none (check every time) when the cache is off. */
-export function validationRecordIn(dir: string | null, owner: FolderOwner): ValidationRecord {
+export function validationRecordIn(dir: string | null, owner: Owner): ValidationRecord {
   if (dir === null) return { has: () => false, add: () => undefined };
-  const usable = (): boolean => inspectCacheFolder(dir, owner).state === 'usable';
+  const usable = (): boolean => inspectFolder(dir, owner).state === 'usable';
   /** `config-<file's digest>-`: the records of one config file start with it. */
   const prefixFor = (file: string): string => `config-${sha256Hex(file).slice(0, 16)}-`;
   const nameFor = (file: string, text: string): string =>
@@ -48,18 +50,14 @@ export function validationRecordIn(dir: string | null, owner: FolderOwner): Vali
       } catch {
         return false; // EACCES and the like: check again
       }
-      return (
-        stat !== undefined &&
-        stat.isFile() &&
-        (owner.euid === undefined || (stat.uid === owner.euid && (stat.mode & 0o022) === 0))
-      );
+      return stat !== undefined && stat.isFile() && ownerProblem(stat, owner) === undefined;
     },
     add(file, text) {
       // Not created for this: the first call that caches a token makes the folder.
       if (!usable()) return;
       const name = nameFor(file, text);
       try {
-        writePrivateFileSync(join(dir, name), '');
+        writePrivateFile(join(dir, name), '');
         // One record per config file: the texts it had before are gone.
         const prefix = prefixFor(file);
         for (const other of readdirSync(dir)) {

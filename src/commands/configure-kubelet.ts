@@ -7,28 +7,29 @@
  */
 import {
   accessSync,
+  closeSync,
   constants,
   lstatSync,
   openSync,
   readSync,
-  closeSync,
   realpathSync,
+  statSync,
   symlinkSync,
 } from 'node:fs';
 import { dirname, isAbsolute, join } from 'node:path';
-import { lock } from 'proper-lockfile';
-import { makeDirSync, UnsafeFolderError } from '../cache/make-dir';
 import type { Progress } from '../call-context';
 import { nonEmpty, type Env } from '../env';
 import { errorCode } from '../error-code';
 import { HelperError } from '../errors';
+import { makeDirSync, UnsafeFolderError } from '../fs/make-dir';
+import { readVersion, replaceIfUnchanged, type FileVersion } from '../fs/replace-file';
 import { PRODUCT } from '../product';
 import { matchImageCovers } from '../protocol/kubelet-match-image';
 import { quote } from '../quote';
 import { ECR_MATCH_IMAGES } from '../registry/ecr-match-images';
 import type { RouteTable } from '../routing/route-table';
+import { backupNames, lockConfigFile, resolveLink } from './edit-config-file';
 import { planKubeletConfig, type ProviderEnv } from './plan-kubelet-config';
-import { readVersion, replaceIfUnchanged, type FileVersion } from './replace-file';
 
 /** Where configure --kubelet writes when not told: the kubelet has no default of its own. */
 export const DEFAULT_KUBELET_PROVIDER_CONFIG =
@@ -111,16 +112,9 @@ export async function configureKubelet(
   progress.step = `linking ${linkPath}`;
   if (made) makeLink(binDir, linkPath, program);
   progress.step = `creating the folder of ${configFile}`;
-  ensureFolder(dirname(configFile), 0o755);
+  ensureFolder(dirname(configFile));
   progress.step = `waiting for the lock ${configFile}.lock (another configure run)`;
-  const release = await lock(configFile, {
-    realpath: false,
-    lockfilePath: `${configFile}.lock`,
-    stale: 10_000,
-    retries: { retries: 60, minTimeout: 20, maxTimeout: 100, randomize: true },
-  }).catch((error: unknown) => {
-    throw fsError('lock', configFile, error);
-  });
+  const release = await lockConfigFile(configFile);
   try {
     progress.step = `updating ${configFile}`;
     const target = resolveLink(configFile);
@@ -190,9 +184,9 @@ export function formatKubeletReport(report: ConfigureKubeletReport): string {
 /** Every ECR host form, then the hosts of the config file's routes that answer something. */
 function matchImagesFor(routes: RouteTable): string[] {
   const images = [...ECR_MATCH_IMAGES];
-  for (const { key, rule } of routes.entries()) {
+  for (const { key, route } of routes.entries()) {
     // An anonymous route answers nothing: no reason for the kubelet to run us for it.
-    if (rule.kind === 'anonymous' || images.includes(key)) continue;
+    if (route.kind === 'anonymous' || images.includes(key)) continue;
     const covered = ECR_MATCH_IMAGES.some((pattern) => matchImageCovers(pattern, key));
     if (!covered) images.push(key);
   }
@@ -269,7 +263,7 @@ function refuseOccupied(path: string): void {
 }
 
 function makeLink(binDir: string, path: string, program: string): void {
-  ensureFolder(binDir, 0o755);
+  ensureFolder(binDir);
   try {
     symlinkSync(program, path);
   } catch (error) {
@@ -278,24 +272,19 @@ function makeLink(binDir: string, path: string, program: string): void {
   }
 }
 
-function ensureFolder(dir: string, mode: number): void {
+/**
+ * A folder the kubelet's files go in: used as it is when it exists (the system's), else made with
+ * the bounded mkdir (0700: only the kubelet, root, reads it), refusing what private-folder.ts
+ * refuses on the way.
+ */
+function ensureFolder(dir: string): void {
   try {
-    // The bounded mkdir: Node's recursive one spins forever under /proc.
-    makeDirSync(dir, mode);
+    if (!statSync(dir, { throwIfNoEntry: false })?.isDirectory()) makeDirSync(dir);
   } catch (error) {
     if (error instanceof UnsafeFolderError) {
       throw new HelperError('CONFIG', `cannot use the folder ${dir}: ${error.message}`);
     }
     throw fsError('create the folder', dir, error);
-  }
-}
-
-/** The file a symlinked config points to: it is replaced there, and the link stays. */
-function resolveLink(file: string): string {
-  try {
-    return realpathSync(file);
-  } catch {
-    return file;
   }
 }
 
@@ -342,10 +331,6 @@ function write(
   now: Date,
 ): ReturnType<typeof replaceIfUnchanged> {
   const stats = before?.stats;
-  const stamp = now
-    .toISOString()
-    .replace(/[-:]/g, '')
-    .replace(/\.\d+Z$/, 'Z');
   try {
     return replaceIfUnchanged({
       file,
@@ -354,10 +339,7 @@ function write(
       // The kubelet reads it as root; nothing in it is secret.
       mode: stats ? Number(stats.mode & 0o777n) : 0o644,
       ...(stats ? { owner: { uid: Number(stats.uid), gid: Number(stats.gid) } } : {}),
-      backupNames: Array.from(
-        { length: 100 },
-        (_, n) => `${file}.${stamp}${n === 0 ? '' : `-${n}`}.bak`,
-      ),
+      backupNames: backupNames(file, now),
     });
   } catch (error) {
     throw fsError((error as { step?: string }).step ?? 'write', file, error);

@@ -4,16 +4,16 @@
  * against other programs' writes just before and after the rename, and a no-op when the file
  * already says what we want.
  */
-import { realpathSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { lock } from 'proper-lockfile';
 import type { Progress } from '../call-context';
-import { makeDirSync, UnsafeFolderError } from '../cache/make-dir';
 import { nonEmpty, type Env } from '../env';
 import { NO_HOME } from '../config/resolve-home';
 import { HelperError } from '../errors';
+import { makeDirSync, UnsafeFolderError } from '../fs/make-dir';
 import { quote, quoteServerUrl } from '../quote';
 import type { OpenStore } from '../stores/credential-store';
+import { backupNames, backupStamp, lockConfigFile, resolveLink } from './edit-config-file';
 import { migrateStore, type StoreMigrationReport } from './migrate-store';
 import {
   planConfigure,
@@ -27,7 +27,7 @@ import {
   replaceIfUnchanged,
   type FileVersion,
   type ReplaceOutcome,
-} from './replace-file';
+} from '../fs/replace-file';
 
 /** Inputs of one `configure` run; env and clock are passed in, never read from `process`. */
 export interface ConfigureOptions extends ConfigureRequest {
@@ -95,24 +95,17 @@ export async function configure(options: ConfigureOptions): Promise<ConfigureRep
   try {
     // Docker's folder is used as it is (it may be another user's when root edits it); a missing
     // one is made with the bounded mkdir: Node's recursive one spins forever under /proc.
-    if (!isFolder(dirname(file))) makeDirSync(dirname(file), 0o700);
+    if (!isFolder(dirname(file))) makeDirSync(dirname(file));
   } catch (error) {
     if (error instanceof UnsafeFolderError) {
       throw new HelperError('CONFIG', `cannot create the folder of ${file}: ${error.message}`);
     }
     throw fsError('create the folder of', file, error);
   }
-  // Two configure runs at once (provisioning scripts) must both land: read-modify-write under a
-  // lock. proper-lockfile's mkdir lock works on every file system and recovers a stale lock.
+  // Two configure runs at once (provisioning scripts) must both land: read-modify-write under
+  // the lock beside the file (src/fs/lock.ts), which recovers a lock its holder left behind.
   progress.step = `waiting for the lock ${file}.lock (another configure run)`;
-  const release = await lock(file, {
-    realpath: false,
-    lockfilePath: `${file}.lock`,
-    stale: 10_000,
-    retries: { retries: 60, minTimeout: 20, maxTimeout: 100, randomize: true },
-  }).catch((error: unknown) => {
-    throw fsError('lock', file, error);
-  });
+  const release = await lockConfigFile(file);
   try {
     progress.step = `updating ${file}`;
     return await update(file, options);
@@ -324,29 +317,6 @@ function isFolder(path: string): boolean {
   } catch {
     return false;
   }
-}
-
-/** The file a symlinked config points to: it is replaced there, and the link stays. */
-function resolveLink(file: string): string {
-  try {
-    return realpathSync(file);
-  } catch {
-    return file;
-  }
-}
-
-/** Backup names no earlier backup used: `config.json.<UTC stamp>[-n].bak`. */
-function backupNames(file: string, now: Date): string[] {
-  const stamp = backupStamp(now);
-  return Array.from({ length: 100 }, (_, n) => `${file}.${stamp}${n === 0 ? '' : `-${n}`}.bak`);
-}
-
-/** A backup's time stamp: 20261129T010203Z. */
-function backupStamp(now: Date): string {
-  return now
-    .toISOString()
-    .replace(/[-:]/g, '')
-    .replace(/\.\d+Z$/, 'Z');
 }
 
 function fsError(what: string, file: string, error: unknown): HelperError {

@@ -4,9 +4,8 @@
  */
 import type { ActionContext } from '../actions/action-context';
 import { HelperError } from '../errors';
-import type { Outcome } from '../failure-output';
 import { configureKubelet, formatKubeletReport } from './configure-kubelet';
-import { doctorKubeletCommand } from './doctor-kubelet';
+import type { DoctorCommandOptions } from './doctor/doctor-command';
 
 /** The flags `configure` and `doctor` take for the kubelet. */
 export interface KubeletFlags {
@@ -55,18 +54,21 @@ export async function configureKubeletCommand(
   return formatKubeletReport(report);
 }
 
-/** `doctor --kubelet IMAGE`. */
-export function doctorKubeletFromCli(
-  context: ActionContext,
+/** doctor's options from its argument and flags: --config, --bin-dir and --name need --kubelet. */
+export function doctorOptionsOf(
   target: string | undefined,
   flags: KubeletFlags,
-): Promise<Outcome> {
-  return doctorKubeletCommand(context, {
+): DoctorCommandOptions {
+  const json = flags.json === true;
+  if (!flags.kubelet) {
+    refuseKubeletFlags(flags);
+    return { target, json };
+  }
+  return {
     target,
-    json: flags.json === true,
-    ...where(flags),
-    ...(flags.name !== undefined ? { name: flags.name } : {}),
-  });
+    json,
+    kubelet: { ...where(flags), ...(flags.name !== undefined ? { name: flags.name } : {}) },
+  };
 }
 
 function where(flags: KubeletFlags): { configFile?: string; binDir?: string } {

@@ -12,11 +12,11 @@ import type { Env } from '../env';
 import { errorCode } from '../error-code';
 import { HelperError } from '../errors';
 import { quoteServerUrl } from '../quote';
-import { MAX_SETTINGS_BYTES, readRegularFile } from '../read-regular-file';
-import { makeDirSync } from '../cache/make-dir';
+import { MAX_SETTINGS_BYTES, readRegularFile } from '../fs/read-regular-file';
+import { makeDirSync } from '../fs/make-dir';
+import { writePrivateFile } from '../fs/private-file';
 import { storeNameOf } from '../routing/routes';
 import type { OpenStore } from '../stores/credential-store';
-import { writeOwnFileAtomic } from '../stores/own-file';
 import { chooseFallback, withFallback, type StoreMigrationPlan } from './plan-store-migration';
 
 /** What the migration did (or, in a dry run, would do); never a secret. */
@@ -75,9 +75,15 @@ export async function migrateStore(options: {
   if (options.dryRun) return report;
 
   if (choice.write) {
-    makeDirSync(dirname(configFile), 0o700);
+    makeDirSync(dirname(configFile));
     if (configText !== null) report.configBackup = backup(configFile, options.stamp);
-    writeOwnFileAtomic(configFile, withFallback(configText, choice.fallback));
+    try {
+      writePrivateFile(configFile, withFallback(configText, choice.fallback), { durable: true });
+    } catch (error) {
+      throw new HelperError('STORE', `cannot write ${configFile} (${errorCode(error)})`, {
+        cause: error,
+      });
+    }
   }
   if (plan.logins.length === 0) return report;
   const store = options.openStore(storeNameOf(choice.fallback));

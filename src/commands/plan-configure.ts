@@ -45,7 +45,7 @@ export interface ConfigurePlan {
 }
 
 /** Validates the registries as ECR hosts and returns them as docker looks them up (host only). */
-export function registryHosts(registries: readonly string[]): string[] {
+function registryHosts(registries: readonly string[]): string[] {
   const hosts: string[] = [];
   for (const input of registries) {
     const registry = parseRegistry(input);

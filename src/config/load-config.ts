@@ -1,9 +1,11 @@
 /** Loads the helper's Config: reads what the settings depend on, then parses them. */
-import { realpathSync, statSync } from 'node:fs';
+import { realpathSync, type BigIntStats } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Env } from '../env';
 import { errorCode } from '../error-code';
-import { MAX_SETTINGS_BYTES, readRegularFile } from '../read-regular-file';
+import { MAX_SETTINGS_BYTES, readRegularFile } from '../fs/read-regular-file';
+import { ownerProblem, type Owner } from '../fs/owner';
+import { inspectFolder } from '../fs/private-folder';
 import { HelperError, isHelperError } from '../errors';
 import type { ValidationRecord } from '../cache/validation-record';
 import { DEFAULT_ROUTE_TABLE, type RouteTable } from '../routing/route-table';
@@ -17,7 +19,6 @@ import {
   parseKubeletSettings,
   parseKubeletTimeout,
 } from './kubelet-settings';
-import { distrustReason, type OwnerAndMode } from './trusted-settings-file';
 
 /**
  * The Config for this user: `env`, the home folder and the universal-mode config file. With
@@ -62,7 +63,7 @@ const CANNOT_EXIST = new Set(['ENOENT', 'ENOTDIR', 'ENAMETOOLONG']);
  * The config file's routes. No file means the defaults, unless ECR_TS_CONFIG named it (`explicit`):
  * then a missing file is an error, not a silent fallback to defaults.
  */
-export function loadRouteTable(
+function loadRouteTable(
   where: { path: string | null; explicit: boolean },
   record?: ValidationRecord,
   /** Refuse a file (or folder) that another user owns or may write (docs/security-model.md). */
@@ -93,12 +94,16 @@ export function loadRouteTable(
   return table;
 }
 
-/** Throws CONFIG when the file or the folder it is in must not be trusted (trusted-settings-file.ts). */
-function checkTrusted(path: string, stats: OwnerAndMode, euid: number): void {
-  const folder = dirname(realpathSync(path));
+/**
+ * Throws CONFIG when the file, or the folder it is in, is not its user's (or root's) alone: the
+ * owner rule of the cache (docs/security-model.md), root's system files trusted too.
+ */
+function checkTrusted(path: string, stats: BigIntStats, euid: number): void {
+  const owner: Owner = { euid, rootToo: true };
+  const problem = ownerProblem({ uid: Number(stats.uid), mode: Number(stats.mode) }, owner);
+  const folder = inspectFolder(dirname(realpathSync(path)), owner);
   const reason =
-    distrustReason('it', stats, euid) ??
-    distrustReason(`its folder ${folder}`, statSync(folder), euid);
+    problem ?? (folder.state === 'refused' ? `its folder ${folder.reason}` : undefined);
   if (reason) {
     throw new HelperError(
       'CONFIG',

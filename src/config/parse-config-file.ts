@@ -6,13 +6,8 @@
 import { HelperError } from '../errors';
 import { parseRegistry } from '../registry/parse-registry';
 import { compileHostPattern, keysCovering } from '../routing/host-pattern';
-import {
-  DEFAULT_SECRET_CACHE_SECONDS,
-  routeTableOf,
-  type RouteEntry,
-  type RouteRule,
-  type RouteTable,
-} from '../routing/route-table';
+import type { EntryRoute } from '../routing/route';
+import { routeTableOf, type RouteEntry, type RouteTable } from '../routing/route-table';
 import {
   isExternalId,
   isHelperName,
@@ -40,6 +35,8 @@ const ALLOWED: Readonly<Record<string, readonly string[]>> = {
   identity: IDENTITY_KEYS,
 };
 
+/** How long a Secrets Manager answer is reused unless the entry says otherwise. */
+const DEFAULT_SECRET_CACHE_SECONDS = 900;
 const MAX_CACHE_SECONDS = 43_200;
 
 /** Parses and validates the whole file's text; `file` is its path, named in every error. */
@@ -144,11 +141,11 @@ function parseEntry(key: string, raw: unknown, fail: Fail): RouteEntry {
   return {
     key,
     pattern: pattern as Exclude<typeof pattern, string>,
-    rule: parseRule(kind, entry, key, at, fail),
+    route: parseRoute(kind, entry, key, at, fail),
   };
 }
 
-function parseRule(kind: string, entry: Json, key: string, at: string, fail: Fail): RouteRule {
+function parseRoute(kind: string, entry: Json, key: string, at: string, fail: Fail): EntryRoute {
   const field = (name: string): string => `${at}.${name}`;
   switch (kind) {
     case 'helper': {
@@ -159,7 +156,7 @@ function parseRule(kind: string, entry: Json, key: string, at: string, fail: Fai
           `expected a helper name (docker-credential-<name> on PATH), without a path, got ${JSON.stringify(name)}`,
         );
       }
-      return { kind: 'helper', name };
+      return { kind: 'store', store: { kind: 'helper', name } };
     }
     case 'anonymous':
       if (entry['anonymous'] !== true) fail(field('anonymous'), 'expected true');
@@ -219,7 +216,7 @@ function parseRule(kind: string, entry: Json, key: string, at: string, fail: Fai
           `${JSON.stringify(key)} is not an ECR registry host, and "profile"/"roleArn" apply to ECR hosts only. Use "ecr" for an alias of an ECR registry, or "secretsManager"`,
         );
       }
-      return { kind: 'identity', identity: parseIdentity(entry, at, fail) };
+      return { kind: 'ecr', identity: parseIdentity(entry, at, fail) };
     }
   }
 }

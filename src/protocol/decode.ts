@@ -3,7 +3,7 @@ import { HelperError, NO_SERVER_URL_TEXT, NO_USERNAME_TEXT } from '../errors';
 import { looksLikeKubeletRequest } from './kubelet-request';
 
 /** Credentials as `store` receives them. */
-export interface Credentials {
+interface Credentials {
   readonly serverUrl: string;
   readonly username: string;
   readonly secret: string;

@@ -10,7 +10,7 @@ function tooLarge(): HelperError {
 }
 
 /** Collects a readable stream into a UTF-8 string (at most 64 KiB). */
-export async function readInput(stream: AsyncIterable<Buffer | string>): Promise<string> {
+async function readInput(stream: AsyncIterable<Buffer | string>): Promise<string> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of stream) {

@@ -5,7 +5,7 @@
  */
 
 /** An AWS partition that hosts ECR. */
-export type Partition =
+type Partition =
   | 'aws'
   | 'aws-cn'
   | 'aws-us-gov'
@@ -16,7 +16,7 @@ export type Partition =
   | 'aws-eusc';
 
 /** A private ECR registry host, decoded. */
-export interface PrivateRegistry {
+interface PrivateRegistry {
   readonly kind: 'private';
   readonly host: string;
   readonly accountId: string;
@@ -27,14 +27,14 @@ export interface PrivateRegistry {
 }
 
 /** ECR Public (`public.ecr.aws` or its dual-stack name). */
-export interface PublicRegistry {
+interface PublicRegistry {
   readonly kind: 'public';
   readonly host: string;
   readonly dualStack: boolean;
 }
 
 /** Anything that is not ECR; `host` is the normalised host ('' when none could be read). */
-export interface OtherRegistry {
+interface OtherRegistry {
   readonly kind: 'other';
   readonly host: string;
 }

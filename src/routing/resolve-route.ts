@@ -18,30 +18,14 @@ export function resolveRoute(serverUrl: string, table: RouteTable): Route {
       ? { kind: 'store', store: table.fallback }
       : { kind: 'ecr', registry, identity: {} };
   }
-  const { rule } = entry;
-  switch (rule.kind) {
-    case 'identity':
-      // A pattern may cover hosts that only look like ECR: they never become ECR by a route.
-      if (registry.kind === 'other') {
-        throw new HelperError(
-          'CONFIG',
-          `${table.file ?? 'the config file'}: registries[${JSON.stringify(entry.key)}] gives an AWS identity, which applies to ECR hosts only, but ${JSON.stringify(registry.host)} is not one. Use "ecr" for an alias of an ECR registry, or "secretsManager"`,
-        );
-      }
-      return { kind: 'ecr', registry, identity: rule.identity };
-    case 'alias':
-      return { kind: 'alias', target: rule.target, identity: rule.identity };
-    case 'helper':
-      return { kind: 'store', store: { kind: 'helper', name: rule.name } };
-    case 'secrets-manager':
-      return {
-        kind: 'secrets-manager',
-        secretId: rule.secretId,
-        ...(rule.region !== undefined ? { region: rule.region } : {}),
-        identity: rule.identity,
-        cacheSeconds: rule.cacheSeconds,
-      };
-    case 'anonymous':
-      return { kind: 'anonymous' };
+  const { route } = entry;
+  if (route.kind !== 'ecr') return route;
+  // A pattern may cover hosts that only look like ECR: they never become ECR by a route.
+  if (registry.kind === 'other') {
+    throw new HelperError(
+      'CONFIG',
+      `${table.file ?? 'the config file'}: registries[${JSON.stringify(entry.key)}] gives an AWS identity, which applies to ECR hosts only, but ${JSON.stringify(registry.host)} is not one. Use "ecr" for an alias of an ECR registry, or "secretsManager"`,
+    );
   }
+  return { kind: 'ecr', registry, identity: route.identity };
 }

@@ -1,33 +1,18 @@
 /**
  * Universal mode's settings as the config file gives them (docs/universal-mode.md): the fallback store and the
- * ordered `registries` entries, each a host pattern and what it asks for. Pure data; the config
+ * ordered `registries` entries, each a host pattern and its route. Pure data; the config
  * loader builds it, resolve-route.ts turns it and a host into a Route.
  */
-import type { HostPort, EcrRegistry } from '../registry/parse-registry';
-import type { HostPattern } from './host-pattern';
-import type { AwsIdentity } from '../aws/aws-identity';
+import type { HostPort } from '../registry/parse-registry';
 import type { StoreName } from '../stores/credential-store';
+import type { HostPattern } from './host-pattern';
+import type { EntryRoute } from './route';
 
-/** What one `registries` entry asks for, validated. */
-export type RouteRule =
-  /** Only an AWS identity (or nothing): the host must be ECR; its tokens use that identity. */
-  | { readonly kind: 'identity'; readonly identity: AwsIdentity }
-  | { readonly kind: 'alias'; readonly target: EcrRegistry; readonly identity: AwsIdentity }
-  | { readonly kind: 'helper'; readonly name: string }
-  | {
-      readonly kind: 'secrets-manager';
-      readonly secretId: string;
-      readonly region?: string;
-      readonly identity: AwsIdentity;
-      readonly cacheSeconds: number;
-    }
-  | { readonly kind: 'anonymous' };
-
-/** One `registries` entry: its key as written, the compiled pattern, and the rule. */
+/** One `registries` entry: its key as written, the compiled pattern, and its route. */
 export interface RouteEntry {
   readonly key: string;
   readonly pattern: HostPattern;
-  readonly rule: RouteRule;
+  readonly route: EntryRoute;
 }
 
 /** The universal-mode part of the settings. */
@@ -57,6 +42,3 @@ export function routeTableOf(
 
 /** No config file: every non-ECR host goes to the built-in file store. */
 export const DEFAULT_ROUTE_TABLE: RouteTable = routeTableOf(null, { kind: 'file' }, []);
-
-/** How long a Secrets Manager answer is reused unless the entry says otherwise. */
-export const DEFAULT_SECRET_CACHE_SECONDS = 900;

@@ -1,6 +1,7 @@
 /**
- * Universal mode (docs/universal-mode.md): what the helper does for one registry host. Pure data, decided by the
- * route resolver from the config file and the host, and carried out by the actions.
+ * Universal mode (docs/universal-mode.md): what the helper does for one registry host. Pure data,
+ * written in the config file's entries, decided for a host by resolve-route.ts and carried out by
+ * the actions.
  */
 import type { AwsIdentity } from '../aws/aws-identity';
 import type { EcrRegistry } from '../registry/parse-registry';
@@ -24,3 +25,10 @@ export type Route =
   | { readonly kind: 'anonymous' }
   /** Delegated to a store: a `helper` route, or the fallback for every other host. */
   | { readonly kind: 'store'; readonly store: StoreName };
+
+/**
+ * The Route a `registries` entry gives its hosts. An entry with only an AWS identity is an `ecr`
+ * route whose registry is the host asked about (it must be an ECR host): known only then.
+ */
+export type EntryRoute =
+  Exclude<Route, { kind: 'ecr' }> | Omit<Extract<Route, { kind: 'ecr' }>, 'registry'>;

@@ -23,18 +23,19 @@ export function createRoutes(table: RouteTable): Routes {
     routeFor: (serverUrl) => resolveRoute(serverUrl, table),
     stores() {
       const names: StoreName[] = [table.fallback];
-      for (const { rule } of table.entries()) {
-        if (rule.kind !== 'helper') continue;
-        if (!names.some((name) => name.kind === 'helper' && name.name === rule.name)) {
-          names.push({ kind: 'helper', name: rule.name });
+      for (const { route } of table.entries()) {
+        if (route.kind !== 'store' || route.store.kind !== 'helper') continue;
+        const { name } = route.store;
+        if (!names.some((known) => known.kind === 'helper' && known.name === name)) {
+          names.push(route.store);
         }
       }
       return names;
     },
     identities() {
       const identities: AwsIdentity[] = [{}];
-      for (const { rule } of table.entries()) {
-        if (rule.kind === 'identity' || rule.kind === 'alias') identities.push(rule.identity);
+      for (const { route } of table.entries()) {
+        if (route.kind === 'ecr' || route.kind === 'alias') identities.push(route.identity);
       }
       return identities;
     },

@@ -1,16 +1,19 @@
 /**
- * The built-in `file` store (docs/universal-mode.md), the default fallback: one 0600 JSON file in a 0700 folder
- * of this user, read without a lock (writes are atomic renames), changed under a cross-process
- * lock so concurrent `docker login`s all land.
+ * The built-in `file` store (docs/universal-mode.md), the default fallback: one 0600 JSON file in
+ * a 0700 folder of this user, read without a lock (writes are atomic renames), changed under a
+ * cross-process lock so concurrent `docker login`s all land.
  */
 import { dirname } from 'node:path';
 import { errorCode } from '../error-code';
 import { HelperError, notFound } from '../errors';
 import { quoteServerUrl } from '../quote';
-import { makeDirSync, UnsafeFolderError } from '../cache/make-dir';
-import { tryLock } from '../cache/key-lock';
+import { tryLock } from '../fs/lock';
+import { makeDirSync, UnsafeFolderError } from '../fs/make-dir';
+import type { Owner } from '../fs/owner';
+import { poll } from '../fs/poll';
+import { readPrivateFile, writePrivateFile } from '../fs/private-file';
+import { inspectFolder } from '../fs/private-folder';
 import type { CredentialStore, Credentials } from './credential-store';
-import { checkOwnDir, readOwnFile, writeOwnFileAtomic, type Owner } from './own-file';
 import { serverKey, withoutUserInfo } from './server-key';
 
 /** A few thousand logins fit in well under this. */
@@ -23,71 +26,88 @@ interface StoreFile {
   auths: Record<string, { username: string; secret: string }>;
 }
 
-/** The file store at `path` (created on first `store`), bound by `deadline` (epoch ms). */
+/**
+ * The file store at `path` (created on first `store`), bound by `deadline` (epoch ms). Its folder
+ * and file are private (src/fs/private-folder.ts, private-file.ts): anything else is refused.
+ */
 export function createFileStore(options: {
   path: string;
-  owner: Owner;
+  /** The user whose folder and file they must be. */
+  owner: { readonly uid: number };
   deadline: number;
   now?: () => number;
-  sleep?: (ms: number) => Promise<void>;
   /** Notes problems that do not fail the call (a lock lost to a stale takeover). */
   warn?: (message: string) => void;
 }): CredentialStore {
-  const { path, owner } = options;
+  const { path } = options;
+  const owner: Owner = { euid: options.owner.uid };
   const dir = dirname(path);
   const now = options.now ?? Date.now;
-  const sleep = options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
+  const refuse = (reason: string): HelperError =>
+    new HelperError('STORE', `refusing to use ${reason}`);
   const load = (): StoreFile => {
-    if (checkOwnDir(dir, owner) === 'absent') return empty();
-    const text = readOwnFile(path, owner, MAX_FILE_BYTES);
-    return text === undefined ? empty() : parseStoreFile(path, text);
+    const folder = inspectFolder(dir, owner);
+    if (folder.state === 'refused') throw refuse(folder.reason);
+    if (folder.state === 'absent') return empty();
+    const read = readPrivateFile(path, owner, MAX_FILE_BYTES);
+    if (read.kind === 'refused') throw refuse(read.reason);
+    return read.kind === 'absent' ? empty() : parseStoreFile(path, read.text);
+  };
+  const ensureDir = (): void => {
+    try {
+      makeDirSync(dir, owner);
+    } catch (error) {
+      throw error instanceof UnsafeFolderError ? refuse(error.message) : error;
+    }
+  };
+  const save = (file: StoreFile): void => {
+    try {
+      // Synced: logins, unlike cached tokens, cannot be fetched again.
+      writePrivateFile(path, `${JSON.stringify(file, null, 2)}\n`, { durable: true });
+    } catch (error) {
+      throw new HelperError('STORE', `cannot write ${path} (${errorCode(error)})`, {
+        cause: error,
+      });
+    }
   };
   const change = async (edit: (file: StoreFile) => boolean): Promise<void> => {
-    const ensureDir = (): void => {
-      // The store's own checks and wording first; makeDirSync only creates what is missing, and
-      // refuses to create it inside another user's folder.
-      if (checkOwnDir(dir, owner) === 'absent') {
-        try {
-          makeDirSync(dir, 0o700);
-        } catch (error) {
-          if (!(error instanceof UnsafeFolderError)) throw error;
-          throw new HelperError('STORE', `refusing to use ${dir}: ${error.message}`);
-        }
-      }
-      checkOwnDir(dir, owner);
-    };
     ensureDir();
-    const release = await lock(path, ensureDir);
+    const release = await lock(path);
     try {
       const file = load();
-      if (edit(file)) writeOwnFileAtomic(path, `${JSON.stringify(file, null, 2)}\n`);
+      if (edit(file)) save(file);
     } finally {
       await release();
     }
   };
-  const lock = async (file: string, ensureDir: () => void): Promise<() => Promise<void>> => {
-    for (let round = 0; ; round++) {
-      const attempt = await tryLock({
-        file,
-        staleMs: LOCK_STALE_MS,
-        ensureDir,
-        onCompromised: (message) => options.warn?.(`the file store's lock was lost: ${message}`),
-        now,
-      });
-      if (attempt.state === 'held') return attempt.release;
-      if (attempt.state === 'unavailable') {
-        throw new HelperError('STORE', `cannot lock ${file} (${attempt.reason})`);
-      }
-      const left = options.deadline - now();
-      if (left <= 0) {
-        throw new HelperError(
-          'TIMEOUT',
-          `the file store ${file} stayed locked by another process (${file}.lock); if none is running, remove that folder`,
-        );
-      }
+  const lock = async (file: string): Promise<() => Promise<void>> => {
+    const polled = await poll({
+      deadline: options.deadline,
+      now,
+      attempt: async () => {
+        const attempt = await tryLock({
+          file,
+          staleMs: LOCK_STALE_MS,
+          ensureDir,
+          onCompromised: (message) => options.warn?.(`the file store's lock was lost: ${message}`),
+          now,
+        });
+        return attempt.state === 'busy' ? undefined : attempt;
+      },
       // Jittered, growing pauses: 20 writers on 2 cores must not poll in lock step.
-      await sleep(Math.min(left, 5 + Math.random() * Math.min(100, 10 * (round + 1))));
+      pause: (round, msLeft) =>
+        Math.min(msLeft, 5 + Math.random() * Math.min(100, 10 * (round + 1))),
+    });
+    if (!('value' in polled)) {
+      throw new HelperError(
+        'TIMEOUT',
+        `the file store ${file} stayed locked by another process (${file}.lock); if none is running, remove that folder`,
+      );
     }
+    if (polled.value.state === 'unavailable') {
+      throw new HelperError('STORE', `cannot lock ${file} (${polled.value.reason})`);
+    }
+    return polled.value.release;
   };
   return {
     label: `the file store (${path})`,

@@ -52,7 +52,7 @@ export function findHelper(options: {
     );
   }
   if (program === PRODUCT) throw selfLoop(program, 'that is this helper');
-  const path = searchPath(program, env['PATH'] ?? '');
+  const path = findOnPath(program, env['PATH'] ?? '');
   if (path === undefined) {
     throw new HelperError(
       'DELEGATE',
@@ -73,8 +73,11 @@ function selfLoop(program: string, why: string): HelperError {
   );
 }
 
-/** The first executable regular file named `program` in PATH's absolute folders. */
-function searchPath(program: string, path: string): string | undefined {
+/**
+ * The first executable regular file named `program` in the absolute folders of `path` (a PATH
+ * value), as docker's exec.LookPath finds a helper; doctor's helper-on-path check uses it too.
+ */
+export function findOnPath(program: string, path: string): string | undefined {
   // A relative PATH entry (or an empty one, meaning ".") would run whatever lies in the folder
   // docker was started in.
   for (const dir of path.split(delimiter).filter((entry) => isAbsolute(entry))) {

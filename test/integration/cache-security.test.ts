@@ -1,7 +1,8 @@
 /**
- * The token cache under a hostile machine: the classes of the outside audit of 2026-12 (findings
- * 1-5, 7, 17-20), each kept as close to the audit's own reproduction as a test allows. Finding 8
- * (an empty HOME, a relative AWS_ECR_CACHE_DIR) is hostile-environment.test.ts's. Where
+ * The token cache under a hostile machine: the threats of docs/security-model.md that concern the
+ * cache, each attack reproduced as closely as a test allows (one describe per rule, named after
+ * its heading there). Relative cache folders (an empty HOME, a relative AWS_ECR_CACHE_DIR) are
+ * hostile-environment.test.ts's, the inotify slots wait-for-change.test.ts's. Where
  * permission bits matter the helper runs as an unprivileged user (numeric ids without a passwd
  * entry, as in arbitrary-UID containers): root ignores them. The test process must be root to
  * create those users' files; elsewhere the file is skipped.
@@ -50,7 +51,7 @@ beforeEach(async () => {
   keys.add(KEY);
   ecr = await startFakeEcr({ keys });
   base = tempDir('ecr-ts-security-');
-  // Like /tmp/audit: every user may pass through, nobody else may write.
+  // Like a shared root-owned folder: every user may pass through, nobody else may write.
   chmodSync(base, 0o755);
 });
 afterEach(async () => {
@@ -154,7 +155,7 @@ function ownedBy(dir: string, uid: number): string[] {
   return found;
 }
 
-describeAsRoot('a symlink at the cache file name (finding 1)', () => {
+describeAsRoot('a symlink at the cache file name (#symlinks-in-the-cache-folder)', () => {
   it.each([
     ['an unprivileged user', VICTIM],
     ['root', undefined],
@@ -198,7 +199,7 @@ describeAsRoot('a symlink at the cache file name (finding 1)', () => {
   });
 });
 
-describeAsRoot('a file planted by another user (findings 2 and 4)', () => {
+describeAsRoot('a file planted by another user (#files-planted-by-another-user)', () => {
   it("as root, a file planted in a sticky 1777 folder never receives root's token", async () => {
     const home = folder('root', undefined);
     const { name } = await predictEntry(home, undefined);
@@ -265,9 +266,9 @@ describeAsRoot('a file planted by another user (findings 2 and 4)', () => {
   });
 });
 
-describeAsRoot('the temp file (finding 3)', () => {
+describeAsRoot('the temp file (#predictable-temp-file-names)', () => {
   /**
-   * The audit's race made deterministic: the helper is exec'd from a shell that waits for a go
+   * An attacker's race made deterministic: the helper is exec'd from a shell that waits for a go
    * signal, so its pid is known before it starts, and symlinks wait at every temp name the old
    * scheme (write-file-atomic: sha1(module path, pid, thread, counter)) would open.
    */
@@ -324,7 +325,7 @@ describeAsRoot('the temp file (finding 3)', () => {
   });
 });
 
-describeAsRoot('a lock that cannot be taken (finding 5)', () => {
+describeAsRoot('a lock that cannot be taken (#locks-nobody-will-release)', () => {
   // A helper that waited for the lock would fail at the bound (exit 1), one that goes on without
   // the lock answers long before. The bound is the assertion, not a timer here.
   const BOUND = { ECR_TS_TIMEOUT: '30' };
@@ -394,7 +395,7 @@ describeAsRoot('a lock that cannot be taken (finding 5)', () => {
   );
 });
 
-describeAsRoot('list and hits (findings 7, 19, 20)', () => {
+describeAsRoot('list and hits (#concurrent-hits-and-list)', () => {
   it('list shows all 21 hosts after 20 concurrent hits for new hosts', async () => {
     const home = folder('victim', VICTIM);
     secretOf(await get({ home, user: VICTIM }));
@@ -447,7 +448,7 @@ describeAsRoot('list and hits (findings 7, 19, 20)', () => {
   });
 });
 
-describe('a local clock 13 hours fast (finding 18)', () => {
+describe('a local clock 13 hours fast (#a-fast-local-clock)', () => {
   it('caches the token anyway: one API call for three gets, and no warning', async () => {
     await ecr.close();
     const keys = new KeyStore();
@@ -464,7 +465,7 @@ describe('a local clock 13 hours fast (finding 18)', () => {
   });
 });
 
-describeAsRoot("root running with a user's HOME (finding 17)", () => {
+describeAsRoot("root running with a user's HOME (#root-with-a-users-home)", () => {
   it.each([
     ['without ~/.cache', false],
     ['with ~/.cache of the user', true],

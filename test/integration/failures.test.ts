@@ -55,14 +55,15 @@ describe('private ECR failures', () => {
     expect(w.ecr.requests).toHaveLength(0);
   });
 
-  it('throttling is retried by the SDK and then succeeds', async () => {
+  it('throttling is waited out and then succeeds', async () => {
     const w = setup();
-    w.ecr.faults.push('throttle', 'throttle');
-    const result = await w.run();
+    w.ecr.faults.push('throttle');
+    // A short bound keeps the random pause short (throttling.test.ts has more).
+    const result = await w.run({ ECR_TS_TIMEOUT: String(BOUND_S) });
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     expect(JSON.parse(result.stdout)).toMatchObject({ Secret: w.ecr.passwords[0] });
-    expect(w.ecr.requests).toHaveLength(3);
+    expect(w.ecr.requests).toHaveLength(2);
     expect(w.ecr.requests.every((request) => request.verification?.ok)).toBe(true);
   });
 
@@ -71,10 +72,9 @@ describe('private ECR failures', () => {
     w.ecr.defaultFault = 'throttle';
     const line = expectFailure(await w.run(), w);
     expect(line).toMatch(
-      /^ecr:GetAuthorizationToken was throttled at http:\/\/127\.0\.0\.1:\d+ after retries/,
+      /^ecr:GetAuthorizationToken was throttled at http:\/\/127\.0\.0\.1:\d+ on \d+ attempts? over [\d.]+ s \(ThrottlingException: Rate exceeded\): the calling AWS account's GetAuthorizationToken bucket in eu-west-1/,
     );
-    expect(line).toContain('ThrottlingException');
-    expect(w.ecr.requests).toHaveLength(3);
+    expect(w.ecr.requests.length).toBeGreaterThanOrEqual(2);
   });
 
   it('HTTP 500 on every attempt fails with the status', async () => {

@@ -1,7 +1,8 @@
 /**
  * The built-in file store through the built helper, run as an unprivileged user where permissions
  * matter (root ignores permission bits): concurrent `docker login`s all land, the file is 0600,
- * and a folder or file of another user is refused with nothing written (AUDIT-2026-12 1-4).
+ * and a folder or file of another user is refused with nothing written
+ * (docs/security-model.md#the-file-store).
  */
 import {
   chownSync,

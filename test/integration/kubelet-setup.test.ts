@@ -166,7 +166,9 @@ describe('doctor --kubelet', () => {
       /^ok +provider-config .*covers the image \(matchImages "\*\.dkr\.ecr\.\*\.amazonaws\.com"\)/m,
     );
     expect(run.stdout).toMatch(/^ok +provider-file /m);
-    expect(run.stdout).toMatch(/^ok +route .*ECR private registry/m);
+    expect(run.stdout).toMatch(
+      /^ok +route +[^ ]+: private ECR of account 123456789012 in eu-west-1/m,
+    );
     expect(run.stdout).toMatch(
       /^ok +response +auth ".*": user "AWS", password of \d+ characters \(hidden\); cacheKeyType Registry, cacheDuration \d+h\d+m\d+s/m,
     );
@@ -179,6 +181,27 @@ describe('doctor --kubelet', () => {
       'route',
       'response',
     ]);
+  });
+
+  it("bounds the request path by the check's own bound, naming the provider's step it was on", async () => {
+    await w.configure();
+    w.ecr.defaultFault = 'hang';
+    const run = await runHelper({
+      args: ['doctor', '--kubelet', `${ECR}/app`, '--config', w.configFile, '--bin-dir', w.binDir],
+      env: {
+        ...w.nodeEnv,
+        ECR_TS_CONFIG: w.routesFile,
+        AWS_ECR_CACHE_DIR: w.cacheDir,
+        ECR_TS_TIMEOUT: '4',
+      },
+    });
+    expect(run.code).toBe(1);
+    // The step is the token path's own (on a loaded machine it may still be loading the SDK or
+    // reading the keys when the bound passes), never just "checking response".
+    expect(run.stdout).toMatch(
+      /^FAILED +response +timed out after 4 s while (calling GetAuthorizationToken at http:\/\/127\.0\.0\.1:\d+|loading the AWS SDK|(getting|waiting for) AWS credentials .*)$/m,
+    );
+    expect(run.stdout).toMatch(/^ok +provider-config /m);
   });
 
   it('fails when the kubelet would not run the provider, or the provider fails', async () => {

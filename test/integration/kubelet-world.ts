@@ -8,7 +8,7 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cleanEnv, keyEnv, tempDir } from '../support/env';
-import { KeyStore, startFakeEcr, type FakeEcr } from '../support/fake-aws';
+import { KeyStore, startFakeEcr, type BucketShape, type FakeEcr } from '../support/fake-aws';
 import { startFakeSecretsManager, type FakeSecretsManager } from '../support/fake-secrets-manager';
 import { startFakeSts, type FakeSts } from '../support/fake-sts';
 import { Kubelet } from '../support/kubelet';
@@ -59,13 +59,19 @@ export interface KubeletWorld {
   entries(): { refreshAt: number; hosts: string[]; service: string }[];
 }
 
-/** Starts the fakes and sets the provider up; `webIdentitySubjects` as the fake STS takes them. */
+/**
+ * Starts the fakes and sets the provider up; `webIdentitySubjects` as the fake STS takes them,
+ * `bucket` the fake ECR's throttle (none: never throttled).
+ */
 export async function startKubeletWorld(
-  options: { webIdentitySubjects?: Readonly<Record<string, readonly string[]>> } = {},
+  options: {
+    webIdentitySubjects?: Readonly<Record<string, readonly string[]>>;
+    bucket?: BucketShape;
+  } = {},
 ): Promise<KubeletWorld> {
   const keys = new KeyStore();
   const node = keys.issue();
-  const ecr = await startFakeEcr({ keys });
+  const ecr = await startFakeEcr({ keys, ...(options.bucket ? { bucket: options.bucket } : {}) });
   deferCleanup(() => ecr.close());
   const sts = await startFakeSts({
     keys,

@@ -70,7 +70,7 @@ describe('the kubelet pulling through the provider', () => {
     expect(w.ecr.tokenCalls()).toBe(1);
   });
 
-  it('a warm get-credentials is a cache hit: no AWS SDK, no command-line library loaded', async () => {
+  it('a warm get-credentials is a cache hit: no AWS SDK, command-line or lock library loaded', async () => {
     // Records the modules Node loaded and whether src/aws/sdk/ ran (the Bun executable bundles
     // everything, so there only the SDK's own marker shows), as cache-hot-path.test.ts does.
     const probe = join(w.dir, 'probe.cjs');
@@ -98,10 +98,15 @@ process.on('exit', () => {
     };
     const loadsSdk = (modules: string) =>
       modules.split('\n').some((m) => /@aws-sdk|@smithy|aws-sdk\.cjs$|^sdk-evaluated$/.test(m));
-    expect(loadsSdk(await probed('miss'))).toBe(true);
+    const loadsLocks = (modules: string) =>
+      modules.split('\n').some((m) => /proper-lockfile/.test(m));
+    const miss = await probed('miss');
+    expect(loadsSdk(miss)).toBe(true);
     const hit = await probed('hit');
     expect(loadsSdk(hit)).toBe(false);
     expect(hit.split('\n').some((m) => /commander|cli\.cjs$/.test(m))).toBe(false);
+    // Where the lock library is a file of its own (the JS build), the miss is the control.
+    if (loadsLocks(miss)) expect(loadsLocks(hit)).toBe(false);
     expect(w.ecr.tokenCalls()).toBe(1);
   });
 
@@ -265,7 +270,9 @@ process.on('exit', () => {
       image: `${ECR}/a`,
     });
     expect(shared.code).toBe(1);
-    expect(shared.stderr).toMatch(/refusing the config file.*writable by its group \(mode 0664\)/);
+    expect(shared.stderr).toMatch(
+      /refusing the config file.*: group or others can write it \(mode 664\)$/m,
+    );
     chmodSync(w.routesFile, 0o644);
     if (process.getuid?.() === 0) {
       const { chownSync } = await import('node:fs');
@@ -279,4 +286,41 @@ process.on('exit', () => {
     }
     expect(w.ecr.tokenCalls()).toBe(0);
   });
+});
+
+describe('a throttled cold start on a node', () => {
+  it("waits for the account's refill up to the kubelet's bound (45 s), past docker's (10 s)", async () => {
+    // One call at once, then one every 12 s: a bucket that only a wait longer than docker's
+    // default bound ever serves again.
+    const node = await startKubeletWorld({ bucket: { capacity: 1, perSecond: 1 / 12 } });
+    const request = { apiVersion: V1, kind: 'CredentialProviderRequest', image: `${ECR}/app` };
+    const noCache = { ECR_TS_CONFIG: node.routesFile, AWS_ECR_DISABLE_CACHE: 'true' };
+    // Another machine of the account takes the one call the bucket holds.
+    const first = await node.provide(request, { AWS_ECR_DISABLE_CACHE: 'true' });
+    expect([first.code, first.stderr]).toEqual([0, '']);
+    const [provider, get] = await Promise.all([
+      // The node's cold start: no ECR_TS_TIMEOUT, the kubelet's default bound.
+      runHelper({
+        args: ['get-credentials'],
+        input: JSON.stringify(request),
+        env: { ...node.nodeEnv, ...noCache },
+        killAfterMs: 58_000,
+      }),
+      // The control: docker's `get` at the same moment, with docker's default bound.
+      runHelper({
+        args: ['get'],
+        input: `${ECR}\n`,
+        env: { ...node.nodeEnv, ...noCache, HOME: node.dir },
+      }),
+    ]);
+    expect(get.code).toBe(1);
+    expect(get.stdout).toMatch(/^ecr:GetAuthorizationToken was throttled at /);
+    expect(provider.signal).toBeNull();
+    expect([provider.code, provider.stderr]).toEqual([0, '']);
+    expect(JSON.parse(provider.stdout).auth).toEqual({
+      [ECR]: { username: 'AWS', password: node.ecr.passwords[1] },
+    });
+    expect(node.ecr.tokenCalls()).toBe(2);
+    expect(node.ecr.throttledCalls()).toBeGreaterThanOrEqual(2);
+  }, 90_000);
 });

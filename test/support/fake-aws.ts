@@ -160,6 +160,43 @@ export interface FakeEcrOptions {
   readonly port?: number;
   /** Serve HTTPS with this certificate (e.g. real AWS host names mapped to loopback). */
   readonly tls?: ServerTls;
+  /** Throttle GetAuthorizationToken as ECR does, with this token bucket (see TokenBucket). */
+  readonly bucket?: BucketShape;
+}
+
+/** A token bucket's shape: ECR's GetAuthorizationToken bucket is 200 calls and 20 a second. */
+export interface BucketShape {
+  readonly capacity: number;
+  readonly perSecond: number;
+}
+
+/**
+ * ECR's per-account throttle: full at the start, each answered call takes one credit, credits
+ * come back at `perSecond` up to `capacity`; a call that finds no credit is throttled and takes
+ * nothing.
+ */
+export class TokenBucket {
+  private credits: number;
+  private last: number;
+
+  constructor(
+    private readonly shape: BucketShape,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.credits = shape.capacity;
+    this.last = now();
+  }
+
+  /** Takes a credit if there is one. */
+  take(): boolean {
+    const at = this.now();
+    const refill = ((at - this.last) / 1000) * this.shape.perSecond;
+    this.credits = Math.min(this.shape.capacity, this.credits + refill);
+    this.last = at;
+    if (this.credits < 1) return false;
+    this.credits -= 1;
+    return true;
+  }
 }
 
 /** A fake ECR + ECR Public JSON API. `passwords` lists every password it issued. */
@@ -167,6 +204,10 @@ export interface FakeEcr extends FakeServer {
   readonly passwords: string[];
   /** Requests whose signature verified and that were answered with a token. */
   tokenCalls(): number;
+  /** Requests that were answered ThrottlingException (scripted or by the bucket). */
+  throttledCalls(): number;
+  /** Epoch ms of the first request, if any. */
+  firstRequestAt(): number | undefined;
 }
 
 /** Starts a fake ECR API (private and public targets) on loopback. */
@@ -174,9 +215,13 @@ export async function startFakeEcr(options: FakeEcrOptions): Promise<FakeEcr> {
   const requests: SeenRequest[] = [];
   const passwords: string[] = [];
   let issued = 0;
+  let throttled = 0;
+  let firstAt: number | undefined;
   const script = new FaultScript();
+  const bucket = options.bucket ? new TokenBucket(options.bucket) : undefined;
   const { server, port } = await listen(
     (request, response, body) => {
+      firstAt ??= Date.now();
       const verification = verifySigV4({
         method: request.method ?? 'GET',
         path: request.url ?? '/',
@@ -225,7 +270,9 @@ export async function startFakeEcr(options: FakeEcrOptions): Promise<FakeEcr> {
         );
         return;
       }
-      if (fault === 'throttle') {
+      // The bucket is ECR's own check: only a signed, allowed call reaches it.
+      if (fault === 'throttle' || (fault === 'ok' && bucket && !bucket.take())) {
+        throttled += 1;
         json(
           400,
           { __type: 'ThrottlingException', message: 'Rate exceeded' },
@@ -277,6 +324,8 @@ export async function startFakeEcr(options: FakeEcrOptions): Promise<FakeEcr> {
     {
       passwords,
       tokenCalls: () => issued,
+      throttledCalls: () => throttled,
+      firstRequestAt: () => firstAt,
     },
   );
 }

@@ -23,7 +23,7 @@ export async function startFakeProxy(options: FakeProxyOptions): Promise<FakePro
   const requests: SeenRequest[] = [];
   const script = new FaultScript();
   const sockets = new Set<Socket>();
-  const server = createServer((request, response) => {
+  const server = createServer((_request, response) => {
     // Only tunnelling is faked; a plain proxied request is a test bug.
     response.writeHead(502);
     response.end('this fake proxy only tunnels (CONNECT)');

@@ -1,6 +1,7 @@
 import type { ActionContext } from '../../src/actions/action-context';
 import type { EcrToken, TokenSource } from '../../src/aws/token';
 import { runCli } from '../../src/cli';
+import type { Wiring } from '../../src/compose';
 import { VERSION } from '../../src/product';
 import { parseConfig } from '../../src/config/parse-config';
 import { HelperError } from '../../src/errors';
@@ -54,11 +55,20 @@ function context(input: string | undefined, tokens: TokenSource, env = {}): Acti
     loadSdk: async () => {
       throw new Error('the AWS SDK must not be loaded');
     },
+    within: () => {
+      throw new Error('only doctor checks narrow the bound');
+    },
   };
 }
 
+/** A composed call over the hand-made context, unbounded (compose.ts has its own tests). */
+function wiring(input: string | undefined, tokens: TokenSource, env = {}): Wiring {
+  const made = context(input, tokens, env);
+  return { config: made.config, logger: made.logger, run: (work) => work(made) };
+}
+
 async function run(args: string[], input?: string, tokens = new FakeTokens(), env = {}) {
-  return runCli(args, () => context(input, tokens, env));
+  return runCli(args, wiring(input, tokens, env));
 }
 
 describe('get', () => {

@@ -5,20 +5,23 @@ import {
   credentialBudget,
   withDeadline,
   workDeadline,
+  type Bound,
 } from '../../src/deadline';
 import { HelperError } from '../../src/errors';
 
 describe('withDeadline()', () => {
   it('returns the work’s result when it finishes in time', async () => {
-    const controller = new AbortController();
+    let bound: Bound | undefined;
     const result = await withDeadline({
       timeoutMs: 5000,
       progress: { step: 'x' },
-      controller,
-      work: async () => 42,
+      work: async (given) => {
+        bound = given;
+        return 42;
+      },
     });
     expect(result).toBe(42);
-    expect(controller.signal.aborted).toBe(false);
+    expect(bound?.signal.aborted).toBe(false);
   });
 
   it('passes the work’s own error through', async () => {
@@ -27,7 +30,6 @@ describe('withDeadline()', () => {
       withDeadline({
         timeoutMs: 5000,
         progress: { step: 'x' },
-        controller: new AbortController(),
         work: () => Promise.reject(failure),
       }),
     ).rejects.toBe(failure);
@@ -36,13 +38,15 @@ describe('withDeadline()', () => {
   it('ends a hung call with TIMEOUT naming the step it was on, and aborts', async () => {
     jest.useFakeTimers();
     try {
-      const controller = new AbortController();
+      let signal: AbortSignal | undefined;
       const progress: Progress = { step: 'starting' };
       const pending = withDeadline({
         timeoutMs: 2500,
         progress,
-        controller,
-        work: () => new Promise<never>(() => undefined),
+        work: (bound) => {
+          signal = bound.signal;
+          return new Promise<never>(() => undefined);
+        },
       });
       progress.step = 'calling GetAuthorizationToken at https://api.ecr.eu-west-1.amazonaws.com';
       jest.advanceTimersByTime(2500);
@@ -52,10 +56,73 @@ describe('withDeadline()', () => {
       expect((error as HelperError).message).toBe(
         'timed out after 2.5 s while calling GetAuthorizationToken at https://api.ecr.eu-west-1.amazonaws.com. Check that endpoint, or raise ECR_TS_TIMEOUT (seconds).',
       );
-      expect(controller.signal.aborted).toBe(true);
+      expect(signal?.aborted).toBe(true);
     } finally {
       jest.useRealTimers();
     }
+  });
+
+  it('answers what `expired` makes of the timeout, where the caller words it itself', async () => {
+    jest.useFakeTimers();
+    try {
+      const progress: Progress = { step: 'starting' };
+      const pending = withDeadline({
+        timeoutMs: 1000,
+        progress,
+        work: () => new Promise<string>(() => undefined),
+        expired: (text) => `finding: ${text}`,
+      });
+      progress.step = 'calling sts:GetCallerIdentity';
+      jest.advanceTimersByTime(1000);
+      expect(await pending).toBe(
+        'finding: timed out after 1 s while calling sts:GetCallerIdentity',
+      );
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
+  it('aborts the work when the caller’s own signal does, and detaches from it afterwards', async () => {
+    const caller = new AbortController();
+    let signal: AbortSignal | undefined;
+    const pending = withDeadline({
+      timeoutMs: 5000,
+      progress: { step: 'x' },
+      signal: caller.signal,
+      work: (bound) => {
+        signal = bound.signal;
+        return new Promise<string>((resolve) =>
+          bound.signal.addEventListener('abort', () => resolve('aborted')),
+        );
+      },
+    });
+    caller.abort();
+    expect(await pending).toBe('aborted');
+    expect(signal?.aborted).toBe(true);
+    const done = new AbortController();
+    let later: AbortSignal | undefined;
+    await withDeadline({
+      timeoutMs: 5000,
+      progress: { step: 'x' },
+      signal: done.signal,
+      work: async (bound) => {
+        later = bound.signal;
+      },
+    });
+    done.abort();
+    expect(later?.aborted).toBe(false);
+  });
+
+  it('starts aborted when the caller’s signal already is', async () => {
+    const caller = new AbortController();
+    caller.abort();
+    const aborted = await withDeadline({
+      timeoutMs: 5000,
+      progress: { step: 'x' },
+      signal: caller.signal,
+      work: async (bound) => bound.signal.aborted,
+    });
+    expect(aborted).toBe(true);
   });
 });
 
@@ -67,7 +134,6 @@ describe('withDeadline() waiting on the caller', () => {
       const pending = withDeadline({
         timeoutMs: 1000,
         progress,
-        controller: new AbortController(),
         work: () => new Promise<never>(() => undefined),
       });
       jest.advanceTimersByTime(1000);
@@ -87,7 +153,6 @@ describe('withDeadline() hints', () => {
       const pending = withDeadline({
         timeoutMs: 3000,
         progress: { step },
-        controller: new AbortController(),
         work: () => new Promise<never>(() => undefined),
       });
       jest.advanceTimersByTime(3000);
@@ -126,7 +191,7 @@ describe('attemptTimeoutMs()', () => {
   });
 
   it('lets an API answering in 3.5 s finish its first attempt at the default 10 s bound', () => {
-    // The audit's case: three 2.8 s attempts never let a 3.5 s answer arrive.
+    // Three equal attempts of 2.8 s each would never let a 3.5 s answer arrive.
     expect(attemptTimeoutMs({ leftMs: 9_500, attempt: 1, maxAttempts: 3 })).toBeGreaterThan(3_500);
   });
 
@@ -180,17 +245,22 @@ describe('withDeadline() with a deadline', () => {
   it('fires at the deadline it is given, not a whole timeoutMs from now', async () => {
     jest.useFakeTimers({ now: 50_000 });
     try {
-      const controller = new AbortController();
+      let bound: Bound | undefined;
       const pending = withDeadline({
         timeoutMs: 10_000,
         deadline: 50_000 + 9_000,
         progress: { step: 'waiting' },
-        controller,
-        work: () => new Promise<never>(() => undefined),
+        work: (given) => {
+          bound = given;
+          return new Promise<never>(() => undefined);
+        },
       });
       const settled = pending.catch((e: unknown) => e);
-      jest.advanceTimersByTime(9_000);
-      expect(controller.signal.aborted).toBe(true);
+      expect(bound?.deadline).toBe(59_000);
+      jest.advanceTimersByTime(8_999);
+      expect(bound?.signal.aborted).toBe(false);
+      jest.advanceTimersByTime(1);
+      expect(bound?.signal.aborted).toBe(true);
       expect(await settled).toBeInstanceOf(HelperError);
     } finally {
       jest.useRealTimers();

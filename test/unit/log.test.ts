@@ -1,5 +1,8 @@
 import { createLogger } from '../../src/log';
 
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+
 /** What the logger writes for `message` at debug level, prefix stripped. */
 function logged(message: string): string {
   const lines: string[] = [];
@@ -36,5 +39,28 @@ describe('logging', () => {
     ['Authorization: Bearer xyz', 'Authorization: ***'],
   ])('masks the value of %j', (input, output) => {
     expect(logged(input)).toBe(output);
+  });
+});
+
+describe('the logger on free text', () => {
+  it.each([
+    ['through proxy http://u:p/w@proxy:8080 failed', 'through proxy http://***@proxy:8080 failed'],
+    ['at https://a:b@c@example.com/x, then', 'at https://***@example.com/x, then'],
+  ])('masks user info in URLs inside %j', (input, output) => {
+    const lines: string[] = [];
+    createLogger({ level: 'debug', write: (line) => lines.push(line) }).debug(input);
+    expect(lines).toEqual([`docker-credential-ecr-ts: debug: ${output}\n`]);
+  });
+});
+
+describe('createLogger()', () => {
+  it('writes each message as one line without control characters', () => {
+    const lines: string[] = [];
+    const logger = createLogger({ level: 'debug', write: (line) => lines.push(line) });
+    logger.debug('first\nsecond $(id) \u001b[2J\u0007');
+    expect(lines).toHaveLength(1);
+    const [line = ''] = lines;
+    expect(line.endsWith('\n')).toBe(true);
+    expect(line.slice(0, -1)).not.toMatch(CONTROL);
   });
 });

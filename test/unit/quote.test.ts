@@ -1,7 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { appendFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { oneLine } from '../../src/errors';
 import { createLogger } from '../../src/log';
 import { hideUserInfo, quote, quoteServerUrl } from '../../src/quote';
 import { useTempDirs } from '../support/temp-dirs';
@@ -74,42 +73,5 @@ describe('quoteServerUrl()', () => {
   it('masks the user info, then quotes', () => {
     expect(quoteServerUrl('bob:pa"ss@example.com')).toBe('"***@example.com"');
     expect(quoteServerUrl('https://example.com/$(id)')).not.toContain('$(');
-  });
-});
-
-describe('the logger on free text', () => {
-  it.each([
-    ['through proxy http://u:p/w@proxy:8080 failed', 'through proxy http://***@proxy:8080 failed'],
-    ['at https://a:b@c@example.com/x, then', 'at https://***@example.com/x, then'],
-  ])('masks user info in URLs inside %j', (input, output) => {
-    const lines: string[] = [];
-    createLogger({ level: 'debug', write: (line) => lines.push(line) }).debug(input);
-    expect(lines).toEqual([`docker-credential-ecr-ts: debug: ${output}\n`]);
-  });
-});
-
-describe('oneLine()', () => {
-  it('turns control characters of server text into visible escapes', () => {
-    const text = oneLine('denied \u001b[31mred\u001b]0;TITLE\u0007 nul\u0000 csi\u009b del\u007f');
-    expect(text).not.toMatch(CONTROL);
-    expect(text).toBe(
-      'denied \\u001b[31mred\\u001b]0;TITLE\\u0007 nul\\u0000 csi\\u009b del\\u007f',
-    );
-  });
-
-  it('still collapses white space and keeps ordinary text', () => {
-    expect(oneLine('  a\n\tb  ü €  ')).toBe('a b ü €');
-  });
-});
-
-describe('createLogger()', () => {
-  it('writes each message as one line without control characters', () => {
-    const lines: string[] = [];
-    const logger = createLogger({ level: 'debug', write: (line) => lines.push(line) });
-    logger.debug('first\nsecond $(id) \u001b[2J\u0007');
-    expect(lines).toHaveLength(1);
-    const [line = ''] = lines;
-    expect(line.endsWith('\n')).toBe(true);
-    expect(line.slice(0, -1)).not.toMatch(CONTROL);
   });
 });

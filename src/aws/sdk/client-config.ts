@@ -7,7 +7,7 @@ import { createHttpHandler } from './http-handler';
 import { sdkLogger } from './sdk-logger';
 
 /** A client's constructor options, and how to release its connections afterwards. */
-export interface ClientConfig {
+interface ClientConfig {
   readonly config: {
     region: string;
     credentials: AwsCredentialIdentity;

@@ -1,13 +1,19 @@
 /** ECR's and ECR Public's GetAuthorizationToken. */
-import type { AuthorizationData, EcrService, ServiceCallOptions } from '../aws-sdk';
+import type { AuthorizationData, GetAuthorizationTokenOptions } from '../aws-sdk';
 import { clientConfig } from './client-config';
 import { reportRequests } from './report-requests';
+import { throttlingReturned } from './retry-strategy';
 
 /** Asks the service for a registry token; ECR answers one per region (registryIds is deprecated). */
 export async function getAuthorizationToken(
-  options: ServiceCallOptions & { readonly service: EcrService },
+  options: GetAuthorizationTokenOptions,
 ): Promise<AuthorizationData | undefined> {
-  const { config, destroy } = clientConfig(options);
+  const base = clientConfig(options);
+  const { destroy } = base;
+  const config =
+    options.retryThrottling === false
+      ? { ...base.config, retryStrategy: throttlingReturned(base.config.maxAttempts) }
+      : base.config;
   const send = { abortSignal: options.signal };
   try {
     // Each client is imported only when used: a cold call evaluates one of them, not both.

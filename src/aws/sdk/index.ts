@@ -17,7 +17,7 @@ import { resolveRegion } from './resolve-region';
  * reads it at exit to prove that a cache hit never evaluates the SDK, in the npm package and in
  * the Bun executable alike (where bundled modules leave no other trace).
  */
-export const SDK_LOADED = Symbol.for('docker-credential-ecr-ts.aws-sdk-loaded');
+const SDK_LOADED = Symbol.for('docker-credential-ecr-ts.aws-sdk-loaded');
 (globalThis as Record<symbol, unknown>)[SDK_LOADED] = true;
 
 /** What the loader resolves to. */

@@ -51,6 +51,8 @@ export async function checkAuthorizationToken(options: {
         endpoint = value;
         context.progress.step = `calling ${action} at ${value}`;
       },
+      // One attempt: when the account's bucket is empty, doctor must not add to the crowd.
+      { retryThrottling: false },
     );
     const token = decodeToken(answer, options.now());
     const took = formatDuration(options.now() - started);
@@ -72,7 +74,9 @@ export async function checkAuthorizationToken(options: {
     const hint =
       failure.code === 'ACCESS_DENIED'
         ? `${failure.hint ?? ''} This is the first of the two places ECR checks permissions (the token); the pull itself needs ecr:BatchGetImage and ecr:GetDownloadUrlForLayer.`.trim()
-        : failure.hint;
+        : failure.code === 'THROTTLED'
+          ? `${failure.hint ?? ''} doctor tried once; \`get\` itself waits for the refill until ECR_TS_TIMEOUT, and a fresh cached token (see cache) answers without any call.`.trim()
+          : failure.hint;
     return { finding: failed(`${failure.message}; cache: ${cache}`, hint) };
   }
 }

@@ -4,7 +4,8 @@
  */
 import { PRODUCT, VERSION } from '../../product';
 import { HELPER_SUFFIX } from '../plan-configure';
-import { failed, passed, type Finding, type StepBound } from './check';
+import type { Bound } from '../../deadline';
+import { failed, passed, type Finding } from './check';
 
 /** What running `<helper> version` gave. */
 export interface VersionAnswer {
@@ -19,7 +20,7 @@ export interface HelperOnPathEffects {
   /** The file a path ends at, symbolic links followed. */
   realPath(path: string): Promise<string>;
   /** Runs `<path> version`, bounded; throws when it cannot be run or does not end in time. */
-  runVersion(path: string, bound: StepBound): Promise<VersionAnswer>;
+  runVersion(path: string, bound: Bound): Promise<VersionAnswer>;
 }
 
 const INSTALL_HINT =
@@ -29,7 +30,7 @@ const INSTALL_HINT =
 export async function checkHelperOnPath(
   helper: string,
   effects: HelperOnPathEffects,
-  bound: StepBound,
+  bound: Bound,
 ): Promise<Finding> {
   const command = `docker-credential-${helper}`;
   const path = await effects.findOnPath(command);

@@ -1,22 +1,25 @@
-/** The shape of `doctor`'s findings: one check per link of the chain, in the order it is walked. */
+/**
+ * The shape of `doctor`'s findings, one check per link of the chain in the order it is walked,
+ * and of a check as data (doctor-checks.ts, kubelet-checks.ts), which run-doctor.ts runs.
+ */
+import type { CallContext } from '../../call-context';
 
-/** The checks, in the order they run and print (docs/doctor.md). */
-export const CHECK_NAMES = [
-  'docker-config',
-  'helper-on-path',
-  'route',
-  'aws-credentials',
-  'caller-identity',
-  'authorization-token',
-  'registry',
-  'image',
-] as const;
-
-/** How many bounded steps a doctor run has (the call's bound is this many timeouts, and one). */
-export const DOCTOR_STEPS = CHECK_NAMES.length;
-
-/** The `name` of a check in `--json`. */
-export type CheckName = (typeof CHECK_NAMES)[number];
+/**
+ * The `name` of a check in `--json`, in the order of docs/doctor.md: docker's chain
+ * (doctor-checks.ts), then the kubelet's (kubelet-checks.ts, which shares `route`).
+ */
+export type CheckName =
+  | 'docker-config'
+  | 'helper-on-path'
+  | 'route'
+  | 'aws-credentials'
+  | 'caller-identity'
+  | 'authorization-token'
+  | 'registry'
+  | 'image'
+  | 'provider-config'
+  | 'provider-file'
+  | 'response';
 
 /** One finding: passed (true), failed (false) or skipped (null), what was seen, what to do. */
 export interface Check {
@@ -48,9 +51,21 @@ export const failed = (detail: string, hint?: string): Finding =>
 export const skipped = (detail: string, hint?: string): Finding =>
   hint === undefined ? { ok: null, detail } : { ok: null, detail, hint };
 
-/** How long one step may run: its own deadline, and the signal that ends it. */
-export interface StepBound {
-  /** Epoch milliseconds. */
-  readonly deadline: number;
-  readonly signal: AbortSignal;
+/** A check's finding, and what it established for the checks after it (`F`: what they read). */
+export interface CheckResult<F> {
+  readonly finding: Finding;
+  readonly found?: F;
+}
+
+/** Runs one check within its own bound (`context`: its deadline, signal and progress). */
+export type CheckWork<F> = (context: CallContext) => Promise<CheckResult<F>>;
+
+/**
+ * One link of a chain of checks: `R` is what the run gives every check, `F` what the checks
+ * before it established. `prepare` gives the work of the check, or the (skipped) finding when it
+ * cannot or need not run.
+ */
+export interface ChainCheck<R, F> {
+  readonly name: CheckName;
+  prepare(run: R, found: F): CheckWork<F> | Finding;
 }

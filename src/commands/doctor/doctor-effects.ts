@@ -1,28 +1,54 @@
-/** The real effects of `doctor`: files, PATH, child processes, HTTPS, the AWS SDK, the cache. */
+/**
+ * Everything `doctor` does to the world, as one seam (tests pass hand-written fakes), and the real
+ * effects: files, PATH, child processes, HTTPS, the AWS SDK, the token cache, the routes, and for
+ * `doctor --kubelet` the provider's own request path.
+ */
 import { execFile } from 'node:child_process';
-import { constants } from 'node:fs';
-import { access, realpath, stat } from 'node:fs/promises';
-import { delimiter, isAbsolute, join } from 'node:path';
+import { realpath } from 'node:fs/promises';
+import type { ActionContext } from '../../actions/action-context';
+import { getCredentialsAction, kubeletRouteFor } from '../../actions/get-credentials';
+import type { AwsIdentity } from '../../aws/aws-identity';
 import type { LoadSdk } from '../../aws/aws-sdk';
-import { chooseAgents } from '../../aws/http-agents';
-import { readCacheState } from '../../cache/cache-state';
-import type { Config } from '../../config/parse-config';
-import type { Env } from '../../env';
-import type { StepBound } from './check';
-import { createHttpsGet } from './https-get';
-import type { DoctorEffects } from './run-doctor';
-import type { VersionAnswer } from './check-helper-on-path';
+import { chooseAgents, type AgentChoice } from '../../aws/http-agents';
+import { readCacheState, type CacheState } from '../../cache/cache-state';
+import type { CallContext } from '../../call-context';
 import { NO_HOME } from '../../config/resolve-home';
-import { resolveRoute } from '../../routing/resolve-route';
-import { MAX_SETTINGS_BYTES, readRegularFile } from '../../read-regular-file';
+import type { Bound } from '../../deadline';
+import type { Env } from '../../env';
+import { MAX_SETTINGS_BYTES, readRegularFile } from '../../fs/read-regular-file';
+import type { EcrRegistry, Registry } from '../../registry/parse-registry';
+import { findOnPath } from '../../stores/find-helper';
+import type { HelperOnPathEffects, VersionAnswer } from './check-helper-on-path';
+import type { RouteResolution } from './check-route';
+import { createHttpsGet, type HttpsGet, type HttpsGetOptions } from './https-get';
 
-/** Builds the effects for one run in this environment. */
-export function doctorEffects(options: {
-  readonly env: Env;
-  readonly config: Config;
+/** Everything doctor does to the world, passed in. */
+export interface DoctorEffects extends HelperOnPathEffects {
+  /** A file's text, or null when it does not exist. */
+  readText(file: string): Promise<string | null>;
   readonly loadSdk: LoadSdk;
-}): DoctorEffects {
-  const { env, config } = options;
+  chooseAgents(env: Env): Promise<AgentChoice>;
+  httpsGet(options: HttpsGetOptions): HttpsGet;
+  /** What the token cache holds for the registry and the route's identity (read-only). */
+  cacheState(registry: EcrRegistry, identity: AwsIdentity): CacheState;
+  /** The route of a host, and what decided it. */
+  resolveRoute(registry: Registry): RouteResolution;
+  /** The route `get-credentials` takes for a registry (no fallback store), and what decided it. */
+  kubeletRoute(registry: string): RouteResolution;
+  /** `get-credentials`' answer to a CredentialProviderRequest, run within the check's bound. */
+  askProvider(request: string, bound: CallContext): Promise<string>;
+  now(): number;
+}
+
+/**
+ * Builds the effects for one run of the call: its routes resolve a host as `get` resolves it, and
+ * its token cache answers `get-credentials`.
+ */
+export function doctorEffects(context: ActionContext): DoctorEffects {
+  const { env, config } = context;
+  const source = config.routes.file
+    ? `the config file ${config.routes.file}`
+    : 'the built-in defaults (no universal-mode config file)';
   return {
     async readText(file) {
       try {
@@ -33,10 +59,10 @@ export function doctorEffects(options: {
         throw error;
       }
     },
-    findOnPath: (command) => findOnPath(command, env['PATH'] ?? ''),
+    findOnPath: async (command) => findOnPath(command, env['PATH'] ?? ''),
     realPath: (path) => realpath(path),
     runVersion: (path, bound) => runVersion(path, env, bound),
-    loadSdk: options.loadSdk,
+    loadSdk: context.loadSdk,
     chooseAgents,
     httpsGet: createHttpsGet,
     cacheState: (registry, identity) =>
@@ -48,36 +74,17 @@ export function doctorEffects(options: {
         identity,
         now: Date.now(),
       }),
-    resolveRoute: (registry) => ({
-      route: resolveRoute(registry.host, config.routes),
-      source: config.routes.file
-        ? `the config file ${config.routes.file}`
-        : 'the built-in defaults (no universal-mode config file)',
-    }),
+    resolveRoute: (registry) => ({ route: context.routes.routeFor(registry.host), source }),
+    kubeletRoute: (registry) => ({ route: kubeletRouteFor(config.routes, registry), source }),
+    // The check's own bound reaches the token cache and the AWS calls behind it.
+    askProvider: (request, bound) =>
+      getCredentialsAction({ ...context.within(bound), readInput: async () => request }),
     now: Date.now,
   };
 }
 
-/** The first executable file named `command` in PATH's folders (as docker's exec.LookPath). */
-async function findOnPath(command: string, path: string): Promise<string | undefined> {
-  for (const dir of path.split(delimiter)) {
-    // An empty or relative entry would depend on where docker was started: docker skips them too.
-    if (!dir || !isAbsolute(dir)) continue;
-    const candidate = join(dir, command);
-    try {
-      if ((await stat(candidate)).isFile()) {
-        await access(candidate, constants.X_OK);
-        return candidate;
-      }
-    } catch {
-      // Not here, or not executable: keep looking, as a shell does.
-    }
-  }
-  return undefined;
-}
-
 /** Runs `<path> version` with the caller's environment, killed at the step's deadline. */
-function runVersion(path: string, env: Env, bound: StepBound): Promise<VersionAnswer> {
+function runVersion(path: string, env: Env, bound: Bound): Promise<VersionAnswer> {
   return new Promise((resolve, reject) => {
     execFile(
       path,

@@ -107,6 +107,9 @@ async function ask(
     signal: new AbortController().signal,
     deadline: Date.now() + 10_000,
     progress: { step: 'test' },
+    within: () => {
+      throw new Error('only doctor checks narrow the bound');
+    },
   };
   const outcome = await getCredentialsAction(context, () => NOW).then(
     (stdout) => ({ stdout, error: undefined }),

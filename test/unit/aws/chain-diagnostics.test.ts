@@ -26,19 +26,27 @@ const FULL_URI_ENV = {
   AWS_CONTAINER_CREDENTIALS_FULL_URI: 'http://127.0.0.1:3/creds',
   AWS_EC2_METADATA_DISABLED: 'true',
 };
+// Every source the chain lists configured, so each failure it recorded is named.
+const EVERY_SOURCE_ENV = {
+  ...FULL_URI_ENV,
+  AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
+  AWS_SECRET_ACCESS_KEY: 'not-a-secret',
+  AWS_PROFILE: 'dev',
+  AWS_WEB_IDENTITY_TOKEN_FILE: '/nowhere/token',
+  AWS_ROLE_ARN: 'arn:aws:iam::123456789012:role/example',
+};
 
 describe('createChainDiagnostics()', () => {
-  it('records the first failure of each source the chain consulted', () => {
-    const diagnostics = createChainDiagnostics(FULL_URI_ENV);
+  it('names the first failure of each configured source the chain consulted', () => {
+    const diagnostics = createChainDiagnostics(EVERY_SOURCE_ENV);
     for (const line of REFUSED_CONTAINER_RUN) diagnostics.observe(line);
-    expect(diagnostics.failures()).toEqual({
-      environment: 'Unable to find environment variable credentials.',
-      sso: 'Skipping SSO provider in default chain (inputs do not include SSO fields).',
-      'shared-config':
-        'Could not resolve credentials using profile: [default] in configuration/credentials file(s).',
-      'web-identity': 'Web identity configuration not specified',
-      container: 'connect ECONNREFUSED 127.0.0.1:3',
-    });
+    // shared-config: fromIni failed first, then fromProcess; SSO is not a source of its own.
+    expect(diagnostics.describeConfiguredFailures().split('; ')).toEqual([
+      'environment variables AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY failed: Unable to find environment variable credentials.',
+      'profile "dev" in ~/.aws/config and ~/.aws/credentials (SSO, credential_process, assume-role) failed: Could not resolve credentials using profile: [default] in configuration/credentials file(s).',
+      'web identity (AWS_WEB_IDENTITY_TOKEN_FILE + AWS_ROLE_ARN) failed: Web identity configuration not specified',
+      'container credentials endpoint http://127.0.0.1:3 (AWS_CONTAINER_CREDENTIALS_FULL_URI) failed: connect ECONNREFUSED 127.0.0.1:3',
+    ]);
   });
 
   it('explains only the sources the environment configures', () => {
@@ -98,12 +106,12 @@ describe('createChainDiagnostics()', () => {
   });
 
   it('ignores failures before any stage marker and lines that are not failures', () => {
-    const diagnostics = createChainDiagnostics({});
+    const diagnostics = createChainDiagnostics(EVERY_SOURCE_ENV);
     diagnostics.observe(
       '@smithy/property-provider -> AWS_PROFILE is set, skipping fromEnv provider.',
     );
     diagnostics.observe('endpoints evaluateCondition: isSet($Endpoint) = true');
-    expect(diagnostics.failures()).toEqual({});
+    expect(diagnostics.describeConfiguredFailures()).toBe('');
     expect(diagnostics.current()).toBeUndefined();
     expect(diagnostics.currentLabel()).toBe('the AWS credential chain');
   });

@@ -29,6 +29,44 @@ function sdkError(
 const DENIED =
   'User: arn:aws:sts::123456789012:assumed-role/app/i-1 is not authorized to perform: ecr:GetAuthorizationToken on resource: *';
 
+describe('describeAwsFailure() of throttling', () => {
+  const throttled = sdkError('ThrottlingException', 'Rate exceeded', { status: 400 });
+
+  it('says how long it was waited out, when it was', () => {
+    const failure = describeAwsFailure(throttled, {
+      ...context,
+      throttledTries: { attempts: 3, waitedMs: 9140 },
+    });
+    expect(failure.code).toBe('THROTTLED');
+    expect(failure.message).toMatch(
+      /^ecr:GetAuthorizationToken was throttled at \S+ on 3 attempts over 9\.1 s \(ThrottlingException: Rate exceeded\): /,
+    );
+    expect(failure.hint).toMatch(/stagger their start, or raise ECR_TS_TIMEOUT/);
+  });
+
+  it('names no bucket size for ECR Public, whose limit differs', () => {
+    const failure = describeAwsFailure(throttled, {
+      ...context,
+      action: 'ecr-public:GetAuthorizationToken',
+      region: 'us-east-1',
+    });
+    expect(failure.message).toMatch(
+      /: the calling AWS account's ECR Public rate limit in us-east-1 is used up$/,
+    );
+  });
+
+  it('keeps the plain wording for other APIs (no token bucket there)', () => {
+    const failure = describeAwsFailure(throttled, {
+      ...context,
+      action: 'secretsmanager:GetSecretValue',
+    });
+    expect(failure.message).toMatch(
+      /^secretsmanager:GetSecretValue was throttled .* after retries/,
+    );
+    expect(failure.message).not.toContain('bucket');
+  });
+});
+
 describe('describeAwsError()', () => {
   it.each<[string, Error, ErrorCode, RegExp]>([
     [
@@ -62,10 +100,10 @@ describe('describeAwsError()', () => {
       /Refresh or fix the credentials\.$/,
     ],
     [
-      'throttling after retries',
+      "throttling names the calling account's bucket in the region and what to do",
       sdkError('ThrottlingException', 'Rate exceeded', { status: 400 }),
       'THROTTLED',
-      /^ecr:GetAuthorizationToken was throttled at .* after retries \(ThrottlingException: Rate exceeded\)/,
+      /^ecr:GetAuthorizationToken was throttled at https:\/\/api\.ecr\.eu-west-1\.amazonaws\.com \(ThrottlingException: Rate exceeded\): the calling AWS account's GetAuthorizationToken bucket in eu-west-1 \(200 calls, refilled at 20 a second\) is empty\. Machines that start at once share it: stagger their start, or raise ECR_TS_TIMEOUT \(seconds\)/,
     ],
     [
       'HTTP 429 without a known name is throttling',

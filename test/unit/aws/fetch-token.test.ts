@@ -4,8 +4,7 @@ import type {
   AuthorizationData,
   AwsSdk,
   ResolveCredentialsOptions,
-  ServiceCallOptions,
-  EcrService,
+  GetAuthorizationTokenOptions,
 } from '../../../src/aws/aws-sdk';
 import { fetchToken } from '../../../src/aws/fetch-token';
 import type { TokenRequest } from '../../../src/aws/token';
@@ -24,7 +23,7 @@ const ROLE_CREDENTIALS = {
 };
 const TOKEN = Buffer.from('AWS:the-password').toString('base64');
 
-type Call = ServiceCallOptions & { readonly service: EcrService };
+type Call = GetAuthorizationTokenOptions;
 
 /** A hand-written AwsSdk: records calls, answers what the test says. */
 function fakeSdk(answers: {
@@ -74,6 +73,7 @@ function request(
   host: string,
   env: Record<string, string> = {},
   identity: AwsIdentity = {},
+  extra: Partial<TokenRequest> = {},
 ): TokenRequest {
   const registry = parseRegistry(host) as Exclude<Registry, { kind: 'other' }>;
   return {
@@ -84,8 +84,16 @@ function request(
     signal: new AbortController().signal,
     deadline: Date.now() + 10_000,
     progress: { step: 'starting' },
+    ...extra,
   };
 }
+
+const throttled = async (): Promise<never> => {
+  throw Object.assign(new Error('Rate exceeded'), {
+    name: 'ThrottlingException',
+    $metadata: { httpStatusCode: 400, attempts: 1 },
+  });
+};
 
 const noCredentials = async (): Promise<never> => {
   throw Object.assign(new Error('Could not load credentials from any providers'), {
@@ -233,6 +241,45 @@ describe('fetchToken() over the AwsSdk interface', () => {
       `sts:AssumeRole of ${roleArn} at https://sts.us-west-2.amazonaws.com`,
     );
     expect(fake.calls).toHaveLength(0);
+  });
+
+  it('waits out a throttled answer, the SDK told to leave throttling to it', async () => {
+    let answered = 0;
+    const fake = fakeSdk({
+      token: async () => (answered++ === 0 ? throttled() : { authorizationToken: TOKEN }),
+    });
+    // A short bound keeps the random pause short.
+    const token = await fetchToken(
+      request(PRIVATE, {}, {}, { deadline: Date.now() + 1500 }),
+      fake.load,
+    );
+    expect(token.password).toBe('the-password');
+    expect(fake.calls).toHaveLength(2);
+    expect(fake.calls.every((call) => call.retryThrottling === false)).toBe(true);
+  });
+
+  it('throttled until the bound: THROTTLED naming the bucket, the region and the tries', async () => {
+    const fake = fakeSdk({ token: throttled });
+    const failure = await fetchToken(
+      request(PRIVATE, {}, {}, { deadline: Date.now() + 700 }),
+      fake.load,
+    ).catch((e) => e);
+    expect(isHelperError(failure, 'THROTTLED')).toBe(true);
+    expect(failure.message).toMatch(
+      /^ecr:GetAuthorizationToken was throttled at https:\/\/api\.ecr\.us-west-2\.amazonaws\.com on 2 attempts over \d+\.\d s \(ThrottlingException: Rate exceeded\): the calling AWS account's GetAuthorizationToken bucket in us-west-2 /,
+    );
+    expect(fake.calls).toHaveLength(2);
+  });
+
+  it('with a usable token to fall back on, a throttled answer fails at once', async () => {
+    const fake = fakeSdk({ token: throttled });
+    const failure = await fetchToken(
+      request(PRIVATE, {}, {}, { hasFallback: true }),
+      fake.load,
+    ).catch((e) => e);
+    expect(isHelperError(failure, 'THROTTLED')).toBe(true);
+    expect(fake.calls).toHaveLength(1);
+    expect(fake.calls[0]?.retryThrottling).toBe(false);
   });
 
   describe('with a service-account token (kubelet)', () => {

@@ -12,14 +12,14 @@ import type { EcrToken, TokenSource } from '../../../src/aws/token';
 import { createCachedTokenSource } from '../../../src/cache/cached-token-source';
 import { HelperError } from '../../../src/errors';
 import { createLogger } from '../../../src/log';
-import { parseRegistry, type PrivateRegistry } from '../../../src/registry/parse-registry';
+import { parseRegistry, type EcrRegistry } from '../../../src/registry/parse-registry';
 import { tempDir } from '../../support/env';
 import { ECR_HOST } from '../../support/registry-host';
 
 const HOUR = 3600_000;
 const T0 = Date.UTC(2026, 0, 1);
-const registry = parseRegistry(ECR_HOST) as PrivateRegistry;
-const sibling = parseRegistry('210987654321.dkr.ecr.eu-west-1.amazonaws.com') as PrivateRegistry;
+const registry = parseRegistry(ECR_HOST) as EcrRegistry;
+const sibling = parseRegistry('210987654321.dkr.ecr.eu-west-1.amazonaws.com') as EcrRegistry;
 
 /** A hand-written fake API: hands out pw-1, pw-2, ... or throws what it is told to. */
 function fakeApi(clock: { now: number }) {
@@ -27,9 +27,16 @@ function fakeApi(clock: { now: number }) {
     calls: 0,
     secretCalls: 0,
     failWith: undefined as Error | undefined,
+    /** What each getToken call said about a token to fall back on. */
+    fallbacks: [] as boolean[],
     source: {
-      getToken: async (): Promise<EcrToken> => {
+      getToken: async (
+        _registry: unknown,
+        _identity?: unknown,
+        options?: { readonly hasFallback?: boolean },
+      ): Promise<EcrToken> => {
         api.calls += 1;
+        api.fallbacks.push(options?.hasFallback === true);
         if (api.failWith) throw api.failWith;
         return { username: 'AWS', password: `pw-${api.calls}`, expiresAt: clock.now + 12 * HOUR };
       },
@@ -126,6 +133,17 @@ describe('createCachedTokenSource()', () => {
     fx.api.failWith = new HelperError('THROTTLED', 'throttled');
     expect((await fx.make().getToken(registry)).password).toBe('pw-1');
     expect(fx.api.calls).toBe(2);
+  });
+
+  it('tells the API source when a stale token can answer (it then need not wait out throttling)', async () => {
+    const fx = fixture();
+    await fx.make().getToken(registry);
+    fx.clock.now = T0 + 8 * HOUR;
+    await fx.make().getToken(registry);
+    fx.clock.now = T0 + 20 * HOUR + 12 * HOUR;
+    await fx.make().getToken(registry);
+    // A miss, a refresh of a stale token, a refresh of an expired one.
+    expect(fx.api.fallbacks).toEqual([false, true, false]);
   });
 
   it('never hands out an expired token, even when the refresh fails', async () => {

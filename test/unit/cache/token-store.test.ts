@@ -57,7 +57,7 @@ describe('the token store', () => {
     renameSync(path, join(dir, 'elsewhere.json'));
     symlinkSync(join(dir, 'elsewhere.json'), path);
     expect(store.read(scope)).toBeUndefined();
-    expect(warnings).toEqual([`ignoring the token cache file ${path}: a symbolic link`]);
+    expect(warnings).toEqual([`ignoring the token cache file ${path}: it is a symbolic link`]);
     await store.write(entry());
     expect(lstatSync(path).isFile()).toBe(true);
     expect(readFileSync(join(dir, 'elsewhere.json'), 'utf8')).toContain('pw-elsewhere');
@@ -69,7 +69,7 @@ describe('the token store', () => {
     chmodSync(path, 0o666);
     expect(store.read(scope)).toBeUndefined();
     expect(warnings).toEqual([
-      `ignoring the token cache file ${path}: group or others can write to it`,
+      `ignoring the token cache file ${path}: group or others can write it (mode 666)`,
     ]);
   });
 
@@ -96,9 +96,21 @@ describe('the token store', () => {
     expect(store.list()).toEqual([]);
     await expect(store.write(entry())).rejects.toThrow(/group or others can write/);
     expect(warnings).toEqual([
-      `not using the token cache folder: group or others can write to ${dir} (mode 777)`,
+      `not using the token cache folder ${dir}: group or others can write it (mode 777)`,
     ]);
     expect(readFileSync(path, 'utf8')).toContain('pw-planted');
+  });
+
+  it('refuses a cache folder that is a symlink, even to a folder of its own: one warning', async () => {
+    const { dir } = setUp();
+    const link = `${dir}-link`;
+    symlinkSync(dir, link);
+    const warnings: string[] = [];
+    const store = createTokenStore({ dir: link, warn: (line) => warnings.push(line) });
+    expect(store.read(scope)).toBeUndefined();
+    await expect(store.write(entry())).rejects.toThrow(/it is a symbolic link/);
+    expect(warnings).toEqual([`not using the token cache folder ${link}: it is a symbolic link`]);
+    expect(readdirSync(dir)).toEqual([]);
   });
 
   it('lists without a word about files it cannot use (corrupt, unreadable, symlinks)', async () => {

@@ -1,5 +1,5 @@
 import { HelperError } from '../../../src/errors';
-import { HELPER_SUFFIX, planConfigure, registryHosts } from '../../../src/commands/plan-configure';
+import { HELPER_SUFFIX, planConfigure } from '../../../src/commands/plan-configure';
 import { ECR_HOST as PRIVATE } from '../../support/registry-host';
 
 const FILE = '/home/u/.docker/config.json';
@@ -18,7 +18,11 @@ function thrown(run: () => unknown): HelperError {
   throw new Error('expected a HelperError');
 }
 
-describe('registryHosts()', () => {
+describe('planConfigure() and the registries it is given', () => {
+  /** The keys a plan for an empty config sets. */
+  const keysSet = (registries: string[]): string[] =>
+    plan('{}', registries).changes.map((change) => change.key);
+
   it.each([
     [PRIVATE, PRIVATE],
     [`https://${PRIVATE}/v2/`, PRIVATE],
@@ -27,17 +31,17 @@ describe('registryHosts()', () => {
     ['https://public.ecr.aws/amazonlinux', 'public.ecr.aws'],
     ['123456789012.dkr-ecr-fips.us-west-2.on.aws', '123456789012.dkr-ecr-fips.us-west-2.on.aws'],
   ])('reduces %s to the host docker looks up: %s', (input, host) => {
-    expect(registryHosts([input])).toEqual([host]);
+    expect(keysSet([input])).toEqual([`credHelpers["${host}"]`]);
   });
 
-  it('lists a registry named twice once', () => {
-    expect(registryHosts([PRIVATE, `https://${PRIVATE}`])).toEqual([PRIVATE]);
+  it('sets a registry named twice once', () => {
+    expect(keysSet([PRIVATE, `https://${PRIVATE}`])).toEqual([`credHelpers["${PRIVATE}"]`]);
   });
 
   it.each(['docker.io', 'registry-1.docker.io', `${PRIVATE}.fake.example.com`, 'not a host'])(
     'rejects %s as not ECR, naming it',
     (input) => {
-      const error = thrown(() => registryHosts([input]));
+      const error = thrown(() => plan('{}', [input]));
       expect(error.code).toBe('USAGE');
       expect(error.message).toContain(JSON.stringify(input));
       expect(error.message).toContain('not an Amazon ECR registry');

@@ -9,7 +9,6 @@ import {
   parseKubeletTimeout,
 } from '../../../src/config/kubelet-settings';
 import { loadConfig } from '../../../src/config/load-config';
-import { distrustReason } from '../../../src/config/trusted-settings-file';
 
 describe('isKubeletInvocation()', () => {
   it.each([
@@ -87,21 +86,5 @@ describe('the kubelet defaults for the cache folder and the config file', () => 
     expect(config.timeoutMs).toBe(45_000);
     expect(config.cacheDir).toBe(KUBELET_CACHE_DIR);
     expect(config.kubelet?.roleAnnotation).toBe('eks.amazonaws.com/ecr-role-arn');
-  });
-});
-
-describe('distrustReason()', () => {
-  it.each([
-    [{ uid: 0, mode: 0o100644 }, 0, undefined],
-    [{ uid: 0, mode: 0o100644 }, 1000, undefined],
-    [{ uid: 1000, mode: 0o100600 }, 1000, undefined],
-    [{ uid: 1000, mode: 0o100644 }, 0, /belongs to uid 1000/],
-    [{ uid: 0, mode: 0o100664 }, 0, /writable by its group \(mode 0664\)/],
-    [{ uid: 0, mode: 0o100646 }, 0, /writable by others/],
-    [{ uid: 0, mode: 0o41777 }, 0, /writable by its group/],
-  ])('%o for uid %d: %s', (stats, euid, expected) => {
-    const reason = distrustReason('it', stats, euid);
-    if (expected === undefined) expect(reason).toBeUndefined();
-    else expect(reason).toMatch(expected);
   });
 });

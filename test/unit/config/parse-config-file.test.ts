@@ -35,19 +35,19 @@ const FULL_EXAMPLE = {
 };
 
 describe('parseConfigFile()', () => {
-  it('reads a file with every route kind into a fallback and ordered rules', () => {
+  it('reads a file with every route kind into a fallback and ordered routes', () => {
     const table = parseConfigFile(JSON.stringify(FULL_EXAMPLE), FILE);
     expect(table.file).toBe(FILE);
     expect(table.fallback).toEqual({ kind: 'helper', name: 'pass' });
-    expect(table.entries().map((entry) => [entry.key, entry.rule])).toEqual([
+    expect(table.entries().map((entry) => [entry.key, entry.route])).toEqual([
       [
         '123456789012.dkr.ecr.us-east-1.amazonaws.com',
-        { kind: 'identity', identity: { profile: 'prod' } },
+        { kind: 'ecr', identity: { profile: 'prod' } },
       ],
       [
         '210987654321.dkr.ecr.*.amazonaws.com',
         {
-          kind: 'identity',
+          kind: 'ecr',
           identity: {
             roleArn: 'arn:aws:iam::210987654321:role/puller',
             externalId: 'x1',
@@ -63,7 +63,7 @@ describe('parseConfigFile()', () => {
           identity: {},
         },
       ],
-      ['*.corp.example', { kind: 'helper', name: 'gcloud' }],
+      ['*.corp.example', { kind: 'store', store: { kind: 'helper', name: 'gcloud' } }],
       [
         'index.docker.io',
         {
@@ -94,7 +94,7 @@ describe('parseConfigFile()', () => {
       }),
       FILE,
     );
-    expect(table.entries()[0]?.rule).toEqual({
+    expect(table.entries()[0]?.route).toEqual({
       kind: 'secrets-manager',
       secretId: 'ghcr-login',
       region: 'eu-west-1',

@@ -1,4 +1,7 @@
-import { DOCKER_HUB_SERVER, registryOfImage } from '../../../src/registry/registry-of-image';
+import { registryOfImage } from '../../../src/registry/registry-of-image';
+
+/** Where Docker keeps Docker Hub logins (`docker login` with no server). */
+const DOCKER_HUB_SERVER = 'https://index.docker.io/v1/';
 
 describe('registryOfImage()', () => {
   it.each([

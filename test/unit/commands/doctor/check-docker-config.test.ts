@@ -1,4 +1,5 @@
 import { checkDockerConfig } from '../../../../src/commands/doctor/check-docker-config';
+import { doctorIn, healthyWorld, IMAGE } from '../../../support/fake-doctor';
 import { ECR_HOST as HOST } from '../../../support/registry-host';
 
 const FILE = '/home/u/.docker/config.json';
@@ -83,5 +84,48 @@ describe('checkDockerConfig()', () => {
       detail: `${FILE}: credHelpers runs docker-credential-ecr-ts for ${HOST}`,
     });
     expect(check({}, null).finding.ok).toBe(false);
+  });
+});
+
+describe('docker-config in a doctor run', () => {
+  it.each([
+    [
+      { code: 'EACCES' },
+      'cannot read /d/config.json (from DOCKER_CONFIG) (EACCES)',
+      'Check its permissions.',
+    ],
+    [
+      { code: 'EISDIR' },
+      'cannot read /d/config.json (from DOCKER_CONFIG) (EISDIR)',
+      'docker reads its logins and helpers from this file: make it a readable JSON file.',
+    ],
+    [
+      null,
+      '/d/config.json (from DOCKER_CONFIG) does not exist: docker runs no credential helper',
+      `Run: docker-credential-ecr-ts configure ${HOST}`,
+    ],
+    [
+      '[]',
+      '/d/config.json (from DOCKER_CONFIG) is not a valid docker config (not a JSON object)',
+      'Fix the file.',
+    ],
+  ])('reads the file through the effects: %j fails with its hint', async (config, detail, hint) => {
+    const world = healthyWorld();
+    world.dockerConfig = config;
+    const { by } = await doctorIn(world, IMAGE);
+    expect(by['docker-config']).toEqual({ name: 'docker-config', ok: false, detail, hint });
+    // The helper docker would run stays the default: the next check still looks for ecr-ts.
+    expect(by['helper-on-path'].ok).toBe(true);
+  });
+
+  it('hands the helper docker runs to helper-on-path', async () => {
+    const world = healthyWorld();
+    world.dockerConfig = JSON.stringify({ credsStore: 'desktop' });
+    const { by } = await doctorIn(world, IMAGE);
+    expect(by['docker-config']).toMatchObject({
+      ok: false,
+      hint: `Run: docker-credential-ecr-ts configure ${HOST}`,
+    });
+    expect(by['helper-on-path'].detail).toBe('docker-credential-desktop is not on PATH');
   });
 });

@@ -24,17 +24,22 @@ export function readRegularFile(path: string, maxBytes: number): RegularFile {
     const stats = fstatSync(fd, { bigint: true });
     if (!stats.isFile()) throw refusal('not a regular file');
     if (stats.size > BigInt(maxBytes)) throw refusal(`larger than ${maxBytes} bytes`);
-    const bytes = Buffer.alloc(Number(stats.size));
-    let length = 0;
-    while (length < bytes.length) {
-      const read = readSync(fd, bytes, length, bytes.length - length, length);
-      if (read === 0) break;
-      length += read;
-    }
-    return { bytes: bytes.subarray(0, length), stats };
+    return { bytes: readOpenFile(fd, Number(stats.size)), stats };
   } finally {
     closeSync(fd);
   }
+}
+
+/** The first `size` bytes of the open file `fd` (fewer if it is shorter now). */
+export function readOpenFile(fd: number, size: number): Buffer {
+  const bytes = Buffer.alloc(size);
+  let length = 0;
+  while (length < size) {
+    const read = readSync(fd, bytes, length, size - length, length);
+    if (read === 0) break;
+    length += read;
+  }
+  return bytes.subarray(0, length);
 }
 
 function refusal(reason: string): Error {

@@ -1,6 +1,6 @@
 import { chownSync, existsSync, mkdirSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { lockState, removeIfStale, staleMsFor, tryLock } from '../../../src/cache/key-lock';
+import { lockState, removeIfStale, staleMsFor, tryLock } from '../../../src/fs/lock';
 import { tempDir } from '../../support/env';
 
 const STALE = 5000;

@@ -1,7 +1,9 @@
 /**
- * The cross-process lock that makes N concurrent cold requests for one scope one API call. It is
- * proper-lockfile's mkdir lock, whose holder refreshes the lock's mtime while alive, so a holder
- * killed with SIGKILL leaves a lock that turns stale within `staleMs` and is taken over.
+ * The one cross-process lock beside a file (`<file>.lock`): it makes N concurrent cold requests
+ * for one cache scope one API call, and keeps concurrent writers of the file store and of docker's
+ * config.json from losing each other's changes. It is proper-lockfile's mkdir lock, whose holder
+ * refreshes the lock's mtime while alive, so a holder killed with SIGKILL leaves a lock that turns
+ * stale within `staleMs` and is taken over. One attempt never waits: callers poll (poll.ts).
  *
  * The takeover is ours, not proper-lockfile's: its check-stale-then-remove lets two waiters that
  * both saw the stale lock remove each other's fresh one, and then both fetch (seen with 10
@@ -9,12 +11,13 @@
  * short-lived guard lock and after checking again that it is still stale.
  *
  * Something at the lock's name that is no lock of ours, or a stale lock that cannot be removed,
- * makes locking "unavailable": the caller then fetches without it (one warning), instead of
- * waiting out the whole call bound for a lock nobody will ever release.
+ * makes locking "unavailable" (docs/security-model.md): the caller then goes on without it or
+ * fails at once, instead of waiting out the whole call bound for a lock nobody will ever release.
  */
 import { lstatSync, mkdirSync, readdirSync, rmdirSync } from 'node:fs';
 import type { LockOptions } from 'proper-lockfile';
 import { errorCode } from '../error-code';
+import { processOwner } from './owner';
 
 /** The outcome of one attempt: held (with its release), busy, or locking is impossible here. */
 export type LockAttempt =
@@ -33,18 +36,19 @@ export function staleMsFor(timeoutMs: number): number {
 // proper-lockfile must never judge staleness itself (see above): a day is "never" for a helper.
 const NEVER_STALE_MS = 24 * 3600_000;
 
-/** Tries once to take the lock beside `file` (no waiting: the caller polls the cache meanwhile). */
+/** Tries once to take the lock beside `file` (no waiting: the caller polls). */
 export async function tryLock(options: {
   file: string;
   staleMs: number;
   onCompromised: (message: string) => void;
-  /** Creates the folder the lock lives in. */
+  /** Creates the folder the lock lives in (a no-op where it exists). */
   ensureDir: () => void;
   now?: () => number;
   /** The user a lock must belong to (default: this process's effective uid). */
   euid?: number;
 }): Promise<LockAttempt> {
-  // Loaded on the miss path only: a cache hit never evaluates the lock library.
+  // Loaded on the miss path only: a cache hit never evaluates the lock library (scripts/build.mjs
+  // keeps it in dist/proper-lockfile.cjs).
   const { lock } = await import('proper-lockfile');
   const lockPath = `${options.file}.lock`;
   const lockOptions: LockOptions = {
@@ -93,14 +97,16 @@ export type LockState = 'live' | 'stale' | 'gone' | { readonly unusable: string 
 /**
  * Judges the lock (or guard) folder at `path`. A real lock is an empty folder of this user; a
  * file, a symlink (dangling or not), a non-empty folder or another user's folder at its name is
- * no lock this helper can wait out or remove (audit 2026-12, finding 5). An mtime in the future
- * beyond `staleMs` means the clock went back: no holder refreshes it to "now" again in time.
+ * no lock this helper can wait out or remove: nobody will ever release it (docs/security-model.md).
+ * Only the owner is checked, not the mode: proper-lockfile makes the folder under the umask. An
+ * mtime in the future beyond `staleMs` means the clock went back: no holder refreshes it to "now"
+ * again in time.
  */
 export function lockState(
   path: string,
   staleMs: number,
   now: () => number,
-  euid: number | undefined = process.geteuid?.(),
+  euid: number | undefined = processOwner().euid,
 ): LockState {
   let stat;
   try {
@@ -132,7 +138,7 @@ export function removeIfStale(
   lockPath: string,
   staleMs: number,
   now: () => number,
-  euid: number | undefined = process.geteuid?.(),
+  euid: number | undefined = processOwner().euid,
 ): Takeover {
   const unavailable = (path: string, why: string): Takeover => ({
     unavailable: `the lock ${path} is ${why}`,

@@ -1,13 +1,13 @@
 /**
- * Lets a process that waits for another one's token sleep until the cache folder changes, instead
- * of polling hard: with 50 helpers waiting on 2 cores, tight polling would starve the one process
- * doing the work. A timer still wakes it now and then, where file events do not arrive (NFS).
+ * Lets a process that waits for another one's work (a token in the cache folder) sleep until the
+ * folder changes, instead of polling hard: with 50 helpers waiting on 2 cores, tight polling would
+ * starve the one process doing the work. A timer still wakes it now and then, where file events
+ * do not arrive (NFS).
  *
- * Each watcher is an inotify instance, and Linux allows a user 128 of them by default: 120
- * waiters held 121 (audit 2026-12, finding 20), leaving the user's other programs (editors, file
- * managers) nearly none. So only the first few waiters of a folder watch it, each holding a slot
- * (a `waiter-<n>.slot` folder, made atomically with mkdir); the others rely on their timer, which
- * backs off to a few polls a second.
+ * Each watcher is an inotify instance, and Linux allows a user 128 of them by default: one per
+ * waiter would leave the user's other programs (editors, file managers) none during a burst of
+ * pulls (docs/token-cache.md). So only the first few waiters of a folder watch it, each holding a
+ * slot (a `waiter-<n>.slot` folder, made atomically with mkdir); the others rely on their timer.
  */
 import { lstatSync, mkdirSync, rmdirSync, watch, type FSWatcher } from 'node:fs';
 import { join } from 'node:path';
@@ -21,8 +21,6 @@ const SLOT_STALE_MS = 60_000;
 export interface ChangeWaiter {
   next(ms: number): Promise<void>;
   close(): void;
-  /** Whether this waiter receives file events (else it runs on its timer alone). */
-  readonly watching: boolean;
 }
 
 /** Watches `dir` (without keeping the process alive) if a slot is free; else the timer alone. */
@@ -43,7 +41,6 @@ export function waitForChange(
     }
   }
   return {
-    watching: watcher !== undefined,
     next: (ms) =>
       new Promise<void>((resolve) => {
         const done = (): void => {

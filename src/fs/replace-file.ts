@@ -1,29 +1,15 @@
 /**
- * The write step of `configure`: new file next to the target, then a backup of what was read,
- * then one last look at the target, then the rename. The last look is one stat(2) (same inode,
- * size, mtime and ctime as when it was read) right before the rename, so the window in which
- * another program's write (docker login does not lock) can be lost is two system calls; all of it
- * is synchronous, so no timer can end the process with a temp file or backup left half done.
+ * Replaces a file another program may be writing too (docker's config.json, for `configure`):
+ * new file next to the target, then a backup of what was read, then one last look at the target,
+ * then the rename. The last look is one stat(2) (same inode, size, mtime and ctime as when it was
+ * read) right before the rename, so the window in which another program's write (docker login
+ * does not lock) can be lost is two system calls; all of it is synchronous, so no timer can end
+ * the process with a temp file or backup left half done.
  */
-import {
-  closeSync,
-  constants,
-  fchmodSync,
-  fchownSync,
-  fstatSync,
-  fsyncSync,
-  openSync,
-  renameSync,
-  statSync,
-  type BigIntStats,
-  unlinkSync,
-  writeSync,
-} from 'node:fs';
-import { randomHex } from '../random-hex';
-import { MAX_SETTINGS_BYTES, readRegularFile } from '../read-regular-file';
-
-const CREATE_NEW =
-  constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | (constants.O_NOFOLLOW ?? 0);
+import { renameSync, statSync, type BigIntStats } from 'node:fs';
+import { removeFile, writeNewFile } from './private-file';
+import { randomHex } from './random-hex';
+import { MAX_SETTINGS_BYTES, readRegularFile } from './read-regular-file';
 
 /** A file's bytes and the stat that identifies that version of it. */
 export interface FileVersion {
@@ -59,7 +45,8 @@ export function replaceIfUnchanged(request: ReplaceRequest): ReplaceOutcome {
   const made: string[] = [];
   try {
     step('write', () => {
-      writeNew(temp, Buffer.from(request.text), request.mode, request.owner);
+      const { mode, owner } = request;
+      writeNewFile(temp, Buffer.from(request.text), { mode, owner, durable: true });
       made.push(temp);
     });
     let backup: string | null = null;
@@ -70,13 +57,13 @@ export function replaceIfUnchanged(request: ReplaceRequest): ReplaceOutcome {
     }
     const current = step('read', () => statOrNull(request.file));
     if (!sameVersion(current, request.expected?.stats ?? null)) {
-      removeAll(made);
+      for (const path of made) removeFile(path);
       return { replaced: false };
     }
     step('write', () => renameSync(temp, request.file));
     return { replaced: true, backup };
   } catch (error) {
-    removeAll(made.filter((path) => path !== request.file));
+    for (const path of made) removeFile(path);
     throw error;
   }
 }
@@ -100,40 +87,11 @@ function statOrNull(file: string): BigIntStats | null {
   }
 }
 
-function writeNew(
-  path: string,
-  data: Buffer,
-  mode: number,
-  owner: { uid: number; gid: number } | undefined,
-): void {
-  const fd = openSync(path, CREATE_NEW, 0o600);
-  try {
-    let offset = 0;
-    while (offset < data.length) offset += writeSync(fd, data, offset);
-    fchmodSync(fd, mode);
-    const stats = fstatSync(fd);
-    if (owner && (owner.uid !== stats.uid || owner.gid !== stats.gid)) {
-      // Root editing a user's file keeps it the user's; others cannot give files away.
-      try {
-        fchownSync(fd, owner.uid, owner.gid);
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'EPERM') throw error;
-      }
-    }
-    fsyncSync(fd);
-  } catch (error) {
-    closeSync(fd);
-    removeAll([path]);
-    throw error;
-  }
-  closeSync(fd);
-}
-
 function writeBackup(names: readonly string[], data: Buffer): string {
   let lastError: unknown;
   for (const name of names) {
     try {
-      writeNew(name, data, 0o600, undefined);
+      writeNewFile(name, data, { mode: 0o600, durable: true });
       return name;
     } catch (error) {
       lastError = error;
@@ -153,16 +111,6 @@ function sameVersion(a: BigIntStats | null, b: BigIntStats | null): boolean {
     a.mtimeNs === b.mtimeNs &&
     a.ctimeNs === b.ctimeNs
   );
-}
-
-function removeAll(paths: readonly string[]): void {
-  for (const path of paths) {
-    try {
-      unlinkSync(path);
-    } catch {
-      // Already gone; nothing else to do.
-    }
-  }
 }
 
 /** Runs one step, tagging a failure with what was being done (for the message). */

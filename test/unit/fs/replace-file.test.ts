@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { readVersion, replaceIfUnchanged } from '../../../src/commands/replace-file';
+import { readVersion, replaceIfUnchanged } from '../../../src/fs/replace-file';
 import { useTempDirs } from '../../support/temp-dirs';
 
 const tempDir = useTempDirs();
