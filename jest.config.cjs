@@ -1,6 +1,9 @@
 /** Jest runs the TypeScript sources directly (swc strips types), so unit tests need no build. */
 module.exports = {
   testEnvironment: '<rootDir>/test/support/node-environment.cjs',
+  // A temp HOME and a PATH without the user's folders or an installed helper, for every worker.
+  globalSetup: '<rootDir>/test/support/global-setup.cjs',
+  globalTeardown: '<rootDir>/test/support/global-teardown.cjs',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   transform: { '^.+\\.(t|j)s$': ['@swc/jest', { jsc: { target: 'es2022' } }] },

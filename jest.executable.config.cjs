@@ -31,6 +31,6 @@ module.exports = {
   // These test packaging itself (they pack, install or chroot their own copies): once is enough.
   testPathIgnorePatterns: [
     '/node_modules/',
-    '/test/integration/(npm-pack|install|no-node|release)\\.test\\.ts$',
+    '/test/integration/(npm-pack|install|no-node|release|release-signing|packages|hermetic)\\.test\\.ts$',
   ],
 };

@@ -6,7 +6,7 @@
 //   line and the cache-miss lock library, loaded on demand. Measured: they were three quarters of
 //   main.cjs, and Node 20 has no compile cache, so parsing them cost every cache hit;
 // - dist/index.cjs: the library API.
-// These make the npm package (Node 20.19+). Then the product's executable,
+// These make the npm package (Node 20.19+), with the man page (scripts/build-man.mjs). Then the product's executable,
 // dist/docker-credential-ecr-ts, compiled by Bun from the sources (scripts/build-executable.mjs).
 // A chunk is split off by what an import resolves to, never by the importing file's name, and the
 // build fails if the SDK still ends up in a hot-path bundle (checkNoSdk below).
@@ -15,6 +15,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { compile, EXECUTABLE } from './build-executable.mjs';
+import { buildMan } from './build-man.mjs';
 
 // No clean step: concurrent builds (several test runs at once) must never see dist/ vanish.
 
@@ -108,6 +109,9 @@ await Promise.all([
   // The library API (package main/exports); it shares dist/aws-sdk.cjs with the helper.
   hotBundle('src/index.ts', 'dist/index.cjs', SOURCE_CHUNKS.slice(0, 2)),
 ]);
+
+// The man page the npm package links (package.json "man") and the .deb/.rpm install.
+buildMan();
 
 // ECR_TS_SKIP_EXECUTABLE: the npm package alone (e.g. on a platform Bun does not run on).
 if (!process.env.ECR_TS_SKIP_EXECUTABLE) compile({ outfile: EXECUTABLE });

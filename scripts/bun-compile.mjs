@@ -6,7 +6,9 @@
 // package, the split goes by what an import resolves to, never by the importing file's name.
 //   bun scripts/bun-compile.mjs OUTFILE [TARGET] [ENTRY]
 // (ENTRY: another entry point, for the benchmark's staged build; TARGET '' for this machine.)
-import { statSync } from 'node:fs';
+// With ECR_TS_METAFILE=FILE it also writes the build's metafile (every input it bundled) there:
+// the release's SBOM is made from it (scripts/build-sbom.mjs).
+import { statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -55,8 +57,12 @@ const result = await Bun.build({
   target: 'bun',
   naming: '[name].[ext]',
   plugins: [splitSdk],
+  metafile: Boolean(process.env.ECR_TS_METAFILE),
 });
 if (!result.success) {
   for (const log of result.logs) process.stderr.write(`${log}\n`);
   process.exit(1);
+}
+if (process.env.ECR_TS_METAFILE) {
+  writeFileSync(process.env.ECR_TS_METAFILE, JSON.stringify(result.metafile));
 }

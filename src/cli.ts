@@ -1,7 +1,7 @@
 /**
- * The command line: protocol actions (get, store, erase, list, version), the human commands
- * (configure, doctor) and their flags. Runs the chosen one in the composed call and returns what
- * to print and the exit status; main.ts does the printing.
+ * The command line: protocol actions (get, store, erase, list, version), the commands for people
+ * (configure, doctor, help) and their flags. Runs the chosen one in the composed call and
+ * returns what to print and the exit status; main.ts does the printing.
  */
 import { Command, CommanderError } from 'commander';
 import type { ActionContext } from './actions/action-context';
@@ -27,9 +27,10 @@ const VERSION_LINE = `${PRODUCT} (npm:${PRODUCT}) ${VERSION}`;
 
 const ACTIONS = ['get', 'store', 'erase', 'list', 'version'];
 // Commands for people at a terminal: their failures go to stderr, as any CLI's do.
-const HUMAN_COMMANDS = ['configure', 'doctor'];
+const HUMAN_COMMANDS = ['configure', 'doctor', 'help'];
 /** The argument kubelet provider configs pass (docs/kubelet.md). */
 const KUBELET_ACTION = 'get-credentials';
+const COMMANDS = [...ACTIONS, KUBELET_ACTION, ...HUMAN_COMMANDS];
 
 /** A command: its stdout (exit 0), or a whole Outcome when it sets the status itself. */
 type Action = (context: ActionContext) => Promise<string | Outcome>;
@@ -43,10 +44,10 @@ export async function runCli(args: readonly string[], call: Wiring): Promise<Out
   let boundMs: number | undefined;
   const program = new Command(PRODUCT)
     .description('Docker credential helper for Amazon ECR and ECR Public')
-    .usage('<get|store|erase|list|version>')
+    .usage(`<${COMMANDS.join('|')}>`)
     .version(VERSION_LINE, '-v, --version', 'print the version and exit')
     .helpOption('-h, --help', 'show this help')
-    .helpCommand(false)
+    .helpCommand('help [command]', 'show this help, or the help of a command')
     .exitOverride()
     .configureOutput({
       writeOut: (text) => (stdout += text),
@@ -87,32 +88,43 @@ export async function runCli(args: readonly string[], call: Wiring): Promise<Out
     .argument('[registries...]', 'ECR registries to route to this helper in credHelpers')
     .description('write this helper into the docker config (DOCKER_CONFIG or ~/.docker)')
     .option('--store', 'make it the credsStore, for every registry')
+    .option(
+      '--remove',
+      'take it out instead: the credHelpers entries (all, or those named) and the credsStore that name it',
+    )
     .option('--dry-run', 'print what would change and write nothing')
     .option('--kubelet', "set it up as the kubelet's image credential provider instead")
     .option('--config <path>', 'with --kubelet: the CredentialProviderConfig file to write')
     .option('--bin-dir <dir>', "with --kubelet: the kubelet's provider folder")
     .option('--name <name>', 'with --kubelet: the provider name (a link to this program)')
-    .action((registries: string[], flags: KubeletFlags & { store?: boolean; dryRun?: boolean }) => {
-      if (flags.kubelet) {
-        action = (context) => configureKubeletCommand(context, registries, flags);
-        return;
-      }
-      action = async (context) => {
-        refuseKubeletFlags(flags);
-        return formatConfigureReport(
-          await configure({
-            registries,
-            store: flags.store === true,
-            dryRun: flags.dryRun === true,
-            env: context.env,
-            now: () => new Date(),
-            progress: context.progress,
-            home: context.config.home,
-            openStore: context.openStore,
-          }),
-        );
-      };
-    });
+    .action(
+      (
+        registries: string[],
+        flags: KubeletFlags & { store?: boolean; remove?: boolean; dryRun?: boolean },
+      ) => {
+        if (flags.kubelet) {
+          action = (context) => configureKubeletCommand(context, registries, flags);
+          return;
+        }
+        action = async (context) => {
+          refuseKubeletFlags(flags);
+          return formatConfigureReport(
+            await configure({
+              registries,
+              store: flags.store === true,
+              remove: flags.remove === true,
+              restoreStore: storeToRestore(context),
+              dryRun: flags.dryRun === true,
+              env: context.env,
+              now: () => new Date(),
+              progress: context.progress,
+              home: context.config.home,
+              openStore: context.openStore,
+            }),
+          );
+        };
+      },
+    );
   program
     .command('doctor')
     .argument('[target]', 'an ECR image (host/repository:tag) or registry to check')
@@ -138,10 +150,15 @@ export async function runCli(args: readonly string[], call: Wiring): Promise<Out
     const output = failureOutput(error, audience);
     return { ...output, stderr: stderr + output.stderr + extra };
   };
+  const known = COMMANDS.join(', ');
   if (!first.startsWith('-') && !ACTIONS.includes(first) && audience === 'protocol') {
-    const known = ACTIONS.join(', ');
     const unknown = `unknown action ${JSON.stringify(first)}: expected one of ${known}`;
     return failed(new HelperError('USAGE', unknown), program.helpInformation());
+  }
+  const topic = args[1];
+  if (first === 'help' && topic !== undefined && !COMMANDS.includes(topic)) {
+    const unknown = `no help for ${JSON.stringify(topic)}: expected one of ${known}`;
+    return failed(new HelperError('USAGE', unknown));
   }
   try {
     await program.parseAsync([...args], { from: 'user' });
@@ -163,4 +180,10 @@ export async function runCli(args: readonly string[], call: Wiring): Promise<Out
       return failed(error);
     }
   }, boundMs);
+}
+
+/** The credsStore `configure --remove` puts back: the fallback, when it is another helper. */
+function storeToRestore(context: ActionContext): string | undefined {
+  const fallback = context.config.routes.fallback;
+  return fallback.kind === 'helper' ? fallback.name : undefined;
 }

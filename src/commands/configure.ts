@@ -1,8 +1,9 @@
 /**
  * `configure`: routes ECR registries (credHelpers) or every registry (credsStore) to the helper in
- * the docker config. Locked against concurrent runs, written atomically after a backup, checked
- * against other programs' writes just before and after the rename, and a no-op when the file
- * already says what we want.
+ * the docker config, or with `remove` takes those entries out again (install.sh --uninstall).
+ * Locked against concurrent runs, written atomically after a backup, checked against other
+ * programs' writes just before and after the rename, and a no-op when the file already says what
+ * we want.
  */
 import { statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -13,6 +14,7 @@ import { HelperError } from '../errors';
 import { makeDirSync, UnsafeFolderError } from '../fs/make-dir';
 import { quote, quoteServerUrl } from '../quote';
 import type { OpenStore } from '../stores/credential-store';
+import { fileStorePathOrNull } from '../stores/file-store-path';
 import { backupNames, backupStamp, lockConfigFile, resolveLink } from './edit-config-file';
 import { migrateStore, type StoreMigrationReport } from './migrate-store';
 import {
@@ -51,6 +53,13 @@ export interface ConfigureReport {
   readonly dryRun: boolean;
   /** --store: the fallback and the logins moved into it. */
   readonly migration?: StoreMigrationReport;
+  /** --remove: what stays behind that docker no longer reads. */
+  readonly leftovers?: Leftovers;
+}
+
+/** What `configure --remove` leaves: the file store, when it holds logins. */
+export interface Leftovers {
+  readonly fileStore: { readonly path: string; readonly servers: readonly string[] } | null;
 }
 
 /** The docker config file: `$DOCKER_CONFIG/config.json`, else `$HOME/.docker/config.json`. */
@@ -70,9 +79,25 @@ export function dockerConfigFile(env: Env): string {
 
 /** Applies the request to the docker config file and reports what changed. */
 export async function configure(options: ConfigureOptions): Promise<ConfigureReport> {
+  const report = await configureDockerConfig(options);
+  if (options.remove !== true) return report;
+  if (options.progress) options.progress.step = 'reading the file store';
+  return { ...report, leftovers: { fileStore: await fileStoreLeft(options) } };
+}
+
+/** The file store and the servers it holds logins for, when it holds any. */
+async function fileStoreLeft(options: ConfigureOptions): Promise<Leftovers['fileStore']> {
+  const home = options.home === undefined ? (nonEmpty(options.env['HOME']) ?? null) : options.home;
+  const path = fileStorePathOrNull(options.env, home);
+  if (path === null || !options.openStore) return null;
+  const servers = Object.keys(await options.openStore({ kind: 'file' }).list());
+  return servers.length > 0 ? { path, servers } : null;
+}
+
+async function configureDockerConfig(options: ConfigureOptions): Promise<ConfigureReport> {
   const file = dockerConfigFile(options.env);
   const progress = options.progress ?? { step: '' };
-  if (options.registries.length === 0 && !options.store) {
+  if (options.registries.length === 0 && !options.store && options.remove !== true) {
     throw new HelperError(
       'USAGE',
       'configure needs at least one ECR registry (e.g. 123456789012.dkr.ecr.us-east-1.amazonaws.com) or --store',
@@ -129,7 +154,8 @@ async function update(file: string, options: ConfigureOptions): Promise<Configur
   const target = resolveLink(file);
   const first = readConfig(target);
   // A read-only file is refused before --store moves any login out of it.
-  if (options.store || planConfigure(decode(first, file), options, file).text !== null) {
+  const migrates = options.store && options.remove !== true;
+  if (migrates || planConfigure(decode(first, file), options, file).text !== null) {
     refuseReadOnly(first, file);
   }
   // --store: logins move into the fallback (and are read back) once, before config.json changes.
@@ -189,7 +215,9 @@ async function planWithMigration(
   file: string,
 ): Promise<{ plan: ConfigurePlan; migration?: StoreMigrationReport; removals: readonly string[] }> {
   const plain = planConfigure(before, options, file); // validates the file first
-  if (!options.store || before.trim() === '') return { plan: plain, removals: [] };
+  if (!options.store || options.remove === true || before.trim() === '') {
+    return { plan: plain, removals: [] };
+  }
   const migrationPlan = planStoreMigration(JSON.parse(before) as Record<string, unknown>);
   const migration = await migrateStore({
     plan: migrationPlan,
@@ -224,10 +252,11 @@ function planEdits(
 /** The report as the lines a person reads in a terminal. */
 export function formatConfigureReport(report: ConfigureReport): string {
   const lines: string[] = [];
-  const verb = report.dryRun ? 'would set' : 'set';
+  const would = report.dryRun ? 'would ' : '';
   for (const change of report.changes) {
     const from = change.before === undefined ? '' : ` (was ${quote(change.before)})`;
-    lines.push(`${verb} ${change.key} = ${quote(change.after)}${from}`);
+    if (change.after === undefined) lines.push(`${would}remove ${change.key}${from}`);
+    else lines.push(`${would}set ${change.key} = ${quote(change.after)}${from}`);
   }
   for (const key of report.unchanged) lines.push(`already set: ${key}`);
   lines.push(...migrationLines(report));
@@ -236,13 +265,37 @@ export function formatConfigureReport(report: ConfigureReport): string {
     !report.migration?.moved.length &&
     !report.migration?.droppedEcr.length
   ) {
-    lines.push(`${report.file} already up to date, not rewritten`);
+    const none = report.leftovers ? 'names no ecr-ts entry' : 'already up to date';
+    lines.push(`${report.file} ${none}, not rewritten`);
   } else if (report.dryRun) lines.push(`dry run: ${report.file} not written`);
   else {
     const backup = report.backup ? ` (previous file saved as ${report.backup})` : '';
     lines.push(`wrote ${report.file}${backup}`);
   }
+  lines.push(...leftoverLines(report));
   return `${lines.join('\n')}\n`;
+}
+
+/** What --remove leaves behind and what to do about it; server names only, no secret. */
+function leftoverLines(report: ConfigureReport): string[] {
+  if (!report.leftovers) return [];
+  const restored = report.changes.find(
+    (change) => change.key === 'credsStore' && change.after !== undefined,
+  );
+  const lines: string[] = [];
+  if (restored?.after !== undefined) {
+    lines.push(
+      `credsStore is ${quote(restored.after)} again: the fallback store, which holds the logins docker saved while ecr-ts was the credsStore`,
+    );
+  }
+  const store = report.leftovers.fileStore;
+  if (store) {
+    const count = store.servers.length;
+    lines.push(
+      `left the file store ${store.path}: ${count} login${count === 1 ? '' : 's'} (${store.servers.map(quoteServerUrl).join(', ')}) that docker no longer reads. To move them back into docker, run \`docker-credential-ecr-ts configure --unstore\` while the helper is still installed; or delete the file and docker login again`,
+    );
+  }
+  return lines;
 }
 
 /** What --store's migration did or would do, one line each; user names and hosts, no secret. */

@@ -15,6 +15,7 @@ export interface KubeletFlags {
   name?: string;
   dryRun?: boolean;
   store?: boolean;
+  remove?: boolean;
   json?: boolean;
 }
 
@@ -34,10 +35,10 @@ export async function configureKubeletCommand(
   registries: readonly string[],
   flags: KubeletFlags,
 ): Promise<string> {
-  if (registries.length > 0 || flags.store) {
+  if (registries.length > 0 || flags.store || flags.remove) {
     throw new HelperError(
       'USAGE',
-      'configure --kubelet takes no registries and no --store: the kubelet runs it for every ECR host and every route of the config file',
+      'configure --kubelet takes no registries, no --store and no --remove: the kubelet runs it for every ECR host and every route of the config file',
     );
   }
   const report = await configureKubelet({

@@ -25,15 +25,24 @@ export interface ConfigureRequest {
   readonly registries: readonly string[];
   /** Also make the helper docker's credsStore (universal mode). */
   readonly store: boolean;
+  /**
+   * Take the helper out instead (`configure --remove`): the credHelpers entries that name it (all
+   * of them, or those of `registries`) and a credsStore that names it (unless only `registries`
+   * are given without `store`).
+   */
+  readonly remove?: boolean;
+  /** With `remove`: the credsStore to put back in place of ours (the fallback helper's name). */
+  readonly restoreStore?: string | undefined;
 }
 
-/** One entry of the docker config that `configure` sets. */
+/** One entry of the docker config that `configure` sets or removes. */
 export interface ConfigureChange {
   /** `credsStore`, or `credHelpers["<host>"]`. */
   readonly key: string;
   /** The value before, undefined when the key was absent. */
   readonly before: string | undefined;
-  readonly after: string;
+  /** The value after, undefined when the key was removed. */
+  readonly after: string | undefined;
 }
 
 /** The outcome of planning: the changes and, when there are any, the whole new file text. */
@@ -66,6 +75,7 @@ export function planConfigure(
   request: ConfigureRequest,
   file: string,
 ): ConfigurePlan {
+  if (request.remove === true) return planRemoval(text, request, file);
   const hosts = registryHosts(request.registries);
   const config = parseConfig(text, file);
   const changes: ConfigureChange[] = [];
@@ -100,6 +110,56 @@ export function planConfigure(
     hosts.every((host) => helpersAfter?.[host] === HELPER_SUFFIX);
   if (!landed) throw new HelperError('INTERNAL', `internal error: editing ${file} went wrong`);
   return { changes, unchanged, text: after };
+}
+
+/**
+ * `configure --remove`: the entries that name this helper leave the file (a credHelpers object
+ * left empty goes with them); a credsStore of ours becomes `restoreStore` when there is one (the
+ * store that holds the logins docker saved through us), else leaves too. Entries naming another
+ * helper are never touched. Like planConfigure, the text keeps every other byte.
+ */
+function planRemoval(text: string, request: ConfigureRequest, file: string): ConfigurePlan {
+  const hosts = registryHosts(request.registries);
+  const config = parseConfig(text, file);
+  const changes: ConfigureChange[] = [];
+  const edits: { path: string[]; value: unknown }[] = [];
+  const everything = hosts.length === 0 && !request.store;
+  const restore =
+    request.restoreStore !== undefined && request.restoreStore !== HELPER_SUFFIX
+      ? request.restoreStore
+      : undefined;
+  if ((everything || request.store) && config.value['credsStore'] === HELPER_SUFFIX) {
+    edits.push({ path: ['credsStore'], value: restore });
+    changes.push({ key: 'credsStore', before: HELPER_SUFFIX, after: restore });
+  }
+  const helpers = credHelpers(config, file) ?? {};
+  const ours = Object.keys(helpers).filter(
+    (host) => helpers[host] === HELPER_SUFFIX && (everything || hosts.includes(host)),
+  );
+  for (const host of ours) {
+    changes.push({
+      key: `credHelpers[${JSON.stringify(host)}]`,
+      before: HELPER_SUFFIX,
+      after: undefined,
+    });
+  }
+  if (ours.length > 0 && ours.length === Object.keys(helpers).length) {
+    edits.push({ path: ['credHelpers'], value: undefined });
+  } else {
+    for (const host of ours) edits.push({ path: ['credHelpers', host], value: undefined });
+  }
+  if (changes.length === 0) return { changes, unchanged: [], text: null };
+  const after = edit(text, config.value, edits);
+  const written = JSON.parse(after) as Record<string, unknown>;
+  const helpersAfter = (written['credHelpers'] ?? {}) as Record<string, unknown>;
+  const landed =
+    ours.every((host) => !(host in helpersAfter)) &&
+    Object.keys(helpers)
+      .filter((host) => !ours.includes(host))
+      .every((host) => helpersAfter[host] === helpers[host]) &&
+    changes.every((change) => change.key !== 'credsStore' || written['credsStore'] === restore);
+  if (!landed) throw new HelperError('INTERNAL', `internal error: editing ${file} went wrong`);
+  return { changes, unchanged: [], text: after };
 }
 
 /** The parsed file: its values (JSON.parse) and its syntax tree (offsets, duplicate keys). */

@@ -76,10 +76,22 @@ function world(fallback: string) {
 }
 
 /** True while `pid` runs; a zombie (killed, not yet reaped by an init that never reaps) is dead. */
+/**
+ * False for a process that is gone, a zombie, exiting, or with SIGKILL pending: on a loaded machine a
+ * killed process may not have been torn down yet when the helper returns, but it can run no more
+ * code, which is what "stopped" means.
+ */
 function isRunning(pid: number): boolean {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return !/^\d+ \(.*\) [ZX] /.test(stat);
+    if (/^\d+ \(.*\) [ZX] /.test(stat)) return false;
+    // Field 9 is the kernel's task flags: PF_EXITING (0x4) is set once it has begun to exit.
+    const flags = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[6]);
+    if ((flags & 0x4) !== 0) return false;
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const SIGKILL_BIT = 1n << 8n; // signal 9
+    const pending = [...status.matchAll(/^(?:SigPnd|ShdPnd):\s*([0-9a-f]+)$/gm)];
+    return !pending.some((match) => (BigInt(`0x${match[1] ?? '0'}`) & SIGKILL_BIT) !== 0n);
   } catch {
     return false;
   }

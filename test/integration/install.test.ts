@@ -9,12 +9,15 @@ import {
   readdirSync,
   statSync,
   symlinkSync,
+  utimesSync,
   writeFileSync,
 } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { cleanEnv, scrubProcessEnv, tempDir } from '../support/env';
 import { ECR_HOST as PRIVATE } from '../support/registry-host';
+import { VERSION } from '../../src/product';
+import { createSigningKey, type SigningKey } from '../support/signing-key';
 
 scrubProcessEnv();
 
@@ -113,6 +116,46 @@ describe('install.sh (in temp folders)', () => {
     expect(readFileSync(join(bin, NAME)).equals(readFileSync(EXECUTABLE))).toBe(true);
   });
 
+  it('says which version it upgraded from and to, then that it is up to date', async () => {
+    const bin = join(home, 'prefix', 'bin');
+    mkdirSync(bin, { recursive: true });
+    writeFileSync(join(bin, NAME), `#!/bin/sh\necho "${NAME} (npm:${NAME}) 0.0.1"\n`, {
+      mode: 0o755,
+    });
+    const upgrade = await install(['--prefix', join(home, 'prefix')]);
+    expect(upgrade.code).toBe(0);
+    expect(upgrade.stderr).toContain(
+      `install.sh: upgraded 0.0.1 → ${VERSION} (${join(bin, NAME)})`,
+    );
+    const again = await install(['--prefix', join(home, 'prefix')]);
+    expect(again.stderr).toContain(`${join(bin, NAME)} is already up to date (${VERSION})`);
+    expect(leftovers(bin)).toEqual([]);
+  });
+
+  it('refuses a folder at the destination, and leaves nothing in it', async () => {
+    const folder = join(home, 'prefix', 'bin', NAME);
+    mkdirSync(folder, { recursive: true });
+    const result = await install(['--prefix', join(home, 'prefix')]);
+    expect(result.code).toBe(1);
+    expect(result.stderr.trim()).toBe(
+      `install.sh: error: ${folder} is a folder, not the executable; nothing installed`,
+    );
+    expect(readdirSync(folder)).toEqual([]);
+    expect(leftovers(join(home, 'prefix', 'bin'))).toEqual([]);
+  });
+
+  it('refuses to replace another program of the same name', async () => {
+    const bin = join(home, 'prefix', 'bin');
+    mkdirSync(bin, { recursive: true });
+    const other = '#!/bin/sh\necho "other tool 2.0"\n';
+    writeFileSync(join(bin, NAME), other, { mode: 0o755 });
+    const result = await install(['--prefix', join(home, 'prefix')]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(`${join(bin, NAME)} is another program`);
+    expect(readFileSync(join(bin, NAME), 'utf8')).toBe(other);
+    expect(leftovers(bin)).toEqual([]);
+  });
+
   it('installs into ~/.local/bin for a user who is not root', async () => {
     const from = join(home, NAME);
     copyFileSync(EXECUTABLE, from);
@@ -160,12 +203,100 @@ describe('install.sh (in temp folders)', () => {
   it('--uninstall removes it, and a second --uninstall is fine', async () => {
     const prefix = join(home, 'prefix');
     expect((await install(['--prefix', prefix])).code).toBe(0);
-    const first = await install(['--prefix', prefix, '--uninstall']);
+    const first = await install(['--prefix', prefix, '--uninstall'], {
+      DOCKER_CONFIG: join(home, 'docker'),
+    });
+    expect(first.stderr).not.toContain('error');
     expect(first.code).toBe(0);
     expect(existsSync(join(prefix, 'bin', NAME))).toBe(false);
     const second = await install(['--prefix', prefix, '--uninstall']);
     expect(second.code).toBe(0);
     expect(second.stderr).toContain('not installed; nothing to do');
+  });
+
+  describe('--uninstall and the docker config', () => {
+    const configured = async () => {
+      const prefix = join(home, 'prefix');
+      const docker = join(home, 'docker');
+      mkdirSync(docker);
+      writeFileSync(join(docker, 'config.json'), '{"auths": {"ghcr.io": {}}}\n');
+      const env = { DOCKER_CONFIG: docker };
+      const result = await install(['--prefix', prefix, '--configure', PRIVATE, '--store'], env);
+      expect(result.code).toBe(0);
+      return { prefix, env, file: join(docker, 'config.json') };
+    };
+
+    it('takes our entries out of the docker config first, so docker keeps working', async () => {
+      const { prefix, env, file } = await configured();
+      const result = await install(['--prefix', prefix, '--uninstall'], env);
+      expect(result.code).toBe(0);
+      expect(result.stderr).toContain('install.sh: remove credsStore (was "ecr-ts")');
+      expect(result.stderr).toContain(
+        `install.sh: remove credHelpers["${PRIVATE}"] (was "ecr-ts")`,
+      );
+      expect(result.stderr).toContain(`install.sh: removed ${join(prefix, 'bin', NAME)}`);
+      expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual({ auths: { 'ghcr.io': {} } });
+      expect(existsSync(join(prefix, 'bin', NAME))).toBe(false);
+    });
+
+    it('--keep-config leaves the docker config as it is', async () => {
+      const { prefix, env, file } = await configured();
+      const before = readFileSync(file, 'utf8');
+      const result = await install(['--prefix', prefix, '--uninstall', '--keep-config'], env);
+      expect(result.code).toBe(0);
+      expect(result.stderr).toContain('entries in your docker config.json are left as they are');
+      expect(readFileSync(file, 'utf8')).toBe(before);
+      expect(existsSync(join(prefix, 'bin', NAME))).toBe(false);
+    });
+
+    it('removes nothing when the docker config cannot be edited, and says how to go on', async () => {
+      const { prefix, env, file } = await configured();
+      writeFileSync(file, '{"credsStore": "ecr-ts",');
+      const result = await install(['--prefix', prefix, '--uninstall'], env);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain('is not valid JSON');
+      expect(result.stderr).toContain(
+        'install.sh: error: configure --remove failed (see above); nothing removed',
+      );
+      expect(existsSync(join(prefix, 'bin', NAME))).toBe(true);
+    });
+  });
+
+  it('--uninstall leaves a file of that name that is another program', async () => {
+    const bin = join(home, 'prefix', 'bin');
+    mkdirSync(bin, { recursive: true });
+    const other = '#!/bin/sh\necho "other tool"\n';
+    writeFileSync(join(bin, NAME), other, { mode: 0o755 });
+    const result = await install(['--prefix', join(home, 'prefix'), '--uninstall']);
+    expect(result.code).toBe(1);
+    expect(result.stderr.trim()).toBe(
+      `install.sh: error: ${join(bin, NAME)} is not ${NAME} (it does not answer 'version' as ${NAME}); left it in place`,
+    );
+    expect(readFileSync(join(bin, NAME), 'utf8')).toBe(other);
+  });
+
+  it("--uninstall leaves npm's link to the npm package to npm", async () => {
+    const prefix = join(home, 'prefix');
+    const target = join(prefix, 'lib', 'node_modules', NAME, 'bin');
+    mkdirSync(target, { recursive: true });
+    mkdirSync(join(prefix, 'bin'));
+    copyFileSync(EXECUTABLE, join(target, NAME));
+    symlinkSync(`../lib/node_modules/${NAME}/bin/${NAME}`, join(prefix, 'bin', NAME));
+    const result = await install(['--prefix', prefix, '--uninstall']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(
+      `is npm's link to the npm package: use npm uninstall -g ${NAME}`,
+    );
+    expect(existsSync(join(prefix, 'bin', NAME))).toBe(true);
+  });
+
+  it('--uninstall leaves a folder of that name', async () => {
+    const folder = join(home, 'prefix', 'bin', NAME);
+    mkdirSync(folder, { recursive: true });
+    const result = await install(['--prefix', join(home, 'prefix'), '--uninstall']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(`${folder} is a folder, not the executable; nothing removed`);
+    expect(existsSync(folder)).toBe(true);
   });
 
   it('never half-installs: a file that does not run is refused and nothing is left behind', async () => {
@@ -253,10 +384,149 @@ describe('install.sh (in temp folders)', () => {
       writeFileSync(file, `${readFileSync(file, 'utf8')}# changed\n`);
       const result = await install(['--prefix', join(home, 'p')], {}, join(dir, 'install.sh'));
       expect(result.code).toBe(1);
-      expect(result.stderr.trim()).toBe(
+      expect(result.stderr.trim().split('\n').pop()).toBe(
         `install.sh: error: ${file} does not match its SHA256SUMS entry (damaged or replaced download); nothing installed`,
       );
-      expect(existsSync(join(home, 'p', 'bin', NAME))).toBe(false);
+      expect(readdirSync(join(home, 'p', 'bin'))).toEqual([]);
+    });
+
+    it('installs the bytes it checked: a file swapped right after its check is not installed', async () => {
+      const dir = releaseFolder();
+      const file = join(dir, `${NAME}-${thisPlatform()}`);
+      const good = readFileSync(file, 'utf8');
+      // A racer with write access to the folder swaps the file as soon as the digest is taken.
+      const tools = join(home, 'racer');
+      mkdirSync(tools);
+      const evil = `#!/bin/sh\necho "${NAME} (evil) 6.6.6"\n`;
+      writeFileSync(join(home, 'evil'), evil);
+      writeFileSync(
+        join(tools, 'sha256sum'),
+        `#!/bin/sh\n/usr/bin/sha256sum "$@"\ncp '${join(home, 'evil')}' '${file}'\n`,
+        { mode: 0o755 },
+      );
+      const result = await install(
+        ['--prefix', join(home, 'p')],
+        {
+          PATH: `${tools}:${process.env['PATH'] ?? ''}`,
+        },
+        join(dir, 'install.sh'),
+      );
+      expect(readFileSync(file, 'utf8')).toBe(evil); // the swap happened
+      expect(result.code).toBe(0);
+      expect(installed()).toBe(good);
+    });
+
+    it('says plainly that an unsigned SHA256SUMS was checked for hashes only', async () => {
+      const dir = releaseFolder();
+      const result = await install(['--prefix', join(home, 'p')], {}, join(dir, 'install.sh'));
+      expect(result.code).toBe(0);
+      expect(result.stderr).toContain(
+        'install.sh: note: SHA256SUMS is not signed: checked SHA256 hashes only, which catch a damaged download, not a replaced one',
+      );
+    });
+
+    describe('a signed SHA256SUMS (a throwaway gpg key)', () => {
+      let key: SigningKey;
+      let other: SigningKey;
+      let keys: string;
+      beforeAll(() => {
+        keys = tempDir('ecr-ts-keys-');
+        key = createSigningKey(join(keys, 'release'));
+        other = createSigningKey(join(keys, 'other'), 'someone else');
+        key.exportPublic(join(keys, 'release.asc'));
+        other.exportPublic(join(keys, 'other.asc'));
+      });
+      afterAll(() => {
+        key.close();
+        other.close();
+      });
+      const signed = (by: SigningKey = key) => {
+        const dir = releaseFolder();
+        by.sign(join(dir, 'SHA256SUMS'));
+        return dir;
+      };
+      const lastLine = (text: string) => text.trim().split('\n').pop();
+
+      it('--key FILE: checks the signature, names the key, installs', async () => {
+        const dir = signed();
+        const result = await install(
+          ['--prefix', join(home, 'p'), '--key', join(keys, 'release.asc')],
+          {},
+          join(dir, 'install.sh'),
+        );
+        expect(result.stderr).not.toContain('error');
+        expect(result.code).toBe(0);
+        expect(result.stderr).toContain(
+          `install.sh: SHA256SUMS: signature good, key ${key.fingerprint} (given with --key)`,
+        );
+        expect(installed()).toContain(`(release ${thisPlatform()})`);
+      });
+
+      it('a key shipped in the folder: checked, and said to be only as good as the folder', async () => {
+        const dir = signed();
+        key.exportPublic(join(dir, 'release-key.asc'));
+        const result = await install(['--prefix', join(home, 'p')], {}, join(dir, 'install.sh'));
+        expect(result.code).toBe(0);
+        expect(result.stderr).toContain(
+          `SHA256SUMS: signature good, by the key shipped beside it (${key.fingerprint}). That key came with the files: compare its fingerprint with the one the project publishes, or pass --key FILE`,
+        );
+      });
+
+      it('a replaced file with a SHA256SUMS rewritten to match: refused, nothing installed', async () => {
+        const dir = signed();
+        const name = `${NAME}-${thisPlatform()}`;
+        const evil = `#!/bin/sh\necho "${NAME} (evil) 6.6.6"\n`;
+        writeFileSync(join(dir, name), evil);
+        const sums = readFileSync(join(dir, 'SHA256SUMS'), 'utf8').replace(
+          new RegExp(`^[0-9a-f]{64}(  ${name})$`, 'm'),
+          `${createHash('sha256').update(evil).digest('hex')}$1`,
+        );
+        writeFileSync(join(dir, 'SHA256SUMS'), sums);
+        const result = await install(
+          ['--prefix', join(home, 'p'), '--key', join(keys, 'release.asc')],
+          {},
+          join(dir, 'install.sh'),
+        );
+        expect(result.code).toBe(1);
+        expect(lastLine(result.stderr)).toBe(
+          `install.sh: error: the signature SHA256SUMS.asc does not verify with ${join(keys, 'release.asc')} (files replaced or damaged, or another key); nothing installed`,
+        );
+        expect(existsSync(join(home, 'p', 'bin', NAME))).toBe(false);
+      });
+
+      it("a signature by another key than --key's: refused", async () => {
+        const dir = signed(other);
+        const result = await install(
+          ['--prefix', join(home, 'p'), '--key', join(keys, 'release.asc')],
+          {},
+          join(dir, 'install.sh'),
+        );
+        expect(result.code).toBe(1);
+        expect(lastLine(result.stderr)).toContain('does not verify with');
+        expect(existsSync(join(home, 'p', 'bin', NAME))).toBe(false);
+      });
+
+      it('--key with no signature in the folder: refused', async () => {
+        const dir = releaseFolder();
+        const result = await install(
+          ['--prefix', join(home, 'p'), '--key', join(keys, 'release.asc')],
+          {},
+          join(dir, 'install.sh'),
+        );
+        expect(result.code).toBe(1);
+        expect(lastLine(result.stderr)).toBe(
+          `install.sh: error: --key given, but ${dir} has no SHA256SUMS.asc (signature) to check; nothing installed`,
+        );
+      });
+
+      it('a signature but no key: installs, saying that only hashes were checked', async () => {
+        const dir = signed();
+        const result = await install(['--prefix', join(home, 'p')], {}, join(dir, 'install.sh'));
+        expect(result.code).toBe(0);
+        expect(result.stderr).toContain(
+          'install.sh: note: SHA256SUMS.asc is there but there is no key to check it with (--key FILE): checked SHA256 hashes only',
+        );
+      });
     });
 
     it('checks --from FILE too when it sits in a release folder that lists it', async () => {
@@ -322,6 +592,11 @@ describe('install.sh (in temp folders)', () => {
         'chmod',
         'mv',
         'sed',
+        'find',
+        'head',
+        'sort',
+        'timeout',
+        'readlink',
       ]) {
         for (const dir of ['/usr/bin', '/bin']) {
           if (existsSync(join(dir, tool))) {
@@ -358,6 +633,53 @@ describe('install.sh (in temp folders)', () => {
       );
     });
 
+    /** The tree with a build, its dependencies installed, and the times given (seconds ago). */
+    function builtTree(ages: { build: number; source: number }) {
+      const made = sourceTree(true);
+      const { tree } = made;
+      const ago = (seconds: number) => new Date(Date.now() - seconds * 1000);
+      mkdirSync(join(tree, 'dist'));
+      mkdirSync(join(tree, 'src'));
+      mkdirSync(join(tree, 'node_modules'));
+      writeFileSync(join(tree, 'package-lock.json'), '{}');
+      writeFileSync(join(tree, 'node_modules', '.package-lock.json'), '{}');
+      writeFileSync(join(tree, 'src', 'main.ts'), '');
+      copyFileSync(EXECUTABLE, join(tree, 'dist', NAME));
+      for (const file of ['package.json', 'package-lock.json', 'node_modules/.package-lock.json']) {
+        utimesSync(join(tree, file), ago(1000), ago(1000));
+      }
+      utimesSync(join(tree, 'dist', NAME), ago(ages.build), ago(ages.build));
+      utimesSync(join(tree, 'src', 'main.ts'), ago(ages.source), ago(ages.source));
+      return made;
+    }
+
+    it('rebuilds (npm run build, no npm ci) when a source is newer than the build', async () => {
+      const { tree, path, calls } = builtTree({ build: 100, source: 10 });
+      const result = await install(
+        ['--prefix', join(home, 'p')],
+        { PATH: path },
+        join(tree, 'install.sh'),
+      );
+      expect(result.stderr).not.toContain('error');
+      expect(result.code).toBe(0);
+      expect(result.stderr).toContain('the sources are newer than the build');
+      expect(readFileSync(calls, 'utf8').trim().split('\n')).toEqual(['run build']);
+    });
+
+    it('installs the build as it is when it is newer than every source', async () => {
+      const { tree, path, calls } = builtTree({ build: 10, source: 100 });
+      const result = await install(
+        ['--prefix', join(home, 'p')],
+        { PATH: path },
+        join(tree, 'install.sh'),
+      );
+      expect(result.code).toBe(0);
+      expect(existsSync(calls)).toBe(false);
+      expect(readFileSync(join(home, 'p', 'bin', NAME)).equals(readFileSync(EXECUTABLE))).toBe(
+        true,
+      );
+    });
+
     it('says what to do when npm is not there to build it', async () => {
       const { tree, path } = sourceTree(false);
       const result = await install(
@@ -367,7 +689,7 @@ describe('install.sh (in temp folders)', () => {
       );
       expect(result.code).toBe(1);
       expect(result.stderr.trim()).toBe(
-        `install.sh: error: ${join(tree, 'dist', NAME)} is missing and npm is not installed to build it: install Node.js 20+ or pass --from FILE`,
+        `install.sh: error: ${join(tree, 'dist', NAME)} is missing or older than the sources, and npm is not installed to build it: install Node.js 20+ or pass --from FILE`,
       );
     });
   });

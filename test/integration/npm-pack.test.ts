@@ -24,10 +24,11 @@ describe('the npm package (npm pack, then npm i -g into a temp prefix)', () => {
   let work: string;
   let tarball: string;
   let packed: PackResult;
-  // npm itself needs its cache (offline installs come from it) and a writable HOME.
+  // npm's cache and logs in the temp folder too: the package has no runtime dependency, so an
+  // offline install needs nothing from a cache, and nothing is written into the user's ~/.npm.
   const npmEnv = (): Record<string, string> => ({
     ...cleanEnv(work),
-    npm_config_cache: process.env['npm_config_cache'] ?? join(process.env['HOME'] ?? work, '.npm'),
+    npm_config_cache: join(work, '.npm-cache'),
     npm_config_update_notifier: 'false',
   });
 
@@ -45,7 +46,7 @@ describe('the npm package (npm pack, then npm i -g into a temp prefix)', () => {
     tarball = join(work, packed.filename);
   }, 120_000);
 
-  it('ships the bundles, the shim, the types and install.sh, not sources or the 100 MB executable', () => {
+  it('ships the bundles, the shim, the types, the man page, install.sh, LICENSE and CHANGELOG, not sources or the 100 MB executable', () => {
     const paths = packed.files.map((file) => file.path).sort();
     expect(paths).toEqual(
       expect.arrayContaining([
@@ -54,8 +55,12 @@ describe('the npm package (npm pack, then npm i -g into a temp prefix)', () => {
         'dist/index.cjs',
         'dist/main.cjs',
         'dist/types/index.d.ts',
+        'dist/man/docker-credential-ecr-ts.1',
         'install.sh',
         'package.json',
+        'LICENSE',
+        'CHANGELOG.md',
+        'README.md',
       ]),
     );
     expect(paths.filter((path) => /^(src|test|scripts|bench)\//.test(path))).toEqual([]);
@@ -94,6 +99,10 @@ describe('the npm package (npm pack, then npm i -g into a temp prefix)', () => {
       { env: npmEnv() },
     );
     const bin = join(prefix, 'bin', NAME);
+    // npm links the man page (package.json "man") where man looks for it.
+    expect(readFileSync(join(prefix, 'share', 'man', 'man1', `${NAME}.1`), 'utf8')).toContain(
+      '.TH "DOCKER\\-CREDENTIAL\\-ECR\\-TS" "1"',
+    );
     const home = join(work, 'home');
     mkdirSync(home);
     const version = await runHelper({ bin, args: ['version'], env: cleanEnv(home) });

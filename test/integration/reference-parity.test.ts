@@ -20,9 +20,13 @@ const tempDir = useTempDirs();
 const REFERENCE = 'docker-credential-ecr-login';
 const NOT_FOUND = 'credentials not found in native keychain';
 
+// Its own temp HOME: the reference helper writes ~/.ecr/log/ecr-login.log wherever HOME points.
 const haveReference =
-  spawnSync(REFERENCE, ['version'], { stdio: 'ignore', timeout: 10_000 }).status === 0 ||
-  missingPeer(`${REFERENCE} (the Go reference helper) is not installed`);
+  spawnSync(REFERENCE, ['version'], {
+    stdio: 'ignore',
+    timeout: 10_000,
+    env: cleanEnv(tempDir()),
+  }).status === 0 || missingPeer(`${REFERENCE} (the Go reference helper) is not installed`);
 const haveDockerPy =
   spawnSync('/usr/bin/python3', ['-c', 'import docker.credentials'], { stdio: 'ignore' }).status ===
     0 || missingPeer('docker-py (python3 -c "import docker.credentials") is missing');
@@ -89,7 +93,7 @@ async function both(args: string[], input?: string) {
       expect(reference).toEqual({ code: 1, stdout: `Unknown credential action \`${action}\`` });
       expect(ours.code).toBe(1);
       expect(ours.stdout).toBe(
-        `unknown action "${action}": expected one of get, store, erase, list, version`,
+        `unknown action "${action}": expected one of get, store, erase, list, version, get-credentials, configure, doctor, help`,
       );
     }
   });

@@ -126,18 +126,49 @@ function describeBinary(file: Buffer): Described {
         }),
     );
 
-  it('are one file per platform, each listed in SHA256SUMS with its digest, and install.sh', () => {
+  it('are one file per platform, install.sh and the SBOM, each listed in SHA256SUMS with its digest', () => {
     const files = readdirSync(RELEASE).filter((file) => !file.startsWith('.'));
     const expected = PLATFORMS.map((platform) => `${NAME}-${platform.suffix}`);
-    expect(files.sort()).toEqual([...expected, 'SHA256SUMS', 'install.sh'].sort());
+    expect(files).toEqual(
+      expect.arrayContaining([...expected, 'SHA256SUMS', 'install.sh', `${NAME}.cdx.json`]),
+    );
+    // Every file but SHA256SUMS and its signature is listed (the packages too, once built).
     const listed = sums();
-    expect([...listed.keys()].sort()).toEqual([...expected].sort());
-    for (const file of expected) {
+    expect([...listed.keys()].sort()).toEqual(
+      files.filter((file) => !['SHA256SUMS', 'SHA256SUMS.asc'].includes(file)).sort(),
+    );
+    for (const file of listed.keys()) {
       const digest = createHash('sha256')
         .update(readFileSync(join(RELEASE, file)))
         .digest('hex');
       expect([file, listed.get(file)]).toEqual([file, digest]);
     }
+  });
+
+  it('has a CycloneDX SBOM of what the executable bundles, the runtime included', () => {
+    const bom = JSON.parse(readFileSync(join(RELEASE, `${NAME}.cdx.json`), 'utf8')) as {
+      bomFormat: string;
+      specVersion: string;
+      metadata: { component: { name: string; version: string } };
+      components: { name: string; group?: string; version: string; purl?: string }[];
+    };
+    const version = (
+      JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as {
+        version: string;
+      }
+    ).version;
+    expect([bom.bomFormat, bom.specVersion]).toEqual(['CycloneDX', '1.6']);
+    expect(bom.metadata.component).toMatchObject({ name: NAME, version });
+    const names = bom.components.map((c) => (c.group ? `${c.group}/${c.name}` : c.name));
+    // What the program imports, through the bundle: the SDK clients, the CLI parser, the runtime.
+    expect(names).toEqual(
+      expect.arrayContaining(['@aws-sdk/client-ecr', '@aws-sdk/client-sts', 'commander', 'bun']),
+    );
+    // Build and test tools are not in the executable, so not in its SBOM.
+    expect(
+      names.filter((name) => /^(jest|eslint|typescript|esbuild|prettier)$/.test(name)),
+    ).toEqual([]);
+    expect(bom.components.every((c) => c.purl?.startsWith('pkg:npm/'))).toBe(true);
   });
 
   it.each(PLATFORMS)(

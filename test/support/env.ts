@@ -27,7 +27,9 @@ function removeDir(dir: string): void {
 
 /**
  * The environment for a helper process: PATH and locale from this process, nothing AWS-related,
- * IMDS off, and HOME/XDG_CACHE_HOME in `home`. `extra` adds or overrides variables.
+ * IMDS off, and HOME/XDG_CACHE_HOME in `home`. `extra` adds or overrides variables. Under jest,
+ * this process's PATH is already the one global-setup.cjs made: system folders and node's, none
+ * of the user's, no installed docker-credential-ecr-ts.
  */
 export function cleanEnv(home: string, extra: Record<string, string> = {}): Record<string, string> {
   const env: Record<string, string> = {};

@@ -188,9 +188,39 @@ describe('list, version and flags', () => {
     const result = await run(['fetch']);
     expect(result.exitCode).toBe(1);
     expect(result.stdout).toBe(
-      'unknown action "fetch": expected one of get, store, erase, list, version\n',
+      'unknown action "fetch": expected one of get, store, erase, list, version, get-credentials, configure, doctor, help\n',
     );
     expect(result.stderr).toContain('Usage: docker-credential-ecr-ts');
+  });
+
+  it('the usage line names every command', async () => {
+    const result = await run(['--help']);
+    expect(result.stdout).toContain(
+      'Usage: docker-credential-ecr-ts <get|store|erase|list|version|get-credentials|configure|doctor|help>',
+    );
+    for (const command of ['get', 'store', 'erase', 'list', 'version', 'configure', 'doctor']) {
+      expect(result.stdout).toMatch(new RegExp(`^  ${command}\\b`, 'm'));
+    }
+  });
+
+  it('help is a command: usage on stdout, exit 0; help COMMAND shows that command', async () => {
+    const help = await run(['help']);
+    expect(help).toMatchObject({ exitCode: 0, stderr: '' });
+    expect(help.stdout).toContain('Usage: docker-credential-ecr-ts');
+    const configure = await run(['help', 'configure']);
+    expect(configure).toMatchObject({ exitCode: 0, stderr: '' });
+    expect(configure.stdout).toContain('Usage: docker-credential-ecr-ts configure');
+    expect(configure.stdout).toContain('--remove');
+  });
+
+  it('help for a command that does not exist: one line on stderr, exit 1', async () => {
+    const result = await run(['help', 'fetch']);
+    expect(result).toEqual({
+      exitCode: 1,
+      stdout: '',
+      stderr:
+        'docker-credential-ecr-ts: error: no help for "fetch": expected one of get, store, erase, list, version, get-credentials, configure, doctor, help\n',
+    });
   });
 
   it('an unknown flag is one protocol failure: stdout and the log, not commander on stderr', async () => {
