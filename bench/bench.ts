@@ -187,6 +187,7 @@ async function main(): Promise<void> {
       `docker-credential-ecr-ts benchmarks (${quick ? 'quick' : 'full'}); fake ECR: ${setup.note}\n`,
     );
     await warm(list, envFor, get, setup);
+    await kubelet(list, envFor, get, setup);
     await cold(list, envFor, get, setup);
     await concurrent(list, envFor, get, setup);
   } finally {
@@ -261,6 +262,48 @@ async function warm(list: Subject[], envFor: EnvFor, get: Get, setup: Setup): Pr
 }
 
 type EnvFor = (extra?: Record<string, string>) => Record<string, string>;
+
+/**
+ * A warm `get-credentials` (the kubelet's call: the same cache hit, a JSON request in and a
+ * CredentialProviderResponse out) against a warm `get` of the same registry from the same cache,
+ * interleaved. Target: under 10% more (docs/kubelet.md).
+ */
+async function kubelet(list: Subject[], envFor: EnvFor, get: Get, setup: Setup): Promise<void> {
+  process.stdout.write(
+    `\nwarm get-credentials (kubelet) vs warm get, same cache hit, wall: median, cpu: mean of ${WARM_RUNS}, interleaved\n`,
+  );
+  const request = JSON.stringify({
+    apiVersion: 'credentialprovider.kubelet.k8s.io/v1',
+    kind: 'CredentialProviderRequest',
+    image: `${HOST}/team/app`,
+  });
+  for (const subject of list) {
+    const base = envFor(setup.ours);
+    // The kubelet's default cache folder is /var/cache for root: name the one get uses instead.
+    const home = base['HOME'] ?? '';
+    const env = { ...base, AWS_ECR_CACHE_DIR: join(home, '.cache', 'docker-credential-ecr-ts') };
+    expectOk(await get(subject.command, env), `${subject.name} priming get`);
+    const gets: Timed[] = [];
+    const kubelets: Timed[] = [];
+    for (let i = 0; i < WARM_RUNS; i += 1) {
+      const order = i % 2 ? ['get', 'kubelet'] : ['kubelet', 'get'];
+      for (const which of order) {
+        if (which === 'get') gets.push(expectOk(await get(subject.command, env), subject.name));
+        else {
+          const run = await timeRun(subject.command, ['get-credentials'], { env, input: request });
+          kubelets.push(expectOk(run, `${subject.name} get-credentials`));
+        }
+      }
+    }
+    const answer = JSON.parse(kubelets[0]?.stdout ?? '{}') as { auth?: Record<string, unknown> };
+    if (!answer.auth?.[HOST]) throw new Error(`${subject.name} get-credentials answered no token`);
+    const wall = median(kubelets.map((run) => run.ms)) / median(gets.map((run) => run.ms));
+    const cpu = mean(kubelets.map((run) => run.cpuMs)) / mean(gets.map((run) => run.cpuMs));
+    process.stdout.write(
+      `  ${subject.name.padEnd(36)} get-credentials ${fmt(median(kubelets.map((run) => run.ms)))}   get ${fmt(median(gets.map((run) => run.ms)))}   wall ratio ${wall.toFixed(2)}  (${verdict(wall, 1.1)}); cpu ratio ${cpu.toFixed(2)}\n`,
+    );
+  }
+}
 
 /**
  * Where a warm get of the executable goes, stage by stage: the bare runtime, then the same build

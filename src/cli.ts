@@ -6,9 +6,16 @@
 import { Command, CommanderError } from 'commander';
 import type { ActionContext } from './actions/action-context';
 import { getAction } from './actions/get';
+import { getCredentialsAction } from './actions/get-credentials';
 import { listAction } from './actions/list';
 import { eraseAction, storeAction } from './actions/store-erase';
 import { configure, formatConfigureReport } from './commands/configure';
+import {
+  configureKubeletCommand,
+  doctorOptionsOf,
+  refuseKubeletFlags,
+  type KubeletFlags,
+} from './commands/kubelet-cli';
 import { doctorBoundMs, doctorCommand } from './commands/doctor/doctor-command';
 import type { Wiring } from './compose';
 import { HelperError } from './errors';
@@ -21,7 +28,9 @@ const VERSION_LINE = `${PRODUCT} (npm:${PRODUCT}) ${VERSION}`;
 const ACTIONS = ['get', 'store', 'erase', 'list', 'version'];
 // Commands for people at a terminal: their failures go to stderr, as any CLI's do.
 const HUMAN_COMMANDS = ['configure', 'doctor', 'help'];
-const COMMANDS = [...ACTIONS, ...HUMAN_COMMANDS];
+/** The argument kubelet provider configs pass (docs/kubelet.md). */
+const KUBELET_ACTION = 'get-credentials';
+const COMMANDS = [...ACTIONS, KUBELET_ACTION, ...HUMAN_COMMANDS];
 
 /** A command: its stdout (exit 0), or a whole Outcome when it sets the status itself. */
 type Action = (context: ActionContext) => Promise<string | Outcome>;
@@ -67,6 +76,13 @@ export async function runCli(args: readonly string[], call: Wiring): Promise<Out
   );
   protocol('list', 'print the registries with a live cached token (stdin is not read)', listAction);
   protocol('version', 'print the version', async () => `${VERSION_LINE}\n`);
+  // The kubelet's image credential provider (docs/kubelet.md): failures go to stderr, which
+  // is all the kubelet logs.
+  protocol(
+    KUBELET_ACTION,
+    'kubelet image credential provider: read a CredentialProviderRequest on stdin, print the response',
+    getCredentialsAction,
+  );
   program
     .command('configure')
     .argument('[registries...]', 'ECR registries to route to this helper in credHelpers')
@@ -77,10 +93,22 @@ export async function runCli(args: readonly string[], call: Wiring): Promise<Out
       'take it out instead: the credHelpers entries (all, or those named) and the credsStore that name it',
     )
     .option('--dry-run', 'print what would change and write nothing')
+    .option('--kubelet', "set it up as the kubelet's image credential provider instead")
+    .option('--config <path>', 'with --kubelet: the CredentialProviderConfig file to write')
+    .option('--bin-dir <dir>', "with --kubelet: the kubelet's provider folder")
+    .option('--name <name>', 'with --kubelet: the provider name (a link to this program)')
     .action(
-      (registries: string[], flags: { store?: boolean; remove?: boolean; dryRun?: boolean }) => {
-        action = async (context) =>
-          formatConfigureReport(
+      (
+        registries: string[],
+        flags: KubeletFlags & { store?: boolean; remove?: boolean; dryRun?: boolean },
+      ) => {
+        if (flags.kubelet) {
+          action = (context) => configureKubeletCommand(context, registries, flags);
+          return;
+        }
+        action = async (context) => {
+          refuseKubeletFlags(flags);
+          return formatConfigureReport(
             await configure({
               registries,
               store: flags.store === true,
@@ -94,6 +122,7 @@ export async function runCli(args: readonly string[], call: Wiring): Promise<Out
               openStore: context.openStore,
             }),
           );
+        };
       },
     );
   program
@@ -101,16 +130,22 @@ export async function runCli(args: readonly string[], call: Wiring): Promise<Out
     .argument('[target]', 'an ECR image (host/repository:tag) or registry to check')
     .description('walk the chain from the docker config to the image and say where it breaks')
     .option('--json', 'print the report as JSON')
-    .action((target: string | undefined, flags: { json?: boolean }) => {
-      action = (context) => doctorCommand(context, { target, json: flags.json === true });
-      boundMs = doctorBoundMs(call.config.timeoutMs);
+    .option('--kubelet', 'say what the kubelet would get for the image from this provider')
+    .option('--config <path>', "with --kubelet: the kubelet's CredentialProviderConfig file")
+    .option('--bin-dir <dir>', "with --kubelet: the kubelet's provider folder")
+    .option('--name <name>', 'with --kubelet: the provider name')
+    .action((target: string | undefined, flags: KubeletFlags & { json?: boolean }) => {
+      action = (context) => doctorCommand(context, doctorOptionsOf(target, flags));
+      boundMs = doctorBoundMs(call.config.timeoutMs, { kubelet: flags.kubelet === true });
     });
 
   const first = args[0];
   if (first === undefined) {
     return { exitCode: 1, stdout: '', stderr: program.helpInformation() };
   }
-  const audience = HUMAN_COMMANDS.includes(first) ? 'human' : 'protocol';
+  // The kubelet reads a provider's failure on stderr only.
+  const audience =
+    HUMAN_COMMANDS.includes(first) || first === KUBELET_ACTION ? 'human' : 'protocol';
   const failed = (error: unknown, extra = ''): Outcome => {
     const output = failureOutput(error, audience);
     return { ...output, stderr: stderr + output.stderr + extra };

@@ -40,6 +40,13 @@ export interface Invocation {
    * were checked whole (load-config.ts); without it, each call checks the whole file.
    */
   readonly recordChecked?: { readonly euid: number | undefined };
+  /**
+   * The kubelet's side (`get-credentials`, `configure`/`doctor --kubelet`, docs/kubelet.md), run
+   * as `euid`: its bound, cache folder and config file, and that file's owner checks.
+   */
+  readonly kubelet?: { readonly euid: number };
+  /** The file this program runs from, when known (what `configure --kubelet` links to). */
+  readonly program?: string;
   /** Bound on the call in milliseconds (default: ECR_TS_TIMEOUT, else 10 s). */
   readonly timeoutMs?: number;
   /** Where log lines go (default: ECR_TS_LOG_FILE or stderr, at ECR_TS_LOG_LEVEL). */
@@ -67,6 +74,7 @@ export function compose(invocation: Invocation): Wiring {
   const loaded = loadConfig(env, {
     routes: invocation.routes !== false,
     ...(recordChecked ? { record: (dir) => validationRecordIn(dir, recordChecked) } : {}),
+    ...(invocation.kubelet ? { kubelet: invocation.kubelet } : {}),
   });
   const config = { ...loaded, timeoutMs: invocation.timeoutMs ?? loaded.timeoutMs };
   const logger =
@@ -84,26 +92,31 @@ export function compose(invocation: Invocation): Wiring {
         deadline: workDeadline(startedAt, boundMs),
         progress,
         signal: invocation.signal,
-        work: ({ deadline, signal }) => {
-          const call: CallContext = { env, logger, signal, deadline, progress };
-          return work({
-            ...call,
-            config,
-            readInput,
-            routes,
-            openStore: createOpenStore({
-              context: call,
-              home: config.home,
-              uid: invocation.uid,
-              self: invocation.self,
-            }),
-            tokens: createTokenSource(call, config),
-            loadSdk,
-          });
-        },
+        work: ({ deadline, signal }) =>
+          work(contextFor({ env, logger, signal, deadline, progress })),
       });
     },
   };
+
+  /** The ActionContext of work bounded as `call` says: its stores and tokens wait within it. */
+  function contextFor(call: CallContext): ActionContext {
+    return {
+      ...call,
+      config,
+      readInput,
+      routes,
+      openStore: createOpenStore({
+        context: call,
+        home: config.home,
+        uid: invocation.uid,
+        self: invocation.self,
+      }),
+      tokens: createTokenSource(call, config),
+      loadSdk,
+      ...(invocation.program !== undefined ? { program: invocation.program } : {}),
+      within: (bound) => contextFor({ ...call, ...bound }),
+    };
+  }
 }
 
 /** The API source (SDK loaded lazily), with the cache in front unless AWS_ECR_DISABLE_CACHE. */

@@ -6,7 +6,7 @@ import { PRODUCT } from './product';
 import { toHelperError } from './errors';
 
 /** Who reads a command's failure: a credential-helper client, or a person. */
-type Audience = 'protocol' | 'human';
+export type Audience = 'protocol' | 'human';
 
 /** What one invocation prints, how it exits, and what its failure tells the log. */
 export interface Outcome {

@@ -2,10 +2,13 @@
  * The executable's entry: the only module that touches `process` (argv, env, stdio, exit code).
  * It hands what it read to compose.ts, answers, prints and exits.
  */
+import type { ActionContext } from './actions/action-context';
 import { getAction } from './actions/get';
+import { getCredentialsAction } from './actions/get-credentials';
 import { compose, type Wiring } from './compose';
+import { isKubeletInvocation } from './config/kubelet-settings';
 import { homeForSdk } from './config/resolve-home';
-import { failureOutput, type Outcome } from './failure-output';
+import { failureOutput, type Audience, type Outcome } from './failure-output';
 import { createLogger, type Logger } from './log';
 import { logSink } from './log-sink';
 import { readFd } from './protocol/read-input';
@@ -22,6 +25,8 @@ export async function main(): Promise<void> {
   const args = process.argv.slice(2);
   let result: Outcome;
   let logger: Logger | undefined;
+  // The kubelet's provider (docs/kubelet.md): its own defaults, and failures on stderr only.
+  const kubelet = isKubeletInvocation(args);
   try {
     const call = compose({
       env,
@@ -36,6 +41,9 @@ export async function main(): Promise<void> {
       routes: !INFO_ONLY.has(args[0] ?? '--help'),
       // doctor writes nothing (docs/doctor.md): it checks the config file whole, and records nothing.
       ...(args[0] === 'doctor' ? {} : { recordChecked: { euid: process.geteuid?.() } }),
+      // The kubelet's side (docs/kubelet.md): its own defaults, and its config file's checks.
+      ...(kubelet ? { kubelet: { euid: process.geteuid?.() ?? -1 } } : {}),
+      program: programFile(),
     });
     logger = call.logger;
     // The SDK reads HOME itself: it must not see an empty or relative one, nor fail without one.
@@ -43,7 +51,7 @@ export async function main(): Promise<void> {
     quietRuntimeWarnings(logger);
     result = await answer(args, call);
   } catch (error) {
-    result = failureOutput(error, 'protocol');
+    result = failureOutput(error, kubelet ? 'human' : 'protocol');
   }
   // A bad setting (ECR_TS_TIMEOUT=abc) fails before there is a logger; docker pull would then
   // show nothing of it (see failure-output.ts), so it gets the default stderr logger.
@@ -61,23 +69,48 @@ export async function main(): Promise<void> {
 }
 
 /**
- * `get` is the hot path (docker runs it for every pull): it is answered without loading the
- * command line. Measured: commander, and the lock and atomic-write libraries that `configure`
+ * `get` is the hot path (docker runs it for every pull), and `get-credentials` the kubelet's (it
+ * runs it for every image pull it has no cached answer for): both are answered without loading
+ * the command line. Measured: commander, and the lock and atomic-write libraries that `configure`
  * imports, took more startup time than everything a cache hit does. Any other invocation (and
- * `get` with extra words) goes through cli.ts, loaded on demand; errors read the same either way.
+ * either with extra words) goes through cli.ts, loaded on demand; errors read the same either way.
  */
 async function answer(args: readonly string[], call: Wiring): Promise<Outcome> {
-  if (args.length === 1 && args[0] === 'get') {
+  const hot = args.length === 1 ? HOT_PATHS.get(args[0] ?? '') : undefined;
+  if (hot) {
     return call.run(async (context) => {
       try {
-        return { exitCode: 0, stdout: await getAction(context), stderr: '' };
+        return { exitCode: 0, stdout: await hot.action(context), stderr: '' };
       } catch (error) {
-        return failureOutput(error, 'protocol');
+        return failureOutput(error, hot.audience);
       }
     });
   }
   const { runCli } = await import('./cli');
   return runCli(args, call);
+}
+
+/** The actions answered without cli.ts, and who reads their failures. */
+const HOT_PATHS = new Map<string, HotPath>([
+  ['get', { action: getAction, audience: 'protocol' }],
+  // The kubelet logs a provider's stderr, and ignores its stdout on a failure (docs/kubelet.md).
+  ['get-credentials', { action: (context) => getCredentialsAction(context), audience: 'human' }],
+]);
+
+interface HotPath {
+  readonly action: (context: ActionContext) => Promise<string>;
+  readonly audience: Audience;
+}
+
+/**
+ * The file this program runs from: the npm package's bin script under Node, else the executable
+ * (Bun's compiled programs name a virtual file in argv[1]). Dispatch never looks at its name.
+ */
+function programFile(): string {
+  const script = process.argv[1];
+  return script && !script.startsWith('/$bunfs/') && !('Bun' in globalThis)
+    ? script
+    : process.execPath;
 }
 
 /** Routes warnings that the runtime or a dependency would print on its own to the debug log. */

@@ -23,4 +23,11 @@ export interface ActionContext extends CallContext {
   readonly tokens: TokenSource;
   /** The AWS SDK, loaded on first use (doctor calls it directly, bypassing the cache). */
   readonly loadSdk: LoadSdk;
+  /** The file this program runs from (the executable, or the npm bin script), when known. */
+  readonly program?: string;
+  /**
+   * The same call within a shorter bound (one doctor check): its stores and tokens then wait,
+   * and say what they wait for, within that bound.
+   */
+  within(bound: Pick<CallContext, 'deadline' | 'signal' | 'progress'>): ActionContext;
 }

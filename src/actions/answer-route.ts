@@ -2,17 +2,24 @@
  * Carries out a route for `get` (docs/universal-mode.md): the one place that knows what each kind
  * of route answers, shared by the `get` action and the library's getAuthConfig().
  */
+import type { EcrToken } from '../aws/token';
 import { notFound } from '../errors';
 import type { Route } from '../routing/route';
 import type { Credentials } from '../stores/credential-store';
 import type { ActionContext } from './action-context';
+
+/** Credentials, and for a token or secret its lifetime (what a kubelet may cache it for). */
+export interface RouteAnswer extends Credentials {
+  /** From the token or secret that answered (see EcrToken); absent for a store's login. */
+  readonly lifetime?: Pick<EcrToken, 'expiresAt' | 'refreshAt'>;
+}
 
 /** The credentials for `serverUrl` by `route`; throws notFound() when there are none. */
 export async function answerRoute(
   route: Route,
   serverUrl: string,
   context: ActionContext,
-): Promise<Credentials> {
+): Promise<RouteAnswer> {
   const { tokens, logger } = context;
   switch (route.kind) {
     case 'ecr':
@@ -21,7 +28,12 @@ export async function answerRoute(
       const registry = route.kind === 'ecr' ? route.registry : route.target;
       const token = await tokens.getToken(registry, route.identity);
       logger.addSecret(token.password);
-      return { serverUrl, username: token.username, secret: token.password };
+      return {
+        serverUrl,
+        username: token.username,
+        secret: token.password,
+        lifetime: lifetimeOf(token),
+      };
     }
     case 'secrets-manager': {
       const login = await tokens.getSecret({
@@ -32,7 +44,12 @@ export async function answerRoute(
         cacheSeconds: route.cacheSeconds,
       });
       logger.addSecret(login.password);
-      return { serverUrl, username: login.username, secret: login.password };
+      return {
+        serverUrl,
+        username: login.username,
+        secret: login.password,
+        lifetime: lifetimeOf(login),
+      };
     }
     case 'anonymous':
       throw notFound();
@@ -42,6 +59,11 @@ export async function answerRoute(
       return credentials;
     }
   }
+}
+
+function lifetimeOf(token: EcrToken): Pick<EcrToken, 'expiresAt' | 'refreshAt'> {
+  const { expiresAt, refreshAt } = token;
+  return refreshAt === undefined ? { expiresAt } : { expiresAt, refreshAt };
 }
 
 /** A short, secret-free description of a route, for the debug log. */

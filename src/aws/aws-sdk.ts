@@ -86,6 +86,17 @@ export interface AssumeRoleOptions extends ServiceCallOptions {
   readonly sessionName: string;
 }
 
+/**
+ * Options of AwsSdk.assumeRoleWithWebIdentity(): STS of `region`, unsigned (the token is the proof
+ * of identity, so no base credentials are involved).
+ */
+export interface AssumeRoleWithWebIdentityOptions extends Omit<ServiceCallOptions, 'credentials'> {
+  readonly roleArn: string;
+  readonly sessionName: string;
+  /** The web identity token (a Kubernetes service-account token): a secret. */
+  readonly webIdentityToken: string;
+}
+
 /** Options of AwsSdk.getSecretString(). */
 export interface GetSecretOptions extends ServiceCallOptions {
   /** The secret's ARN or name. */
@@ -102,6 +113,8 @@ export interface AwsSdk {
   ): Promise<AuthorizationData | undefined>;
   /** STS AssumeRole: temporary credentials of the role (cross-account pulls). */
   assumeRole(options: AssumeRoleOptions): Promise<AwsCredentials>;
+  /** STS AssumeRoleWithWebIdentity: the role's credentials for a web identity token. */
+  assumeRoleWithWebIdentity(options: AssumeRoleWithWebIdentityOptions): Promise<AwsCredentials>;
   /** Secrets Manager GetSecretValue: the secret's string (undefined for a binary secret). */
   getSecretString(options: GetSecretOptions): Promise<string | undefined>;
   /** The region of the shared AWS config for `profile` (else AWS_PROFILE, else default). */

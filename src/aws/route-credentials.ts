@@ -15,6 +15,7 @@ import { isNoCredentialsError } from './classify-error';
 import { describeAwsError, describeCredentialError, type ErrorContext } from './describe-error';
 import { hasEndpointOverride } from './endpoint-override';
 import type { AgentChoice } from './http-agents';
+import { webIdentityCredentials } from './web-identity-credentials';
 
 /** What resolving a route's credentials needs: the call, the SDK, the identity, where and why. */
 export interface RouteCredentialsOptions {
@@ -59,6 +60,24 @@ export async function resolveRouteCredentials(
   options: RouteCredentialsOptions,
 ): Promise<RouteCredentials | NoRouteCredentials> {
   const { sdk, call, identity, region, choice } = options;
+  // A service-account token is the whole proof of identity: no base credentials (docs/kubelet.md).
+  if (identity.webIdentity && identity.roleArn) {
+    const errorContext = (): ErrorContext => ({ action: options.action, region, env: call.env });
+    const { credentials, endpoint } = await webIdentityCredentials({
+      ...options,
+      roleArn: identity.roleArn,
+      ...(identity.sessionName !== undefined ? { sessionName: identity.sessionName } : {}),
+      webIdentity: identity.webIdentity,
+      errorContext,
+    });
+    return {
+      credentials,
+      base: credentials,
+      source: "the pod's service-account token",
+      stsEndpoint: endpoint,
+      errorContext,
+    };
+  }
   const { profile } = identity;
   const diagnostics = createChainDiagnostics(call.env, (source) => {
     call.progress.step = `waiting for AWS credentials from ${source.label}`;

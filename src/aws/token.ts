@@ -9,6 +9,11 @@ export interface EcrToken {
   readonly password: string;
   /** Epoch milliseconds. */
   readonly expiresAt: number;
+  /**
+   * Epoch milliseconds from which the token cache fetches a new one (its refresh point; past it,
+   * the token is served only while stale). Absent when it came from no cache.
+   */
+  readonly refreshAt?: number;
 }
 
 /** A registry login kept in AWS Secrets Manager as `{"username","password"}` (docs/universal-mode.md). */

@@ -82,7 +82,7 @@ export function scopeFor(registry: EcrRegistry, identity: string): CacheScope {
  * identity unchanged (caches written before routes existed stay valid).
  */
 export function routeIdentity(base: string, identity: AwsIdentity): string {
-  const { profile, roleArn, externalId, sessionName } = identity;
+  const { profile, roleArn, externalId, sessionName, webIdentity } = identity;
   if (profile === undefined && roleArn === undefined) return base;
   return sha256(
     JSON.stringify([
@@ -91,6 +91,9 @@ export function routeIdentity(base: string, identity: AwsIdentity): string {
       roleArn ?? null,
       externalId ?? null,
       sessionName ?? null,
+      // Whom a service-account token names (never the token): see docs/kubelet.md. Only then, so
+      // the identities of existing entries keep their hashes.
+      ...(webIdentity ? [webIdentity.subject] : []),
     ]),
   );
 }

@@ -16,7 +16,7 @@ import {
   scopeFor,
   secretScopeFor,
 } from './cache-identity';
-import { freshness, isLive } from './freshness';
+import { freshness, isLive, staleFrom } from './freshness';
 import { staleMsFor } from '../fs/lock';
 import { lockOrWait } from './lock-or-wait';
 import { mayServeStale } from './may-serve-stale';
@@ -102,14 +102,15 @@ export function createCachedTokenSource(options: CachedTokenSourceOptions): Toke
         logger.info(
           `refreshing the cached token failed, using it until it expires: ${message(error)}`,
         );
-        return tokenOf(previous);
+        return served(previous);
       }
       throw error;
     }
     const hosts = [...(previous?.hosts ?? []), job.host];
-    await save(entryFor({ scope, hosts, token, fetchedAt, jitter: random() }));
+    const entry = entryFor({ scope, hosts, token, fetchedAt, jitter: random() });
+    await save(entry);
     store.prune(now());
-    return token;
+    return { ...token, refreshAt: staleFrom(entry) };
   };
 
   const refresh = (job: Job, scope: CacheScope, seen?: CacheEntry): Promise<EcrToken> => {
@@ -120,7 +121,7 @@ export function createCachedTokenSource(options: CachedTokenSourceOptions): Toke
     ): Promise<EcrToken | undefined> => {
       if (!current || freshness(current, now()) !== 'fresh') return undefined;
       await remember(current, job.host, held);
-      return tokenOf(current);
+      return served(current);
     };
     return lockOrWait({
       context: options.context,
@@ -138,7 +139,7 @@ export function createCachedTokenSource(options: CachedTokenSourceOptions): Toke
         return fetchAndSave(job, scope, entry);
       },
       // Another process is fetching: a still-valid token may be served meanwhile.
-      busy: () => (mayServeStale(entry, now(), { busy: true }) ? tokenOf(entry) : undefined),
+      busy: () => (mayServeStale(entry, now(), { busy: true }) ? served(entry) : undefined),
       woken: () => {
         entry = store.read(scope) ?? entry;
         return answerFresh(entry);
@@ -152,7 +153,7 @@ export function createCachedTokenSource(options: CachedTokenSourceOptions): Toke
     if (entry && freshness(entry, now()) === 'fresh') {
       logger.debug(`token cache hit for ${job.host}`);
       await remember(entry, job.host);
-      return tokenOf(entry);
+      return served(entry);
     }
     logger.debug(`token cache ${entry ? 'refresh' : 'miss'} for ${job.host}`);
     return refresh(job, scope, entry);
@@ -190,6 +191,11 @@ export function createCachedTokenSource(options: CachedTokenSourceOptions): Toke
       return known;
     },
   };
+}
+
+/** An entry's token with its refresh point (the kubelet is told not to keep it longer). */
+function served(entry: CacheEntry): EcrToken {
+  return { ...tokenOf(entry), refreshAt: staleFrom(entry) };
 }
 
 /** A file's change marker for the identity: an edited AWS config file is a new identity. */

@@ -5,18 +5,17 @@
  * programs' writes just before and after the rename, and a no-op when the file already says what
  * we want.
  */
-import { realpathSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Progress } from '../call-context';
 import { nonEmpty, type Env } from '../env';
 import { NO_HOME } from '../config/resolve-home';
 import { HelperError } from '../errors';
-import { tryLock } from '../fs/lock';
 import { makeDirSync, UnsafeFolderError } from '../fs/make-dir';
-import { poll } from '../fs/poll';
 import { quote, quoteServerUrl } from '../quote';
 import type { OpenStore } from '../stores/credential-store';
 import { fileStorePathOrNull } from '../stores/file-store-path';
+import { backupNames, backupStamp, lockConfigFile, resolveLink } from './edit-config-file';
 import { migrateStore, type StoreMigrationReport } from './migrate-store';
 import {
   planConfigure,
@@ -131,41 +130,13 @@ async function configureDockerConfig(options: ConfigureOptions): Promise<Configu
   // Two configure runs at once (provisioning scripts) must both land: read-modify-write under
   // the lock beside the file (src/fs/lock.ts), which recovers a lock its holder left behind.
   progress.step = `waiting for the lock ${file}.lock (another configure run)`;
-  const release = await lockConfig(file);
+  const release = await lockConfigFile(file);
   try {
     progress.step = `updating ${file}`;
     return await update(file, options);
   } finally {
     await release().catch(() => undefined);
   }
-}
-
-/** A lock is abandoned once its holder has not refreshed it for this long. */
-const LOCK_STALE_MS = 10_000;
-/** Tries at the lock, the pauses growing from 20 to 100 ms: about 6 s in all. */
-const LOCK_TRIES = 61;
-
-/** Takes the lock beside `file`, waiting while another configure run holds it. */
-async function lockConfig(file: string): Promise<() => Promise<void>> {
-  const polled = await poll({
-    attempts: LOCK_TRIES,
-    attempt: async () => {
-      const attempt = await tryLock({
-        file,
-        staleMs: LOCK_STALE_MS,
-        // Losing the lock costs nothing: the write itself checks that the file did not change.
-        onCompromised: () => undefined,
-        ensureDir: () => undefined, // made above
-      });
-      return attempt.state === 'busy' ? undefined : attempt;
-    },
-    pause: (round) => Math.min(100, 20 * 2 ** round * (1 + Math.random())),
-  });
-  if (!('value' in polled)) throw fsError('lock', file, { code: 'ELOCKED' });
-  if (polled.value.state === 'unavailable') {
-    throw fsError('lock', file, { code: polled.value.reason });
-  }
-  return polled.value.release;
 }
 
 /**
@@ -399,29 +370,6 @@ function isFolder(path: string): boolean {
   } catch {
     return false;
   }
-}
-
-/** The file a symlinked config points to: it is replaced there, and the link stays. */
-function resolveLink(file: string): string {
-  try {
-    return realpathSync(file);
-  } catch {
-    return file;
-  }
-}
-
-/** Backup names no earlier backup used: `config.json.<UTC stamp>[-n].bak`. */
-function backupNames(file: string, now: Date): string[] {
-  const stamp = backupStamp(now);
-  return Array.from({ length: 100 }, (_, n) => `${file}.${stamp}${n === 0 ? '' : `-${n}`}.bak`);
-}
-
-/** A backup's time stamp: 20261129T010203Z. */
-function backupStamp(now: Date): string {
-  return now
-    .toISOString()
-    .replace(/[-:]/g, '')
-    .replace(/\.\d+Z$/, 'Z');
 }
 
 function fsError(what: string, file: string, error: unknown): HelperError {

@@ -8,6 +8,7 @@ import { HelperError } from '../errors';
 import { LOG_LEVELS, type LogLevel } from '../log';
 import { PRODUCT } from '../product';
 import { DEFAULT_ROUTE_TABLE, type RouteTable } from '../routing/route-table';
+import type { KubeletSettings } from './kubelet-settings';
 
 /** Everything the helper's behaviour depends on, resolved once at start. */
 export interface Config {
@@ -29,6 +30,8 @@ export interface Config {
   readonly warnings: readonly string[];
   /** Universal mode: the fallback store and the routes of the config file (docs/universal-mode.md). */
   readonly routes: RouteTable;
+  /** Set when running as the kubelet's image credential provider (docs/kubelet.md). */
+  readonly kubelet?: KubeletSettings;
 }
 
 /** Default bound on one call; docker waits forever for a helper, so we must not. */

@@ -10,6 +10,8 @@ export interface Owner {
   readonly euid: number | undefined;
   /** HOME: a folder under it is created only while HOME itself exists (make-dir.ts). */
   readonly home?: string;
+  /** Root's files are trusted too (a system's settings under /etc: the kubelet's config file). */
+  readonly rootToo?: boolean;
 }
 
 /** This process's user. */
@@ -21,7 +23,10 @@ export function processOwner(): Owner {
 export function ownerProblem(stat: Pick<Stats, 'uid' | 'mode'>, owner: Owner): string | undefined {
   const { euid } = owner;
   if (euid === undefined) return undefined; // no uids on this platform (Windows)
-  if (stat.uid !== euid) return `it belongs to uid ${stat.uid}, not to this user (uid ${euid})`;
+  if (stat.uid !== euid && !(owner.rootToo === true && stat.uid === 0)) {
+    const or = owner.rootToo === true ? ' or root' : '';
+    return `it belongs to uid ${stat.uid}, not to this user (uid ${euid})${or}`;
+  }
   if ((stat.mode & 0o022) !== 0) {
     return `group or others can write it (mode ${(stat.mode & 0o7777).toString(8)})`;
   }

@@ -1,5 +1,6 @@
 /** Decodes what callers send on stdin, with the exact error texts of docker-credential-helpers. */
 import { HelperError, NO_SERVER_URL_TEXT, NO_USERNAME_TEXT } from '../errors';
+import { looksLikeKubeletRequest } from './kubelet-request';
 
 /** Credentials as `store` receives them. */
 interface Credentials {
@@ -12,6 +13,13 @@ interface Credentials {
 export function decodeServerUrl(input: string): string {
   const serverUrl = input.trim();
   if (!serverUrl) throw new HelperError('NO_SERVER_URL', NO_SERVER_URL_TEXT);
+  // A kubelet wired to `get` (or to a docker helper by mistake) hears what to run instead.
+  if (looksLikeKubeletRequest(serverUrl)) {
+    throw new HelperError(
+      'BAD_INPUT',
+      'this is a kubelet CredentialProviderRequest, not a server URL: the kubelet must run this program with the argument get-credentials (args: ["get-credentials"] in its provider config)',
+    );
+  }
   return serverUrl;
 }
 

@@ -93,7 +93,7 @@ async function both(args: string[], input?: string) {
       expect(reference).toEqual({ code: 1, stdout: `Unknown credential action \`${action}\`` });
       expect(ours.code).toBe(1);
       expect(ours.stdout).toBe(
-        `unknown action "${action}": expected one of get, store, erase, list, version, configure, doctor, help`,
+        `unknown action "${action}": expected one of get, store, erase, list, version, get-credentials, configure, doctor, help`,
       );
     }
   });

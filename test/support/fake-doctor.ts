@@ -1,7 +1,8 @@
 /**
  * A hand-written world for `doctor` behind its effects seam (src/commands/doctor/doctor-effects.ts):
  * a docker config, PATH, the helper's `version`, an AWS SDK, HTTP agents, a registry and the token
- * cache, each answering what a test sets. No process, network or file is touched.
+ * cache, each answering what a test sets; for `doctor --kubelet`, the kubelet's provider config,
+ * its provider folder and the provider's answer. No process, network or file is touched.
  */
 import type {
   AssumeRoleOptions,
@@ -11,6 +12,7 @@ import type {
   GetSecretOptions,
   ResolveCredentialsOptions,
 } from '../../src/aws/aws-sdk';
+import { kubeletRouteFor } from '../../src/actions/get-credentials';
 import type { AgentChoice } from '../../src/aws/http-agents';
 import type { CacheState } from '../../src/cache/cache-state';
 import type { Check } from '../../src/commands/doctor/check';
@@ -19,7 +21,8 @@ import type { Bound } from '../../src/deadline';
 import type { DoctorEffects } from '../../src/commands/doctor/doctor-effects';
 import { parseDoctorTarget } from '../../src/commands/doctor/doctor-target';
 import type { HttpsResponse } from '../../src/commands/doctor/https-get';
-import { runDoctor } from '../../src/commands/doctor/run-doctor';
+import { runDoctor, runKubeletDoctor } from '../../src/commands/doctor/run-doctor';
+import type { CallContext } from '../../src/call-context';
 import { parseConfigFile } from '../../src/config/parse-config-file';
 import { silentLogger } from '../../src/log';
 import { PRODUCT, VERSION } from '../../src/product';
@@ -38,6 +41,10 @@ export const KEYS: AwsCredentials = {
 };
 export const CALLER = 'arn:aws:iam::123456789012:user/ci';
 export const PASSWORD = 'registry-PASSWORD-from-ecr';
+/** The kubelet's provider config, its provider folder, and the link in it (doctor --kubelet). */
+export const PROVIDER_CONFIG_FILE = '/k/credential-providers.json';
+export const BIN_DIR = '/k/bin';
+export const PROVIDER_LINK = `${BIN_DIR}/${PRODUCT}`;
 
 /** An error as the SDK or Node throws it. */
 export function sdkError(fields: {
@@ -89,6 +96,12 @@ export interface DoctorWorld {
   cache: CacheState;
   /** Fails choosing the agents (a bad AWS_CA_BUNDLE). */
   agentsError?: Error;
+  /** The kubelet's CredentialProviderConfig text (null: no file), or its read error's code. */
+  providerConfig: string | null | { code: string };
+  /** Paths that lead nowhere (realpath fails). */
+  missing: string[];
+  /** What `get-credentials` answers a request, within the check's bound. */
+  provider: (request: string, bound: CallContext) => Promise<string>;
 }
 
 /** What a run did, besides its report. */
@@ -109,7 +122,7 @@ export function healthyWorld(): DoctorWorld {
     env: { DOCKER_CONFIG: '/d', PATH: '/usr/local/bin' },
     dockerConfig: JSON.stringify({ credHelpers: { [ECR_HOST]: 'ecr-ts' } }),
     path: { 'docker-credential-ecr-ts': HELPER_PATH },
-    realPaths: {},
+    realPaths: { [PROVIDER_LINK]: HELPER_PATH },
     version: async () => ({ code: 0, stdout: `${PRODUCT} (npm:${PRODUCT}) ${VERSION}\n` }),
     credentials: async (options) => {
       options.observe('@aws-sdk/credential-provider-node - defaultProvider::fromEnv');
@@ -139,6 +152,28 @@ export function healthyWorld(): DoctorWorld {
     secret: async () => JSON.stringify({ username: SECRET_USER, password: SECRET_PASSWORD }),
     profileRegion: async () => undefined,
     cache: { state: 'none' },
+    providerConfig: JSON.stringify({
+      apiVersion: 'kubelet.config.k8s.io/v1',
+      kind: 'CredentialProviderConfig',
+      providers: [
+        {
+          name: PRODUCT,
+          matchImages: ['*.dkr.ecr.*.amazonaws.com'],
+          defaultCacheDuration: '0s',
+          apiVersion: 'credentialprovider.kubelet.k8s.io/v1',
+          args: ['get-credentials'],
+        },
+      ],
+    }),
+    missing: [],
+    provider: async (request) =>
+      JSON.stringify({
+        kind: 'CredentialProviderResponse',
+        apiVersion: (JSON.parse(request) as { apiVersion: string }).apiVersion,
+        cacheKeyType: 'Registry',
+        cacheDuration: '3h0m0s',
+        auth: { [ECR_HOST]: { username: 'AWS', password: PASSWORD } },
+      }),
   };
 }
 
@@ -157,11 +192,13 @@ export function fakeEffects(world: DoctorWorld): { effects: DoctorEffects; trace
     secretReads: [] as GetSecretOptions[],
     sdkLoads: 0,
   };
-  const routes = createRoutes(
+  const table =
     world.configFile === undefined
       ? DEFAULT_ROUTE_TABLE
-      : parseConfigFile(JSON.stringify(world.configFile), '/c/config.json'),
-  );
+      : parseConfigFile(JSON.stringify(world.configFile), '/c/config.json');
+  const routes = createRoutes(table);
+  const source =
+    world.configFile === undefined ? 'the built-in defaults' : 'the config file /c/config.json';
   const sdk: AwsSdk = {
     resolveCredentials: (options) => {
       trace.regions.push(`credentials ${options.region}`);
@@ -189,6 +226,9 @@ export function fakeEffects(world: DoctorWorld): { effects: DoctorEffects; trace
         }
       }
     },
+    assumeRoleWithWebIdentity: async () => {
+      throw new Error('doctor never assumes a role with a service-account token');
+    },
     getSecretString: async (options) => {
       trace.regions.push(`secret ${options.region}`);
       trace.secretReads.push(options);
@@ -199,15 +239,24 @@ export function fakeEffects(world: DoctorWorld): { effects: DoctorEffects; trace
   };
   const effects: DoctorEffects = {
     async readText(file) {
-      if (file !== DOCKER_CONFIG_FILE) throw new Error(`unexpected read of ${file}`);
-      const { dockerConfig } = world;
-      if (dockerConfig !== null && typeof dockerConfig === 'object') {
-        throw Object.assign(new Error(dockerConfig.code), { code: dockerConfig.code });
+      const files: Record<string, string | null | { code: string }> = {
+        [DOCKER_CONFIG_FILE]: world.dockerConfig,
+        [PROVIDER_CONFIG_FILE]: world.providerConfig,
+      };
+      const text = files[file];
+      if (text === undefined) throw new Error(`unexpected read of ${file}`);
+      if (text !== null && typeof text === 'object') {
+        throw Object.assign(new Error(text.code), { code: text.code });
       }
-      return dockerConfig;
+      return text;
     },
     findOnPath: async (command) => world.path[command],
-    realPath: async (path) => world.realPaths[path] ?? path,
+    realPath: async (path) => {
+      if (world.missing.includes(path)) {
+        throw Object.assign(new Error(`ENOENT: ${path}`), { code: 'ENOENT' });
+      }
+      return world.realPaths[path] ?? path;
+    },
     runVersion: (path, bound) => world.version(path, bound),
     loadSdk: async () => {
       trace.sdkLoads += 1;
@@ -225,11 +274,9 @@ export function fakeEffects(world: DoctorWorld): { effects: DoctorEffects; trace
         return world.registry(url, headers);
       },
     cacheState: () => world.cache,
-    resolveRoute: (serverUrl) => ({
-      route: routes.routeFor(serverUrl),
-      source:
-        world.configFile === undefined ? 'the built-in defaults' : 'the config file /c/config.json',
-    }),
+    resolveRoute: (serverUrl) => ({ route: routes.routeFor(serverUrl), source }),
+    kubeletRoute: (registry) => ({ route: kubeletRouteFor(table, registry), source }),
+    askProvider: (request, bound) => world.provider(request, bound),
     now: () => NOW,
   };
   return { effects, trace };
@@ -255,6 +302,32 @@ export async function doctorIn(
     Check
   >;
   return { report, by, trace };
+}
+
+/** Runs `doctor --kubelet` in `world` for `image`, its provider linked to HELPER_PATH. */
+export async function kubeletDoctorIn(
+  world: DoctorWorld,
+  image: string,
+  options: { stepTimeoutMs?: number; program?: string } = {},
+) {
+  const { effects } = fakeEffects(world);
+  const report = await runKubeletDoctor({
+    image,
+    configFile: PROVIDER_CONFIG_FILE,
+    binDir: BIN_DIR,
+    name: PRODUCT,
+    program: options.program ?? HELPER_PATH,
+    env: world.env,
+    logger: silentLogger,
+    stepTimeoutMs: options.stepTimeoutMs ?? 5000,
+    signal: new AbortController().signal,
+    effects,
+  });
+  const by = Object.fromEntries(report.checks.map((check) => [check.name, check])) as Record<
+    Check['name'],
+    Check
+  >;
+  return { report, by };
 }
 
 /** The image doctor is asked about in most tests. */

@@ -26,6 +26,11 @@ export interface FakeStsOptions {
    * `sts:ExternalId` condition): a missing or different one is AccessDenied, as real STS answers.
    */
   readonly externalIds?: Readonly<Record<string, string>>;
+  /**
+   * AssumeRoleWithWebIdentity of a role in this map accepts only tokens whose `sub` claim is listed
+   * (as a role's trust policy with a `:sub` condition); others are AccessDenied, as real STS answers.
+   */
+  readonly webIdentitySubjects?: Readonly<Record<string, readonly string[]>>;
   readonly host?: string;
   readonly port?: number;
   readonly tls?: ServerTls;
@@ -132,16 +137,21 @@ export async function startFakeSts(options: FakeStsOptions): Promise<FakeSts> {
       ) {
         return xml(400, errorXml('InvalidIdentityToken', 'the web identity token is not valid'));
       }
+      const subject = subjectOf(form['WebIdentityToken'] ?? '');
+      const allowed = options.webIdentitySubjects?.[form['RoleArn'] ?? ''];
+      if (allowed !== undefined && !allowed.includes(subject ?? '')) {
+        return xml(
+          403,
+          errorXml('AccessDenied', 'Not authorized to perform sts:AssumeRoleWithWebIdentity'),
+        );
+      }
       const key = options.keys.issue();
       issued.push(key);
+      const session = form['RoleSessionName'] ?? 'session';
+      principals.set(key.accessKeyId, `${assumedRoleArn(form['RoleArn'] ?? '')}/${session}`);
       xml(
         200,
-        successXml(
-          'AssumeRoleWithWebIdentity',
-          key,
-          form['RoleArn'] ?? '',
-          form['RoleSessionName'] ?? 'session',
-        ),
+        successXml('AssumeRoleWithWebIdentity', key, form['RoleArn'] ?? '', session, subject),
       );
     },
     options.host,
@@ -164,17 +174,30 @@ export async function startFakeSts(options: FakeStsOptions): Promise<FakeSts> {
   );
 }
 
+/** The `sub` claim of a JWT (unverified: the fake trusts its tests), if it has one. */
+function subjectOf(token: string): string | undefined {
+  try {
+    const claims = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString()) as {
+      sub?: unknown;
+    };
+    return typeof claims.sub === 'string' ? claims.sub : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 function successXml(
   action: 'AssumeRole' | 'AssumeRoleWithWebIdentity',
   key: IssuedKey,
   roleArn: string,
   session: string,
+  subject = 'system:serviceaccount:default:test',
 ): string {
   const expiration = new Date(Date.now() + 3600_000).toISOString();
   const assumed = assumedRoleArn(roleArn);
   const webIdentity =
     action === 'AssumeRoleWithWebIdentity'
-      ? '<SubjectFromWebIdentityToken>system:serviceaccount:default:test</SubjectFromWebIdentityToken><Audience>sts.amazonaws.com</Audience><Provider>oidc.example.test</Provider>'
+      ? `<SubjectFromWebIdentityToken>${subject}</SubjectFromWebIdentityToken><Audience>sts.amazonaws.com</Audience><Provider>oidc.example.test</Provider>`
       : '';
   return `<${action}Response xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
   <${action}Result>

@@ -55,6 +55,9 @@ function context(input: string | undefined, tokens: TokenSource, env = {}): Acti
     loadSdk: async () => {
       throw new Error('the AWS SDK must not be loaded');
     },
+    within: () => {
+      throw new Error('only doctor checks narrow the bound');
+    },
   };
 }
 
@@ -185,7 +188,7 @@ describe('list, version and flags', () => {
     const result = await run(['fetch']);
     expect(result.exitCode).toBe(1);
     expect(result.stdout).toBe(
-      'unknown action "fetch": expected one of get, store, erase, list, version, configure, doctor, help\n',
+      'unknown action "fetch": expected one of get, store, erase, list, version, get-credentials, configure, doctor, help\n',
     );
     expect(result.stderr).toContain('Usage: docker-credential-ecr-ts');
   });
@@ -193,7 +196,7 @@ describe('list, version and flags', () => {
   it('the usage line names every command', async () => {
     const result = await run(['--help']);
     expect(result.stdout).toContain(
-      'Usage: docker-credential-ecr-ts <get|store|erase|list|version|configure|doctor|help>',
+      'Usage: docker-credential-ecr-ts <get|store|erase|list|version|get-credentials|configure|doctor|help>',
     );
     for (const command of ['get', 'store', 'erase', 'list', 'version', 'configure', 'doctor']) {
       expect(result.stdout).toMatch(new RegExp(`^  ${command}\\b`, 'm'));
@@ -216,7 +219,7 @@ describe('list, version and flags', () => {
       exitCode: 1,
       stdout: '',
       stderr:
-        'docker-credential-ecr-ts: error: no help for "fetch": expected one of get, store, erase, list, version, configure, doctor, help\n',
+        'docker-credential-ecr-ts: error: no help for "fetch": expected one of get, store, erase, list, version, get-credentials, configure, doctor, help\n',
     });
   });
 

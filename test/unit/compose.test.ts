@@ -109,6 +109,42 @@ describe('compose()', () => {
     expect(context.deadline).toBeLessThanOrEqual(startedAt + 9000);
   });
 
+  it("for the kubelet: the kubelet's bound is the work's deadline, and the program is known", async () => {
+    const { env } = home();
+    const startedAt = Date.now();
+    const kubelet = { euid: process.geteuid?.() ?? 0 };
+    const call = compose(
+      invocation(
+        { ...env, ECR_TS_CONFIG: '/nonexistent-ecr-ts/config.json' },
+        { startedAt, kubelet, routes: false, program: '/usr/local/bin/x' },
+      ),
+    );
+    expect(call.config.timeoutMs).toBe(45_000);
+    const context = await contextOf(call);
+    // The deadline the token cache and a throttled API call wait within (fetch-token.ts).
+    expect(context.deadline).toBeGreaterThan(startedAt + 44_000);
+    expect(context.deadline).toBeLessThanOrEqual(startedAt + 45_000);
+    expect(context.program).toBe('/usr/local/bin/x');
+    const short = await contextOf(
+      compose(invocation({ ...env, ECR_TS_TIMEOUT: '20' }, { startedAt, kubelet, routes: false })),
+    );
+    expect(short.deadline).toBeLessThanOrEqual(startedAt + 20_000);
+  });
+
+  it('within() narrows the bound of the same call: its own deadline, signal and progress', async () => {
+    const { env } = home();
+    const context = await contextOf(compose(invocation(env)));
+    const check = new AbortController();
+    const progress = { step: 'checking response' };
+    const narrowed = context.within({ deadline: 123, signal: check.signal, progress });
+    expect(narrowed.deadline).toBe(123);
+    expect(narrowed.signal).toBe(check.signal);
+    expect(narrowed.progress).toBe(progress);
+    expect(narrowed.config).toBe(context.config);
+    expect(narrowed.routes).toBe(context.routes);
+    expect(narrowed.tokens).not.toBe(context.tokens);
+  });
+
   it('aborts the work when the caller aborts', async () => {
     const { env } = home();
     const caller = new AbortController();

@@ -5,6 +5,7 @@
  */
 import type { AwsSdk } from '../aws-sdk';
 import { assumeRole } from './assume-role';
+import { assumeRoleWithWebIdentity } from './assume-role-with-web-identity';
 import { getAuthorizationToken } from './get-authorization-token';
 import { getCallerIdentity } from './get-caller-identity';
 import { getSecretString } from './get-secret-string';
@@ -25,6 +26,7 @@ export const sdk: AwsSdk = {
   getAuthorizationToken,
   getCallerIdentity,
   assumeRole,
+  assumeRoleWithWebIdentity,
   getSecretString,
   resolveRegion,
 };

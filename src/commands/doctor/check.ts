@@ -1,6 +1,13 @@
-/** The shape of `doctor`'s findings: one check per link of the chain, in the order it is walked. */
+/**
+ * The shape of `doctor`'s findings, one check per link of the chain in the order it is walked,
+ * and of a check as data (doctor-checks.ts, kubelet-checks.ts), which run-doctor.ts runs.
+ */
+import type { CallContext } from '../../call-context';
 
-/** The `name` of a check in `--json` (doctor-checks.ts runs them in the order of docs/doctor.md). */
+/**
+ * The `name` of a check in `--json`, in the order of docs/doctor.md: docker's chain
+ * (doctor-checks.ts), then the kubelet's (kubelet-checks.ts, which shares `route`).
+ */
 export type CheckName =
   | 'docker-config'
   | 'helper-on-path'
@@ -9,7 +16,10 @@ export type CheckName =
   | 'caller-identity'
   | 'authorization-token'
   | 'registry'
-  | 'image';
+  | 'image'
+  | 'provider-config'
+  | 'provider-file'
+  | 'response';
 
 /** One finding: passed (true), failed (false) or skipped (null), what was seen, what to do. */
 export interface Check {
@@ -40,3 +50,22 @@ export const failed = (detail: string, hint?: string): Finding =>
 /** A skipped finding (not run: nothing to check, or an earlier link broke). */
 export const skipped = (detail: string, hint?: string): Finding =>
   hint === undefined ? { ok: null, detail } : { ok: null, detail, hint };
+
+/** A check's finding, and what it established for the checks after it (`F`: what they read). */
+export interface CheckResult<F> {
+  readonly finding: Finding;
+  readonly found?: F;
+}
+
+/** Runs one check within its own bound (`context`: its deadline, signal and progress). */
+export type CheckWork<F> = (context: CallContext) => Promise<CheckResult<F>>;
+
+/**
+ * One link of a chain of checks: `R` is what the run gives every check, `F` what the checks
+ * before it established. `prepare` gives the work of the check, or the (skipped) finding when it
+ * cannot or need not run.
+ */
+export interface ChainCheck<R, F> {
+  readonly name: CheckName;
+  prepare(run: R, found: F): CheckWork<F> | Finding;
+}

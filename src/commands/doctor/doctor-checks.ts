@@ -13,7 +13,7 @@ import { nonEmpty, type Env } from '../../env';
 import type { EcrRegistry } from '../../registry/parse-registry';
 import { dockerConfigFile } from '../configure';
 import { HELPER_SUFFIX } from '../plan-configure';
-import { skipped, type CheckName, type Finding } from './check';
+import { skipped, type ChainCheck, type Finding } from './check';
 import { checkAuthorizationToken } from './check-authorization-token';
 import { checkAwsCredentials } from './check-aws-credentials';
 import { checkCallerIdentity } from './check-caller-identity';
@@ -60,21 +60,8 @@ export interface Found {
   readonly login?: Login & { readonly secretId?: string };
 }
 
-/** A check's finding, and what it established. */
-export interface CheckResult {
-  readonly finding: Finding;
-  readonly found?: Found;
-}
-
-/** Runs one check within its own bound (`context`: its deadline, signal and progress). */
-export type CheckWork = (context: CallContext) => Promise<CheckResult>;
-
-/** One link of the chain. */
-export interface DoctorCheck {
-  readonly name: CheckName;
-  /** The work of the check, or the (skipped) finding when it cannot or need not run. */
-  prepare(run: DoctorRun, found: Found): CheckWork | Finding;
-}
+/** One link of docker's chain. */
+export type DoctorCheck = ChainCheck<DoctorRun, Found>;
 
 /** Registry responses are read up to this size; a manifest index is far smaller. */
 const MAX_RESPONSE_BYTES = 1024 * 1024;

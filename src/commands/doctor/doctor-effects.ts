@@ -1,19 +1,21 @@
 /**
  * Everything `doctor` does to the world, as one seam (tests pass hand-written fakes), and the real
- * effects: files, PATH, child processes, HTTPS, the AWS SDK, the token cache, the routes.
+ * effects: files, PATH, child processes, HTTPS, the AWS SDK, the token cache, the routes, and for
+ * `doctor --kubelet` the provider's own request path.
  */
 import { realpath } from 'node:fs/promises';
+import type { ActionContext } from '../../actions/action-context';
+import { getCredentialsAction, kubeletRouteFor } from '../../actions/get-credentials';
 import type { AwsIdentity } from '../../aws/aws-identity';
 import type { LoadSdk } from '../../aws/aws-sdk';
 import { chooseAgents, type AgentChoice } from '../../aws/http-agents';
 import { readCacheState, type CacheState } from '../../cache/cache-state';
-import type { Config } from '../../config/parse-config';
+import type { CallContext } from '../../call-context';
 import { NO_HOME } from '../../config/resolve-home';
 import type { Bound } from '../../deadline';
 import type { Env } from '../../env';
 import { MAX_SETTINGS_BYTES, readRegularFile } from '../../fs/read-regular-file';
 import type { EcrRegistry } from '../../registry/parse-registry';
-import type { Routes } from '../../routing/routes';
 import { execProgram } from '../../stores/exec-program';
 import { findOnPath } from '../../stores/find-helper';
 import type { HelperOnPathEffects, VersionAnswer } from './check-helper-on-path';
@@ -31,18 +33,22 @@ export interface DoctorEffects extends HelperOnPathEffects {
   cacheState(registry: EcrRegistry, identity: AwsIdentity): CacheState;
   /** The route of a server URL (as `get` is asked: host and port), and what decided it. */
   resolveRoute(serverUrl: string): RouteResolution;
+  /** The route `get-credentials` takes for a registry (no fallback store), and what decided it. */
+  kubeletRoute(registry: string): RouteResolution;
+  /** `get-credentials`' answer to a CredentialProviderRequest, run within the check's bound. */
+  askProvider(request: string, bound: CallContext): Promise<string>;
   now(): number;
 }
 
-/** Builds the effects for one run in this environment. */
-export function doctorEffects(options: {
-  readonly env: Env;
-  readonly config: Config;
-  /** The call's routes: the host is resolved as `get` resolves it. */
-  readonly routes: Routes;
-  readonly loadSdk: LoadSdk;
-}): DoctorEffects {
-  const { env, config } = options;
+/**
+ * Builds the effects for one run of the call: its routes resolve a host as `get` resolves it, and
+ * its token cache answers `get-credentials`.
+ */
+export function doctorEffects(context: ActionContext): DoctorEffects {
+  const { env, config } = context;
+  const source = config.routes.file
+    ? `the config file ${config.routes.file}`
+    : 'the built-in defaults (no universal-mode config file)';
   return {
     async readText(file) {
       try {
@@ -56,7 +62,7 @@ export function doctorEffects(options: {
     findOnPath: async (command) => findOnPath(command, env['PATH'] ?? ''),
     realPath: (path) => realpath(path),
     runVersion: (path, bound) => runVersion(path, env, bound),
-    loadSdk: options.loadSdk,
+    loadSdk: context.loadSdk,
     chooseAgents,
     httpsGet: createHttpsGet,
     cacheState: (registry, identity) =>
@@ -68,12 +74,11 @@ export function doctorEffects(options: {
         identity,
         now: Date.now(),
       }),
-    resolveRoute: (serverUrl) => ({
-      route: options.routes.routeFor(serverUrl),
-      source: config.routes.file
-        ? `the config file ${config.routes.file}`
-        : 'the built-in defaults (no universal-mode config file)',
-    }),
+    resolveRoute: (serverUrl) => ({ route: context.routes.routeFor(serverUrl), source }),
+    kubeletRoute: (registry) => ({ route: kubeletRouteFor(config.routes, registry), source }),
+    // The check's own bound reaches the token cache and the AWS calls behind it.
+    askProvider: (request, bound) =>
+      getCredentialsAction({ ...context.within(bound), readInput: async () => request }),
     now: Date.now,
   };
 }

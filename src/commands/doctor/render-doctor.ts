@@ -3,10 +3,13 @@ import type { DoctorReport } from './check';
 
 const MARK = { true: 'ok', false: 'FAILED', null: 'skipped' } as const;
 
-/** One line per check, marked ok, FAILED or skipped; a hint under each failure; a summary. */
-export function renderText(report: DoctorReport, subject: string): string {
+/**
+ * One line per check, marked ok, FAILED or skipped; a hint under each failure; a summary. The
+ * title names the command (`doctor`, `doctor --kubelet`) and what it was asked about.
+ */
+export function renderText(report: DoctorReport, subject: string, command = 'doctor'): string {
   const width = Math.max(...report.checks.map((check) => check.name.length));
-  const lines = [`docker-credential-ecr-ts doctor${subject ? `: ${subject}` : ''}`];
+  const lines = [`docker-credential-ecr-ts ${command}${subject ? `: ${subject}` : ''}`];
   for (const check of report.checks) {
     const mark = MARK[String(check.ok) as keyof typeof MARK].padEnd(7);
     lines.push(`${mark} ${check.name.padEnd(width)}  ${check.detail}`);

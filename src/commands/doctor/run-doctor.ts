@@ -1,8 +1,10 @@
 /**
- * Walks the chain from docker's config to the image's manifest (doctor-checks.ts), one check at a
- * time, each bounded by its own deadline (the call's timeout, deadline.ts), and says where it
- * breaks. A check whose input an earlier one could not establish is skipped, not failed. Effects
- * are passed in; nothing here prints, and every secret seen on the way is masked in the report.
+ * Walks a chain of checks, one at a time, each bounded by its own deadline (the call's timeout,
+ * deadline.ts), and says where it breaks: docker's chain from its config to the image's manifest
+ * (doctor-checks.ts), or the kubelet's from its provider config to the answer it would get
+ * (kubelet-checks.ts). A check whose input an earlier one could not establish is skipped, not
+ * failed. Effects are passed in; nothing here prints, and every secret seen on the way is masked
+ * in the report.
  */
 import type { AwsSdk } from '../../aws/aws-sdk';
 import type { AgentChoice } from '../../aws/http-agents';
@@ -10,21 +12,22 @@ import { withDeadline } from '../../deadline';
 import { nonEmpty, type Env } from '../../env';
 import { toHelperError } from '../../errors';
 import type { Logger } from '../../log';
-import { failed, type Check, type DoctorReport } from './check';
 import {
-  DOCTOR_CHECKS,
+  failed,
+  type ChainCheck,
+  type Check,
   type CheckResult,
   type CheckWork,
-  type DoctorRun,
-  type Found,
-} from './doctor-checks';
+  type DoctorReport,
+} from './check';
+import { DOCTOR_CHECKS, type DoctorRun, type Found } from './doctor-checks';
 import type { DoctorEffects } from './doctor-effects';
 import type { DoctorTarget } from './doctor-target';
+import { KUBELET_CHECKS, type KubeletFound, type KubeletRun } from './kubelet-checks';
 import { createSecretMask, type SecretMask } from './secret-mask';
 
-/** What one doctor run needs. */
-export interface DoctorOptions {
-  readonly target?: DoctorTarget;
+/** How every check of one run is bounded, and its effects. */
+export interface RunOptions {
   readonly env: Env;
   readonly logger: Logger;
   /** The bound of each check, in milliseconds (ECR_TS_TIMEOUT). */
@@ -34,7 +37,16 @@ export interface DoctorOptions {
   readonly effects: DoctorEffects;
 }
 
-/** Runs every check in order and returns the report. */
+/** What one doctor run needs. */
+export interface DoctorOptions extends RunOptions {
+  readonly target?: DoctorTarget;
+}
+
+/** What one `doctor --kubelet` run needs: the image, and where the kubelet's provider is. */
+export interface KubeletDoctorOptions
+  extends RunOptions, Pick<KubeletRun, 'image' | 'configFile' | 'binDir' | 'name' | 'program'> {}
+
+/** Runs docker's chain in order and returns the report. */
 export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
   const { env, effects } = options;
   const secrets = createSecretMask();
@@ -55,25 +67,61 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
     hide: (text) => secrets.hide(text),
     hideQuoted: (text) => secrets.hideQuoted(text),
   };
-  let found: Found = {};
-  const checks: Check[] = [];
   try {
-    for (const check of DOCTOR_CHECKS) {
-      const work = check.prepare(run, found);
-      const result =
-        typeof work === 'function' ? await bounded(work, check.name, options) : { finding: work };
-      found = { ...found, ...result.found };
-      checks.push({ name: check.name, ...result.finding });
-    }
+    const initial: Found = {};
+    return await runChecks(DOCTOR_CHECKS, run, initial, options, secrets);
   } finally {
     (await agents?.catch(() => undefined))?.destroy();
+  }
+}
+
+/** Runs the kubelet's chain in order and returns the report. */
+export function runKubeletDoctor(options: KubeletDoctorOptions): Promise<DoctorReport> {
+  const secrets = createSecretMask();
+  for (const value of envSecrets(options.env)) secrets.add(value);
+  const run: KubeletRun = {
+    image: options.image,
+    configFile: options.configFile,
+    binDir: options.binDir,
+    name: options.name,
+    program: options.program,
+    effects: options.effects,
+    secret: (value) => {
+      secrets.add(value);
+      options.logger.addSecret(value);
+    },
+  };
+  const initial: KubeletFound = {};
+  return runChecks(KUBELET_CHECKS, run, initial, options, secrets);
+}
+
+/** The one loop: each check prepared from what the ones before found, run bounded, masked. */
+async function runChecks<R, F extends object>(
+  chain: readonly ChainCheck<R, F>[],
+  run: R,
+  initial: F,
+  options: RunOptions,
+  secrets: SecretMask,
+): Promise<DoctorReport> {
+  let found = initial;
+  const checks: Check[] = [];
+  for (const check of chain) {
+    const work = check.prepare(run, found);
+    const result =
+      typeof work === 'function' ? await bounded(work, check.name, options) : { finding: work };
+    found = { ...found, ...result.found };
+    checks.push({ name: check.name, ...result.finding });
   }
   const masked = checks.map((check) => mask(check, secrets));
   return { ok: masked.every((check) => check.ok !== false), checks: masked };
 }
 
 /** Runs one check with its own deadline; a timeout or a throw becomes its failed finding. */
-function bounded(work: CheckWork, name: string, options: DoctorOptions): Promise<CheckResult> {
+function bounded<F>(
+  work: CheckWork<F>,
+  name: string,
+  options: RunOptions,
+): Promise<CheckResult<F>> {
   const progress = { step: `checking ${name}` };
   return withDeadline({
     timeoutMs: options.stepTimeoutMs,
@@ -81,9 +129,9 @@ function bounded(work: CheckWork, name: string, options: DoctorOptions): Promise
     signal: options.signal,
     work: ({ deadline, signal }) =>
       work({ env: options.env, logger: options.logger, signal, deadline, progress }).catch(
-        (error: unknown) => ({ finding: failed(toHelperError(error).message) }),
+        (error: unknown): CheckResult<F> => ({ finding: failed(toHelperError(error).message) }),
       ),
-    expired: (text) => ({
+    expired: (text): CheckResult<F> => ({
       finding: failed(text, 'Check that endpoint, or raise ECR_TS_TIMEOUT (seconds).'),
     }),
   });

@@ -18,6 +18,9 @@ function fakeSdk(secret: string | undefined, configuredRegion?: string) {
     assumeRole: async () => {
       throw new Error('not expected');
     },
+    assumeRoleWithWebIdentity: async () => {
+      throw new Error('not expected');
+    },
     getCallerIdentity: async () => {
       throw new Error('not expected');
     },

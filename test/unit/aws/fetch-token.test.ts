@@ -1,5 +1,6 @@
 import type {
   AssumeRoleOptions,
+  AssumeRoleWithWebIdentityOptions,
   AuthorizationData,
   AwsSdk,
   ResolveCredentialsOptions,
@@ -29,11 +30,18 @@ function fakeSdk(answers: {
   credentials?: () => Promise<typeof CREDENTIALS>;
   token?: (call: Call) => Promise<AuthorizationData | undefined>;
   assume?: (options: AssumeRoleOptions) => Promise<typeof ROLE_CREDENTIALS>;
+  webIdentity?: (options: AssumeRoleWithWebIdentityOptions) => Promise<typeof ROLE_CREDENTIALS>;
 }) {
   const chains: ResolveCredentialsOptions[] = [];
   const calls: Call[] = [];
   const roles: AssumeRoleOptions[] = [];
+  const webRoles: AssumeRoleWithWebIdentityOptions[] = [];
   const sdk: AwsSdk = {
+    async assumeRoleWithWebIdentity(options) {
+      webRoles.push(options);
+      options.onRequest('https://sts.us-west-2.amazonaws.com');
+      return (answers.webIdentity ?? (async () => ROLE_CREDENTIALS))(options);
+    },
     async assumeRole(options) {
       roles.push(options);
       options.onRequest('https://sts.us-west-2.amazonaws.com');
@@ -58,7 +66,7 @@ function fakeSdk(answers: {
       throw new Error('fetchToken() never asks who the caller is');
     },
   };
-  return { sdk, chains, calls, roles, load: async () => sdk };
+  return { sdk, chains, calls, roles, webRoles, load: async () => sdk };
 }
 
 function request(
@@ -272,5 +280,49 @@ describe('fetchToken() over the AwsSdk interface', () => {
     expect(isHelperError(failure, 'THROTTLED')).toBe(true);
     expect(fake.calls).toHaveLength(1);
     expect(fake.calls[0]?.retryThrottling).toBe(false);
+  });
+
+  describe('with a service-account token (kubelet)', () => {
+    const roleArn = 'arn:aws:iam::123456789012:role/app-puller';
+    const webIdentity = { token: 'eyJ.sa-token.sig', subject: 'system:serviceaccount:ns:app' };
+
+    it('assumes the role with the token at STS of the registry region, with no base credentials', async () => {
+      const fake = fakeSdk({});
+      await fetchToken(request(PRIVATE, {}, { roleArn, webIdentity }), fake.load);
+      expect(fake.chains).toHaveLength(0);
+      expect(fake.roles).toHaveLength(0);
+      expect(fake.webRoles).toHaveLength(1);
+      expect(fake.webRoles[0]).toMatchObject({
+        region: 'us-west-2',
+        roleArn,
+        webIdentityToken: webIdentity.token,
+        sessionName: 'docker-credential-ecr-ts',
+        useFipsEndpoint: false,
+      });
+      expect(fake.calls[0]?.credentials).toEqual(ROLE_CREDENTIALS);
+    });
+
+    it('a refused AssumeRoleWithWebIdentity names the role and STS, never the token', async () => {
+      const fake = fakeSdk({
+        webIdentity: async () => {
+          throw Object.assign(
+            new Error('Not authorized to perform sts:AssumeRoleWithWebIdentity'),
+            {
+              name: 'AccessDenied',
+              $metadata: { httpStatusCode: 403 },
+            },
+          );
+        },
+      });
+      const failure = await fetchToken(
+        request(PRIVATE, {}, { roleArn, webIdentity }),
+        fake.load,
+      ).catch((e) => e);
+      expect(isHelperError(failure, 'ACCESS_DENIED')).toBe(true);
+      expect(failure.message).toContain(`sts:AssumeRoleWithWebIdentity of ${roleArn}`);
+      expect(failure.message).toContain('https://sts.us-west-2.amazonaws.com');
+      expect(failure.message).not.toContain(webIdentity.token);
+      expect(fake.calls).toHaveLength(0);
+    });
   });
 });

@@ -31,6 +31,10 @@ function fakeSdk(chain: { lines?: string[]; fail?: Error }): AwsSdk & { chains: 
       options.onRequest('https://sts.us-west-2.amazonaws.com');
       return ROLE;
     },
+    async assumeRoleWithWebIdentity(options) {
+      options.onRequest('https://sts.us-west-2.amazonaws.com');
+      return ROLE;
+    },
     getAuthorizationToken: unexpected,
     getSecretString: unexpected,
     resolveRegion: unexpected,
@@ -95,6 +99,20 @@ describe('resolveRouteCredentials()', () => {
       base: BASE,
       stsEndpoint: 'https://sts.us-west-2.amazonaws.com',
     });
+  });
+
+  it('with a service-account token assumes the role with it alone: no chain, no base credentials', async () => {
+    const sdk = fakeSdk({ fail: noCredentials });
+    const webIdentity = { token: 'eyJ.sa-token.sig', subject: 'system:serviceaccount:ns:app' };
+    const resolved = await resolveRouteCredentials(
+      options(sdk, { roleArn: ROLE_ARN, webIdentity }),
+    );
+    expect(resolved).toMatchObject({
+      credentials: ROLE,
+      source: "the pod's service-account token",
+      stsEndpoint: 'https://sts.us-west-2.amazonaws.com',
+    });
+    expect(sdk.chains).toEqual([]);
   });
 
   it('hands a failure of the chain back with where it happened, instead of throwing', async () => {

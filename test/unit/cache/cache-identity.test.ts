@@ -1,4 +1,10 @@
-import { credentialIdentity, entryFileName, scopeFor } from '../../../src/cache/cache-identity';
+import {
+  credentialIdentity,
+  entryFileName,
+  routeIdentity,
+  scopeFor,
+} from '../../../src/cache/cache-identity';
+import { sha256Hex } from '../../../src/cache/sha256';
 import { parseRegistry, type EcrRegistry } from '../../../src/registry/parse-registry';
 
 const home = '/home/user';
@@ -86,5 +92,26 @@ describe('scopeFor() and entryFileName()', () => {
       name('123456789012.dkr.ecr.eu-west-1.amazonaws.com'),
     );
     for (const file of names) expect(file).toMatch(/^[0-9a-f]{40}\.json$/);
+  });
+});
+
+describe('routeIdentity() with a service-account token (docs/kubelet.md)', () => {
+  const roleArn = 'arn:aws:iam::123456789012:role/app';
+  const sa = (subject: string, token = 'tok') => ({ roleArn, webIdentity: { token, subject } });
+
+  it('keeps the hash of a route without a token as it was (no cache written before is lost)', () => {
+    const expected = sha256Hex(JSON.stringify(['base', null, roleArn, null, null]));
+    expect(routeIdentity('base', { roleArn })).toBe(expected);
+  });
+
+  it('differs per role and per subject, never per token (they rotate), and never shows either', () => {
+    const a = routeIdentity('base', sa('system:serviceaccount:ns:a'));
+    expect(routeIdentity('base', sa('system:serviceaccount:ns:a', 'rotated'))).toBe(a);
+    expect(routeIdentity('base', sa('system:serviceaccount:ns:b'))).not.toBe(a);
+    expect(routeIdentity('base', { roleArn })).not.toBe(a);
+    expect(
+      routeIdentity('base', { ...sa('system:serviceaccount:ns:a'), roleArn: `${roleArn}-2` }),
+    ).not.toBe(a);
+    expect(a).toMatch(/^[0-9a-f]{64}$/);
   });
 });

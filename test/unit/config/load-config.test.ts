@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ValidationRecord } from '../../../src/cache/validation-record';
 import { loadConfig } from '../../../src/config/load-config';
@@ -113,5 +113,48 @@ describe('loadConfig() with a record of checked texts', () => {
     expect(routes.entriesFor({ host: 'quay.example.io' }).map((entry) => entry.key)).toEqual([
       'quay.example.io',
     ]);
+  });
+});
+
+describe('loadConfig() for the kubelet: whose config file it trusts', () => {
+  const euid = process.geteuid?.() ?? 0;
+  /** A config file in a folder of its own, both this user's and closed to others. */
+  function kubeletFile(): { dir: string; file: string } {
+    const dir = tempDir();
+    const file = join(dir, 'config.json');
+    writeFileSync(file, '{"registries":{"quay.io":{"anonymous":true}}}', { mode: 0o644 });
+    chmodSync(file, 0o644);
+    return { dir, file };
+  }
+  const load = (file: string, as = euid) =>
+    loadConfig({ ECR_TS_CONFIG: file }, { kubelet: { euid: as } });
+
+  it("reads a file of its user's, in a folder only that user may write", () => {
+    const { file } = kubeletFile();
+    expect(
+      load(file)
+        .routes.entries()
+        .map((entry) => entry.key),
+    ).toEqual(['quay.io']);
+  });
+
+  it('refuses a file others may write, and a file in a folder others may write, naming it', () => {
+    const { dir, file } = kubeletFile();
+    chmodSync(file, 0o664);
+    expect(() => load(file)).toThrow(
+      `${file}: refusing the config file, since its routes decide where registry passwords go: group or others can write it (mode 664)`,
+    );
+    chmodSync(file, 0o644);
+    chmodSync(dir, 0o775);
+    expect(() => load(file)).toThrow(
+      `go: its folder ${dir}: group or others can write it (mode 775)`,
+    );
+  });
+
+  (euid === 0 ? it : it.skip)("trusts root's files whoever it runs as, and no other user's", () => {
+    const { file } = kubeletFile();
+    expect(load(file, 1000).routes.entries()).toHaveLength(1);
+    chownSync(file, 65534, 65534);
+    expect(() => load(file)).toThrow('it belongs to uid 65534, not to this user (uid 0) or root');
   });
 });

@@ -20,6 +20,20 @@ describe('ownerProblem()', () => {
     expect(ownerProblem(found, { euid: ME })).toBe(problem);
   });
 
+  it.each([
+    ["root's, 0644", stat(0, 0o644), undefined],
+    ['mine, 0600', stat(ME, 0o600), undefined],
+    [
+      "another user's, 0644",
+      stat(1002, 0o644),
+      'it belongs to uid 1002, not to this user (uid 1000) or root',
+    ],
+    ["root's, group-writable", stat(0, 0o664), 'group or others can write it (mode 664)'],
+    ["root's, world-writable folder", stat(0, 0o40777), 'group or others can write it (mode 777)'],
+  ])('trusting root too (system settings): %s', (_name, found, problem) => {
+    expect(ownerProblem(found, { euid: ME, rootToo: true })).toBe(problem);
+  });
+
   it('judges no owner where the platform has no uids', () => {
     expect(ownerProblem(stat(0, 0o777), { euid: undefined })).toBeUndefined();
   });
