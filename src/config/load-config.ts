@@ -1,7 +1,9 @@
 /** Loads the helper's Config: reads what the settings depend on, then parses them. */
 import type { Env } from '../env';
 import { errorCode } from '../error-code';
-import { MAX_SETTINGS_BYTES, readRegularFile } from '../fs/read-regular-file';
+import { processOwner, type Owner } from '../fs/owner';
+import { MAX_SETTINGS_BYTES } from '../fs/read-regular-file';
+import { readTrustedFile, UntrustedFileError } from '../fs/read-trusted-file';
 import { HelperError } from '../errors';
 import type { ValidationRecord } from '../cache/validation-record';
 import { DEFAULT_ROUTE_TABLE, type RouteTable } from '../routing/route-table';
@@ -20,6 +22,8 @@ export function loadConfig(
     routes?: boolean;
     /** Which config file texts were checked whole before, kept in the cache folder (or none). */
     record?: (cacheDir: string | null) => ValidationRecord;
+    /** Whose config file it must be (default: this process's user). */
+    owner?: Owner;
   } = {},
 ): Config {
   // node:os only when HOME does not do: under Bun, loading it was a few percent of a cache hit.
@@ -28,7 +32,8 @@ export function loadConfig(
   const config = parseConfig(env, home);
   if (options.routes === false) return config;
   const record = options.record?.(config.cacheDir);
-  return { ...config, routes: loadRouteTable(configFilePath(env, home), record) };
+  const owner = options.owner ?? processOwner();
+  return { ...config, routes: loadRouteTable(configFilePath(env, home), owner, record) };
 }
 
 const CANNOT_EXIST = new Set(['ENOENT', 'ENOTDIR', 'ENAMETOOLONG']);
@@ -39,15 +44,24 @@ const CANNOT_EXIST = new Set(['ENOENT', 'ENOTDIR', 'ENAMETOOLONG']);
  */
 function loadRouteTable(
   where: { path: string | null; explicit: boolean },
+  owner: Owner,
   record?: ValidationRecord,
 ): RouteTable {
   const { path } = where;
   if (path === null) return DEFAULT_ROUTE_TABLE;
   let text: string;
   try {
-    // One small synchronous read: this runs on every call, the cache-hit `get` included.
-    text = readRegularFile(path, MAX_SETTINGS_BYTES).bytes.toString('utf8');
+    // One small synchronous read and a stat: this runs on every call, the cache-hit `get` included.
+    text = readTrustedFile(path, owner, MAX_SETTINGS_BYTES).bytes.toString('utf8');
   } catch (error) {
+    // It decides where tokens go (an `ecr` alias): docs/security-model.md#config-files-others-can-write.
+    if (error instanceof UntrustedFileError) {
+      throw new HelperError(
+        'CONFIG',
+        `${path}: refusing to use this config file: ${error.message}; only files of this user (or root) that nobody else can change are used`,
+        { cause: error },
+      );
+    }
     const code = errorCode(error);
     // A default path that cannot exist (under a file, or a HOME too long) is no file either.
     if (CANNOT_EXIST.has(code) && !where.explicit) return DEFAULT_ROUTE_TABLE;

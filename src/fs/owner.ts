@@ -27,3 +27,15 @@ export function ownerProblem(stat: Pick<Stats, 'uid' | 'mode'>, owner: Owner): s
   }
   return undefined;
 }
+
+/**
+ * ownerProblem(), where root's files are trusted too (a machine-wide settings file, /etc): root
+ * can change anything of this user's anyway. For root itself that is the same rule.
+ */
+export function ownerOrRootProblem(
+  stat: Pick<Stats, 'uid' | 'mode'>,
+  owner: Owner,
+): string | undefined {
+  const problem = ownerProblem(stat, owner);
+  return problem !== undefined && stat.uid === 0 ? ownerProblem(stat, { euid: 0 }) : problem;
+}

@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ValidationRecord } from '../../../src/cache/validation-record';
 import { loadConfig } from '../../../src/config/load-config';
@@ -40,6 +40,21 @@ describe('loadConfig()', () => {
     const { routes } = loadConfig({ HOME: tempDir(), XDG_CONFIG_HOME: xdg });
     expect(routes).toMatchObject({ file, fallback: { kind: 'none' } });
     expect(routes.entries().map((entry) => entry.key)).toEqual(['quay.io']);
+  });
+
+  it('a file others can write is a CONFIG error naming it: it decides where tokens go', () => {
+    const path = join(tempDir(), 'config.json');
+    writeFileSync(path, '{}', { mode: 0o666 });
+    chmodSync(path, 0o666);
+    expect(() => loadConfig(named(path))).toThrow(
+      `${path}: refusing to use this config file: group or others can write it (mode 666); only files of this user (or root) that nobody else can change are used`,
+    );
+    // Another user's (the owner passed in stands for the process's user; root's files would do).
+    chmodSync(path, 0o600);
+    if (process.geteuid?.() === 0) chownSync(path, 1234, 1234);
+    expect(() => loadConfig(named(path), { owner: { euid: 4242 } })).toThrow(
+      /refusing to use this config file: it belongs to uid \d+, not to this user \(uid 4242\)/,
+    );
   });
 
   it('a file that cannot be read is a CONFIG error naming it', () => {
