@@ -1,4 +1,9 @@
-import { credentialIdentity, entryFileName, scopeFor } from '../../../src/cache/cache-identity';
+import {
+  credentialIdentity,
+  entryFileName,
+  scopeFor,
+  secretScopeFor,
+} from '../../../src/cache/cache-identity';
 import { parseRegistry, type EcrRegistry } from '../../../src/registry/parse-registry';
 
 const home = '/home/user';
@@ -37,6 +42,8 @@ describe('credentialIdentity()', () => {
     ],
     ['another config file', { AWS_CONFIG_FILE: '/elsewhere/config' }],
     ['another ECR endpoint', { AWS_ENDPOINT_URL_ECR: 'http://127.0.0.1:1' }],
+    // STS answers for web identity, a profile's role_arn and a route's roleArn.
+    ['another STS endpoint', { AWS_ENDPOINT_URL_STS: 'http://127.0.0.1:2' }],
   ])('changes with %s', (_name, env) => {
     expect(identity(env)).not.toBe(identity(ecs));
     expect(identity(env)).not.toBe(identity({}));
@@ -86,5 +93,26 @@ describe('scopeFor() and entryFileName()', () => {
       name('123456789012.dkr.ecr.eu-west-1.amazonaws.com'),
     );
     for (const file of names) expect(file).toMatch(/^[0-9a-f]{40}\.json$/);
+  });
+});
+
+describe('secretScopeFor()', () => {
+  const request = {
+    host: 'hub.example.com',
+    secretId: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:hub-AbCdEf',
+    identity: {},
+    cacheSeconds: 900,
+  };
+  const scope = (env: Record<string, string>) => secretScopeFor(request, identity({}), env);
+
+  it('keys a login by the Secrets Manager endpoint that answered it', () => {
+    const real = scope({});
+    const fake = scope({ AWS_ENDPOINT_URL_SECRETS_MANAGER: 'http://127.0.0.1:18181' });
+    expect(fake.identity).not.toBe(real.identity);
+    expect(entryFileName(fake)).not.toBe(entryFileName(real));
+    expect(scope({ AWS_ENDPOINT_URL_SECRETS_MANAGER: 'http://127.0.0.1:18181' })).toEqual(fake);
+    // AWS_ENDPOINT_URL (every service) counts too; an ECR endpoint does not select the secret.
+    expect(scope({ AWS_ENDPOINT_URL: 'http://127.0.0.1:1' }).identity).not.toBe(real.identity);
+    expect(scope({ AWS_ENDPOINT_URL_ECR: 'http://127.0.0.1:1' })).toEqual(real);
   });
 });
