@@ -59,7 +59,11 @@ function openStore(name: StoreName, options: OpenStoreOptions): CredentialStore 
       };
     }
     case 'helper':
-      return createHelperStore({ name: name.name, program: helperProgram(name.name, options) });
+      return createHelperStore({
+        name: name.name,
+        program: helperProgram(name.name, options),
+        log: context.logger,
+      });
   }
 }
 
@@ -75,7 +79,6 @@ function helperProgram(name: string, options: OpenStoreOptions): Program {
       env: delegatedEnv(context.env),
       deadline: context.deadline - KILL_MARGIN_MS,
       signal: context.signal,
-      onStderr: (text) => context.logger.debug(`docker-credential-${name} said: ${text}`),
     })(action, input);
   };
 }

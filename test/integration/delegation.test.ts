@@ -20,7 +20,7 @@ import { useTempDirs } from '../support/temp-dirs';
 scrubProcessEnv();
 const tempDir = useTempDirs();
 const SECRET = 'pa55-SENTINEL-delegation';
-
+const GET_SECRET = 'GET-SECRET-QQQ9-delegation';
 /** Stub helpers, as shell scripts; $STUB_LOG records each run. */
 const STUBS: Record<string, string> = {
   // A tiny real store: one file per server, not-found as the protocol says.
@@ -41,9 +41,15 @@ const STUBS: Record<string, string> = {
   quiet: `cat >/dev/null; exit 2`,
   // Leads back to the helper under test: a route loop through another program.
   loop: `echo loop >> "$STUB_LOG"; exec "${HELPER_BIN}" "$@"`,
+  // Chatty on stderr about the secret it answers.
+  leakyerr: `cat >/dev/null; echo "debug: returning value ${GET_SECRET} for you" >&2
+    printf '%s\\n' '{"Username":"u","Secret":"${GET_SECRET}"}'`,
+  // A failure text of 500 KB.
+  bigerr: `cat >/dev/null; head -c 500000 /dev/zero | tr '\\0' e; head -c 500000 /dev/zero | tr '\\0' f >&2; exit 1`,
+  hang2: `echo $$ > "$STUB_DIR/hang2.pid"; sleep 60 & wait`,
 };
 
-function world(fallback: string) {
+function world(fallback: string, registries: Record<string, unknown> = {}) {
   const home = tempDir('ecr-ts-delegation-');
   const bin = join(home, 'bin');
   mkdirSync(bin);
@@ -54,7 +60,7 @@ function world(fallback: string) {
   }
   symlinkSync(HELPER_BIN, join(bin, 'docker-credential-myself'));
   const config = join(home, 'config.json');
-  writeFileSync(config, JSON.stringify({ fallback }));
+  writeFileSync(config, JSON.stringify({ fallback, registries }));
   const log = join(home, 'stub.log');
   const env = cleanEnv(home, {
     PATH: `${bin}:${process.env['PATH'] ?? '/usr/bin:/bin'}`,
@@ -200,5 +206,52 @@ describe('a fallback helper that fails', () => {
     expect(result.stderr).toMatch(
       /list: skipping docker-credential-nosuch: docker-credential-nosuch not found on PATH/,
     );
+  });
+});
+
+describe('what a delegated helper prints', () => {
+  it('is logged at debug level only after the secret in its answer is masked', async () => {
+    const w = world('leakyerr');
+    const result = await runHelper({
+      args: ['get'],
+      input: 'leaky.example.com',
+      env: { ...w.env, ECR_TS_LOG_LEVEL: 'debug' },
+    });
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout)).toMatchObject({ Secret: GET_SECRET });
+    // The line is there (so the check below can fail), with the secret masked.
+    expect(result.stderr).toContain(
+      'debug: docker-credential-leakyerr said: debug: returning value *** for you',
+    );
+    expect(result.stderr).not.toContain(GET_SECRET);
+  });
+
+  it('a failure text is relayed cut to a few KB, saying so, on stdout and stderr', async () => {
+    const w = world('bigerr');
+    const result = await w.run('get', 'ghcr.io');
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(
+      /^e{4000}e* \[cut: docker-credential-bigerr printed 500000 characters\]\n$/,
+    );
+    expect(result.stdout.length).toBeLessThan(8 * 1024);
+    expect(result.stderr.length).toBeLessThan(8 * 1024);
+    expect(result.stderr).toContain(result.stdout.trim());
+  });
+});
+
+describe('list with helpers that hang', () => {
+  it('gives each of them time within the bound, and says how long', async () => {
+    const w = world('hang', { 'slow.example.com': { helper: 'hang2' } });
+    const result = await w.run('list');
+    expect([result.code, result.stdout]).toEqual([0, '{}\n']);
+    const warnings = result.stderr.trim().split('\n');
+    expect(warnings).toHaveLength(2);
+    for (const name of ['hang', 'hang2']) {
+      const line = warnings.find((text) => text.includes(`skipping docker-credential-${name}:`));
+      expect(line).toMatch(/did not answer list within \d+(\.\d)? s and was stopped/);
+      expect(line).not.toMatch(/within 0 s/);
+      // It ran, and was stopped with its children.
+      expect(isRunning(Number(readFileSync(join(w.home, `${name}.pid`), 'utf8')))).toBe(false);
+    }
   });
 });
