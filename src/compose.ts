@@ -89,7 +89,7 @@ export function compose(invocation: Invocation): Wiring {
       const progress = { step: 'starting' };
       return withDeadline({
         timeoutMs: boundMs,
-        deadline: workDeadline(startedAt, boundMs),
+        deadline: workDeadline(startedAt, boundMs, config.endBy),
         progress,
         signal: invocation.signal,
         work: ({ deadline, signal }) =>

@@ -67,9 +67,12 @@ function exitMarginMs(timeoutMs: number): number {
   return Math.min(500, Math.floor(timeoutMs / 10));
 }
 
-/** The epoch ms by which the work of a call started at `startedAt` must be done. */
-export function workDeadline(startedAt: number, timeoutMs: number): number {
-  return startedAt + timeoutMs - exitMarginMs(timeoutMs);
+/**
+ * The epoch ms by which the work of a call started at `startedAt` must be done; `endBy`: when the
+ * whole process must be over sooner (its caller stops it then).
+ */
+export function workDeadline(startedAt: number, timeoutMs: number, endBy?: number | null): number {
+  return Math.min(startedAt + timeoutMs, endBy ?? Infinity) - exitMarginMs(timeoutMs);
 }
 
 /** Attempts and connect timeout of the SDK's API calls; each attempt's own limit is attemptTimeoutMs(). */

@@ -35,9 +35,13 @@ const SECRET_PATTERNS: readonly RegExp[] = [
   /\b(A3T[A-Z0-9]|AKIA|ASIA|AGPA|AIDA|AROA|ANPA|ANVA|APKA)[A-Z0-9]{12,}\b/g,
   // A whole Authorization value, scheme and all ("Bearer xyz", "AWS4-HMAC-SHA256 Credential=...").
   /("?(?<![A-Za-z0-9_])[Aa]uthorization"?\s*[:=]\s*"?)[^"\r\n]+/g,
-  // The key must stand alone: `GetAuthorizationToken: ECONNRESET` is a message, not a secret.
-  /("?(?<![A-Za-z0-9_])(?:SecretAccessKey|secretAccessKey|SessionToken|sessionToken|Token|token|Secret|secret|password|Password|authorizationToken)"?\s*[:=]\s*"?)[^",\s}]+/g,
+  // The key must stand alone: `GetAuthorizationToken: ECONNRESET` is a message, not a secret, and
+  // `…:secret:hub-AbCdEf` is a Secrets Manager ARN (the secret's name).
+  /("?(?<![A-Za-z0-9_:])(?:SecretAccessKey|secretAccessKey|SessionToken|sessionToken|Token|token|Secret|secret|password|Password|authorizationToken)"?\s*[:=]\s*"?)[^",\s}]+/g,
 ];
+
+/** A value that only stands for one: `...`, `…`. */
+const PLACEHOLDER = /^(?:\.{3}|…)$/;
 
 /** Replaces registered secrets and known secret shapes with `***`. */
 function redact(text: string, secrets: Iterable<string>): string {
@@ -46,11 +50,17 @@ function redact(text: string, secrets: Iterable<string>): string {
     if (secret.length >= 4) out = out.split(secret).join('***');
   }
   for (const pattern of SECRET_PATTERNS) {
-    out = out.replace(pattern, (match, prefix: string | undefined) =>
-      typeof prefix === 'string' && match.startsWith(prefix) && prefix.length < match.length
-        ? `${prefix}***`
-        : '***',
-    );
+    out = out.replace(pattern, (match, prefix: string | undefined) => {
+      if (
+        typeof prefix !== 'string' ||
+        !match.startsWith(prefix) ||
+        prefix.length >= match.length
+      ) {
+        return '***';
+      }
+      // A placeholder (`"password": "..."` in a format hint) holds nothing to hide.
+      return PLACEHOLDER.test(match.slice(prefix.length)) ? match : `${prefix}***`;
+    });
   }
   return out;
 }

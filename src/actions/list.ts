@@ -10,13 +10,19 @@ import type { StoreName } from '../stores/credential-store';
 
 /** Lists registries with credentials, as `{"<server URL>":"<user name>"}`. */
 export async function listAction(context: ActionContext): Promise<string> {
-  const merged: Record<string, string> = {};
-  for (const name of context.routes.stores()) {
+  // No prototype: a stored server URL `__proto__` is a key like any other.
+  const merged = Object.create(null) as Record<string, string>;
+  // All stores at once: a helper that hangs (pass waiting for a passphrase) must not use up the
+  // time of the ones after it.
+  const stores = context.routes.stores().map((name) => {
     const store = context.openStore(name);
-    context.progress.step = `listing ${store.label}`;
+    return { name, store, listing: settle(() => store.list()) };
+  });
+  context.progress.step = `listing ${stores.map(({ store }) => store.label).join(', ')}`;
+  for (const { name, store, listing } of stores) {
     let listed: Record<string, string>;
     try {
-      listed = await store.list();
+      listed = await listing;
     } catch (error) {
       // One broken store must not break `docker build` (it lists before every build): say why
       // on stderr and list the rest.
@@ -32,6 +38,13 @@ export async function listAction(context: ActionContext): Promise<string> {
   // ECR last: a cached token outranks a stale stored login for the same URL.
   Object.assign(merged, await context.tokens.listKnown(context.routes.identities()));
   return encodeList(merged);
+}
+
+/** `start()` begun now, its failure (thrown or rejected) handled later, where it is awaited. */
+function settle<T>(start: () => Promise<T>): Promise<T> {
+  const promise = (async () => start())();
+  promise.catch(() => undefined);
+  return promise;
 }
 
 function sameStore(a: StoreName, b: StoreName): boolean {

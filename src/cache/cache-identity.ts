@@ -37,7 +37,16 @@ const SELECTORS: Readonly<Record<string, readonly string[]>> = {
   ],
 };
 // A token minted by another endpoint (a proxy, a test fake) must not be served for the real one.
-const ENDPOINTS = ['AWS_ENDPOINT_URL', 'AWS_ENDPOINT_URL_ECR', 'AWS_ENDPOINT_URL_ECR_PUBLIC'];
+// STS selects the credentials themselves wherever a role is assumed: web identity, a profile's
+// role_arn, a route's roleArn.
+const ENDPOINTS = [
+  'AWS_ENDPOINT_URL',
+  'AWS_ENDPOINT_URL_ECR',
+  'AWS_ENDPOINT_URL_ECR_PUBLIC',
+  'AWS_ENDPOINT_URL_STS',
+];
+/** Where a Secrets Manager login comes from: another endpoint's answer is another login. */
+const SECRETS_ENDPOINTS = ['AWS_ENDPOINT_URL', 'AWS_ENDPOINT_URL_SECRETS_MANAGER'];
 
 /** Hashes what selects the credentials; equal inputs give equal identities. */
 export function credentialIdentity(input: IdentityInput): string {
@@ -61,11 +70,16 @@ export function credentialIdentity(input: IdentityInput): string {
     `config=${configFile}@${input.stamp(configFile)}`,
     `credentials=${credentialsFile}@${input.stamp(credentialsFile)}`,
   );
-  for (const name of ENDPOINTS) {
-    const value = nonEmpty(env[name]);
-    if (value !== undefined) parts.push(`${name}=${value}`);
-  }
+  parts.push(...endpointsOf(env, ENDPOINTS));
   return sha256(parts.join('\n'));
+}
+
+/** `<name>=<value>` of each endpoint override among `names` that is set. */
+function endpointsOf(env: Env, names: readonly string[]): string[] {
+  return names.flatMap((name) => {
+    const value = nonEmpty(env[name]);
+    return value === undefined ? [] : [`${name}=${value}`];
+  });
 }
 
 /** The scope (partition, region, service, identity) of a registry's token. */
@@ -98,17 +112,22 @@ export function routeIdentity(base: string, identity: AwsIdentity): string {
   );
 }
 
-/** The scope of a Secrets Manager login: the secret, its region and how long it may be kept count. */
-export function secretScopeFor(request: SecretRequest, base: string): CacheScope {
+/**
+ * The scope of a Secrets Manager login: the secret, its region, how long it may be kept and the
+ * endpoint that answers count (`base` already holds what selects the credentials).
+ */
+export function secretScopeFor(request: SecretRequest, base: string, env: Env): CacheScope {
   const arn = /^arn:([a-z-]+):secretsmanager:([a-z0-9-]+):/.exec(request.secretId);
   const identity = routeIdentity(base, request.identity);
+  const key: unknown[] = [identity, request.secretId, request.region ?? null, request.cacheSeconds];
+  const endpoints = endpointsOf(env, SECRETS_ENDPOINTS);
+  // Without an override the key is what it was, so entries cached before stay valid.
+  if (endpoints.length > 0) key.push(endpoints);
   return {
     partition: arn?.[1] ?? 'aws',
     region: arn?.[2] ?? request.region ?? 'configured',
     service: 'secrets-manager',
-    identity: sha256(
-      JSON.stringify([identity, request.secretId, request.region ?? null, request.cacheSeconds]),
-    ),
+    identity: sha256(JSON.stringify(key)),
   };
 }
 

@@ -175,7 +175,7 @@ export function createCachedTokenSource(options: CachedTokenSourceOptions): Toke
       if (request.cacheSeconds === 0) return options.source.getSecret(request);
       return cached(
         { host: request.host, fetch: () => options.source.getSecret(request) },
-        secretScopeFor(request, currentIdentity()),
+        secretScopeFor(request, currentIdentity(), env),
       );
     },
     async listKnown(identities = [{}]) {

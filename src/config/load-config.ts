@@ -1,12 +1,10 @@
 /** Loads the helper's Config: reads what the settings depend on, then parses them. */
-import { realpathSync, type BigIntStats } from 'node:fs';
-import { dirname } from 'node:path';
 import type { Env } from '../env';
 import { errorCode } from '../error-code';
-import { MAX_SETTINGS_BYTES, readRegularFile } from '../fs/read-regular-file';
-import { ownerProblem, type Owner } from '../fs/owner';
-import { inspectFolder } from '../fs/private-folder';
-import { HelperError, isHelperError } from '../errors';
+import { processOwner, type Owner } from '../fs/owner';
+import { MAX_SETTINGS_BYTES } from '../fs/read-regular-file';
+import { readTrustedFile, UntrustedFileError } from '../fs/read-trusted-file';
+import { HelperError } from '../errors';
 import type { ValidationRecord } from '../cache/validation-record';
 import { DEFAULT_ROUTE_TABLE, type RouteTable } from '../routing/route-table';
 import { configFilePath } from './config-file-path';
@@ -32,6 +30,8 @@ export function loadConfig(
     record?: (cacheDir: string | null) => ValidationRecord;
     /** The kubelet's provider (docs/kubelet.md), run as `euid`: its own defaults and checks. */
     kubelet?: { readonly euid: number };
+    /** Whose config file it must be (default: this process's user). */
+    owner?: Owner;
   } = {},
 ): Config {
   // node:os only when HOME does not do: under Bun, loading it was a few percent of a cache hit.
@@ -41,9 +41,10 @@ export function loadConfig(
   const config = options.kubelet ? kubeletConfig(env, docker, options.kubelet.euid) : docker;
   if (options.routes === false) return config;
   const record = options.record?.(config.cacheDir);
+  const owner = options.owner ?? processOwner();
   const routes = options.kubelet
-    ? loadRouteTable(kubeletConfigFilePath(env), record, options.kubelet)
-    : loadRouteTable(configFilePath(env, home), record);
+    ? loadRouteTable(kubeletConfigFilePath(env), owner, record)
+    : loadRouteTable(configFilePath(env, home), owner, record);
   return { ...config, routes };
 }
 
@@ -65,20 +66,24 @@ const CANNOT_EXIST = new Set(['ENOENT', 'ENOTDIR', 'ENAMETOOLONG']);
  */
 function loadRouteTable(
   where: { path: string | null; explicit: boolean },
+  owner: Owner,
   record?: ValidationRecord,
-  /** Refuse a file (or folder) that another user owns or may write (docs/security-model.md). */
-  trust?: { readonly euid: number },
 ): RouteTable {
   const { path } = where;
   if (path === null) return DEFAULT_ROUTE_TABLE;
   let text: string;
   try {
-    // One small synchronous read: this runs on every call, the cache-hit `get` included.
-    const file = readRegularFile(path, MAX_SETTINGS_BYTES);
-    if (trust) checkTrusted(path, file.stats, trust.euid);
-    text = file.bytes.toString('utf8');
+    // One small synchronous read and a stat: this runs on every call, the cache-hit `get` included.
+    text = readTrustedFile(path, owner, MAX_SETTINGS_BYTES).bytes.toString('utf8');
   } catch (error) {
-    if (isHelperError(error)) throw error;
+    // It decides where tokens go (an `ecr` alias): docs/security-model.md#config-files-others-can-write.
+    if (error instanceof UntrustedFileError) {
+      throw new HelperError(
+        'CONFIG',
+        `${path}: refusing to use this config file: ${error.message}; only files of this user (or root) that nobody else can change are used`,
+        { cause: error },
+      );
+    }
     const code = errorCode(error);
     // A default path that cannot exist (under a file, or a HOME too long) is no file either.
     if (CANNOT_EXIST.has(code) && !where.explicit) return DEFAULT_ROUTE_TABLE;
@@ -92,22 +97,4 @@ function loadRouteTable(
   const table = parseConfigFile(text, path);
   record?.add(path, text);
   return table;
-}
-
-/**
- * Throws CONFIG when the file, or the folder it is in, is not its user's (or root's) alone: the
- * owner rule of the cache (docs/security-model.md), root's system files trusted too.
- */
-function checkTrusted(path: string, stats: BigIntStats, euid: number): void {
-  const owner: Owner = { euid, rootToo: true };
-  const problem = ownerProblem({ uid: Number(stats.uid), mode: Number(stats.mode) }, owner);
-  const folder = inspectFolder(dirname(realpathSync(path)), owner);
-  const reason =
-    problem ?? (folder.state === 'refused' ? `its folder ${folder.reason}` : undefined);
-  if (reason) {
-    throw new HelperError(
-      'CONFIG',
-      `${path}: refusing the config file, since its routes decide where registry passwords go: ${reason}`,
-    );
-  }
 }

@@ -4,6 +4,7 @@
  * `<file>: registries["*.corp"].helper: expected a string`.
  */
 import { HelperError } from '../errors';
+import { firstDuplicateKey } from './duplicate-keys';
 import { parseRegistry } from '../registry/parse-registry';
 import { compileHostPattern, keysCovering } from '../routing/host-pattern';
 import type { EntryRoute } from '../routing/route';
@@ -43,6 +44,10 @@ const MAX_CACHE_SECONDS = 43_200;
 export function parseConfigFile(text: string, file: string): RouteTable {
   const fail = failIn(file);
   const { fallback, registries } = parseTopLevel(text, fail);
+  // A property of the text, checked with it whole (a recorded text had none).
+  const duplicate = firstDuplicateKey(text);
+  if (duplicate !== undefined)
+    fail(duplicate, 'appears twice: keep one (JSON keeps only the last)');
   const entries = Object.keys(registries).map((key) => parseEntry(key, registries[key], fail));
   return routeTableOf(file, fallback, entries);
 }

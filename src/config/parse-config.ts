@@ -9,6 +9,7 @@ import { LOG_LEVELS, type LogLevel } from '../log';
 import { PRODUCT } from '../product';
 import { DEFAULT_ROUTE_TABLE, type RouteTable } from '../routing/route-table';
 import type { KubeletSettings } from './kubelet-settings';
+import { DEADLINE_VAR } from '../stores/find-helper';
 
 /** Everything the helper's behaviour depends on, resolved once at start. */
 export interface Config {
@@ -32,6 +33,11 @@ export interface Config {
   readonly routes: RouteTable;
   /** Set when running as the kubelet's image credential provider (docs/kubelet.md). */
   readonly kubelet?: KubeletSettings;
+  /**
+   * Epoch ms by which the call must be over because the instance of this helper that delegated
+   * to the program that started it stops that program then (ECR_TS_DEADLINE); null when none did.
+   */
+  readonly endBy: number | null;
 }
 
 /** Default bound on one call; docker waits forever for a helper, so we must not. */
@@ -45,6 +51,7 @@ export function parseConfig(
   env: Env,
   home: string | null,
   routes: RouteTable = DEFAULT_ROUTE_TABLE,
+  now: number = Date.now(),
 ): Config {
   const warnings: string[] = [];
   return {
@@ -56,7 +63,23 @@ export function parseConfig(
     ignoreCredsStorage: isTrue(env['AWS_ECR_IGNORE_CREDS_STORAGE']),
     warnings,
     routes,
+    endBy: parseEndBy(env[DEADLINE_VAR], now),
   };
+}
+
+/** Farther than the longest bound (3600 s) from now, a deadline is no call's: left over. */
+const MAX_DEADLINE_DISTANCE_MS = 3600_000;
+
+/**
+ * ECR_TS_DEADLINE, which a delegating instance of this helper sets (stores/find-helper.ts). Only
+ * ever shortens the call. Not a setting: a value that is no time near now (an old environment
+ * passed on by some daemon) is ignored rather than failing every call.
+ */
+function parseEndBy(raw: string | undefined, now: number): number | null {
+  const text = nonEmpty(raw);
+  if (text === undefined || !/^\d{1,16}$/.test(text)) return null;
+  const deadline = Number(text);
+  return Math.abs(deadline - now) > MAX_DEADLINE_DISTANCE_MS ? null : deadline;
 }
 
 // Relative folders are never used: resolved against the caller's working folder they would drop

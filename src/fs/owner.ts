@@ -24,7 +24,7 @@ export function ownerProblem(stat: Pick<Stats, 'uid' | 'mode'>, owner: Owner): s
   const { euid } = owner;
   if (euid === undefined) return undefined; // no uids on this platform (Windows)
   if (stat.uid !== euid && !(owner.rootToo === true && stat.uid === 0)) {
-    const or = owner.rootToo === true ? ' or root' : '';
+    const or = owner.rootToo === true && euid !== 0 ? ' or root' : '';
     return `it belongs to uid ${stat.uid}, not to this user (uid ${euid})${or}`;
   }
   if ((stat.mode & 0o022) !== 0) {

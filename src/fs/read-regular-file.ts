@@ -17,13 +17,23 @@ export interface RegularFile {
   readonly stats: BigIntStats;
 }
 
-/** The whole file at `path` (followed through symlinks); throws as described above. */
-export function readRegularFile(path: string, maxBytes: number): RegularFile {
-  const fd = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+/**
+ * The whole file at `path` (followed through symlinks unless `noFollow`: then a symlink is ELOOP);
+ * throws as described above. `judge` sees the open file's stat before a byte is read, and may
+ * refuse it by throwing.
+ */
+export function readRegularFile(
+  path: string,
+  maxBytes: number,
+  options: { readonly noFollow?: boolean; readonly judge?: (stats: BigIntStats) => void } = {},
+): RegularFile {
+  const noFollow = options.noFollow ? (constants.O_NOFOLLOW ?? 0) : 0;
+  const fd = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0) | noFollow);
   try {
     const stats = fstatSync(fd, { bigint: true });
     if (!stats.isFile()) throw refusal('not a regular file');
     if (stats.size > BigInt(maxBytes)) throw refusal(`larger than ${maxBytes} bytes`);
+    options.judge?.(stats);
     return { bytes: readOpenFile(fd, Number(stats.size)), stats };
   } finally {
     closeSync(fd);

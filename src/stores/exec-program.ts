@@ -10,8 +10,10 @@ import type { Program, ProgramOutcome } from './program';
 
 /** Nothing a credential helper answers comes near this; more is a runaway. */
 export const MAX_OUTPUT_BYTES = 1024 * 1024;
-/** Its stderr is only kept for the debug log. */
-const MAX_STDERR_BYTES = 64 * 1024;
+/** Its stderr is only kept for one debug line: a flood must not make a huge one. */
+const MAX_STDERR_BYTES = 4 * 1024;
+/** No helper answers in less (a shell starts in a few ms, `pass` and gpg take far more). */
+const MIN_BUDGET_MS = 100;
 
 /** A Program that runs `path` with `env`, stopped at `deadline` (epoch ms) or on `signal`. */
 export function execProgram(options: {
@@ -21,8 +23,6 @@ export function execProgram(options: {
   signal?: AbortSignal;
   now?: () => number;
   maxOutputBytes?: number;
-  /** Receives the helper's stderr (debug log). */
-  onStderr?: (text: string) => void;
 }): Program {
   const now = options.now ?? Date.now;
   const limit = options.maxOutputBytes ?? MAX_OUTPUT_BYTES;
@@ -30,6 +30,8 @@ export function execProgram(options: {
     // Loaded on first use: a cache hit for ECR never starts a process.
     const { spawn } = await import('node:child_process');
     const budgetMs = Math.max(0, options.deadline - now());
+    // Started with no time left, it would be stopped at once and blamed for not answering.
+    if (budgetMs < MIN_BUDGET_MS) return { kind: 'no-time' };
     return new Promise<ProgramOutcome>((resolve) => {
       let child: ChildProcess;
       try {
@@ -75,9 +77,9 @@ export function execProgram(options: {
         finished = true;
         clearTimeout(timer);
         options.signal?.removeEventListener('abort', onAbort);
-        const text = Buffer.concat(stderr).toString('utf8').trim();
-        if (text) options.onStderr?.(text);
-        resolve(settled ?? outcome);
+        let text = Buffer.concat(stderr).subarray(0, MAX_STDERR_BYTES).toString('utf8').trim();
+        if (stderrSize > MAX_STDERR_BYTES) text += ` [cut: it printed ${stderrSize} bytes]`;
+        resolve({ ...(settled ?? outcome), ...(text ? { stderr: text } : {}) });
       };
       child.on('error', (error) => {
         finish({ kind: 'missing', reason: errorCode(error) });

@@ -3,7 +3,8 @@
  * a 0700 folder of this user, read without a lock (writes are atomic renames), changed under a
  * cross-process lock so concurrent `docker login`s all land.
  */
-import { dirname } from 'node:path';
+import { readdirSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { errorCode } from '../error-code';
 import { HelperError, notFound } from '../errors';
 import { quoteServerUrl } from '../quote';
@@ -11,7 +12,7 @@ import { tryLock } from '../fs/lock';
 import { makeDirSync, UnsafeFolderError } from '../fs/make-dir';
 import type { Owner } from '../fs/owner';
 import { poll } from '../fs/poll';
-import { readPrivateFile, writePrivateFile } from '../fs/private-file';
+import { readPrivateFile, removeFile, writePrivateFile } from '../fs/private-file';
 import { inspectFolder } from '../fs/private-folder';
 import type { CredentialStore, Credentials } from './credential-store';
 import { serverKey, withoutUserInfo } from './server-key';
@@ -19,6 +20,8 @@ import { serverKey, withoutUserInfo } from './server-key';
 /** A few thousand logins fit in well under this. */
 const MAX_FILE_BYTES = 4 * 1024 * 1024;
 const LOCK_STALE_MS = 5000;
+/** What follows `<file>.` in the name of a temp file of writePrivateFile (fs/private-file.ts). */
+const LEFTOVER = /^[0-9a-f]{16}\.tmp$/;
 
 /** The file's shape, versioned so a later format can tell. */
 interface StoreFile {
@@ -45,13 +48,19 @@ export function createFileStore(options: {
   const now = options.now ?? Date.now;
   const refuse = (reason: string): HelperError =>
     new HelperError('STORE', `refusing to use ${reason}`);
-  const load = (): StoreFile => {
+  /** The file's logins, or why its folder or file must not be used. */
+  const inspect = (): StoreFile | { readonly refused: string } => {
     const folder = inspectFolder(dir, owner);
-    if (folder.state === 'refused') throw refuse(folder.reason);
+    if (folder.state === 'refused') return { refused: folder.reason };
     if (folder.state === 'absent') return empty();
     const read = readPrivateFile(path, owner, MAX_FILE_BYTES);
-    if (read.kind === 'refused') throw refuse(read.reason);
+    if (read.kind === 'refused') return { refused: read.reason };
     return read.kind === 'absent' ? empty() : parseStoreFile(path, read.text);
+  };
+  const load = (): StoreFile => {
+    const file = inspect();
+    if ('refused' in file) throw refuse(file.refused);
+    return file;
   };
   const ensureDir = (): void => {
     try {
@@ -60,22 +69,34 @@ export function createFileStore(options: {
       throw error instanceof UnsafeFolderError ? refuse(error.message) : error;
     }
   };
-  const save = (file: StoreFile): void => {
+  const save = (text: string): void => {
     try {
       // Synced: logins, unlike cached tokens, cannot be fetched again.
-      writePrivateFile(path, `${JSON.stringify(file, null, 2)}\n`, { durable: true });
+      writePrivateFile(path, text, { durable: true });
     } catch (error) {
       throw new HelperError('STORE', `cannot write ${path} (${errorCode(error)})`, {
         cause: error,
       });
     }
   };
-  const change = async (edit: (file: StoreFile) => boolean): Promise<void> => {
+  /**
+   * Edits the file under the lock. `tooLarge` words the refusal of an edit that would make the
+   * file larger than load() reads: written, it would lock every later call out, `erase` included.
+   */
+  const change = async (
+    edit: (file: StoreFile) => boolean,
+    tooLarge: (bytes: number) => HelperError,
+  ): Promise<void> => {
     ensureDir();
     const release = await lock(path);
     try {
+      removeLeftovers(path);
       const file = load();
-      if (edit(file)) save(file);
+      if (!edit(file)) return;
+      const text = `${JSON.stringify(file, null, 2)}\n`;
+      const bytes = Buffer.byteLength(text);
+      if (bytes > MAX_FILE_BYTES) throw tooLarge(bytes);
+      save(text);
     } finally {
       await release();
     }
@@ -112,7 +133,13 @@ export function createFileStore(options: {
   return {
     label: `the file store (${path})`,
     async get(serverUrl) {
-      const file = load();
+      const file = inspect();
+      if ('refused' in file) {
+        // As the token cache does: say why, and answer. Root with a user's HOME (sudo -E) finds
+        // the user's store; its logins are not root's to read, and docker then pulls anonymously.
+        options.warn?.(`not reading the file store: ${file.refused}`);
+        throw notFound();
+      }
       const name = findEntry(file, serverUrl);
       const entry = name === undefined ? undefined : file.auths[name];
       if (!entry) throw notFound();
@@ -120,22 +147,34 @@ export function createFileStore(options: {
     },
     async store(credentials: Credentials) {
       const serverUrl = withoutUserInfo(credentials.serverUrl);
-      await change((file) => {
-        file.auths = without(file.auths, sameServer(file, serverUrl));
-        file.auths[serverUrl] = {
-          username: credentials.username,
-          secret: credentials.secret,
-        };
-        return true;
-      });
+      await change(
+        (file) => {
+          file.auths = without(file.auths, sameServer(file, serverUrl));
+          file.auths[serverUrl] = {
+            username: credentials.username,
+            secret: credentials.secret,
+          };
+          return true;
+        },
+        (bytes) =>
+          new HelperError(
+            'STORE',
+            `cannot store the login for ${quoteServerUrl(serverUrl)}: the file store ${path} would grow to ${bytes} bytes, past its limit of ${MAX_FILE_BYTES} bytes; erase logins you no longer use (docker logout)`,
+          ),
+      );
     },
     async erase(serverUrl) {
       if (findEntry(load(), serverUrl) === undefined) return;
-      await change((file) => {
-        const names = sameServer(file, serverUrl);
-        file.auths = without(file.auths, names);
-        return names.length > 0;
-      });
+      await change(
+        (file) => {
+          const names = sameServer(file, serverUrl);
+          file.auths = without(file.auths, names);
+          return names.length > 0;
+        },
+        // Fewer logins never make a larger file than the one that was read.
+        (bytes) =>
+          new HelperError('INTERNAL', `internal error: erasing grew ${path} to ${bytes} bytes`),
+      );
     },
     async list() {
       const { auths } = load();
@@ -144,6 +183,27 @@ export function createFileStore(options: {
       );
     },
   };
+}
+
+/**
+ * Removes the temp files of writes that never finished (`<file>.<16 hex>.tmp`, a whole copy of
+ * the store: logins erased since included). Called with the lock held: a write makes its temp
+ * file only while holding the lock, so one found now belongs to a write that crashed, or that
+ * lost the lock as stale and would otherwise rename its older copy over this change (it fails
+ * instead). Best effort: housekeeping never fails a change.
+ */
+function removeLeftovers(path: string): void {
+  const prefix = `${basename(path)}.`;
+  let names: string[];
+  try {
+    names = readdirSync(dirname(path));
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    if (!name.startsWith(prefix) || !LEFTOVER.test(name.slice(prefix.length))) continue;
+    removeFile(join(dirname(path), name));
+  }
 }
 
 /** The exact server URL first, else one naming the same server in another form. */

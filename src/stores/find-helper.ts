@@ -1,16 +1,23 @@
 /**
  * Finds the `docker-credential-<name>` a route or the fallback names, and refuses one that leads
  * back to this helper: by name, by resolved path, or through another helper that calls us again
- * (the call depth travels in the environment). A loop must end in one clear error, never a storm.
+ * (the call depth travels in the environment; where a helper drops it, an ancestor process that
+ * runs this program gives the loop away). A loop must end in one clear error, never a storm.
  */
 import { accessSync, constants, realpathSync, statSync } from 'node:fs';
 import { delimiter, isAbsolute, join } from 'node:path';
-import type { Env } from '../env';
+import { nonEmpty, type Env } from '../env';
 import { HelperError } from '../errors';
 import { PRODUCT } from '../product';
 
 /** Set to the call depth for every helper we start; a helper started by us runs at depth >= 1. */
 export const CALL_DEPTH_VAR = 'ECR_TS_CALL_DEPTH';
+/**
+ * Set for every helper we start to the epoch milliseconds by which it must be done (when we stop
+ * it): an instance of this program started below it ends its own call by then
+ * (config/parse-config.ts), so nothing a call started outlives it, loops included.
+ */
+export const DEADLINE_VAR = 'ECR_TS_DEADLINE';
 const PREFIX = 'docker-credential-';
 /** What docker accepts after `docker-credential-`: no path separators, no option look-alikes. */
 const HELPER_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
@@ -21,9 +28,13 @@ export function callDepth(env: Env): number {
   return Number.isInteger(depth) && depth > 0 ? depth : 0;
 }
 
-/** The environment a delegated helper runs with: ours, one level deeper. */
-export function delegatedEnv(env: Env): Env {
-  return { ...env, [CALL_DEPTH_VAR]: String(callDepth(env) + 1) };
+/** The environment a delegated helper runs with: ours, one level deeper, ending by `deadline`. */
+export function delegatedEnv(env: Env, deadline: number): Env {
+  return {
+    ...env,
+    [CALL_DEPTH_VAR]: String(callDepth(env) + 1),
+    [DEADLINE_VAR]: String(Math.floor(deadline)),
+  };
 }
 
 /**
@@ -35,6 +46,8 @@ export function findHelper(options: {
   env: Env;
   /** Paths this program runs from (the executable, the npm shim); compared after realpath. */
   self: readonly string[];
+  /** The pid of an ancestor process running this program (ancestor-self.ts), if any. */
+  ancestor?: () => number | undefined;
 }): string {
   const { name, env } = options;
   const program = `${PREFIX}${name}`;
@@ -44,14 +57,28 @@ export function findHelper(options: {
       `invalid helper name ${JSON.stringify(name)}: expected the part after "${PREFIX}", like "pass"`,
     );
   }
+  // Either variable set means a delegating instance of this program is further up; a helper in
+  // between that dropped the depth (env -u) still passed the deadline on.
   const depth = callDepth(env);
-  if (depth > 0) {
+  const deadline = nonEmpty(env[DEADLINE_VAR]);
+  if (depth > 0 || deadline !== undefined) {
+    const evidence =
+      depth > 0
+        ? `${CALL_DEPTH_VAR}=${depth}`
+        : `${DEADLINE_VAR} is set, though ${CALL_DEPTH_VAR} was dropped on the way`;
     throw new HelperError(
       'DELEGATE',
-      `refusing to delegate to ${program}: ${PRODUCT} was itself started by a delegated helper (${CALL_DEPTH_VAR}=${depth}), so a route or the fallback leads back to it; point that helper elsewhere`,
+      `refusing to delegate to ${program}: ${PRODUCT} was itself started by a delegated helper (${evidence}), so a route or the fallback leads back to it; point that helper elsewhere`,
     );
   }
   if (program === PRODUCT) throw selfLoop(program, 'that is this helper');
+  const ancestor = options.ancestor?.();
+  if (ancestor !== undefined) {
+    throw new HelperError(
+      'DELEGATE',
+      `refusing to delegate to ${program}: ${PRODUCT} is already running further up this call (process ${ancestor}), so a route or the fallback leads back to it; point that helper elsewhere`,
+    );
+  }
   const path = findOnPath(program, env['PATH'] ?? '');
   if (path === undefined) {
     throw new HelperError(

@@ -5,43 +5,64 @@
  * quoted in those lines: it may hold a password.
  */
 import { HelperError, NOT_FOUND_TEXT, notFound } from '../errors';
+import type { Logger } from '../log';
 import type { CredentialStore, Credentials } from './credential-store';
 import type { ProgramOutcome, Program } from './program';
 
-/** A store backed by `docker-credential-<name>`, run through `program`. */
-export function createHelperStore(options: { name: string; program: Program }): CredentialStore {
+/** A failure text longer than this is relayed cut: docker shows it whole, in one line. */
+const MAX_RELAYED_CHARS = 4096;
+
+/**
+ * A store backed by `docker-credential-<name>`, run through `program`. `log` gets what the helper
+ * printed on stderr (debug), after the secret its answer holds was registered with the masking.
+ */
+export function createHelperStore(options: {
+  name: string;
+  program: Program;
+  log?: Pick<Logger, 'debug' | 'addSecret'>;
+}): CredentialStore {
   const label = `docker-credential-${options.name}`;
-  const run = async (action: string, input: string): Promise<string> =>
-    answerOf(label, action, await options.program(action, input));
+  const { log } = options;
+  /** Runs `action`, reads its answer with `read`, and only then logs its stderr. */
+  const run = async <T>(action: string, input: string, read: (stdout: string) => T): Promise<T> => {
+    const outcome = await options.program(action, input);
+    try {
+      return read(answerOf(label, action, outcome));
+    } finally {
+      if (outcome.stderr) log?.debug(`${label} said: ${outcome.stderr}`);
+    }
+  };
   return {
     label,
-    async get(serverUrl) {
-      const value = parseJson(label, 'get', await run('get', serverUrl));
-      const username = field(value, 'Username');
-      const secret = field(value, 'Secret');
-      if (username === undefined || secret === undefined) throw garbage(label, 'get');
-      // docker-credential-helpers before 0.7 (Debian 12's docker-credential-pass) answer an
-      // absent login with exit 0 and empty fields; docker then pulls anonymously, so that is
-      // not-found, and saying so lets every caller fall back the same way.
-      if (!username && !secret) throw notFound();
-      return { serverUrl, username, secret };
-    },
+    get: (serverUrl) =>
+      run('get', serverUrl, (stdout) => {
+        const value = parseJson(label, 'get', stdout);
+        const username = field(value, 'Username');
+        const secret = field(value, 'Secret');
+        if (username === undefined || secret === undefined) throw garbage(label, 'get');
+        log?.addSecret(secret);
+        // docker-credential-helpers before 0.7 (Debian 12's docker-credential-pass) answer an
+        // absent login with exit 0 and empty fields; docker then pulls anonymously, so that is
+        // not-found, and saying so lets every caller fall back the same way.
+        if (!username && !secret) throw notFound();
+        return { serverUrl, username, secret };
+      }),
     async store(credentials: Credentials) {
       const { serverUrl, username, secret } = credentials;
-      await run(
-        'store',
-        JSON.stringify({ ServerURL: serverUrl, Username: username, Secret: secret }),
-      );
+      log?.addSecret(secret);
+      const input = JSON.stringify({ ServerURL: serverUrl, Username: username, Secret: secret });
+      await run('store', input, () => undefined);
     },
     async erase(serverUrl) {
-      await run('erase', serverUrl);
+      await run('erase', serverUrl, () => undefined);
     },
-    async list() {
-      const value = parseJson(label, 'list', await run('list', ''));
-      const entries = Object.entries(value ?? {});
-      if (entries.some(([, user]) => typeof user !== 'string')) throw garbage(label, 'list');
-      return Object.fromEntries(entries) as Record<string, string>;
-    },
+    list: () =>
+      run('list', '', (stdout) => {
+        const value = parseJson(label, 'list', stdout);
+        const entries = Object.entries(value ?? {});
+        if (entries.some(([, user]) => typeof user !== 'string')) throw garbage(label, 'list');
+        return Object.fromEntries(entries) as Record<string, string>;
+      }),
   };
 }
 
@@ -60,8 +81,9 @@ function answerOf(label: string, action: string, outcome: ProgramOutcome): strin
           { exitCode },
         );
       }
-      // Its own failure text, unchanged: callers may compare it (docker shows it to the user).
-      throw new HelperError('DELEGATE', text, { exitCode });
+      // Its own failure text, unchanged (callers may compare it; docker shows it to the user),
+      // unless it is too long to be a message.
+      throw new HelperError('DELEGATE', relayed(label, text), { exitCode });
     }
     case 'killed':
       throw new HelperError('DELEGATE', `${label} crashed during ${action} (${outcome.signal})`);
@@ -75,12 +97,23 @@ function answerOf(label: string, action: string, outcome: ProgramOutcome): strin
         'TIMEOUT',
         `${label} did not answer ${action} within ${outcome.seconds} s and was stopped: check that it works on its own (it may be waiting for a passphrase), or raise ECR_TS_TIMEOUT (seconds)`,
       );
+    case 'no-time':
+      throw new HelperError(
+        'TIMEOUT',
+        `${label} was not asked to ${action}: the call's time bound was used up before it; raise ECR_TS_TIMEOUT (seconds)`,
+      );
     case 'too-large':
       throw new HelperError(
         'DELEGATE',
         `${label} answered ${action} with more than ${outcome.limitBytes / 1024 / 1024} MB and was stopped`,
       );
   }
+}
+
+/** `text`, or its start and a note that it was cut. */
+function relayed(label: string, text: string): string {
+  if (text.length <= MAX_RELAYED_CHARS) return text;
+  return `${text.slice(0, MAX_RELAYED_CHARS)} [cut: ${label} printed ${text.length} characters]`;
 }
 
 function parseJson(label: string, action: string, text: string): Record<string, unknown> | null {

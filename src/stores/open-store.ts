@@ -7,6 +7,7 @@ import type { CallContext } from '../call-context';
 import { HelperError, notFound } from '../errors';
 import { quoteServerUrl } from '../quote';
 import type { CredentialStore, OpenStore, StoreName } from './credential-store';
+import { ancestorRunningSelf } from './ancestor-self';
 import { execProgram } from './exec-program';
 import { createFileStore } from './file-store';
 import { fileStorePath, fileStorePathOrNull } from './file-store-path';
@@ -59,7 +60,11 @@ function openStore(name: StoreName, options: OpenStoreOptions): CredentialStore 
       };
     }
     case 'helper':
-      return createHelperStore({ name: name.name, program: helperProgram(name.name, options) });
+      return createHelperStore({
+        name: name.name,
+        program: helperProgram(name.name, options),
+        log: context.logger,
+      });
   }
 }
 
@@ -67,15 +72,21 @@ function openStore(name: StoreName, options: OpenStoreOptions): CredentialStore 
 function helperProgram(name: string, options: OpenStoreOptions): Program {
   const { context } = options;
   return async (action, input) => {
-    const path = findHelper({ name, env: context.env, self: options.self });
+    const path = findHelper({
+      name,
+      env: context.env,
+      self: options.self,
+      ancestor: () => ancestorRunningSelf(options.self),
+    });
     context.progress.step = `waiting for docker-credential-${name} to answer ${action}`;
     context.logger.debug(`delegating ${action} to ${path}`);
+    const deadline = context.deadline - KILL_MARGIN_MS;
     return execProgram({
       path,
-      env: delegatedEnv(context.env),
-      deadline: context.deadline - KILL_MARGIN_MS,
+      // An instance of this program below it ends by our deadline for it, whatever it is told.
+      env: delegatedEnv(context.env, deadline),
+      deadline,
       signal: context.signal,
-      onStderr: (text) => context.logger.debug(`docker-credential-${name} said: ${text}`),
     })(action, input);
   };
 }

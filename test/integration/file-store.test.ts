@@ -12,6 +12,7 @@ import {
   readdirSync,
   statSync,
   symlinkSync,
+  utimesSync,
   writeFileSync,
 } from 'node:fs';
 import { join } from 'node:path';
@@ -40,7 +41,23 @@ function world() {
       ...(input === undefined ? {} : { input }),
       killAfterMs: 30_000,
     });
-  return { home, dir, file: join(dir, 'credentials.json'), run };
+  return { home, dir, env, file: join(dir, 'credentials.json'), run };
+}
+
+/** Makes `path` (made by this root process) the test user's, as the helper would have made it. */
+function giveToUser(...paths: string[]): void {
+  if (asRoot) for (const path of paths) chownSync(path, NOBODY, NOBODY);
+}
+
+/** The store's folder, made as the helper makes it (0700, the test user's). */
+function makeStoreDir(w: ReturnType<typeof world>): void {
+  mkdirSync(w.dir, { recursive: true, mode: 0o700 });
+  giveToUser(join(w.home, '.local'), join(w.home, '.local', 'share'), w.dir);
+}
+
+/** The file store's text for `auths`, as the helper writes it. */
+function storeText(auths: Record<string, { username: string; secret: string }>): string {
+  return `${JSON.stringify({ version: 1, auths }, null, 2)}\n`;
 }
 
 const login = (host: string) =>
@@ -108,4 +125,90 @@ describe('the file store (the default fallback)', () => {
     expect(result.stdout).toMatch(/credentials\.json: it is a symbolic link\n$/);
     expect(readFileSync(victim, 'utf8')).toBe('precious');
   });
+
+  it('refuses a store that would grow the file past its own read limit, changing nothing', async () => {
+    const w = world();
+    makeStoreDir(w);
+    // 69 maximal logins (60 KB tokens): just under the 4 MiB the store reads; one more is over.
+    const big = 'x'.repeat(60_000);
+    const auths: Record<string, { username: string; secret: string }> = {
+      'ghcr.io': { username: 'me', secret: SECRET },
+    };
+    for (let i = 1; i <= 69; i += 1) auths[`big${i}.example.com`] = { username: 'u', secret: big };
+    const text = storeText(auths);
+    expect(Buffer.byteLength(text)).toBeLessThan(4 * 1024 * 1024);
+    writeFileSync(w.file, text, { mode: 0o600 });
+    giveToUser(w.file);
+
+    const refused = await w.run(
+      'store',
+      JSON.stringify({ ServerURL: 'big70.example.com', Username: 'u', Secret: big }),
+    );
+    expect(refused.code).toBe(1);
+    expect(refused.stdout).toMatch(
+      /^cannot store the login for "big70\.example\.com": the file store .*credentials\.json would grow to \d+ bytes, past its limit of 4194304 bytes; erase logins you no longer use \(docker logout\)\n$/,
+    );
+    expect(readFileSync(w.file, 'utf8')).toBe(text);
+    expect(readdirSync(w.dir)).toEqual(['credentials.json']);
+    // Everything still works, erase included (it makes the file smaller).
+    expect(JSON.parse((await w.run('get', 'ghcr.io')).stdout)).toMatchObject({ Secret: SECRET });
+    expect(await w.run('erase', 'big1.example.com')).toMatchObject({ code: 0, stdout: '' });
+    expect(
+      await w.run(
+        'store',
+        JSON.stringify({ ServerURL: 'small.example.com', Username: 'u', Secret: 's' }),
+      ),
+    ).toMatchObject({ code: 0, stdout: '', stderr: '' });
+    expect(Object.keys(JSON.parse((await w.run('list')).stdout))).toHaveLength(70);
+  });
+
+  it('removes what a crashed write left, so an erased login does not outlive its erase', async () => {
+    const w = world();
+    expect(await w.run('store', login('ghcr.io'))).toMatchObject({ code: 0, stderr: '' });
+    // What a write killed between creating its temp file and renaming it leaves: the whole store.
+    const leftover = join(w.dir, 'credentials.json.0123456789abcdef.tmp');
+    writeFileSync(leftover, readFileSync(w.file), { mode: 0o600 });
+    giveToUser(leftover);
+    const longAgo = new Date(Date.now() - 3600_000);
+    utimesSync(leftover, longAgo, longAgo);
+
+    expect(await w.run('erase', 'ghcr.io')).toMatchObject({ code: 0, stdout: '', stderr: '' });
+    expect(readdirSync(w.dir).sort()).toEqual(['credentials.json']);
+    for (const name of readdirSync(w.dir)) {
+      expect(readFileSync(join(w.dir, name), 'utf8')).not.toContain(SECRET);
+    }
+  });
+
+  it('lists a stored server URL named __proto__ like any other', async () => {
+    const w = world();
+    expect(await w.run('store', login('__proto__'))).toMatchObject({ code: 0, stderr: '' });
+    expect(await w.run('store', login('ghcr.io'))).toMatchObject({ code: 0, stderr: '' });
+    const listed = await w.run('list');
+    expect(listed).toMatchObject({ code: 0, stderr: '' });
+    expect(Object.entries(JSON.parse(listed.stdout) as object)).toEqual([
+      ['__proto__', 'user-__proto__'],
+      ['ghcr.io', 'user-ghcr.io'],
+    ]);
+  });
+
+  (asRoot ? it : it.skip)(
+    "root with a user's HOME: get answers not-found with a warning, and store still refuses",
+    async () => {
+      const w = world();
+      expect(await w.run('store', login('ghcr.io'))).toMatchObject({ code: 0, stderr: '' });
+      // sudo -E: root, with the user's HOME and XDG settings.
+      const asRootWithUsersHome = (action: string, input: string): Promise<RunResult> =>
+        runHelper({ args: [action], env: w.env, input, killAfterMs: 30_000 });
+      const got = await asRootWithUsersHome('get', 'ghcr.io');
+      expect([got.code, got.stdout]).toEqual([1, 'credentials not found in native keychain\n']);
+      expect(got.stderr).toMatch(
+        /^docker-credential-ecr-ts: warn: not reading the file store: .*docker-credential-ecr-ts: it belongs to uid 65534, not to this user \(uid 0\)\n$/,
+      );
+      expect(got.stderr).not.toContain(SECRET);
+      const stored = await asRootWithUsersHome('store', login('quay.io'));
+      expect(stored.code).toBe(1);
+      expect(stored.stdout).toMatch(/^refusing to use .*: it belongs to uid 65534/);
+      expect(readFileSync(w.file, 'utf8')).not.toContain('quay.io');
+    },
+  );
 });

@@ -239,6 +239,12 @@ describe('workDeadline()', () => {
     expect(workDeadline(1_000_000, 10_000)).toBe(1_000_000 + 10_000 - 500);
     expect(workDeadline(0, 1_000)).toBe(900);
   });
+
+  it('ends sooner when the process must be over sooner (its caller stops it then)', () => {
+    expect(workDeadline(1_000_000, 10_000, 1_004_000)).toBe(1_004_000 - 500);
+    expect(workDeadline(1_000_000, 10_000, 2_000_000)).toBe(1_000_000 + 10_000 - 500);
+    expect(workDeadline(1_000_000, 10_000, null)).toBe(1_000_000 + 10_000 - 500);
+  });
 });
 
 describe('withDeadline() with a deadline', () => {

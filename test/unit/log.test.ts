@@ -40,6 +40,14 @@ describe('logging', () => {
   ])('masks the value of %j', (input, output) => {
     expect(logged(input)).toBe(output);
   });
+  it.each([
+    // A secret's ARN is its name, not its value: the key word follows a colon there.
+    'cannot read arn:aws:secretsmanager:us-east-1:123456789012:secret:hub-AbCdEf (AccessDenied)',
+    // A format hint's placeholders hold nothing.
+    'expected a JSON object {"username": "...", "password": "..."}',
+  ])('leaves %j alone: it holds no secret', (text) => {
+    expect(logged(text)).toBe(text);
+  });
 });
 
 describe('the logger on free text', () => {

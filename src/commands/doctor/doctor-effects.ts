@@ -104,6 +104,7 @@ async function runVersion(path: string, env: Env, bound: Bound): Promise<Version
     case 'missing':
       throw new Error(outcome.reason);
     case 'timeout':
+    case 'no-time':
       throw new Error('it did not answer `version` in time');
     case 'too-large':
       throw new Error(`it printed more than ${outcome.limitBytes} bytes for \`version\``);

@@ -3,6 +3,7 @@ import {
   entryFileName,
   routeIdentity,
   scopeFor,
+  secretScopeFor,
 } from '../../../src/cache/cache-identity';
 import { sha256Hex } from '../../../src/cache/sha256';
 import { parseRegistry, type EcrRegistry } from '../../../src/registry/parse-registry';
@@ -43,6 +44,8 @@ describe('credentialIdentity()', () => {
     ],
     ['another config file', { AWS_CONFIG_FILE: '/elsewhere/config' }],
     ['another ECR endpoint', { AWS_ENDPOINT_URL_ECR: 'http://127.0.0.1:1' }],
+    // STS answers for web identity, a profile's role_arn and a route's roleArn.
+    ['another STS endpoint', { AWS_ENDPOINT_URL_STS: 'http://127.0.0.1:2' }],
   ])('changes with %s', (_name, env) => {
     expect(identity(env)).not.toBe(identity(ecs));
     expect(identity(env)).not.toBe(identity({}));
@@ -113,5 +116,26 @@ describe('routeIdentity() with a service-account token (docs/kubelet.md)', () =>
       routeIdentity('base', { ...sa('system:serviceaccount:ns:a'), roleArn: `${roleArn}-2` }),
     ).not.toBe(a);
     expect(a).toMatch(/^[0-9a-f]{64}$/);
+  });
+});
+
+describe('secretScopeFor()', () => {
+  const request = {
+    host: 'hub.example.com',
+    secretId: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:hub-AbCdEf',
+    identity: {},
+    cacheSeconds: 900,
+  };
+  const scope = (env: Record<string, string>) => secretScopeFor(request, identity({}), env);
+
+  it('keys a login by the Secrets Manager endpoint that answered it', () => {
+    const real = scope({});
+    const fake = scope({ AWS_ENDPOINT_URL_SECRETS_MANAGER: 'http://127.0.0.1:18181' });
+    expect(fake.identity).not.toBe(real.identity);
+    expect(entryFileName(fake)).not.toBe(entryFileName(real));
+    expect(scope({ AWS_ENDPOINT_URL_SECRETS_MANAGER: 'http://127.0.0.1:18181' })).toEqual(fake);
+    // AWS_ENDPOINT_URL (every service) counts too; an ECR endpoint does not select the secret.
+    expect(scope({ AWS_ENDPOINT_URL: 'http://127.0.0.1:1' }).identity).not.toBe(real.identity);
+    expect(scope({ AWS_ENDPOINT_URL_ECR: 'http://127.0.0.1:1' })).toEqual(real);
   });
 });

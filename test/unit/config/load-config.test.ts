@@ -42,6 +42,21 @@ describe('loadConfig()', () => {
     expect(routes.entries().map((entry) => entry.key)).toEqual(['quay.io']);
   });
 
+  it('a file others can write is a CONFIG error naming it: it decides where tokens go', () => {
+    const path = join(tempDir(), 'config.json');
+    writeFileSync(path, '{}', { mode: 0o666 });
+    chmodSync(path, 0o666);
+    expect(() => loadConfig(named(path))).toThrow(
+      `${path}: refusing to use this config file: group or others can write it (mode 666); only files of this user (or root) that nobody else can change are used`,
+    );
+    // Another user's (the owner passed in stands for the process's user; root's files would do).
+    chmodSync(path, 0o600);
+    if (process.geteuid?.() === 0) chownSync(path, 1234, 1234);
+    expect(() => loadConfig(named(path), { owner: { euid: 4242 } })).toThrow(
+      /refusing to use this config file: it belongs to uid \d+, not to this user \(uid 4242\)/,
+    );
+  });
+
   it('a file that cannot be read is a CONFIG error naming it', () => {
     const dir = join(tempDir(), 'config.json');
     mkdirSync(dir);
@@ -142,12 +157,12 @@ describe('loadConfig() for the kubelet: whose config file it trusts', () => {
     const { dir, file } = kubeletFile();
     chmodSync(file, 0o664);
     expect(() => load(file)).toThrow(
-      `${file}: refusing the config file, since its routes decide where registry passwords go: group or others can write it (mode 664)`,
+      `${file}: refusing to use this config file: group or others can write it (mode 664)`,
     );
     chmodSync(file, 0o644);
     chmodSync(dir, 0o775);
     expect(() => load(file)).toThrow(
-      `go: its folder ${dir}: group or others can write it (mode 775)`,
+      `this config file: its folder ${dir}: group or others can write it (mode 775)`,
     );
   });
 
@@ -155,6 +170,6 @@ describe('loadConfig() for the kubelet: whose config file it trusts', () => {
     const { file } = kubeletFile();
     expect(load(file, 1000).routes.entries()).toHaveLength(1);
     chownSync(file, 65534, 65534);
-    expect(() => load(file)).toThrow('it belongs to uid 65534, not to this user (uid 0) or root');
+    expect(() => load(file)).toThrow('it belongs to uid 65534, not to this user (uid 0);');
   });
 });

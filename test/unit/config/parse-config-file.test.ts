@@ -194,6 +194,34 @@ describe('parseConfigFile()', () => {
     expect(message).toMatch(expected);
     expect(message).not.toContain('\n');
   });
+
+  // JSON.parse keeps the last of two equal keys: an entry written earlier in the file (and read
+  // by a person as the one in force) would silently stop counting.
+  it.each([
+    ['{"fallback":"none","fallback":"file"}', 'fallback: appears twice'],
+    [
+      '{"registries":{"dup.example.com":{"anonymous":true},"dup.example.com":{"helper":"echoenv"}}}',
+      'registries["dup.example.com"]: appears twice',
+    ],
+    [
+      '{"registries":{"a.example":{"helper":"x","helper":"y"}}}',
+      'registries["a.example"].helper: appears twice',
+    ],
+    // Spelled differently, read the same by JSON.
+    ['{"registries":{},"regi\\u0073tries":{}}', 'registries: appears twice'],
+    [
+      '{"registries":{"b.example":{"helper":"x"}},"fallback":"none","registries":{}}',
+      'registries: appears twice',
+    ],
+  ])('refuses the duplicate keys of %s, naming the key', (text, expected) => {
+    expect(errorOf(text)).toBe(`${FILE}: ${expected}: keep one (JSON keeps only the last)`);
+  });
+
+  it('accepts equal keys in different objects, and a key equal to a value', () => {
+    const text =
+      '{"fallback":"file","registries":{"a.example":{"helper":"fallback"},"b.example":{"helper":"x"}}}';
+    expect(() => parseConfigFile(text, FILE)).not.toThrow();
+  });
 });
 
 describe('parseValidatedConfigFile()', () => {

@@ -12,6 +12,7 @@ describe('parseConfig()', () => {
       ignoreCredsStorage: false,
       warnings: [],
       routes: DEFAULT_ROUTE_TABLE,
+      endBy: null,
     });
     expect(DEFAULT_ROUTE_TABLE.fallback).toEqual({ kind: 'file' });
     expect(DEFAULT_ROUTE_TABLE.entries()).toEqual([]);
@@ -42,6 +43,24 @@ describe('parseConfig()', () => {
     expect(config).toMatchObject({ logLevel: 'debug', ignoreCredsStorage: true });
     expect(() => parseConfig({ ECR_TS_LOG_LEVEL: 'loud' }, '/h')).toThrow(/ECR_TS_LOG_LEVEL/);
   });
+});
+
+describe('parseConfig() and ECR_TS_DEADLINE (set by a delegating instance of this helper)', () => {
+  const now = 1_800_000_000_000;
+  const endBy = (value: string) =>
+    parseConfig({ ECR_TS_DEADLINE: value }, '/h', DEFAULT_ROUTE_TABLE, now).endBy;
+
+  it('is when the call must be over, also when that has passed', () => {
+    expect(endBy(String(now + 2500))).toBe(now + 2500);
+    expect(endBy(String(now - 10))).toBe(now - 10);
+  });
+
+  it.each(['', 'soon', '-5', '1.5e12', String(now + 3_700_000), String(now - 3_700_000)])(
+    'ignores %j: not a deadline of a call running now',
+    (value) => {
+      expect(endBy(value)).toBeNull();
+    },
+  );
 });
 
 describe('parseConfig() cache folder from hostile or unexpanded paths', () => {

@@ -39,6 +39,14 @@ describe('ownerProblem()', () => {
   });
 });
 
+describe('ownerProblem() trusting root too, run as root', () => {
+  it("is root's own rule", () => {
+    expect(ownerProblem(stat(1002, 0o600), { euid: 0, rootToo: true })).toBe(
+      'it belongs to uid 1002, not to this user (uid 0)',
+    );
+  });
+});
+
 describe('processOwner()', () => {
   it("is this process's effective uid", () => {
     expect(processOwner()).toEqual({ euid: process.geteuid?.() });

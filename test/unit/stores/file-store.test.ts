@@ -19,8 +19,14 @@ const SECRET = 'pa55-SENTINEL-file-store';
 function setup(deadlineMs = 10_000) {
   const dir = join(tempDir('ecr-ts-file-store-'), 'share', 'docker-credential-ecr-ts');
   const path = join(dir, 'credentials.json');
-  const store = createFileStore({ path, owner: { uid }, deadline: Date.now() + deadlineMs });
-  return { dir, path, store };
+  const warnings: string[] = [];
+  const store = createFileStore({
+    path,
+    owner: { uid },
+    deadline: Date.now() + deadlineMs,
+    warn: (message) => warnings.push(message),
+  });
+  return { dir, path, store, warnings };
 }
 
 async function codeOf(promise: Promise<unknown>): Promise<string> {
@@ -88,7 +94,7 @@ describe('the file store', () => {
   });
 
   it('never follows a symlink at the file: the target stays untouched', async () => {
-    const { dir, path, store } = setup();
+    const { dir, path, store, warnings } = setup();
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     const victim = join(dir, '..', 'victim.txt');
     writeFileSync(victim, 'precious', { mode: 0o644 });
@@ -96,7 +102,11 @@ describe('the file store', () => {
     expect(
       await codeOf(store.store({ serverUrl: 'ghcr.io', username: 'me', secret: SECRET })),
     ).toMatch(/^STORE: refusing to use .*credentials\.json: it is a symbolic link$/);
-    expect(await codeOf(store.get('ghcr.io'))).toMatch(/symbolic link/);
+    // get answers, as the token cache does: not-found, and why on stderr.
+    expect(await codeOf(store.get('ghcr.io'))).toMatch(/^NOT_FOUND: /);
+    expect(warnings).toEqual([
+      expect.stringMatching(/^not reading the file store: .*symbolic link$/),
+    ]);
     expect(readFileSync(victim, 'utf8')).toBe('precious');
     expect(lstatSync(victim).mode & 0o777).toBe(0o644);
   });
@@ -120,9 +130,13 @@ describe('the file store', () => {
     const foreign = setup();
     mkdirSync(foreign.dir, { recursive: true, mode: 0o700 });
     chownSync(foreign.dir, 65534, 65534);
-    expect(await codeOf(foreign.store.get('a.io'))).toMatch(
+    expect(await codeOf(foreign.store.list())).toMatch(
       /belongs to uid 65534, not to this user \(uid 0\)/,
     );
+    expect(await codeOf(foreign.store.get('a.io'))).toMatch(/^NOT_FOUND: /);
+    expect(foreign.warnings).toEqual([
+      expect.stringMatching(/belongs to uid 65534, not to this user \(uid 0\)$/),
+    ]);
   });
 
   it('refuses a file another user planted, even when root', async () => {
@@ -137,9 +151,45 @@ describe('the file store', () => {
     );
     if (uid === 0) chownSync(path, 65534, 65534);
     else chmodSync(path, 0o666);
-    expect(await codeOf(store.get('ghcr.io'))).toMatch(
+    expect(await codeOf(store.get('ghcr.io'))).toBe(
+      'NOT_FOUND: credentials not found in native keychain',
+    );
+    expect(await codeOf(store.erase('ghcr.io'))).toMatch(
       /^STORE: refusing to use .*credentials\.json: /,
     );
+  });
+
+  it('refuses a store that would make the file larger than it reads, changing nothing', async () => {
+    const { path, store } = setup();
+    const big = 'x'.repeat(60_000);
+    for (let i = 0; i < 69; i += 1) {
+      await store.store({ serverUrl: `big${i}.example.com`, username: 'u', secret: big });
+    }
+    const before = readFileSync(path, 'utf8');
+    expect(
+      await codeOf(
+        store.store({ serverUrl: 'https://u:pw@big.example.com', username: 'u', secret: big }),
+      ),
+    ).toMatch(
+      /^STORE: cannot store the login for "https:\/\/big\.example\.com": the file store .* would grow to \d+ bytes, past its limit of 4194304 bytes; erase logins you no longer use \(docker logout\)$/,
+    );
+    expect(readFileSync(path, 'utf8')).toBe(before);
+    // Replacing a login with a shorter one still fits.
+    await store.store({ serverUrl: 'big0.example.com', username: 'u', secret: 'short' });
+    expect((await store.get('big0.example.com')).secret).toBe('short');
+  });
+
+  it('removes the temp files of writes that never finished, whatever their age', async () => {
+    const { dir, path, store } = setup();
+    await store.store({ serverUrl: 'ghcr.io', username: 'me', secret: SECRET });
+    const leftovers = ['0123456789abcdef', 'fedcba9876543210'].map((hex) =>
+      join(dir, `credentials.json.${hex}.tmp`),
+    );
+    for (const leftover of leftovers) writeFileSync(leftover, readFileSync(path));
+    // Not a temp file of this store's: left alone.
+    writeFileSync(join(dir, 'credentials.json.notes.tmp'), 'mine');
+    await store.erase('ghcr.io');
+    expect(readdirSync(dir).sort()).toEqual(['credentials.json', 'credentials.json.notes.tmp']);
   });
 
   it('gives up at the deadline when another process holds the lock', async () => {

@@ -1,7 +1,7 @@
 import { chmodSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isHelperError } from '../../../src/errors';
-import { findHelper, findOnPath } from '../../../src/stores/find-helper';
+import { delegatedEnv, findHelper, findOnPath } from '../../../src/stores/find-helper';
 import { tempDir } from '../../support/env';
 
 /** A folder holding `name`, executable or not. */
@@ -79,5 +79,43 @@ describe('findHelper()', () => {
         findHelper({ name: 'real', env: { PATH: dir, ECR_TS_CALL_DEPTH: '1' }, self: [] }),
       ),
     ).toMatch(/was itself started by a delegated helper/);
+  });
+
+  it('refuses when a helper in between dropped the call depth but not the deadline', () => {
+    const dir = folderWith('docker-credential-pass');
+    const env = { PATH: dir, ECR_TS_DEADLINE: '1800000000000' };
+    expect(refusal(() => findHelper({ name: 'pass', env, self: [] }))).toBe(
+      'refusing to delegate to docker-credential-pass: docker-credential-ecr-ts was itself started by a delegated helper (ECR_TS_DEADLINE is set, though ECR_TS_CALL_DEPTH was dropped on the way), so a route or the fallback leads back to it; point that helper elsewhere',
+    );
+  });
+
+  it('refuses when an ancestor process runs this program, and asks only then', () => {
+    const dir = folderWith('docker-credential-pass');
+    const asked: string[] = [];
+    const ancestor = (pid: number | undefined) => () => {
+      asked.push(String(pid));
+      return pid;
+    };
+    expect(
+      refusal(() =>
+        findHelper({ name: 'pass', env: { PATH: dir }, self: [], ancestor: ancestor(4321) }),
+      ),
+    ).toMatch(
+      /^refusing to delegate to docker-credential-pass: docker-credential-ecr-ts is already running further up this call \(process 4321\)/,
+    );
+    expect(
+      findHelper({ name: 'pass', env: { PATH: dir }, self: [], ancestor: ancestor(undefined) }),
+    ).toBe(join(dir, 'docker-credential-pass'));
+    expect(asked).toEqual(['4321', 'undefined']);
+  });
+});
+
+describe('delegatedEnv()', () => {
+  it('passes the call one level deeper, with the time its helper is stopped at', () => {
+    expect(delegatedEnv({ PATH: '/bin', ECR_TS_CALL_DEPTH: '1' }, 1_800_000_000_123.7)).toEqual({
+      PATH: '/bin',
+      ECR_TS_CALL_DEPTH: '2',
+      ECR_TS_DEADLINE: '1800000000123',
+    });
   });
 });

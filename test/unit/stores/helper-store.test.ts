@@ -1,5 +1,6 @@
 import { isHelperError, NOT_FOUND_TEXT } from '../../../src/errors';
 import { failureOutput } from '../../../src/failure-output';
+import { createLogger } from '../../../src/log';
 import { createHelperStore } from '../../../src/stores/helper-store';
 import type { Program, ProgramOutcome } from '../../../src/stores/program';
 
@@ -153,5 +154,70 @@ describe('createHelperStore()', () => {
     expect((await failure(createHelperStore({ name: 'x', program: bad }).list())).stdout).toMatch(
       /^docker-credential-x answered list with something other than a JSON object of server URLs/,
     );
+  });
+});
+
+describe('createHelperStore() and what a helper prints besides its answer', () => {
+  /** A debug logger whose lines are kept. */
+  function debugLog() {
+    const lines: string[] = [];
+    return { lines, log: createLogger({ level: 'debug', write: (line) => lines.push(line) }) };
+  }
+
+  it('logs its stderr only once the secret of its answer is masked', async () => {
+    const { lines, log } = debugLog();
+    const program = fakeProgram({
+      get: {
+        ...exited(0, JSON.stringify({ Username: 'me', Secret: SECRET })),
+        stderr: `returning ${SECRET}`,
+      },
+    });
+    await createHelperStore({ name: 'pass', program, log }).get('ghcr.io');
+    expect(lines).toEqual([
+      'docker-credential-ecr-ts: debug: docker-credential-pass said: returning ***\n',
+    ]);
+  });
+
+  it('logs its stderr when it fails too, and masks the secret a store passed it', async () => {
+    const { lines, log } = debugLog();
+    const program = fakeProgram({
+      store: { ...exited(1, 'no'), stderr: `cannot keep ${SECRET}` },
+      get: { kind: 'killed', signal: 'SIGSEGV', stderr: 'segfault' },
+    });
+    const store = createHelperStore({ name: 'pass', program, log });
+    await failure(store.store({ serverUrl: 'ghcr.io', username: 'me', secret: SECRET }));
+    await failure(store.get('ghcr.io'));
+    expect(lines).toEqual([
+      'docker-credential-ecr-ts: debug: docker-credential-pass said: cannot keep ***\n',
+      'docker-credential-ecr-ts: debug: docker-credential-pass said: segfault\n',
+    ]);
+  });
+
+  it('relays a failure text of a few KB whole, and a longer one cut, saying so', async () => {
+    const text = (length: number) =>
+      failure(
+        createHelperStore({
+          name: 'pass',
+          program: fakeProgram({ get: exited(1, 'e'.repeat(length)) }),
+        }).get('ghcr.io'),
+      );
+    expect((await text(4096)).stdout).toBe(`${'e'.repeat(4096)}\n`);
+    expect((await text(500_000)).stdout).toBe(
+      `${'e'.repeat(4096)} [cut: docker-credential-pass printed 500000 characters]\n`,
+    );
+  });
+
+  it('says a helper that got no time was not asked, rather than blaming it', async () => {
+    const out = await failure(
+      createHelperStore({
+        name: 'pass',
+        program: fakeProgram({ list: { kind: 'no-time' } }),
+      }).list(),
+    );
+    expect(out).toMatchObject({
+      code: 'TIMEOUT',
+      stdout:
+        "docker-credential-pass was not asked to list: the call's time bound was used up before it; raise ECR_TS_TIMEOUT (seconds)\n",
+    });
   });
 });
