@@ -80,7 +80,7 @@ function loadRouteTable(
     if (error instanceof UntrustedFileError) {
       throw new HelperError(
         'CONFIG',
-        `${path}: refusing to use this config file: ${error.message}; only files of this user (or root) that nobody else can change are used`,
+        `${path}: refusing to use this config file: ${error.message}`,
         { cause: error },
       );
     }

@@ -271,7 +271,7 @@ process.on('exit', () => {
     });
     expect(shared.code).toBe(1);
     expect(shared.stderr).toMatch(
-      /refusing the config file.*: group or others can write it \(mode 664\)$/m,
+      /refusing to use this config file: group or others can write it \(mode 664\)$/m,
     );
     chmodSync(w.routesFile, 0o644);
     if (process.getuid?.() === 0) {
