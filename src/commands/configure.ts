@@ -2,33 +2,38 @@
  * `configure`: routes ECR registries (credHelpers) or every registry (credsStore) to the helper in
  * the docker config. Locked against concurrent runs, written atomically after a backup, checked
  * against other programs' writes just before and after the rename, and a no-op when the file
- * already says what we want.
+ * already says what we want (edit-docker-config.ts). With --store, plaintext logins move into the
+ * fallback first (migrate-store.ts) and what moved is recorded for --unstore (store-record.ts).
  */
-import { realpathSync, statSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import type { Progress } from '../call-context';
 import { nonEmpty, type Env } from '../env';
 import { NO_HOME } from '../config/resolve-home';
 import { HelperError } from '../errors';
-import { tryLock } from '../fs/lock';
-import { makeDirSync, UnsafeFolderError } from '../fs/make-dir';
-import { poll } from '../fs/poll';
-import { quote, quoteServerUrl } from '../quote';
+import { processOwner } from '../fs/owner';
+import { quote } from '../quote';
 import type { OpenStore } from '../stores/credential-store';
-import { migrateStore, type StoreMigrationReport } from './migrate-store';
+import { backupsHolding, pruneBackups } from './config-backups';
 import {
+  decode,
+  editUntilStable,
+  foreignOwner,
+  readConfig,
+  refuseReadOnly,
+  resolveLink,
+  withLockedConfig,
+} from './edit-docker-config';
+import { startStoreMigration, type StoreMigration } from './migrate-store';
+import {
+  HELPER_SUFFIX,
   planConfigure,
   type ConfigureChange,
   type ConfigurePlan,
   type ConfigureRequest,
 } from './plan-configure';
-import { planStoreMigration, removeAuths } from './plan-store-migration';
-import {
-  readVersion,
-  replaceIfUnchanged,
-  type FileVersion,
-  type ReplaceOutcome,
-} from '../fs/replace-file';
+import { planStoreMigration, removeAuths, type StoreMigrationPlan } from './plan-store-migration';
+import { migrationLines, type StoreMigrationReport } from './store-migration-report';
+import { readStoreRecord, writeStoreRecord, type StoreRecord } from './store-record';
 
 /** Inputs of one `configure` run; env and clock are passed in, never read from `process`. */
 export interface ConfigureOptions extends ConfigureRequest {
@@ -50,6 +55,8 @@ export interface ConfigureReport {
   /** The copy of the previous file, when one existed and was replaced. */
   readonly backup: string | null;
   readonly dryRun: boolean;
+  /** Older backups removed (the newest few are kept). */
+  readonly prunedBackups?: readonly string[];
   /** --store: the fallback and the logins moved into it. */
   readonly migration?: StoreMigrationReport;
 }
@@ -80,148 +87,123 @@ export async function configure(options: ConfigureOptions): Promise<ConfigureRep
     );
   }
   progress.step = `reading ${file}`;
-  if (options.dryRun) {
-    const before = decode(readConfig(file), file);
-    const { plan, migration } = await planWithMigration(before, options, file);
-    return {
-      file,
-      changes: plan.changes,
-      unchanged: plan.unchanged,
-      backup: null,
-      dryRun: true,
-      ...(migration ? { migration } : {}),
-    };
-  }
-  progress.step = `creating the folder of ${file}`;
-  try {
-    // Docker's folder is used as it is (it may be another user's when root edits it); a missing
-    // one is made with the bounded mkdir: Node's recursive one spins forever under /proc.
-    if (!isFolder(dirname(file))) makeDirSync(dirname(file));
-  } catch (error) {
-    if (error instanceof UnsafeFolderError) {
-      throw new HelperError('CONFIG', `cannot create the folder of ${file}: ${error.message}`);
-    }
-    throw fsError('create the folder of', file, error);
-  }
-  // Two configure runs at once (provisioning scripts) must both land: read-modify-write under
-  // the lock beside the file (src/fs/lock.ts), which recovers a lock its holder left behind.
-  progress.step = `waiting for the lock ${file}.lock (another configure run)`;
-  const release = await lockConfig(file);
-  try {
+  if (options.dryRun) return dryRun(file, options);
+  return withLockedConfig(file, progress, async () => {
     progress.step = `updating ${file}`;
-    return await update(file, options);
-  } finally {
-    await release().catch(() => undefined);
-  }
-}
-
-/** A lock is abandoned once its holder has not refreshed it for this long. */
-const LOCK_STALE_MS = 10_000;
-/** Tries at the lock, the pauses growing from 20 to 100 ms: about 6 s in all. */
-const LOCK_TRIES = 61;
-
-/** Takes the lock beside `file`, waiting while another configure run holds it. */
-async function lockConfig(file: string): Promise<() => Promise<void>> {
-  const polled = await poll({
-    attempts: LOCK_TRIES,
-    attempt: async () => {
-      const attempt = await tryLock({
-        file,
-        staleMs: LOCK_STALE_MS,
-        // Losing the lock costs nothing: the write itself checks that the file did not change.
-        onCompromised: () => undefined,
-        ensureDir: () => undefined, // made above
-      });
-      return attempt.state === 'busy' ? undefined : attempt;
-    },
-    pause: (round) => Math.min(100, 20 * 2 ** round * (1 + Math.random())),
+    return update(file, options);
   });
-  if (!('value' in polled)) throw fsError('lock', file, { code: 'ELOCKED' });
-  if (polled.value.state === 'unavailable') {
-    throw fsError('lock', file, { code: polled.value.reason });
-  }
-  return polled.value.release;
 }
 
-/**
- * How long a write is redone while another program keeps changing the file: seen just before our
- * rename (we retry from its new content), or our entries gone just after it (it wrote what it had
- * read before our rename). The time from our read to that last look includes two fsyncs, so a
- * program writing every few milliseconds is waited out rather than raced.
- */
-const RETRY_FOR_MS = 4000;
-/** How long after our rename the file is looked at again for a lost change. */
-const SETTLE_MS = 30;
-
-/** Read, plan, write if still unchanged, check it stayed: retried while others write. */
-async function update(file: string, options: ConfigureOptions): Promise<ConfigureReport> {
-  const target = resolveLink(file);
-  const first = readConfig(target);
-  // A read-only file is refused before --store moves any login out of it.
-  if (options.store || planConfigure(decode(first, file), options, file).text !== null) {
-    refuseReadOnly(first, file);
+/** What a run would do: the plan and, for --store, the migration's, with nothing written. */
+async function dryRun(file: string, options: ConfigureOptions): Promise<ConfigureReport> {
+  const text = decode(readConfig(resolveLink(file)), file);
+  const plan = planConfigure(text, options, file); // validates the file first
+  if (!options.store || text.trim() === '') {
+    return { file, changes: plan.changes, unchanged: plan.unchanged, backup: null, dryRun: true };
   }
-  // --store: logins move into the fallback (and are read back) once, before config.json changes.
-  const { migration, removals } = await planWithMigration(decode(first, file), options, file);
-  const report = (plan: ConfigurePlan, backup: string | null): ConfigureReport => ({
+  const migrationPlan = planStoreMigration(JSON.parse(text) as Record<string, unknown>, file);
+  const migration = startMigration(file, migrationPlan, options);
+  const edits = planEdits(text, options, file, migrationPlan.removals);
+  return {
     file,
-    changes: plan.changes,
-    unchanged: plan.unchanged,
-    backup,
-    dryRun: false,
-    ...(migration ? { migration } : {}),
+    changes: edits.changes,
+    unchanged: edits.unchanged,
+    backup: null,
+    dryRun: true,
+    migration: migrationReport(migration, migrationPlan, []),
+  };
+}
+
+/** Plans, migrates (--store) and writes, under the lock. */
+async function update(file: string, options: ConfigureOptions): Promise<ConfigureReport> {
+  const first = readConfig(resolveLink(file));
+  const firstText = decode(first, file);
+  // Validates the file; a read-only file is refused before --store moves any login out of it.
+  const firstPlan = planConfigure(firstText, options, file);
+  if (options.store || firstPlan.text !== null) refuseReadOnly(first, file);
+  const storePlan = (text: string): StoreMigrationPlan | null =>
+    options.store && text.trim() !== ''
+      ? planStoreMigration(JSON.parse(text) as Record<string, unknown>, file)
+      : null;
+  const initial = storePlan(firstText);
+  const migration = initial ? startMigration(file, initial, options) : null;
+  const owner = first ? { uid: Number(first.stats.uid), gid: Number(first.stats.gid) } : undefined;
+  let recordProblem: string | null = null;
+  const edited = await editUntilStable({
+    file,
+    now: options.now,
+    round: async (text) => {
+      const plan = storePlan(text);
+      if (plan && migration) {
+        // Our own write makes credsStore ours; any other change to it is another program's.
+        if (!isOurs(text) && plan.previousStore !== initial?.previousStore) {
+          throw new HelperError(
+            'CONFIG',
+            `credsStore in ${file} changed while configure ran; run configure --store again`,
+          );
+        }
+        await migration.move(plan.logins);
+      }
+      const edits = planEdits(text, options, file, plan?.removals ?? []);
+      return {
+        text: edits.text,
+        // The backup keeps no password that now lives in the fallback, nor saved ECR tokens.
+        ...(plan
+          ? { backupText: removeAuths(text, [...movedKeys(plan), ...plan.droppedEcr]) }
+          : {}),
+        result: { edits, plan, storeWasOurs: isOurs(text) },
+      };
+    },
+    landed: ({ plan, storeWasOurs }) => {
+      if (plan && migration) {
+        recordProblem = recordMigration(file, plan, migration, storeWasOurs, owner);
+      }
+    },
   });
-  let backup: string | null = null;
-  let written: ConfigurePlan | null = null;
-  const giveUpAt = Date.now() + RETRY_FOR_MS;
-  for (;;) {
-    const before = readConfig(target);
-    const plan = planEdits(decode(before, file), options, file, removals);
-    // Nothing (more) to do: report what our write changed, if it was ours that set it.
-    if (plan.text === null) return report(written ?? plan, backup);
-    if (Date.now() > giveUpAt) {
-      throw new HelperError(
-        'CONFIG',
-        `${file} kept changing while configure wrote it (another program is writing it); run configure again when it is done`,
-      );
-    }
-    refuseReadOnly(before, file);
-    const stats = before?.stats;
-    let outcome: ReplaceOutcome;
-    try {
-      outcome = replaceIfUnchanged({
-        file: target,
-        expected: before,
-        text: plan.text,
-        mode: stats ? Number(stats.mode & 0o777n) : 0o600,
-        ...(stats ? { owner: { uid: Number(stats.uid), gid: Number(stats.gid) } } : {}),
-        backupNames: backup === null ? backupNames(file, options.now()) : [],
-      });
-    } catch (error) {
-      const step = (error as { step?: string }).step ?? 'write';
-      throw fsError(step, file, error);
-    }
-    if (!outcome.replaced) continue;
-    backup ??= outcome.backup;
-    written = plan;
-    await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
-  }
+  const { edits, plan } = edited.result;
+  const prunedBackups = edited.backup ? pruneBackups(file) : [];
+  return {
+    file,
+    changes: edits.changes,
+    unchanged: edits.unchanged,
+    backup: edited.backup,
+    dryRun: false,
+    prunedBackups,
+    ...(plan && migration
+      ? {
+          migration: {
+            ...migrationReport(
+              migration,
+              plan,
+              edited.wrote ? backupsHolding(file, plan.logins) : [],
+            ),
+            recordProblem,
+          },
+        }
+      : {}),
+  };
 }
 
 /**
- * The plan for the docker config text and, for --store, the migration (carried out unless a dry
- * run): an earlier credsStore becomes the fallback, plaintext `auths` leave the file.
+ * Chooses the fallback for `plan` (written into the helper's config file unless a dry run);
+ * refuses to move another user's logins into this user's stores.
  */
-async function planWithMigration(
-  before: string,
-  options: ConfigureOptions,
+function startMigration(
   file: string,
-): Promise<{ plan: ConfigurePlan; migration?: StoreMigrationReport; removals: readonly string[] }> {
-  const plain = planConfigure(before, options, file); // validates the file first
-  if (!options.store || before.trim() === '') return { plan: plain, removals: [] };
-  const migrationPlan = planStoreMigration(JSON.parse(before) as Record<string, unknown>);
-  const migration = await migrateStore({
-    plan: migrationPlan,
+  plan: StoreMigrationPlan,
+  options: ConfigureOptions,
+): StoreMigration {
+  const foreign = foreignOwner(file);
+  if (foreign !== undefined && (plan.logins.length > 0 || plan.previousStore !== undefined)) {
+    const euid = processOwner().euid ?? 'unknown';
+    throw new HelperError(
+      'CONFIG',
+      `${file} belongs to uid ${foreign}, not to this user (uid ${euid}): configure --store would move its logins into this user's store and config file; run it as that user (e.g. sudo -u '#${foreign}' docker-credential-ecr-ts configure --store), nothing was changed`,
+    );
+  }
+  return startStoreMigration({
+    previousStore: plan.previousStore,
+    loginCount: plan.logins.length,
     dockerConfigFile: file,
     env: options.env,
     home: options.home === undefined ? (nonEmpty(options.env['HOME']) ?? null) : options.home,
@@ -231,10 +213,77 @@ async function planWithMigration(
       (() => {
         throw new HelperError('INTERNAL', 'internal error: configure --store without stores');
       }),
-    stamp: backupStamp(options.now()),
+    now: options.now,
   });
-  const { removals } = migrationPlan;
-  return { plan: planEdits(before, options, file, removals), migration, removals };
+}
+
+/** Every `auths` key whose login now lives in the fallback. */
+function movedKeys(plan: StoreMigrationPlan): string[] {
+  return plan.logins.flatMap((login) => login.keys);
+}
+
+function isOurs(text: string): boolean {
+  if (text.trim() === '') return false;
+  return (JSON.parse(text) as Record<string, unknown>)['credsStore'] === HELPER_SUFFIX;
+}
+
+/**
+ * Notes what moved for --unstore: a new record when this write made the helper the credsStore,
+ * else added to the one there (a later run moving plaintext logins someone added meanwhile).
+ */
+function recordMigration(
+  file: string,
+  plan: StoreMigrationPlan,
+  migration: StoreMigration,
+  storeWasOurs: boolean,
+  owner: { uid: number; gid: number } | undefined,
+): string | null {
+  const moved = plan.logins.map(({ serverUrl, keys, username }) => ({ serverUrl, keys, username }));
+  let earlier: StoreRecord | null = null;
+  if (storeWasOurs) {
+    try {
+      earlier = readStoreRecord(file, owner?.uid);
+    } catch (error) {
+      return error instanceof Error ? error.message : String(error);
+    }
+    if (earlier === null) return null; // credsStore set by hand: nothing known to add to
+  }
+  const kept = (earlier?.moved ?? []).filter(
+    (old) => !moved.some((login) => login.serverUrl === old.serverUrl),
+  );
+  return writeStoreRecord(
+    file,
+    {
+      previousCredsStore: earlier ? earlier.previousCredsStore : (plan.previousStore ?? null),
+      fallback: migration.fallback,
+      moved: [...kept, ...moved],
+    },
+    owner,
+  );
+}
+
+/** The migration's part of the report, from the plan of the last round. */
+function migrationReport(
+  migration: StoreMigration,
+  plan: StoreMigrationPlan,
+  plaintextBackups: readonly { path: string; count: number }[],
+): StoreMigrationReport {
+  return {
+    configFile: migration.configFile,
+    fallback: migration.fallback,
+    fallbackWritten: migration.fallbackWritten,
+    configBackup: migration.configBackup,
+    moved: plan.logins.map(({ serverUrl, username, keys }) => ({ serverUrl, username, keys })),
+    droppedEcr: plan.droppedEcr,
+    dropped: plan.dropped,
+    kept: plan.kept,
+    changed: migration.changed,
+    vanished: [...migration.stored.keys()].filter(
+      (serverUrl) => !plan.logins.some((login) => login.serverUrl === serverUrl),
+    ),
+    plaintextBackups,
+    recordProblem: null,
+  };
 }
 
 /** The config text with the migrated `auths` entries removed and the entries set; null: as is. */
@@ -259,11 +308,13 @@ export function formatConfigureReport(report: ConfigureReport): string {
     lines.push(`${verb} ${change.key} = ${quote(change.after)}${from}`);
   }
   for (const key of report.unchanged) lines.push(`already set: ${key}`);
-  lines.push(...migrationLines(report));
+  const migration = report.migration;
+  if (migration) lines.push(...migrationLines(migration, report.dryRun, report.backup));
   if (
     report.changes.length === 0 &&
-    !report.migration?.moved.length &&
-    !report.migration?.droppedEcr.length
+    !migration?.moved.length &&
+    !migration?.droppedEcr.length &&
+    !migration?.dropped.length
   ) {
     lines.push(`${report.file} already up to date, not rewritten`);
   } else if (report.dryRun) lines.push(`dry run: ${report.file} not written`);
@@ -271,107 +322,16 @@ export function formatConfigureReport(report: ConfigureReport): string {
     const backup = report.backup ? ` (previous file saved as ${report.backup})` : '';
     lines.push(`wrote ${report.file}${backup}`);
   }
+  const pruned = report.prunedBackups ?? [];
+  if (pruned.length > 0) {
+    lines.push(`removed ${pruned.length} older backups of ${report.file} (the newest 5 are kept)`);
+  }
+  if (migration) {
+    for (const { path, count } of migration.plaintextBackups) {
+      lines.push(
+        `${path} (an earlier backup) still holds ${count} of the moved passwords in plain text: delete it once docker works (rm '${path}')`,
+      );
+    }
+  }
   return `${lines.join('\n')}\n`;
-}
-
-/** What --store's migration did or would do, one line each; user names and hosts, no secret. */
-function migrationLines(report: ConfigureReport): string[] {
-  const migration = report.migration;
-  if (!migration) return [];
-  const would = report.dryRun ? 'would ' : '';
-  const lines: string[] = [];
-  if (migration.fallbackWritten) {
-    lines.push(
-      `${would}set fallback = ${quote(migration.fallback)} in ${migration.configFile} (the previous credsStore, so earlier logins keep working)`,
-    );
-  }
-  const target =
-    migration.fallback === 'file' ? 'the file store' : `docker-credential-${migration.fallback}`;
-  for (const { serverUrl, username } of migration.moved) {
-    lines.push(
-      `${would}move the login for ${quoteServerUrl(serverUrl)} (user ${quote(username)}) from auths into ${target}`,
-    );
-  }
-  for (const host of migration.droppedEcr) {
-    lines.push(
-      `${would}drop the saved ECR token for ${quote(host)} from auths (minted on demand now)`,
-    );
-  }
-  for (const { key, why } of migration.kept) {
-    lines.push(`left auths[${quoteServerUrl(key)}] in place: ${why}`);
-  }
-  if (migration.configBackup)
-    lines.push(`previous ${migration.configFile} saved as ${migration.configBackup}`);
-  return lines;
-}
-
-function readConfig(file: string): FileVersion | null {
-  try {
-    return readVersion(file);
-  } catch (error) {
-    throw fsError('read', file, error);
-  }
-}
-
-/** The text of the file; refuses bytes that are not UTF-8, which an edit would not keep. */
-function decode(version: FileVersion | null, file: string): string {
-  if (version === null) return '';
-  const { bytes } = version;
-  try {
-    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
-  } catch {
-    throw new HelperError(
-      'CONFIG',
-      `${file} is not valid UTF-8; fix it by hand, configure left it untouched`,
-    );
-  }
-}
-
-/**
- * A config.json without its owner's write bit (0444) says "do not change me": a rename would
- * replace it all the same (as docker's own save would), so it is refused instead.
- */
-function refuseReadOnly(version: FileVersion | null, file: string): void {
-  const mode = version?.stats.mode;
-  if (mode === undefined || (mode & 0o200n) !== 0n) return;
-  throw new HelperError(
-    'CONFIG',
-    `${file} is read-only (mode ${(mode & 0o777n).toString(8).padStart(4, '0')}); configure left it untouched: make it writable (chmod u+w) to let configure change it`,
-  );
-}
-
-function isFolder(path: string): boolean {
-  try {
-    return statSync(path).isDirectory();
-  } catch {
-    return false;
-  }
-}
-
-/** The file a symlinked config points to: it is replaced there, and the link stays. */
-function resolveLink(file: string): string {
-  try {
-    return realpathSync(file);
-  } catch {
-    return file;
-  }
-}
-
-/** Backup names no earlier backup used: `config.json.<UTC stamp>[-n].bak`. */
-function backupNames(file: string, now: Date): string[] {
-  const stamp = backupStamp(now);
-  return Array.from({ length: 100 }, (_, n) => `${file}.${stamp}${n === 0 ? '' : `-${n}`}.bak`);
-}
-
-/** A backup's time stamp: 20261129T010203Z. */
-function backupStamp(now: Date): string {
-  return now
-    .toISOString()
-    .replace(/[-:]/g, '')
-    .replace(/\.\d+Z$/, 'Z');
-}
-
-function fsError(what: string, file: string, error: unknown): HelperError {
-  const code = (error as NodeJS.ErrnoException).code ?? String(error);
-  return new HelperError('CONFIG', `cannot ${what} ${file} (${code})`, { cause: error });
 }
