@@ -9,6 +9,7 @@ import { getAction } from './actions/get';
 import { listAction } from './actions/list';
 import { eraseAction, storeAction } from './actions/store-erase';
 import { configure, formatConfigureReport } from './commands/configure';
+import { formatUnstoreReport, unstore } from './commands/unstore';
 import { doctorBoundMs, doctorCommand } from './commands/doctor/doctor-command';
 import type { Wiring } from './compose';
 import { HelperError } from './errors';
@@ -24,6 +25,27 @@ const HUMAN_COMMANDS = ['configure', 'doctor'];
 
 /** A command: its stdout (exit 0), or a whole Outcome when it sets the status itself. */
 type Action = (context: ActionContext) => Promise<string | Outcome>;
+
+/** `configure --unstore`: takes no registry and no --store (it undoes --store). */
+async function runUnstore(
+  context: ActionContext,
+  registries: readonly string[],
+  flags: { store?: boolean; dryRun?: boolean },
+): Promise<string> {
+  if (registries.length > 0 || flags.store) {
+    throw new HelperError('USAGE', 'configure --unstore takes no registry and no --store');
+  }
+  return formatUnstoreReport(
+    await unstore({
+      dryRun: flags.dryRun === true,
+      env: context.env,
+      now: () => new Date(),
+      progress: context.progress,
+      home: context.config.home,
+      openStore: context.openStore,
+    }),
+  );
+}
 
 /** Parses argv (without node and script) and runs the chosen action in `call`. */
 export async function runCli(args: readonly string[], call: Wiring): Promise<Outcome> {
@@ -71,22 +93,29 @@ export async function runCli(args: readonly string[], call: Wiring): Promise<Out
     .argument('[registries...]', 'ECR registries to route to this helper in credHelpers')
     .description('write this helper into the docker config (DOCKER_CONFIG or ~/.docker)')
     .option('--store', 'make it the credsStore, for every registry')
+    .option('--unstore', 'undo --store: logins back where they came from, credsStore restored')
     .option('--dry-run', 'print what would change and write nothing')
-    .action((registries: string[], flags: { store?: boolean; dryRun?: boolean }) => {
-      action = async (context) =>
-        formatConfigureReport(
-          await configure({
-            registries,
-            store: flags.store === true,
-            dryRun: flags.dryRun === true,
-            env: context.env,
-            now: () => new Date(),
-            progress: context.progress,
-            home: context.config.home,
-            openStore: context.openStore,
-          }),
-        );
-    });
+    .action(
+      (registries: string[], flags: { store?: boolean; unstore?: boolean; dryRun?: boolean }) => {
+        if (flags.unstore) {
+          action = (context) => runUnstore(context, registries, flags);
+          return;
+        }
+        action = async (context) =>
+          formatConfigureReport(
+            await configure({
+              registries,
+              store: flags.store === true,
+              dryRun: flags.dryRun === true,
+              env: context.env,
+              now: () => new Date(),
+              progress: context.progress,
+              home: context.config.home,
+              openStore: context.openStore,
+            }),
+          );
+      },
+    );
   program
     .command('doctor')
     .argument('[target]', 'an ECR image (host/repository:tag) or registry to check')

@@ -226,6 +226,26 @@ describe('configure --store while another program writes config.json', () => {
     const got = await w.run(['get'], { input: 'ghcr.io' });
     expect(JSON.parse(got.stdout)).toMatchObject({ Secret: `${SECRET}-rotated` });
   });
+
+  it('says so when a moved login was logged out meanwhile, and deletes no other key', async () => {
+    const w = configureWorld(
+      JSON.stringify({ auths: { 'ghcr.io': authEntry('gh', SECRET) } }, null, '\t'),
+    );
+    const db = join(w.home, 'keeper-db');
+    installFakeHelper(w.bin, 'keeper', db);
+    w.writeConfigFile('{"fallback": "keeper"}');
+    // `docker logout ghcr.io` lands while the login is being stored.
+    writeFileSync(
+      join(db, 'on-store'),
+      JSON.stringify({ file: w.dockerFile, text: JSON.stringify({ auths: {}, psFormat: 'x' }) }),
+    );
+    const result = await w.run(['configure', '--store']);
+    expect([result.code, result.stderr]).toEqual([0, '']);
+    expect(result.stdout).toContain(
+      'auths["ghcr.io"] was removed while configure ran (docker logout?), after its login was moved into docker-credential-keeper: run docker logout ghcr.io to remove it there too',
+    );
+    expect(w.docker()).toEqual({ auths: {}, psFormat: 'x', credsStore: 'ecr-ts' });
+  });
 });
 
 describe('configure --store and plaintext left behind', () => {
