@@ -121,10 +121,12 @@ async function update(file: string, options: ConfigureOptions): Promise<Configur
   // Validates the file; a read-only file is refused before --store moves any login out of it.
   const firstPlan = planConfigure(firstText, options, file);
   if (options.store || firstPlan.text !== null) refuseReadOnly(first, file);
-  const storePlan = (text: string): StoreMigrationPlan | null =>
-    options.store && text.trim() !== ''
-      ? planStoreMigration(JSON.parse(text) as Record<string, unknown>, file)
-      : null;
+  const storePlan = (text: string): StoreMigrationPlan | null => {
+    if (!options.store || text.trim() === '') return null;
+    // Validated first: JSON.parse's own message may quote the text (a base64 `auth` value).
+    planConfigure(text, options, file);
+    return planStoreMigration(JSON.parse(text) as Record<string, unknown>, file);
+  };
   const initial = storePlan(firstText);
   const migration = initial ? startMigration(file, initial, options) : null;
   const owner = first ? { uid: Number(first.stats.uid), gid: Number(first.stats.gid) } : undefined;

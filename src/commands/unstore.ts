@@ -85,8 +85,7 @@ export async function unstore(options: UnstoreOptions): Promise<UnstoreReport> {
 async function undo(file: string, options: UnstoreOptions): Promise<UnstoreReport> {
   const first = readConfig(resolveLink(file));
   const text = decode(first, file);
-  planConfigure(text, { registries: [], store: false }, file); // validates the file
-  const config = parse(text);
+  const config = parse(text, file);
   const ownerUid = first ? Number(first.stats.uid) : processOwner().euid;
   const record = readStoreRecord(file, ownerUid);
   const fallback = currentFallback(options);
@@ -150,7 +149,7 @@ async function undo(file: string, options: UnstoreOptions): Promise<UnstoreRepor
     file,
     now: options.now,
     round: async (current) => {
-      const now = parse(current);
+      const now = parse(current, file);
       if (!storeIsOurs(now)) {
         if (!alreadyUndone(now, destination)) {
           throw new HelperError(
@@ -166,7 +165,7 @@ async function undo(file: string, options: UnstoreOptions): Promise<UnstoreRepor
   });
   left.push(...edited.result.conflicts);
   // Read back: only what config.json (or the helper) now holds leaves the fallback.
-  const after = parse(decode(readConfig(resolveLink(file)), file));
+  const after = parse(decode(readConfig(resolveLink(file)), file), file);
   const safe = moving.filter((login) => !left.some((l) => l.serverUrl === login.serverUrl));
   const erased = await eraseCopies(stores, destination, after, safe);
   removeStoreRecord(file);
@@ -300,7 +299,9 @@ function withoutSecret(login: LoginToMove): Credentials {
   return { ...login, secret: '' };
 }
 
-function parse(text: string): Record<string, unknown> {
+/** docker's config, parsed once it is known to be valid (JSON.parse may quote the text). */
+function parse(text: string, file: string): Record<string, unknown> {
+  planConfigure(text, { registries: [], store: false }, file);
   return text.trim() === '' ? {} : (JSON.parse(text) as Record<string, unknown>);
 }
 

@@ -89,6 +89,24 @@ describe("configure --store on another user's docker config (root provisioning)"
   );
 
   rootOnly(
+    "as root with its own docker config but the user's HOME, names the folder it will not make",
+    async () => {
+      const user = configureWorld(null);
+      giveToNobody(user.home);
+      const admin = configureWorld('{"credsStore": "keeper"}');
+      const result = await admin.run(['configure', '--store'], {
+        env: { HOME: user.home, XDG_CONFIG_HOME: '' },
+      });
+      expect(result.code).toBe(1);
+      expect(result.stderr).toBe(
+        `docker-credential-ecr-ts: error: configure --store cannot write the fallback into ${user.configFile}: ${user.configDir}: not creating it inside ${user.home}, which belongs to uid ${NOBODY}, not to this user (uid 0); nothing was changed\n`,
+      );
+      expect(readFileSync(admin.dockerFile, 'utf8')).toBe('{"credsStore": "keeper"}');
+      expect(existsSync(join(user.home, '.config'))).toBe(false);
+    },
+  );
+
+  rootOnly(
     "with nothing to move, sets credsStore and leaves the file, its backup and record the user's",
     async () => {
       const user = configureWorld('{\n\t"auths": {}\n}\n');
