@@ -42,7 +42,7 @@ export function writeHelperConfig(options: {
       `configure --store cannot write the fallback into ${path}: ${reason}; nothing was changed`,
     );
   for (let attempt = 0; attempt < 3; attempt += 1) {
-    const target = writableTarget(path, owner, refuse);
+    const { target, besideLink } = writableTarget(path, owner, refuse);
     const version = readVersion(target);
     const text = version === null ? null : version.bytes.toString('utf8');
     let outcome;
@@ -53,8 +53,7 @@ export function writeHelperConfig(options: {
         text: options.edit(text),
         // Its mode is kept (a dotfile may be 0644), never open to writes by others.
         mode: version === null ? 0o600 : Number(version.stats.mode & 0o755n),
-        backupNames:
-          version === null ? [] : backupNames(join(dirname(target), basename(path)), options.now()),
+        backupNames: version === null ? [] : backupNames(besideLink, options.now()),
       });
     } catch (error) {
       throw refuse(
@@ -66,8 +65,16 @@ export function writeHelperConfig(options: {
   throw refuse('it kept changing while configure wrote it');
 }
 
-/** Where `path` is written: its folder made when missing, links followed, each part checked. */
-function writableTarget(path: string, owner: Owner, refuse: (why: string) => HelperError): string {
+/**
+ * Where `path` is written (its folder made when missing, links followed, each part checked), and
+ * its name in its own folder, links in the folder followed (backups go there, not next to a
+ * dotfiles manager's target).
+ */
+function writableTarget(
+  path: string,
+  owner: Owner,
+  refuse: (why: string) => HelperError,
+): { target: string; besideLink: string } {
   const dir = dirname(path);
   if (lstatCode(dir) === 'ENOENT') {
     try {
@@ -81,15 +88,20 @@ function writableTarget(path: string, owner: Owner, refuse: (why: string) => Hel
     }
   }
   let target: string;
+  let besideLink: string;
   try {
+    besideLink = join(realpathSync(dir), basename(path));
     // A symlinked folder or file (dotfiles) is used where it points.
     target =
       lstatCode(path) === 'ENOENT' ? join(realpathSync(dir), basename(path)) : realpathSync(path);
   } catch (error) {
     throw refuse(`cannot follow it (${errorCode(error)}): a symbolic link to nothing?`);
   }
-  const folder = inspectFolder(dirname(target), owner);
-  if (folder.state === 'refused') throw refuse(folder.reason);
+  // The target's folder takes the new file, the link's the backup: both must be the user's.
+  for (const folder of new Set([dirname(target), dirname(besideLink)])) {
+    const state = inspectFolder(folder, owner);
+    if (state.state === 'refused') throw refuse(state.reason);
+  }
   try {
     const stat = lstatSync(target);
     if (!stat.isFile()) throw refuse(`${target}: it is not a regular file`);
@@ -100,7 +112,7 @@ function writableTarget(path: string, owner: Owner, refuse: (why: string) => Hel
     if (errorCode(error) !== 'ENOENT')
       throw refuse(`cannot inspect ${target} (${errorCode(error)})`);
   }
-  return target;
+  return { target, besideLink };
 }
 
 function lstatCode(path: string): string | undefined {

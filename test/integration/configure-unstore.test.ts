@@ -137,6 +137,23 @@ describe('configure --unstore with a helper', () => {
     expect(fakeHelperLogins(db)).toEqual({ 'ghcr.io': ['a', SECRET] });
   });
 
+  it('copies the file store into the earlier credsStore when the fallback was changed to the file store since', async () => {
+    const w = configureWorld(JSON.stringify({ credsStore: 'keeper' }));
+    const db = join(w.home, 'keeper-db');
+    installFakeHelper(w.bin, 'keeper', db);
+    expect((await w.run(['configure', '--store'])).code).toBe(0);
+    w.writeConfigFile('{"fallback": "file"}');
+    expect((await w.run(['store'], { input: login('ghcr.io', 'a', SECRET) })).code).toBe(0);
+    const result = await w.run(['configure', '--unstore']);
+    expect([result.code, result.stderr]).toEqual([0, '']);
+    expect(result.stdout).toContain(
+      'move the login for "ghcr.io" (user "a") from the file store into docker-credential-keeper',
+    );
+    expect(w.docker()).toEqual({ credsStore: 'keeper' });
+    expect(fakeHelperLogins(db)).toEqual({ 'ghcr.io': ['a', SECRET] });
+    expect(JSON.parse((await w.run(['list'])).stdout)).toEqual({});
+  });
+
   it('takes back out of a configured helper only what the migration put there', async () => {
     const w = configureWorld(JSON.stringify({ auths: { 'ghcr.io': authEntry('a', SECRET) } }));
     const db = join(w.home, 'keeper-db');
