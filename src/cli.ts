@@ -26,11 +26,18 @@ const HUMAN_COMMANDS = ['configure', 'doctor'];
 /** A command: its stdout (exit 0), or a whole Outcome when it sets the status itself. */
 type Action = (context: ActionContext) => Promise<string | Outcome>;
 
+/** The flags of `configure`. */
+interface ConfigureFlags {
+  store?: boolean;
+  unstore?: boolean;
+  dryRun?: boolean;
+}
+
 /** `configure --unstore`: takes no registry and no --store (it undoes --store). */
 async function runUnstore(
   context: ActionContext,
   registries: readonly string[],
-  flags: { store?: boolean; dryRun?: boolean },
+  flags: ConfigureFlags,
 ): Promise<string> {
   if (registries.length > 0 || flags.store) {
     throw new HelperError('USAGE', 'configure --unstore takes no registry and no --store');
@@ -95,27 +102,25 @@ export async function runCli(args: readonly string[], call: Wiring): Promise<Out
     .option('--store', 'make it the credsStore, for every registry')
     .option('--unstore', 'undo --store: logins back where they came from, credsStore restored')
     .option('--dry-run', 'print what would change and write nothing')
-    .action(
-      (registries: string[], flags: { store?: boolean; unstore?: boolean; dryRun?: boolean }) => {
-        if (flags.unstore) {
-          action = (context) => runUnstore(context, registries, flags);
-          return;
-        }
-        action = async (context) =>
-          formatConfigureReport(
-            await configure({
-              registries,
-              store: flags.store === true,
-              dryRun: flags.dryRun === true,
-              env: context.env,
-              now: () => new Date(),
-              progress: context.progress,
-              home: context.config.home,
-              openStore: context.openStore,
-            }),
-          );
-      },
-    );
+    .action((registries: string[], flags: ConfigureFlags) => {
+      if (flags.unstore) {
+        action = (context) => runUnstore(context, registries, flags);
+        return;
+      }
+      action = async (context) =>
+        formatConfigureReport(
+          await configure({
+            registries,
+            store: flags.store === true,
+            dryRun: flags.dryRun === true,
+            env: context.env,
+            now: () => new Date(),
+            progress: context.progress,
+            home: context.config.home,
+            openStore: context.openStore,
+          }),
+        );
+    });
   program
     .command('doctor')
     .argument('[target]', 'an ECR image (host/repository:tag) or registry to check')

@@ -127,8 +127,9 @@ async function update(file: string, options: ConfigureOptions): Promise<Configur
     planConfigure(text, options, file);
     return planStoreMigration(JSON.parse(text) as Record<string, unknown>, file);
   };
-  const initial = storePlan(firstText);
-  const migration = initial ? startMigration(file, initial, options) : null;
+  // Started from the first text that has logins or a credsStore to plan from (usually the first).
+  let migration: StoreMigration | null = null;
+  let previousStore: string | undefined;
   const owner = first ? { uid: Number(first.stats.uid), gid: Number(first.stats.gid) } : undefined;
   let recordProblem: string | null = null;
   const edited = await editUntilStable({
@@ -136,9 +137,12 @@ async function update(file: string, options: ConfigureOptions): Promise<Configur
     now: options.now,
     round: async (text) => {
       const plan = storePlan(text);
-      if (plan && migration) {
-        // Our own write makes credsStore ours; any other change to it is another program's.
-        if (!isOurs(text) && plan.previousStore !== initial?.previousStore) {
+      if (plan) {
+        if (migration === null) {
+          migration = startMigration(file, plan, options);
+          previousStore = plan.previousStore;
+        } else if (!isOurs(text) && plan.previousStore !== previousStore) {
+          // Our own write makes credsStore ours; any other change to it is another program's.
           throw new HelperError(
             'CONFIG',
             `credsStore in ${file} changed while configure ran; run configure --store again`,
@@ -163,6 +167,7 @@ async function update(file: string, options: ConfigureOptions): Promise<Configur
     },
   });
   const { edits, plan } = edited.result;
+  const started = migration as StoreMigration | null; // set inside the rounds
   const prunedBackups = edited.backup ? pruneBackups(file) : [];
   return {
     file,
@@ -171,11 +176,11 @@ async function update(file: string, options: ConfigureOptions): Promise<Configur
     backup: edited.backup,
     dryRun: false,
     prunedBackups,
-    ...(plan && migration
+    ...(plan && started
       ? {
           migration: {
             ...migrationReport(
-              migration,
+              started,
               plan,
               edited.wrote ? backupsHolding(file, plan.logins) : [],
             ),

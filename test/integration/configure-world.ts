@@ -5,9 +5,8 @@
  */
 import { chmodSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cleanEnv } from '../support/env';
+import { cleanEnv, tempDir } from '../support/env';
 import { runHelper, type RunResult } from '../support/run-helper';
-import { tempDir } from '../support/env';
 
 /** base64, as docker writes `auth`. */
 export const b64 = (text: string): string => Buffer.from(text).toString('base64');
