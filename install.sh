@@ -12,7 +12,7 @@
 # SHA256SUMS against its signature SHA256SUMS.asc with gpg, given --key or a key in the folder);
 # else, in the source tree, dist/docker-credential-ecr-ts, built first when missing or older than
 # the sources. --uninstall removes the executable if it is this program, after taking it out of
-# the docker config (configure --remove); --keep-config leaves the docker config as it is.
+# the docker config with every login kept (configure --remove); --keep-config leaves it as it is.
 set -euo pipefail
 
 NAME=docker-credential-ecr-ts
@@ -132,8 +132,9 @@ if $uninstall; then
   installed=$(version_line "$dest") ||
     die "$dest is not $NAME (it does not answer 'version' as $NAME); left it in place"
   if ! $keep_config; then
-    # The helper takes its own entries out of the docker config (backup first), and says what
-    # it leaves; without it docker would keep calling a helper that is gone.
+    # The helper takes its own entries out of the docker config (backup first); a credsStore of
+    # ours is undone as configure --unstore does it, the logins back where docker looks. It says
+    # what it moved and what it left. Without it docker would keep calling a helper that is gone.
     "$dest" configure --remove </dev/null | sed 's/^/install.sh: /' >&2 ||
       die "configure --remove failed (see above); nothing removed: fix that, or pass --keep-config to remove only the executable"
   fi

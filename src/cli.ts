@@ -9,13 +9,8 @@ import { getAction } from './actions/get';
 import { getCredentialsAction } from './actions/get-credentials';
 import { listAction } from './actions/list';
 import { eraseAction, storeAction } from './actions/store-erase';
-import { configure, formatConfigureReport } from './commands/configure';
-import {
-  configureKubeletCommand,
-  doctorOptionsOf,
-  refuseKubeletFlags,
-  type KubeletFlags,
-} from './commands/kubelet-cli';
+import { configureCommand, type ConfigureFlags } from './commands/configure-cli';
+import { doctorOptionsOf, type KubeletFlags } from './commands/kubelet-cli';
 import { doctorBoundMs, doctorCommand } from './commands/doctor/doctor-command';
 import type { Wiring } from './compose';
 import { HelperError } from './errors';
@@ -90,41 +85,17 @@ export async function runCli(args: readonly string[], call: Wiring): Promise<Out
     .option('--store', 'make it the credsStore, for every registry')
     .option(
       '--remove',
-      'take it out instead: the credHelpers entries (all, or those named) and the credsStore that name it',
+      'take it out instead: the credHelpers entries (all, or those named) and, as --unstore does, the credsStore',
     )
+    .option('--unstore', 'undo --store: logins back where they came from, credsStore restored')
     .option('--dry-run', 'print what would change and write nothing')
     .option('--kubelet', "set it up as the kubelet's image credential provider instead")
     .option('--config <path>', 'with --kubelet: the CredentialProviderConfig file to write')
     .option('--bin-dir <dir>', "with --kubelet: the kubelet's provider folder")
     .option('--name <name>', 'with --kubelet: the provider name (a link to this program)')
-    .action(
-      (
-        registries: string[],
-        flags: KubeletFlags & { store?: boolean; remove?: boolean; dryRun?: boolean },
-      ) => {
-        if (flags.kubelet) {
-          action = (context) => configureKubeletCommand(context, registries, flags);
-          return;
-        }
-        action = async (context) => {
-          refuseKubeletFlags(flags);
-          return formatConfigureReport(
-            await configure({
-              registries,
-              store: flags.store === true,
-              remove: flags.remove === true,
-              restoreStore: storeToRestore(context),
-              dryRun: flags.dryRun === true,
-              env: context.env,
-              now: () => new Date(),
-              progress: context.progress,
-              home: context.config.home,
-              openStore: context.openStore,
-            }),
-          );
-        };
-      },
-    );
+    .action((registries: string[], flags: ConfigureFlags) => {
+      action = (context) => configureCommand(context, registries, flags);
+    });
   program
     .command('doctor')
     .argument('[target]', 'an ECR image (host/repository:tag) or registry to check')
@@ -180,10 +151,4 @@ export async function runCli(args: readonly string[], call: Wiring): Promise<Out
       return failed(error);
     }
   }, boundMs);
-}
-
-/** The credsStore `configure --remove` puts back: the fallback, when it is another helper. */
-function storeToRestore(context: ActionContext): string | undefined {
-  const fallback = context.config.routes.fallback;
-  return fallback.kind === 'helper' ? fallback.name : undefined;
 }

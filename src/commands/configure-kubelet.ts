@@ -16,19 +16,20 @@ import {
   statSync,
   symlinkSync,
 } from 'node:fs';
-import { dirname, isAbsolute, join } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 import type { Progress } from '../call-context';
 import { nonEmpty, type Env } from '../env';
 import { errorCode } from '../error-code';
 import { HelperError } from '../errors';
 import { makeDirSync, UnsafeFolderError } from '../fs/make-dir';
-import { readVersion, replaceIfUnchanged, type FileVersion } from '../fs/replace-file';
+import type { FileVersion } from '../fs/replace-file';
 import { PRODUCT } from '../product';
 import { matchImageCovers } from '../protocol/kubelet-match-image';
 import { quote } from '../quote';
 import { ECR_MATCH_IMAGES } from '../registry/ecr-match-images';
 import type { RouteTable } from '../routing/route-table';
-import { backupNames, lockConfigFile, resolveLink } from './edit-config-file';
+import { editUntilStable, readConfig, resolveLink, withLockedConfig } from './edit-config-file';
+import { prunedLine } from './config-backups';
 import { planKubeletConfig, type ProviderEnv } from './plan-kubelet-config';
 
 /** Where configure --kubelet writes when not told: the kubelet has no default of its own. */
@@ -70,6 +71,8 @@ export interface ConfigureKubeletReport {
   readonly changes: readonly string[];
   readonly others: readonly string[];
   readonly backup: string | null;
+  /** Older backups removed (the newest few are kept, config-backups.ts). */
+  readonly prunedBackups: readonly string[];
   readonly written: boolean;
   readonly dryRun: boolean;
   /** The program is the npm package's script: the kubelet's PATH must have Node. */
@@ -95,9 +98,8 @@ export async function configureKubelet(
   const linkPath = join(binDir, name);
   const made = !isLinkedTo(linkPath, program);
   // Planned once before anything is touched: a file we cannot edit leaves everything as it was.
-  const plan = (version: FileVersion | null) =>
-    planKubeletConfig(readText(version, configFile), wanted, configFile, matchImageCovers);
-  const preview = plan(readConfig(resolveLink(configFile)));
+  const planText = (text: string) => planKubeletConfig(text, wanted, configFile, matchImageCovers);
+  const preview = planText(readText(readConfig(resolveLink(configFile)), configFile));
   if (made) refuseOccupied(linkPath);
   if (options.dryRun) {
     return {
@@ -106,42 +108,36 @@ export async function configureKubelet(
       changes: preview.changes,
       others: preview.others,
       backup: null,
+      prunedBackups: [],
       written: false,
     };
   }
   progress.step = `linking ${linkPath}`;
   if (made) makeLink(binDir, linkPath, program);
-  progress.step = `creating the folder of ${configFile}`;
-  ensureFolder(dirname(configFile));
-  progress.step = `waiting for the lock ${configFile}.lock (another configure run)`;
-  const release = await lockConfigFile(configFile);
-  try {
+  // The shared edit (edit-config-file.ts): folder, lock, backup, retried while others write.
+  const edited = await withLockedConfig(configFile, progress, async () => {
     progress.step = `updating ${configFile}`;
-    const target = resolveLink(configFile);
-    const before = readConfig(target);
-    const planned = plan(before);
-    let backup: string | null = null;
-    if (planned.text !== null) {
-      const outcome = write(target, before, planned.text, options.now());
-      if (!outcome.replaced) {
-        throw new HelperError(
-          'CONFIG',
-          `${configFile} changed while configure --kubelet wrote it; run it again`,
-        );
-      }
-      backup = outcome.backup;
-    }
-    return {
-      ...base,
-      link: { path: linkPath, target: program, made },
-      changes: planned.changes,
-      others: planned.others,
-      backup,
-      written: planned.text !== null,
-    };
-  } finally {
-    await release().catch(() => undefined);
-  }
+    return editUntilStable({
+      file: configFile,
+      now: options.now,
+      // The kubelet reads it as root; nothing in it is secret.
+      newFileMode: 0o644,
+      readText,
+      round: async (text) => {
+        const planned = planText(text);
+        return { text: planned.text, result: planned };
+      },
+    });
+  });
+  return {
+    ...base,
+    link: { path: linkPath, target: program, made },
+    changes: edited.result.changes,
+    others: edited.result.others,
+    backup: edited.backup,
+    prunedBackups: edited.prunedBackups,
+    written: edited.wrote,
+  };
 }
 
 /** The report as lines for a terminal, ending with the kubelet flags to set. */
@@ -163,6 +159,7 @@ export function formatKubeletReport(report: ConfigureKubeletReport): string {
     const backup = report.backup ? ` (previous file saved as ${report.backup})` : '';
     lines.push(`wrote ${report.configFile}${backup}`);
   }
+  lines.push(...prunedLine(report.configFile, report.prunedBackups));
   for (const other of report.others) {
     lines.push(
       `note: provider ${quote(other)} also matches ECR images: the kubelet runs both and tries ${PRODUCT}'s answer first; remove it to switch over completely`,
@@ -304,14 +301,6 @@ function isScript(program: string): boolean {
   }
 }
 
-function readConfig(file: string): FileVersion | null {
-  try {
-    return readVersion(file);
-  } catch (error) {
-    throw fsError('read', file, error);
-  }
-}
-
 function readText(version: FileVersion | null, file: string): string {
   if (version === null) return '';
   try {
@@ -321,28 +310,6 @@ function readText(version: FileVersion | null, file: string): string {
       'CONFIG',
       `${file} is not valid UTF-8; configure --kubelet left it untouched`,
     );
-  }
-}
-
-function write(
-  file: string,
-  before: FileVersion | null,
-  text: string,
-  now: Date,
-): ReturnType<typeof replaceIfUnchanged> {
-  const stats = before?.stats;
-  try {
-    return replaceIfUnchanged({
-      file,
-      expected: before,
-      text,
-      // The kubelet reads it as root; nothing in it is secret.
-      mode: stats ? Number(stats.mode & 0o777n) : 0o644,
-      ...(stats ? { owner: { uid: Number(stats.uid), gid: Number(stats.gid) } } : {}),
-      backupNames: backupNames(file, now),
-    });
-  } catch (error) {
-    throw fsError((error as { step?: string }).step ?? 'write', file, error);
   }
 }
 

@@ -1,38 +1,44 @@
 /**
  * `configure`: routes ECR registries (credHelpers) or every registry (credsStore) to the helper in
- * the docker config, or with `remove` takes those entries out again (install.sh --uninstall).
- * Locked against concurrent runs, written atomically after a backup, checked against other
- * programs' writes just before and after the rename, and a no-op when the file already says what
- * we want.
+ * the docker config. Locked against concurrent runs, written atomically after a backup, checked
+ * against other programs' writes just before and after the rename, and a no-op when the file
+ * already says what we want (edit-config-file.ts). With --store, plaintext logins move into the
+ * fallback first (migrate-store.ts) and what moved is recorded for --unstore (store-record.ts).
  */
-import { statSync } from 'node:fs';
-import { dirname, join } from 'node:path';
 import type { Progress } from '../call-context';
 import { nonEmpty, type Env } from '../env';
-import { NO_HOME } from '../config/resolve-home';
 import { HelperError } from '../errors';
-import { makeDirSync, UnsafeFolderError } from '../fs/make-dir';
-import { quote, quoteServerUrl } from '../quote';
+import { processOwner } from '../fs/owner';
+import { quote } from '../quote';
 import type { OpenStore } from '../stores/credential-store';
-import { fileStorePathOrNull } from '../stores/file-store-path';
-import { backupNames, backupStamp, lockConfigFile, resolveLink } from './edit-config-file';
-import { migrateStore, type StoreMigrationReport } from './migrate-store';
+import { prunedLine } from './config-backups';
+import { dockerConfigFile } from './docker-config-file';
 import {
+  decode,
+  editUntilStable,
+  foreignOwner,
+  readConfig,
+  refuseReadOnly,
+  resolveLink,
+  withLockedConfig,
+} from './edit-config-file';
+import { backupsHolding, startStoreMigration, type StoreMigration } from './migrate-store';
+import {
+  HELPER_SUFFIX,
   planConfigure,
   type ConfigureChange,
   type ConfigurePlan,
   type ConfigureRequest,
 } from './plan-configure';
-import { planStoreMigration, removeAuths } from './plan-store-migration';
-import {
-  readVersion,
-  replaceIfUnchanged,
-  type FileVersion,
-  type ReplaceOutcome,
-} from '../fs/replace-file';
+import { planStoreMigration, removeAuths, type StoreMigrationPlan } from './plan-store-migration';
+import { migrationLines, type StoreMigrationReport } from './store-migration-report';
+import { readStoreRecord, writeStoreRecord, type StoreRecord } from './store-record';
 
-/** Inputs of one `configure` run; env and clock are passed in, never read from `process`. */
-export interface ConfigureOptions extends ConfigureRequest {
+/**
+ * Inputs of one `configure` run; env and clock are passed in, never read from `process`.
+ * (`--remove` is remove.ts's, `--unstore` unstore.ts's.)
+ */
+export interface ConfigureOptions extends Omit<ConfigureRequest, 'remove'> {
   readonly dryRun: boolean;
   readonly env: Env;
   readonly now: () => Date;
@@ -51,176 +57,146 @@ export interface ConfigureReport {
   /** The copy of the previous file, when one existed and was replaced. */
   readonly backup: string | null;
   readonly dryRun: boolean;
+  /** Older backups removed (the newest few are kept). */
+  readonly prunedBackups?: readonly string[];
   /** --store: the fallback and the logins moved into it. */
   readonly migration?: StoreMigrationReport;
-  /** --remove: what stays behind that docker no longer reads. */
-  readonly leftovers?: Leftovers;
-}
-
-/** What `configure --remove` leaves: the file store, when it holds logins. */
-export interface Leftovers {
-  readonly fileStore: { readonly path: string; readonly servers: readonly string[] } | null;
-}
-
-/** The docker config file: `$DOCKER_CONFIG/config.json`, else `$HOME/.docker/config.json`. */
-export function dockerConfigFile(env: Env): string {
-  const dir = nonEmpty(env['DOCKER_CONFIG']);
-  if (dir) return join(dir, 'config.json');
-  const home = nonEmpty(env['HOME']);
-  // main.ts sets HOME to NO_HOME for a user without a home folder (for the AWS SDK's sake).
-  if (!home || home === NO_HOME) {
-    throw new HelperError(
-      'CONFIG',
-      'neither DOCKER_CONFIG nor HOME is set: cannot find the docker config',
-    );
-  }
-  return join(home, '.docker', 'config.json');
 }
 
 /** Applies the request to the docker config file and reports what changed. */
 export async function configure(options: ConfigureOptions): Promise<ConfigureReport> {
-  const report = await configureDockerConfig(options);
-  if (options.remove !== true) return report;
-  if (options.progress) options.progress.step = 'reading the file store';
-  return { ...report, leftovers: { fileStore: await fileStoreLeft(options) } };
-}
-
-/** The file store and the servers it holds logins for, when it holds any. */
-async function fileStoreLeft(options: ConfigureOptions): Promise<Leftovers['fileStore']> {
-  const home = options.home === undefined ? (nonEmpty(options.env['HOME']) ?? null) : options.home;
-  const path = fileStorePathOrNull(options.env, home);
-  if (path === null || !options.openStore) return null;
-  const servers = Object.keys(await options.openStore({ kind: 'file' }).list());
-  return servers.length > 0 ? { path, servers } : null;
-}
-
-async function configureDockerConfig(options: ConfigureOptions): Promise<ConfigureReport> {
   const file = dockerConfigFile(options.env);
   const progress = options.progress ?? { step: '' };
-  if (options.registries.length === 0 && !options.store && options.remove !== true) {
+  if (options.registries.length === 0 && !options.store) {
     throw new HelperError(
       'USAGE',
       'configure needs at least one ECR registry (e.g. 123456789012.dkr.ecr.us-east-1.amazonaws.com) or --store',
     );
   }
   progress.step = `reading ${file}`;
-  if (options.dryRun) {
-    const before = decode(readConfig(file), file);
-    const { plan, migration } = await planWithMigration(before, options, file);
-    return {
-      file,
-      changes: plan.changes,
-      unchanged: plan.unchanged,
-      backup: null,
-      dryRun: true,
-      ...(migration ? { migration } : {}),
-    };
-  }
-  progress.step = `creating the folder of ${file}`;
-  try {
-    // Docker's folder is used as it is (it may be another user's when root edits it); a missing
-    // one is made with the bounded mkdir: Node's recursive one spins forever under /proc.
-    if (!isFolder(dirname(file))) makeDirSync(dirname(file));
-  } catch (error) {
-    if (error instanceof UnsafeFolderError) {
-      throw new HelperError('CONFIG', `cannot create the folder of ${file}: ${error.message}`);
-    }
-    throw fsError('create the folder of', file, error);
-  }
-  // Two configure runs at once (provisioning scripts) must both land: read-modify-write under
-  // the lock beside the file (src/fs/lock.ts), which recovers a lock its holder left behind.
-  progress.step = `waiting for the lock ${file}.lock (another configure run)`;
-  const release = await lockConfigFile(file);
-  try {
+  if (options.dryRun) return dryRun(file, options);
+  return withLockedConfig(file, progress, async () => {
     progress.step = `updating ${file}`;
-    return await update(file, options);
-  } finally {
-    await release().catch(() => undefined);
-  }
-}
-
-/**
- * How long a write is redone while another program keeps changing the file: seen just before our
- * rename (we retry from its new content), or our entries gone just after it (it wrote what it had
- * read before our rename). The time from our read to that last look includes two fsyncs, so a
- * program writing every few milliseconds is waited out rather than raced.
- */
-const RETRY_FOR_MS = 4000;
-/** How long after our rename the file is looked at again for a lost change. */
-const SETTLE_MS = 30;
-
-/** Read, plan, write if still unchanged, check it stayed: retried while others write. */
-async function update(file: string, options: ConfigureOptions): Promise<ConfigureReport> {
-  const target = resolveLink(file);
-  const first = readConfig(target);
-  // A read-only file is refused before --store moves any login out of it.
-  const migrates = options.store && options.remove !== true;
-  if (migrates || planConfigure(decode(first, file), options, file).text !== null) {
-    refuseReadOnly(first, file);
-  }
-  // --store: logins move into the fallback (and are read back) once, before config.json changes.
-  const { migration, removals } = await planWithMigration(decode(first, file), options, file);
-  const report = (plan: ConfigurePlan, backup: string | null): ConfigureReport => ({
-    file,
-    changes: plan.changes,
-    unchanged: plan.unchanged,
-    backup,
-    dryRun: false,
-    ...(migration ? { migration } : {}),
+    return update(file, options);
   });
-  let backup: string | null = null;
-  let written: ConfigurePlan | null = null;
-  const giveUpAt = Date.now() + RETRY_FOR_MS;
-  for (;;) {
-    const before = readConfig(target);
-    const plan = planEdits(decode(before, file), options, file, removals);
-    // Nothing (more) to do: report what our write changed, if it was ours that set it.
-    if (plan.text === null) return report(written ?? plan, backup);
-    if (Date.now() > giveUpAt) {
-      throw new HelperError(
-        'CONFIG',
-        `${file} kept changing while configure wrote it (another program is writing it); run configure again when it is done`,
-      );
-    }
-    refuseReadOnly(before, file);
-    const stats = before?.stats;
-    let outcome: ReplaceOutcome;
-    try {
-      outcome = replaceIfUnchanged({
-        file: target,
-        expected: before,
-        text: plan.text,
-        mode: stats ? Number(stats.mode & 0o777n) : 0o600,
-        ...(stats ? { owner: { uid: Number(stats.uid), gid: Number(stats.gid) } } : {}),
-        backupNames: backup === null ? backupNames(file, options.now()) : [],
-      });
-    } catch (error) {
-      const step = (error as { step?: string }).step ?? 'write';
-      throw fsError(step, file, error);
-    }
-    if (!outcome.replaced) continue;
-    backup ??= outcome.backup;
-    written = plan;
-    await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
+}
+
+/** What a run would do: the plan and, for --store, the migration's, with nothing written. */
+async function dryRun(file: string, options: ConfigureOptions): Promise<ConfigureReport> {
+  const text = decode(readConfig(resolveLink(file)), file);
+  const plan = planConfigure(text, options, file); // validates the file first
+  if (!options.store || text.trim() === '') {
+    return { file, changes: plan.changes, unchanged: plan.unchanged, backup: null, dryRun: true };
   }
+  const migrationPlan = planStoreMigration(JSON.parse(text) as Record<string, unknown>, file);
+  const migration = startMigration(file, migrationPlan, options);
+  const edits = planEdits(text, options, file, migrationPlan.removals);
+  return {
+    file,
+    changes: edits.changes,
+    unchanged: edits.unchanged,
+    backup: null,
+    dryRun: true,
+    migration: migrationReport(migration, migrationPlan, []),
+  };
+}
+
+/** Plans, migrates (--store) and writes, under the lock. */
+async function update(file: string, options: ConfigureOptions): Promise<ConfigureReport> {
+  const first = readConfig(resolveLink(file));
+  const firstText = decode(first, file);
+  // Validates the file; a read-only file is refused before --store moves any login out of it.
+  const firstPlan = planConfigure(firstText, options, file);
+  if (options.store || firstPlan.text !== null) refuseReadOnly(first, file);
+  const storePlan = (text: string): StoreMigrationPlan | null => {
+    if (!options.store || text.trim() === '') return null;
+    // Validated first: JSON.parse's own message may quote the text (a base64 `auth` value).
+    planConfigure(text, options, file);
+    return planStoreMigration(JSON.parse(text) as Record<string, unknown>, file);
+  };
+  // Started from the first text that has logins or a credsStore to plan from (usually the first).
+  let migration: StoreMigration | null = null;
+  let previousStore: string | undefined;
+  const owner = first ? { uid: Number(first.stats.uid), gid: Number(first.stats.gid) } : undefined;
+  let recordProblem: string | null = null;
+  const edited = await editUntilStable({
+    file,
+    now: options.now,
+    round: async (text) => {
+      const plan = storePlan(text);
+      if (plan) {
+        if (migration === null) {
+          migration = startMigration(file, plan, options);
+          previousStore = plan.previousStore;
+        } else if (!isOurs(text) && plan.previousStore !== previousStore) {
+          // Our own write makes credsStore ours; any other change to it is another program's.
+          throw new HelperError(
+            'CONFIG',
+            `credsStore in ${file} changed while configure ran; run configure --store again`,
+          );
+        }
+        await migration.move(plan.logins);
+      }
+      const edits = planEdits(text, options, file, plan?.removals ?? []);
+      return {
+        text: edits.text,
+        // The backup keeps no password that now lives in the fallback, nor saved ECR tokens.
+        ...(plan
+          ? { backupText: removeAuths(text, [...movedKeys(plan), ...plan.droppedEcr]) }
+          : {}),
+        result: { edits, plan, storeWasOurs: isOurs(text) },
+      };
+    },
+    landed: ({ plan, storeWasOurs }) => {
+      if (plan && migration) {
+        recordProblem = recordMigration(file, plan, migration, storeWasOurs, owner);
+      }
+    },
+  });
+  const { edits, plan } = edited.result;
+  const started = migration as StoreMigration | null; // set inside the rounds
+  return {
+    file,
+    changes: edits.changes,
+    unchanged: edits.unchanged,
+    backup: edited.backup,
+    dryRun: false,
+    prunedBackups: edited.prunedBackups,
+    ...(plan && started
+      ? {
+          migration: {
+            ...migrationReport(
+              started,
+              plan,
+              edited.wrote ? backupsHolding(file, plan.logins) : [],
+            ),
+            recordProblem,
+          },
+        }
+      : {}),
+  };
 }
 
 /**
- * The plan for the docker config text and, for --store, the migration (carried out unless a dry
- * run): an earlier credsStore becomes the fallback, plaintext `auths` leave the file.
+ * Chooses the fallback for `plan` (written into the helper's config file unless a dry run);
+ * refuses to move another user's logins into this user's stores.
  */
-async function planWithMigration(
-  before: string,
-  options: ConfigureOptions,
+function startMigration(
   file: string,
-): Promise<{ plan: ConfigurePlan; migration?: StoreMigrationReport; removals: readonly string[] }> {
-  const plain = planConfigure(before, options, file); // validates the file first
-  if (!options.store || options.remove === true || before.trim() === '') {
-    return { plan: plain, removals: [] };
+  plan: StoreMigrationPlan,
+  options: ConfigureOptions,
+): StoreMigration {
+  const foreign = foreignOwner(file);
+  if (foreign !== undefined && (plan.logins.length > 0 || plan.previousStore !== undefined)) {
+    const euid = processOwner().euid ?? 'unknown';
+    throw new HelperError(
+      'CONFIG',
+      `${file} belongs to uid ${foreign}, not to this user (uid ${euid}): configure --store would move its logins into this user's store and config file; run it as that user (e.g. sudo -u '#${foreign}' docker-credential-ecr-ts configure --store), nothing was changed`,
+    );
   }
-  const migrationPlan = planStoreMigration(JSON.parse(before) as Record<string, unknown>);
-  const migration = await migrateStore({
-    plan: migrationPlan,
+  return startStoreMigration({
+    previousStore: plan.previousStore,
+    loginCount: plan.logins.length,
     dockerConfigFile: file,
     env: options.env,
     home: options.home === undefined ? (nonEmpty(options.env['HOME']) ?? null) : options.home,
@@ -230,10 +206,77 @@ async function planWithMigration(
       (() => {
         throw new HelperError('INTERNAL', 'internal error: configure --store without stores');
       }),
-    stamp: backupStamp(options.now()),
+    now: options.now,
   });
-  const { removals } = migrationPlan;
-  return { plan: planEdits(before, options, file, removals), migration, removals };
+}
+
+/** Every `auths` key whose login now lives in the fallback. */
+function movedKeys(plan: StoreMigrationPlan): string[] {
+  return plan.logins.flatMap((login) => login.keys);
+}
+
+function isOurs(text: string): boolean {
+  if (text.trim() === '') return false;
+  return (JSON.parse(text) as Record<string, unknown>)['credsStore'] === HELPER_SUFFIX;
+}
+
+/**
+ * Notes what moved for --unstore: a new record when this write made the helper the credsStore,
+ * else added to the one there (a later run moving plaintext logins someone added meanwhile).
+ */
+function recordMigration(
+  file: string,
+  plan: StoreMigrationPlan,
+  migration: StoreMigration,
+  storeWasOurs: boolean,
+  owner: { uid: number; gid: number } | undefined,
+): string | null {
+  const moved = plan.logins.map(({ serverUrl, keys, username }) => ({ serverUrl, keys, username }));
+  let earlier: StoreRecord | null = null;
+  if (storeWasOurs) {
+    try {
+      earlier = readStoreRecord(file, owner?.uid);
+    } catch (error) {
+      return error instanceof Error ? error.message : String(error);
+    }
+    if (earlier === null) return null; // credsStore set by hand: nothing known to add to
+  }
+  const kept = (earlier?.moved ?? []).filter(
+    (old) => !moved.some((login) => login.serverUrl === old.serverUrl),
+  );
+  return writeStoreRecord(
+    file,
+    {
+      previousCredsStore: earlier ? earlier.previousCredsStore : (plan.previousStore ?? null),
+      fallback: migration.fallback,
+      moved: [...kept, ...moved],
+    },
+    owner,
+  );
+}
+
+/** The migration's part of the report, from the plan of the last round. */
+function migrationReport(
+  migration: StoreMigration,
+  plan: StoreMigrationPlan,
+  plaintextBackups: readonly { path: string; count: number }[],
+): StoreMigrationReport {
+  return {
+    configFile: migration.configFile,
+    fallback: migration.fallback,
+    fallbackWritten: migration.fallbackWritten,
+    configBackup: migration.configBackup,
+    moved: plan.logins.map(({ serverUrl, username, keys }) => ({ serverUrl, username, keys })),
+    droppedEcr: plan.droppedEcr,
+    dropped: plan.dropped,
+    kept: plan.kept,
+    changed: migration.changed,
+    vanished: [...migration.stored.keys()].filter(
+      (serverUrl) => !plan.logins.some((login) => login.serverUrl === serverUrl),
+    ),
+    plaintextBackups,
+    recordProblem: null,
+  };
 }
 
 /** The config text with the migrated `auths` entries removed and the entries set; null: as is. */
@@ -253,126 +296,32 @@ function planEdits(
 export function formatConfigureReport(report: ConfigureReport): string {
   const lines: string[] = [];
   const would = report.dryRun ? 'would ' : '';
-  for (const change of report.changes) {
-    const from = change.before === undefined ? '' : ` (was ${quote(change.before)})`;
-    if (change.after === undefined) lines.push(`${would}remove ${change.key}${from}`);
-    else lines.push(`${would}set ${change.key} = ${quote(change.after)}${from}`);
+  for (const { key, before, after } of report.changes) {
+    const from = before === undefined ? '' : ` (was ${quote(before)})`;
+    lines.push(`${would}set ${key} = ${quote(after ?? '')}${from}`);
   }
   for (const key of report.unchanged) lines.push(`already set: ${key}`);
-  lines.push(...migrationLines(report));
+  const migration = report.migration;
+  if (migration) lines.push(...migrationLines(migration, report.dryRun, report.backup));
   if (
     report.changes.length === 0 &&
-    !report.migration?.moved.length &&
-    !report.migration?.droppedEcr.length
+    !migration?.moved.length &&
+    !migration?.droppedEcr.length &&
+    !migration?.dropped.length
   ) {
-    const none = report.leftovers ? 'names no ecr-ts entry' : 'already up to date';
-    lines.push(`${report.file} ${none}, not rewritten`);
+    lines.push(`${report.file} already up to date, not rewritten`);
   } else if (report.dryRun) lines.push(`dry run: ${report.file} not written`);
   else {
     const backup = report.backup ? ` (previous file saved as ${report.backup})` : '';
     lines.push(`wrote ${report.file}${backup}`);
   }
-  lines.push(...leftoverLines(report));
+  lines.push(...prunedLine(report.file, report.prunedBackups ?? []));
+  if (migration) {
+    for (const { path, count } of migration.plaintextBackups) {
+      lines.push(
+        `${path} (an earlier backup) still holds ${count} of the moved passwords in plain text: delete it once docker works (rm '${path}')`,
+      );
+    }
+  }
   return `${lines.join('\n')}\n`;
-}
-
-/** What --remove leaves behind and what to do about it; server names only, no secret. */
-function leftoverLines(report: ConfigureReport): string[] {
-  if (!report.leftovers) return [];
-  const restored = report.changes.find(
-    (change) => change.key === 'credsStore' && change.after !== undefined,
-  );
-  const lines: string[] = [];
-  if (restored?.after !== undefined) {
-    lines.push(
-      `credsStore is ${quote(restored.after)} again: the fallback store, which holds the logins docker saved while ecr-ts was the credsStore`,
-    );
-  }
-  const store = report.leftovers.fileStore;
-  if (store) {
-    const count = store.servers.length;
-    lines.push(
-      `left the file store ${store.path}: ${count} login${count === 1 ? '' : 's'} (${store.servers.map(quoteServerUrl).join(', ')}) that docker no longer reads. To move them back into docker, run \`docker-credential-ecr-ts configure --unstore\` while the helper is still installed; or delete the file and docker login again`,
-    );
-  }
-  return lines;
-}
-
-/** What --store's migration did or would do, one line each; user names and hosts, no secret. */
-function migrationLines(report: ConfigureReport): string[] {
-  const migration = report.migration;
-  if (!migration) return [];
-  const would = report.dryRun ? 'would ' : '';
-  const lines: string[] = [];
-  if (migration.fallbackWritten) {
-    lines.push(
-      `${would}set fallback = ${quote(migration.fallback)} in ${migration.configFile} (the previous credsStore, so earlier logins keep working)`,
-    );
-  }
-  const target =
-    migration.fallback === 'file' ? 'the file store' : `docker-credential-${migration.fallback}`;
-  for (const { serverUrl, username } of migration.moved) {
-    lines.push(
-      `${would}move the login for ${quoteServerUrl(serverUrl)} (user ${quote(username)}) from auths into ${target}`,
-    );
-  }
-  for (const host of migration.droppedEcr) {
-    lines.push(
-      `${would}drop the saved ECR token for ${quote(host)} from auths (minted on demand now)`,
-    );
-  }
-  for (const { key, why } of migration.kept) {
-    lines.push(`left auths[${quoteServerUrl(key)}] in place: ${why}`);
-  }
-  if (migration.configBackup)
-    lines.push(`previous ${migration.configFile} saved as ${migration.configBackup}`);
-  return lines;
-}
-
-function readConfig(file: string): FileVersion | null {
-  try {
-    return readVersion(file);
-  } catch (error) {
-    throw fsError('read', file, error);
-  }
-}
-
-/** The text of the file; refuses bytes that are not UTF-8, which an edit would not keep. */
-function decode(version: FileVersion | null, file: string): string {
-  if (version === null) return '';
-  const { bytes } = version;
-  try {
-    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
-  } catch {
-    throw new HelperError(
-      'CONFIG',
-      `${file} is not valid UTF-8; fix it by hand, configure left it untouched`,
-    );
-  }
-}
-
-/**
- * A config.json without its owner's write bit (0444) says "do not change me": a rename would
- * replace it all the same (as docker's own save would), so it is refused instead.
- */
-function refuseReadOnly(version: FileVersion | null, file: string): void {
-  const mode = version?.stats.mode;
-  if (mode === undefined || (mode & 0o200n) !== 0n) return;
-  throw new HelperError(
-    'CONFIG',
-    `${file} is read-only (mode ${(mode & 0o777n).toString(8).padStart(4, '0')}); configure left it untouched: make it writable (chmod u+w) to let configure change it`,
-  );
-}
-
-function isFolder(path: string): boolean {
-  try {
-    return statSync(path).isDirectory();
-  } catch {
-    return false;
-  }
-}
-
-function fsError(what: string, file: string, error: unknown): HelperError {
-  const code = (error as NodeJS.ErrnoException).code ?? String(error);
-  return new HelperError('CONFIG', `cannot ${what} ${file} (${code})`, { cause: error });
 }

@@ -26,13 +26,11 @@ export interface ConfigureRequest {
   /** Also make the helper docker's credsStore (universal mode). */
   readonly store: boolean;
   /**
-   * Take the helper out instead (`configure --remove`): the credHelpers entries that name it (all
-   * of them, or those of `registries`) and a credsStore that names it (unless only `registries`
-   * are given without `store`).
+   * Take the helper out instead (`configure --remove`): here, the credHelpers entries that name it
+   * (all of them, or those of `registries`; none when only `store` is given). A credsStore that
+   * names it is undone by remove.ts through unstore.ts, which puts the logins back first.
    */
   readonly remove?: boolean;
-  /** With `remove`: the credsStore to put back in place of ours (the fallback helper's name). */
-  readonly restoreStore?: string | undefined;
 }
 
 /** One entry of the docker config that `configure` sets or removes. */
@@ -113,10 +111,10 @@ export function planConfigure(
 }
 
 /**
- * `configure --remove`: the entries that name this helper leave the file (a credHelpers object
- * left empty goes with them); a credsStore of ours becomes `restoreStore` when there is one (the
- * store that holds the logins docker saved through us), else leaves too. Entries naming another
- * helper are never touched. Like planConfigure, the text keeps every other byte.
+ * `configure --remove`'s part of the text: the credHelpers entries that name this helper leave the
+ * file (a credHelpers object left empty goes with them). Entries naming another helper are never
+ * touched, and credsStore is not this planner's (remove.ts undoes it with the logins). Like
+ * planConfigure, the text keeps every other byte.
  */
 function planRemoval(text: string, request: ConfigureRequest, file: string): ConfigurePlan {
   const hosts = registryHosts(request.registries);
@@ -124,14 +122,6 @@ function planRemoval(text: string, request: ConfigureRequest, file: string): Con
   const changes: ConfigureChange[] = [];
   const edits: { path: string[]; value: unknown }[] = [];
   const everything = hosts.length === 0 && !request.store;
-  const restore =
-    request.restoreStore !== undefined && request.restoreStore !== HELPER_SUFFIX
-      ? request.restoreStore
-      : undefined;
-  if ((everything || request.store) && config.value['credsStore'] === HELPER_SUFFIX) {
-    edits.push({ path: ['credsStore'], value: restore });
-    changes.push({ key: 'credsStore', before: HELPER_SUFFIX, after: restore });
-  }
   const helpers = credHelpers(config, file) ?? {};
   const ours = Object.keys(helpers).filter(
     (host) => helpers[host] === HELPER_SUFFIX && (everything || hosts.includes(host)),
@@ -157,7 +147,7 @@ function planRemoval(text: string, request: ConfigureRequest, file: string): Con
     Object.keys(helpers)
       .filter((host) => !ours.includes(host))
       .every((host) => helpersAfter[host] === helpers[host]) &&
-    changes.every((change) => change.key !== 'credsStore' || written['credsStore'] === restore);
+    written['credsStore'] === config.value['credsStore'];
   if (!landed) throw new HelperError('INTERNAL', `internal error: editing ${file} went wrong`);
   return { changes, unchanged: [], text: after };
 }

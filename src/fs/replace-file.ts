@@ -33,6 +33,8 @@ export interface ReplaceRequest {
   readonly owner?: { readonly uid: number; readonly gid: number };
   /** Candidate backup names, tried in order until one is free; none: no backup. */
   readonly backupNames: readonly string[];
+  /** What the backup holds (default: `expected`'s bytes), e.g. without what moved elsewhere. */
+  readonly backupBytes?: Buffer;
 }
 
 /**
@@ -51,8 +53,9 @@ export function replaceIfUnchanged(request: ReplaceRequest): ReplaceOutcome {
     });
     let backup: string | null = null;
     if (request.expected && request.backupNames.length > 0) {
-      const { bytes } = request.expected;
-      backup = step('back up', () => writeBackup(request.backupNames, bytes));
+      const bytes = request.backupBytes ?? request.expected.bytes;
+      // The backup of a user's file (root editing it) is the user's, like the file itself.
+      backup = step('back up', () => writeBackup(request.backupNames, bytes, request.owner));
       made.push(backup);
     }
     const current = step('read', () => statOrNull(request.file));
@@ -87,11 +90,15 @@ function statOrNull(file: string): BigIntStats | null {
   }
 }
 
-function writeBackup(names: readonly string[], data: Buffer): string {
+function writeBackup(
+  names: readonly string[],
+  data: Buffer,
+  owner: ReplaceRequest['owner'],
+): string {
   let lastError: unknown;
   for (const name of names) {
     try {
-      writeNewFile(name, data, { mode: 0o600, durable: true });
+      writeNewFile(name, data, { mode: 0o600, owner, durable: true });
       return name;
     } catch (error) {
       lastError = error;

@@ -80,10 +80,13 @@ describe('configure --store', () => {
     expect(parsed.credsStore).toBe('ecr-ts');
     expect(parsed.auths).toEqual({ 'quay.io': {} });
     expect(after).toContain('\t"psFormat": "table {{.ID}}"');
-    // The backup keeps the original, byte for byte.
+    // The backup keeps the original byte for byte, but for the passwords that now live in the
+    // fallback and the saved ECR token: no plaintext copy is left behind.
     const backups = readdirSync(w.dockerDir).filter((name) => name.endsWith('.bak'));
     expect(backups).toHaveLength(1);
-    expect(readFileSync(join(w.dockerDir, backups[0] ?? ''), 'utf8')).toBe(DOCKER_CONFIG);
+    expect(readFileSync(join(w.dockerDir, backups[0] ?? ''), 'utf8')).toBe(
+      '{\n\t"auths": {\n\t\t"quay.io": {}\n\t},\n\t"psFormat": "table {{.ID}}",\n\t"big": 12345678901234567890\n}\n',
+    );
     // The logins answer through the helper now.
     const got = await w.run(['get'], 'ghcr.io');
     expect(JSON.parse(got.stdout)).toEqual({

@@ -18,6 +18,8 @@ import { cleanEnv, scrubProcessEnv, tempDir } from '../support/env';
 import { ECR_HOST as PRIVATE } from '../support/registry-host';
 import { VERSION } from '../../src/product';
 import { createSigningKey, type SigningKey } from '../support/signing-key';
+import { startFakeEngine } from '../support/fake-engine';
+import { haveTool } from '../e2e/find-tool';
 
 scrubProcessEnv();
 
@@ -237,6 +239,50 @@ describe('install.sh (in temp folders)', () => {
       expect(result.stderr).toContain(`install.sh: removed ${join(prefix, 'bin', NAME)}`);
       expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual({ auths: { 'ghcr.io': {} } });
       expect(existsSync(join(prefix, 'bin', NAME))).toBe(false);
+    });
+
+    it('puts the logins --store moved into the file store back: docker pulls with them after', async () => {
+      if (!haveTool('the docker CLI', ['docker', '--version'])) return;
+      const secret = 'pa55-SENTINEL-uninstall';
+      const engine = await startFakeEngine({
+        privateRegistries: { 'registry.example.com': { username: 'me', password: secret } },
+      });
+      try {
+        const prefix = join(home, 'prefix');
+        const docker = join(home, 'docker');
+        mkdirSync(docker);
+        const auth = Buffer.from(`me:${secret}`).toString('base64');
+        const file = join(docker, 'config.json');
+        writeFileSync(file, JSON.stringify({ auths: { 'registry.example.com': { auth } } }));
+        const env = {
+          DOCKER_CONFIG: docker,
+          DOCKER_HOST: engine.dockerHost,
+          PATH: `${join(prefix, 'bin')}:${process.env['PATH'] ?? ''}`,
+        };
+        expect((await install(['--prefix', prefix, '--store'], env)).code).toBe(0);
+        expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual({ auths: {}, credsStore: 'ecr-ts' });
+        const pull = () =>
+          run('docker', ['pull', 'registry.example.com/app:1'], cleanEnv(home, env));
+        // Through the helper, from its file store.
+        expect((await pull()).code).toBe(0);
+
+        const result = await install(['--prefix', prefix, '--uninstall'], env);
+        expect(result.code).toBe(0);
+        expect(result.stderr).not.toContain(secret);
+        expect(result.stderr).toContain(
+          'install.sh: move the login for "registry.example.com" (user "me") from the file store into auths',
+        );
+        expect(existsSync(join(prefix, 'bin', NAME))).toBe(false);
+        // docker itself, with the helper gone: the login is in auths again.
+        const after = await pull();
+        expect([after.code, after.stderr]).toEqual([0, '']);
+        expect(engine.pulls().at(-1)?.registryAuth).toMatchObject({
+          username: 'me',
+          password: secret,
+        });
+      } finally {
+        await engine.close();
+      }
     });
 
     it('--keep-config leaves the docker config as it is', async () => {

@@ -6,6 +6,7 @@
  * and config file work (in a private mount namespace, so nothing on this machine changes).
  */
 import {
+  chmodSync,
   existsSync,
   mkdirSync,
   readdirSync,
@@ -130,6 +131,40 @@ describe('configure --kubelet', () => {
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/exists and is not docker-credential-ecr-ts/);
     expect(existsSync(w.configFile)).toBe(false);
+  });
+
+  it("edits the file the way configure edits docker's: newest 5 backups, read-only refused", async () => {
+    const dir = join(w.configFile, '..');
+    mkdirSync(dir, { recursive: true });
+    for (let day = 1; day <= 6; day += 1) {
+      writeFileSync(`${w.configFile}.2026010${day}T000000Z.bak`, '{}');
+    }
+    writeFileSync(w.configFile, EKS_CONFIG);
+    const run = await w.configure();
+    expect([run.code, run.stderr]).toEqual([0, '']);
+    expect(run.stdout).toContain(
+      `removed 2 older backups of ${w.configFile} (the newest 5 are kept)`,
+    );
+    const backups = readdirSync(dir).filter((name) => name.endsWith('.bak'));
+    expect(backups).toHaveLength(5);
+    expect(backups).not.toContain('credential-providers.json.20260101T000000Z.bak');
+
+    const written = readFileSync(w.configFile, 'utf8');
+    chmodSync(w.configFile, 0o444);
+    const refused = await w.configure(['--name', 'other']);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr.trim().split('\n')).toHaveLength(1);
+    expect(refused.stderr).toContain(`${w.configFile} is read-only (mode 0444)`);
+    expect(readFileSync(w.configFile, 'utf8')).toBe(written);
+  });
+
+  it('takes over a lock a stopped configure run left, as configure does', async () => {
+    mkdirSync(join(w.configFile, '..'), { recursive: true });
+    // proper-lockfile's lock: a folder beside the file, which nobody refreshes.
+    mkdirSync(`${w.configFile}.lock`);
+    const run = await w.configure([], { ECR_TS_TIMEOUT: '30' });
+    expect([run.code, run.stderr]).toEqual([0, '']);
+    expect(decodeProviderConfig(readFileSync(w.configFile, 'utf8'))).toHaveLength(1);
   });
 
   it('--dry-run writes nothing and says what it would do', async () => {

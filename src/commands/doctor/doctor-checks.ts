@@ -11,7 +11,7 @@ import { secretRegion, SECRET_ACTION } from '../../aws/fetch-secret';
 import type { CallContext } from '../../call-context';
 import { nonEmpty, type Env } from '../../env';
 import type { EcrRegistry } from '../../registry/parse-registry';
-import { dockerConfigFile } from '../configure';
+import { dockerConfigFile } from '../docker-config-file';
 import { HELPER_SUFFIX } from '../plan-configure';
 import { skipped, type ChainCheck, type Finding } from './check';
 import { checkAuthorizationToken } from './check-authorization-token';

@@ -13,10 +13,10 @@ import {
 import { join } from 'node:path';
 import {
   configure,
-  dockerConfigFile,
   formatConfigureReport,
   type ConfigureReport,
 } from '../../../src/commands/configure';
+import { dockerConfigFile } from '../../../src/commands/docker-config-file';
 import { tempDir } from '../../support/env';
 import { ECR_HOST as PRIVATE } from '../../support/registry-host';
 
@@ -62,6 +62,8 @@ describe('configure()', () => {
       'config.json',
       'config.json.20261129T010203Z-1.bak',
       'config.json.20261129T010203Z.bak',
+      // What --store did, for --unstore.
+      'config.json.ecr-ts-store.json',
     ]);
   });
 
@@ -136,7 +138,9 @@ describe('configure() and the file it finds', () => {
     mkdirSync(`${file()}.lock`);
     const progress = { step: '' };
     const pending = run(progress);
-    expect(progress.step).toBe(`waiting for the lock ${file()}.lock (another configure run)`);
+    expect(progress.step).toBe(
+      `waiting for the lock ${file()}.lock (another configure run; one left by a run that was stopped is taken over after 5 s)`,
+    );
     rmSync(`${file()}.lock`, { recursive: true });
     await pending;
     expect(progress.step).toBe(`updating ${file()}`);

@@ -1,6 +1,7 @@
 /**
- * `configure --remove` (install.sh --uninstall calls it): the entries that name this helper leave
- * the docker config, and nothing else changes, byte for byte.
+ * `configure --remove` (install.sh --uninstall calls it), the planner's part: the credHelpers
+ * entries that name this helper leave the docker config, and nothing else changes, byte for byte.
+ * A credsStore of ours is undone with its logins (remove.ts through unstore.ts; plan-unstore.test.ts).
  */
 import { planConfigure } from '../../../src/commands/plan-configure';
 import { ECR_HOST as PRIVATE } from '../../support/registry-host';
@@ -8,18 +9,10 @@ import { ECR_HOST as PRIVATE } from '../../support/registry-host';
 const FILE = '/home/u/.docker/config.json';
 const OTHER = '210987654321.dkr.ecr.eu-west-1.amazonaws.com';
 
-function remove(
-  text: string,
-  options: { registries?: string[]; store?: boolean; restoreStore?: string } = {},
-) {
+function remove(text: string, options: { registries?: string[]; store?: boolean } = {}) {
   return planConfigure(
     text,
-    {
-      registries: options.registries ?? [],
-      store: options.store ?? false,
-      remove: true,
-      restoreStore: options.restoreStore,
-    },
+    { registries: options.registries ?? [], store: options.store ?? false, remove: true },
     FILE,
   );
 }
@@ -42,10 +35,9 @@ const CONFIG = [
 ].join('\n');
 
 describe('configure --remove, planned', () => {
-  it('removes our credsStore and credHelpers entries, and nothing else', () => {
+  it('removes our credHelpers entries, and nothing else (credsStore is the unstore part)', () => {
     const plan = remove(CONFIG);
     expect(plan.changes).toEqual([
-      { key: 'credsStore', before: 'ecr-ts', after: undefined },
       { key: `credHelpers["${PRIVATE}"]`, before: 'ecr-ts', after: undefined },
     ]);
     expect(plan.text).toBe(
@@ -54,6 +46,7 @@ describe('configure --remove, planned', () => {
         '\t"auths": {',
         '\t\t"ghcr.io": {}',
         '\t},',
+        '\t"credsStore": "ecr-ts",',
         '\t"credHelpers": {',
         `\t\t"${OTHER}": "ecr-login"`,
         '\t},',
@@ -65,23 +58,16 @@ describe('configure --remove, planned', () => {
     );
   });
 
-  it('puts the fallback helper back as credsStore: it holds the logins saved through us', () => {
-    const plan = remove(CONFIG, { restoreStore: 'desktop' });
-    expect(plan.changes[0]).toEqual({ key: 'credsStore', before: 'ecr-ts', after: 'desktop' });
-    expect(JSON.parse(plan.text ?? '')).toMatchObject({ credsStore: 'desktop' });
-  });
-
   it('drops a credHelpers object that held only our entries', () => {
     const text = `{"credHelpers": {"${PRIVATE}": "ecr-ts", "public.ecr.aws": "ecr-ts"}, "x": 1}`;
     expect(JSON.parse(remove(text).text ?? '')).toEqual({ x: 1 });
   });
 
-  it('with registries: only those entries; credsStore stays unless --store is given too', () => {
+  it('with registries: only those entries; with --store alone, no credHelpers entry', () => {
     const only = remove(CONFIG, { registries: [PRIVATE] });
     expect(only.changes.map((change) => change.key)).toEqual([`credHelpers["${PRIVATE}"]`]);
     expect(JSON.parse(only.text ?? '')).toMatchObject({ credsStore: 'ecr-ts' });
-    const store = remove(CONFIG, { store: true });
-    expect(store.changes.map((change) => change.key)).toEqual(['credsStore']);
+    expect(remove(CONFIG, { store: true }).text).toBeNull();
   });
 
   it("never touches another helper's entry, even when named", () => {
