@@ -31,7 +31,7 @@ import {
 } from '../fs/replace-file';
 
 /** Inputs of one `configure` run; env and clock are passed in, never read from `process`. */
-export interface ConfigureOptions extends ConfigureRequest {
+interface ConfigureOptions extends ConfigureRequest {
   readonly dryRun: boolean;
   readonly env: Env;
   readonly now: () => Date;
@@ -43,7 +43,7 @@ export interface ConfigureOptions extends ConfigureRequest {
 }
 
 /** What `configure` did (or, with dryRun, would do). */
-export interface ConfigureReport {
+interface ConfigureReport {
   readonly file: string;
   readonly changes: readonly ConfigureChange[];
   readonly unchanged: readonly string[];

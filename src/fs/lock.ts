@@ -43,9 +43,6 @@ export async function tryLock(options: {
   onCompromised: (message: string) => void;
   /** Creates the folder the lock lives in (a no-op where it exists). */
   ensureDir: () => void;
-  now?: () => number;
-  /** The user a lock must belong to (default: this process's effective uid). */
-  euid?: number;
 }): Promise<LockAttempt> {
   // Loaded on the miss path only: a cache hit never evaluates the lock library (scripts/build.mjs
   // keeps it in dist/proper-lockfile.cjs).
@@ -80,7 +77,7 @@ export async function tryLock(options: {
   } catch (error) {
     if (errorCode(error) !== 'ELOCKED') return { state: 'unavailable', reason: errorCode(error) };
   }
-  const cleared = removeIfStale(lockPath, options.staleMs, options.now ?? Date.now, options.euid);
+  const cleared = removeIfStale(lockPath, options.staleMs);
   if (cleared === 'busy') return { state: 'busy' };
   if (cleared !== 'removed') return { state: 'unavailable', reason: cleared.unavailable };
   try {
@@ -92,7 +89,7 @@ export async function tryLock(options: {
 }
 
 /** What is at a lock's path: a lock to wait for, one to take over, nothing, or no lock at all. */
-export type LockState = 'live' | 'stale' | 'gone' | { readonly unusable: string };
+type LockState = 'live' | 'stale' | 'gone' | { readonly unusable: string };
 
 /**
  * Judges the lock (or guard) folder at `path`. A real lock is an empty folder of this user; a
@@ -102,12 +99,7 @@ export type LockState = 'live' | 'stale' | 'gone' | { readonly unusable: string 
  * mtime in the future beyond `staleMs` means the clock went back: no holder refreshes it to "now"
  * again in time.
  */
-export function lockState(
-  path: string,
-  staleMs: number,
-  now: () => number,
-  euid: number | undefined = processOwner().euid,
-): LockState {
+function lockState(path: string, staleMs: number): LockState {
   let stat;
   try {
     stat = lstatSync(path);
@@ -117,10 +109,11 @@ export function lockState(
   }
   if (stat.isSymbolicLink()) return { unusable: 'a symbolic link' };
   if (!stat.isDirectory()) return { unusable: 'not a folder' };
+  const { euid } = processOwner();
   if (euid !== undefined && stat.uid !== euid) {
     return { unusable: `a folder of uid ${stat.uid}, not of this user` };
   }
-  const age = now() - stat.mtimeMs;
+  const age = Date.now() - stat.mtimeMs;
   if (age > staleMs || age < -staleMs) return 'stale';
   try {
     if (readdirSync(path).length > 0) return { unusable: 'a folder that is not empty' };
@@ -131,19 +124,14 @@ export function lockState(
 }
 
 /** The outcome of a takeover: done, someone else's turn, or the lock cannot be removed. */
-export type Takeover = 'removed' | 'busy' | { readonly unavailable: string };
+type Takeover = 'removed' | 'busy' | { readonly unavailable: string };
 
 /** Removes `lockPath` if its holder stopped refreshing it; says when it cannot be removed. */
-export function removeIfStale(
-  lockPath: string,
-  staleMs: number,
-  now: () => number,
-  euid: number | undefined = processOwner().euid,
-): Takeover {
+function removeIfStale(lockPath: string, staleMs: number): Takeover {
   const unavailable = (path: string, why: string): Takeover => ({
     unavailable: `the lock ${path} is ${why}`,
   });
-  const state = lockState(lockPath, staleMs, now, euid);
+  const state = lockState(lockPath, staleMs);
   if (typeof state === 'object') return unavailable(lockPath, state.unusable);
   if (state !== 'stale') return 'busy';
   const guard = `${lockPath}.takeover`;
@@ -153,14 +141,14 @@ export function removeIfStale(
     if (errorCode(error) !== 'EEXIST') return { unavailable: errorCode(error) };
     // Another waiter is taking over. A guard left by a waiter that died mid-takeover (a window
     // of a few system calls) goes stale too, and is cleared for the next round.
-    const guardState = lockState(guard, staleMs, now, euid);
+    const guardState = lockState(guard, staleMs);
     if (typeof guardState === 'object') return unavailable(guard, guardState.unusable);
     if (guardState === 'stale' && !removeDir(guard)) return unavailable(guard, 'not removable');
     return 'busy';
   }
   try {
     // Only guard holders remove locks, so this second look cannot be overtaken.
-    const again = lockState(lockPath, staleMs, now, euid);
+    const again = lockState(lockPath, staleMs);
     if (typeof again === 'object') return unavailable(lockPath, again.unusable);
     if (again !== 'stale') return 'busy';
     return removeDir(lockPath) ? 'removed' : unavailable(lockPath, 'not removable');

@@ -12,7 +12,7 @@ import { closeSync, constants, fstatSync, openSync, readSync, type BigIntStats }
 export const MAX_SETTINGS_BYTES = 16 * 1024 * 1024;
 
 /** What was read, and the stat of the file it was read from. */
-export interface RegularFile {
+interface RegularFile {
   readonly bytes: Buffer;
   readonly stats: BigIntStats;
 }

@@ -22,7 +22,7 @@ export type ReplaceOutcome =
   { readonly replaced: true; readonly backup: string | null } | { readonly replaced: false };
 
 /** One attempt to replace `file` with `text`, if it still holds `expected`. */
-export interface ReplaceRequest {
+interface ReplaceRequest {
   /** The file to replace (symlinks already resolved: the link itself stays). */
   readonly file: string;
   /** The bytes the new text was planned from; null when the file did not exist. */

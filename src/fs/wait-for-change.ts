@@ -13,7 +13,7 @@ import { lstatSync, mkdirSync, rmdirSync, watch, type FSWatcher } from 'node:fs'
 import { join } from 'node:path';
 
 /** At most this many processes watch one cache folder at a time. */
-export const MAX_WATCHERS = 4;
+const MAX_WATCHERS = 4;
 /** A slot older than this is taken as left by a killed waiter, and reused. */
 const SLOT_STALE_MS = 60_000;
 
@@ -24,14 +24,10 @@ export interface ChangeWaiter {
 }
 
 /** Watches `dir` (without keeping the process alive) if a slot is free; else the timer alone. */
-export function waitForChange(
-  dir: string,
-  signal: AbortSignal,
-  now: () => number = Date.now,
-): ChangeWaiter {
+export function waitForChange(dir: string, signal: AbortSignal): ChangeWaiter {
   let wake: (() => void) | undefined;
   let watcher: FSWatcher | undefined;
-  const slot = claimSlot(dir, now);
+  const slot = claimSlot(dir);
   if (slot) {
     try {
       watcher = watch(dir, { persistent: false }, () => wake?.());
@@ -61,11 +57,11 @@ export function waitForChange(
 }
 
 /** Takes a free watcher slot of `dir`, or undefined when all are taken (or none can be made). */
-function claimSlot(dir: string, now: () => number): string | undefined {
+function claimSlot(dir: string): string | undefined {
   for (let index = 0; index < MAX_WATCHERS; index += 1) {
     const slot = join(dir, `waiter-${index}.slot`);
     if (makeDir(slot)) return slot;
-    if (isOld(slot, now) && removeDir(slot) && makeDir(slot)) return slot;
+    if (isOld(slot) && removeDir(slot) && makeDir(slot)) return slot;
   }
   return undefined;
 }
@@ -79,10 +75,10 @@ function makeDir(path: string): boolean {
   }
 }
 
-function isOld(path: string, now: () => number): boolean {
+function isOld(path: string): boolean {
   try {
     const stat = lstatSync(path);
-    return stat.isDirectory() && now() - stat.mtimeMs > SLOT_STALE_MS;
+    return stat.isDirectory() && Date.now() - stat.mtimeMs > SLOT_STALE_MS;
   } catch {
     return false;
   }

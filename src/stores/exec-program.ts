@@ -9,7 +9,7 @@ import { errorCode } from '../error-code';
 import type { Program, ProgramOutcome } from './program';
 
 /** Nothing a credential helper answers comes near this; more is a runaway. */
-export const MAX_OUTPUT_BYTES = 1024 * 1024;
+const MAX_OUTPUT_BYTES = 1024 * 1024;
 /** Its stderr is only kept for the debug log. */
 const MAX_STDERR_BYTES = 64 * 1024;
 
@@ -19,17 +19,13 @@ export function execProgram(options: {
   env: Env;
   deadline: number;
   signal?: AbortSignal;
-  now?: () => number;
-  maxOutputBytes?: number;
   /** Receives the helper's stderr (debug log). */
   onStderr?: (text: string) => void;
 }): Program {
-  const now = options.now ?? Date.now;
-  const limit = options.maxOutputBytes ?? MAX_OUTPUT_BYTES;
   return async (action, input) => {
     // Loaded on first use: a cache hit for ECR never starts a process.
     const { spawn } = await import('node:child_process');
-    const budgetMs = Math.max(0, options.deadline - now());
+    const budgetMs = Math.max(0, options.deadline - Date.now());
     return new Promise<ProgramOutcome>((resolve) => {
       let child: ChildProcess;
       try {
@@ -60,7 +56,7 @@ export function execProgram(options: {
       options.signal?.addEventListener('abort', onAbort, { once: true });
       child.stdout?.on('data', (chunk: Buffer) => {
         size += chunk.length;
-        if (size > limit) stop({ kind: 'too-large', limitBytes: limit });
+        if (size > MAX_OUTPUT_BYTES) stop({ kind: 'too-large', limitBytes: MAX_OUTPUT_BYTES });
         else stdout.push(chunk);
       });
       child.stderr?.on('data', (chunk: Buffer) => {

@@ -59,7 +59,7 @@ export interface CheckResult {
 export type CheckWork = (context: CallContext) => Promise<CheckResult>;
 
 /** One link of the chain. */
-export interface DoctorCheck {
+interface DoctorCheck {
   readonly name: CheckName;
   /** The work of the check, or the (skipped) finding when it cannot or need not run. */
   prepare(run: DoctorRun, found: Found): CheckWork | Finding;

@@ -6,12 +6,12 @@
 import type { HttpsGet, HttpsResponse } from './https-get';
 
 /** A registry answer, with how the request was authorised. */
-export interface RegistryAnswer extends HttpsResponse {
+interface RegistryAnswer extends HttpsResponse {
   readonly auth: 'basic' | 'bearer';
 }
 
 /** One error of a registry's `{"errors":[{code,message}]}` body. */
-export interface RegistryError {
+interface RegistryError {
   readonly code: string;
   readonly message: string;
 }

@@ -22,7 +22,7 @@ import type { DoctorEffects } from './doctor-effects';
 import type { DoctorTarget } from './doctor-target';
 
 /** What one doctor run needs. */
-export interface DoctorOptions {
+interface DoctorOptions {
   readonly target?: DoctorTarget;
   readonly env: Env;
   readonly logger: Logger;
