@@ -6,7 +6,6 @@
  * call that never needs Secrets Manager never evaluates its client.
  */
 import type { Agent } from 'node:http';
-import type { CallContext } from '../call-context';
 import type { Logger } from '../log';
 
 /** The agents (proxy, custom CA) API calls go through; empty = the SDK's own. See http-agents.ts. */
@@ -24,21 +23,13 @@ export interface AwsCredentials {
 }
 
 /** What every SDK call needs: how to connect, how long it may take, where its chatter goes. */
-interface SdkCallOptions {
+export interface SdkCallOptions {
   readonly agents: HttpAgents;
   /** Epoch milliseconds by which the call must be over; attempts and timeouts are sized to it. */
   readonly deadline: number;
   readonly signal: AbortSignal;
   /** Receives the SDK's own log lines, at debug level. */
   readonly logger: Logger;
-}
-
-/** What every SDK call of `call` takes, through `agents`. */
-export function sdkCallOptions(
-  call: Pick<CallContext, 'deadline' | 'signal' | 'logger'>,
-  agents: HttpAgents,
-): SdkCallOptions {
-  return { agents, deadline: call.deadline, signal: call.signal, logger: call.logger };
 }
 
 /** Options of AwsSdk.resolveCredentials(). */

@@ -9,12 +9,13 @@
 import type { CallContext } from '../call-context';
 import { notFound } from '../errors';
 import { PRODUCT } from '../product';
-import {
-  sdkCallOptions,
-  type AwsCredentials,
-  type AwsSdk,
-  type LoadSdk,
-  type ServiceCallOptions,
+import type {
+  AwsCredentials,
+  AwsSdk,
+  HttpAgents,
+  LoadSdk,
+  SdkCallOptions,
+  ServiceCallOptions,
 } from './aws-sdk';
 import type { AwsIdentity } from './aws-identity';
 import { createChainDiagnostics } from './chain-diagnostics';
@@ -189,4 +190,12 @@ export async function callAsRoute<T>(
   } finally {
     choice.destroy();
   }
+}
+
+/** What every SDK call of `call` takes, through `agents`. */
+export function sdkCallOptions(
+  call: Pick<CallContext, 'deadline' | 'signal' | 'logger'>,
+  agents: HttpAgents,
+): SdkCallOptions {
+  return { agents, deadline: call.deadline, signal: call.signal, logger: call.logger };
 }

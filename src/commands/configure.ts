@@ -23,12 +23,8 @@ import {
   type ConfigureRequest,
 } from './plan-configure';
 import { planStoreMigration, removeAuths } from './plan-store-migration';
-import {
-  readVersion,
-  replaceIfUnchanged,
-  type FileVersion,
-  type ReplaceOutcome,
-} from '../fs/replace-file';
+import { readSettingsFile, type FileVersion } from '../fs/read-regular-file';
+import { replaceIfUnchanged, type ReplaceOutcome } from '../fs/replace-file';
 
 /** Inputs of one `configure` run; env and clock are passed in, never read from `process`. */
 interface ConfigureOptions extends ConfigureRequest {
@@ -307,7 +303,7 @@ function migrationLines(report: ConfigureReport): string[] {
 
 function readConfig(file: string): FileVersion | null {
   try {
-    return readVersion(file);
+    return readSettingsFile(file);
   } catch (error) {
     throw fsError('read', file, error);
   }

@@ -157,8 +157,8 @@ function removeIfStale(lockPath: string, staleMs: number): Takeover {
   }
 }
 
-/** Removes an empty folder; true when it is gone. */
-function removeDir(path: string): boolean {
+/** Removes an empty folder (a lock, a watcher slot); true when it is gone. */
+export function removeDir(path: string): boolean {
   try {
     rmdirSync(path);
     return true;

@@ -7,18 +7,19 @@
  * say it in words; other failures keep their errno code.
  */
 import { closeSync, constants, fstatSync, openSync, readSync, type BigIntStats } from 'node:fs';
+import { errorCode } from '../error-code';
 
 /** Settings files (routes, docker's logins, a CA bundle) are kilobytes; far more is not one. */
 export const MAX_SETTINGS_BYTES = 16 * 1024 * 1024;
 
-/** What was read, and the stat of the file it was read from. */
-interface RegularFile {
+/** A file's bytes, and the stat that identifies that version of it. */
+export interface FileVersion {
   readonly bytes: Buffer;
   readonly stats: BigIntStats;
 }
 
 /** The whole file at `path` (followed through symlinks); throws as described above. */
-export function readRegularFile(path: string, maxBytes: number): RegularFile {
+export function readRegularFile(path: string, maxBytes: number): FileVersion {
   const fd = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
   try {
     const stats = fstatSync(fd, { bigint: true });
@@ -27,6 +28,16 @@ export function readRegularFile(path: string, maxBytes: number): RegularFile {
     return { bytes: readOpenFile(fd, Number(stats.size)), stats };
   } finally {
     closeSync(fd);
+  }
+}
+
+/** A settings file as readRegularFile() reads it, or null when it does not exist. */
+export function readSettingsFile(path: string): FileVersion | null {
+  try {
+    return readRegularFile(path, MAX_SETTINGS_BYTES);
+  } catch (error) {
+    if (errorCode(error) === 'ENOENT') return null;
+    throw error;
   }
 }
 

@@ -9,8 +9,9 @@
  * pulls (docs/token-cache.md). So only the first few waiters of a folder watch it, each holding a
  * slot (a `waiter-<n>.slot` folder, made atomically with mkdir); the others rely on their timer.
  */
-import { lstatSync, mkdirSync, rmdirSync, watch, type FSWatcher } from 'node:fs';
+import { lstatSync, mkdirSync, watch, type FSWatcher } from 'node:fs';
 import { join } from 'node:path';
+import { removeDir } from './lock';
 
 /** At most this many processes watch one cache folder at a time. */
 const MAX_WATCHERS = 4;
@@ -79,15 +80,6 @@ function isOld(path: string): boolean {
   try {
     const stat = lstatSync(path);
     return stat.isDirectory() && Date.now() - stat.mtimeMs > SLOT_STALE_MS;
-  } catch {
-    return false;
-  }
-}
-
-function removeDir(path: string): boolean {
-  try {
-    rmdirSync(path);
-    return true;
   } catch {
     return false;
   }

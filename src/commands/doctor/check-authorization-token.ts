@@ -3,11 +3,12 @@
  * checks permissions: `ecr:GetAuthorizationToken`), how long it took, and what the token cache
  * holds. The token is fetched fresh and not cached: doctor changes nothing.
  */
-import { sdkCallOptions, type AwsCredentials, type AwsSdk } from '../../aws/aws-sdk';
+import type { AwsCredentials, AwsSdk } from '../../aws/aws-sdk';
 import { decodeToken } from '../../aws/decode-token';
 import { describeAwsFailure } from '../../aws/describe-error';
 import { requestToken, tokenApi } from '../../aws/fetch-token';
 import type { AgentChoice } from '../../aws/http-agents';
+import { sdkCallOptions } from '../../aws/route-credentials';
 import type { EcrToken } from '../../aws/token';
 import type { CacheState } from '../../cache/cache-state';
 import type { CallContext } from '../../call-context';

@@ -12,7 +12,7 @@ import type { Config } from '../../config/parse-config';
 import { NO_HOME } from '../../config/resolve-home';
 import type { Bound } from '../../deadline';
 import type { Env } from '../../env';
-import { MAX_SETTINGS_BYTES, readRegularFile } from '../../fs/read-regular-file';
+import { readSettingsFile } from '../../fs/read-regular-file';
 import type { EcrRegistry, Registry } from '../../registry/parse-registry';
 import type { Routes } from '../../routing/routes';
 import { findOnPath } from '../../stores/find-helper';
@@ -44,15 +44,8 @@ export function doctorEffects(options: {
 }): DoctorEffects {
   const { env, config } = options;
   return {
-    async readText(file) {
-      try {
-        // Not a FIFO or a device: they would hold the step until its bound, or forever.
-        return readRegularFile(file, MAX_SETTINGS_BYTES).bytes.toString('utf8');
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-        throw error;
-      }
-    },
+    // Not a FIFO or a device: they would hold the step until its bound, or forever.
+    readText: async (file) => readSettingsFile(file)?.bytes.toString('utf8') ?? null,
     findOnPath: async (command) => findOnPath(command, env['PATH'] ?? ''),
     realPath: (path) => realpath(path),
     runVersion: (path, bound) => runVersion(path, env, bound),
