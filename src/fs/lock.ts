@@ -88,8 +88,11 @@ export async function tryLock(options: {
   }
 }
 
+/** Why locking is impossible here: what is at a lock's name, said whole (`the lock <path> is …`). */
+type Unavailable = { readonly unavailable: string };
+
 /** What is at a lock's path: a lock to wait for, one to take over, nothing, or no lock at all. */
-type LockState = 'live' | 'stale' | 'gone' | { readonly unusable: string };
+type LockState = 'live' | 'stale' | 'gone' | Unavailable;
 
 /**
  * Judges the lock (or guard) folder at `path`. A real lock is an empty folder of this user; a
@@ -100,23 +103,23 @@ type LockState = 'live' | 'stale' | 'gone' | { readonly unusable: string };
  * again in time.
  */
 function lockState(path: string, staleMs: number): LockState {
+  const no = (why: string): Unavailable => ({ unavailable: `the lock ${path} is ${why}` });
   let stat;
   try {
     stat = lstatSync(path);
   } catch (error) {
     const code = errorCode(error);
-    return code === 'ENOENT' ? 'gone' : { unusable: `unreadable (${code})` };
+    return code === 'ENOENT' ? 'gone' : no(`unreadable (${code})`);
   }
-  if (stat.isSymbolicLink()) return { unusable: 'a symbolic link' };
-  if (!stat.isDirectory()) return { unusable: 'not a folder' };
+  if (stat.isSymbolicLink()) return no('a symbolic link');
+  if (!stat.isDirectory()) return no('not a folder');
   const { euid } = processOwner();
-  if (euid !== undefined && stat.uid !== euid) {
-    return { unusable: `a folder of uid ${stat.uid}, not of this user` };
-  }
+  if (euid !== undefined && stat.uid !== euid)
+    return no(`a folder of uid ${stat.uid}, not of this user`);
   const age = Date.now() - stat.mtimeMs;
   if (age > staleMs || age < -staleMs) return 'stale';
   try {
-    if (readdirSync(path).length > 0) return { unusable: 'a folder that is not empty' };
+    if (readdirSync(path).length > 0) return no('a folder that is not empty');
   } catch {
     // Gone meanwhile, or unreadable: judged again on the next attempt.
   }
@@ -124,17 +127,16 @@ function lockState(path: string, staleMs: number): LockState {
 }
 
 /** The outcome of a takeover: done, someone else's turn, or the lock cannot be removed. */
-type Takeover = 'removed' | 'busy' | { readonly unavailable: string };
+type Takeover = 'removed' | 'busy' | Unavailable;
 
 /** Removes `lockPath` if its holder stopped refreshing it; says when it cannot be removed. */
 function removeIfStale(lockPath: string, staleMs: number): Takeover {
-  const unavailable = (path: string, why: string): Takeover => ({
-    unavailable: `the lock ${path} is ${why}`,
-  });
   const state = lockState(lockPath, staleMs);
-  if (typeof state === 'object') return unavailable(lockPath, state.unusable);
-  if (state !== 'stale') return 'busy';
+  if (state !== 'stale') return typeof state === 'object' ? state : 'busy';
   const guard = `${lockPath}.takeover`;
+  const notRemovable = (path: string): Unavailable => ({
+    unavailable: `the lock ${path} is not removable`,
+  });
   try {
     mkdirSync(guard, { mode: 0o700 });
   } catch (error) {
@@ -142,16 +144,14 @@ function removeIfStale(lockPath: string, staleMs: number): Takeover {
     // Another waiter is taking over. A guard left by a waiter that died mid-takeover (a window
     // of a few system calls) goes stale too, and is cleared for the next round.
     const guardState = lockState(guard, staleMs);
-    if (typeof guardState === 'object') return unavailable(guard, guardState.unusable);
-    if (guardState === 'stale' && !removeDir(guard)) return unavailable(guard, 'not removable');
-    return 'busy';
+    if (typeof guardState === 'object') return guardState;
+    return guardState === 'stale' && !removeDir(guard) ? notRemovable(guard) : 'busy';
   }
   try {
     // Only guard holders remove locks, so this second look cannot be overtaken.
     const again = lockState(lockPath, staleMs);
-    if (typeof again === 'object') return unavailable(lockPath, again.unusable);
-    if (again !== 'stale') return 'busy';
-    return removeDir(lockPath) ? 'removed' : unavailable(lockPath, 'not removable');
+    if (again !== 'stale') return typeof again === 'object' ? again : 'busy';
+    return removeDir(lockPath) ? 'removed' : notRemovable(lockPath);
   } finally {
     removeDir(guard);
   }
