@@ -2,23 +2,31 @@
  * The AWS credentials a route's calls are signed with (docs/universal-mode.md): the default chain
  * or the route's profile, watched so that a failure or a wait names the source, then, when the
  * route names a role, that role assumed through STS of the registry's own region (and so its
- * partition; FIPS for a FIPS registry). The one set-up of `get` (fetch-token.ts, fetch-secret.ts)
- * and of doctor's aws-credentials check. SDK-free: the calls go through the lazily loaded AwsSdk.
+ * partition; FIPS for a FIPS registry). The one set-up of `get`'s AWS calls (callAsRoute(), for
+ * fetch-token.ts and fetch-secret.ts) and of doctor's aws-credentials check. SDK-free: the calls
+ * go through the lazily loaded AwsSdk.
  */
 import type { CallContext } from '../call-context';
 import { notFound } from '../errors';
 import { PRODUCT } from '../product';
-import type { AwsCredentials, AwsSdk } from './aws-sdk';
+import type {
+  AwsCredentials,
+  AwsSdk,
+  HttpAgents,
+  LoadSdk,
+  SdkCallOptions,
+  ServiceCallOptions,
+} from './aws-sdk';
 import type { AwsIdentity } from './aws-identity';
 import { createChainDiagnostics } from './chain-diagnostics';
 import { isNoCredentialsError } from './classify-error';
 import { describeAwsError, describeCredentialError, type ErrorContext } from './describe-error';
 import { hasEndpointOverride } from './endpoint-override';
-import type { AgentChoice } from './http-agents';
+import { chooseAgents, type AgentChoice } from './http-agents';
 import { webIdentityCredentials } from './web-identity-credentials';
 
 /** What resolving a route's credentials needs: the call, the SDK, the identity, where and why. */
-export interface RouteCredentialsOptions {
+interface RouteCredentialsOptions {
   readonly sdk: AwsSdk;
   readonly call: CallContext;
   readonly identity: AwsIdentity;
@@ -32,7 +40,7 @@ export interface RouteCredentialsOptions {
 }
 
 /** The route's credentials, where they came from, and the context of a later failure. */
-export interface RouteCredentials {
+interface RouteCredentials {
   /** What the route's calls are signed with: the role's when the route names one. */
   readonly credentials: AwsCredentials;
   /** The chain's or the profile's (the same as `credentials` without a role). */
@@ -46,7 +54,7 @@ export interface RouteCredentials {
 }
 
 /** The chain (or the profile) gave no credentials: the error, and where to say it happened. */
-export interface NoRouteCredentials {
+interface NoRouteCredentials {
   readonly error: unknown;
   readonly context: ErrorContext & { readonly source: string };
 }
@@ -97,10 +105,7 @@ export async function resolveRouteCredentials(
   let base: AwsCredentials;
   try {
     base = await sdk.resolveCredentials({
-      agents: choice.agents,
-      deadline: call.deadline,
-      signal: call.signal,
-      logger: call.logger,
+      ...sdkCallOptions(call, choice.agents),
       region,
       ...(profile ? { profile } : {}),
       observe: (line) => diagnostics.observe(line),
@@ -121,15 +126,11 @@ export async function resolveRouteCredentials(
   call.progress.step = `assuming role ${roleArn} with STS in ${region}`;
   try {
     const credentials = await sdk.assumeRole({
-      agents: choice.agents,
-      deadline: call.deadline,
-      signal: call.signal,
-      logger: call.logger,
+      ...sdkCallOptions(call, choice.agents),
       credentials: base,
       region,
       // An endpoint override decides alone: the SDK refuses FIPS together with one.
       useFipsEndpoint: options.fips && !hasEndpointOverride(call.env, 'STS'),
-      useDualstackEndpoint: false,
       roleArn,
       sessionName: identity.sessionName ?? PRODUCT,
       ...(identity.externalId !== undefined ? { externalId: identity.externalId } : {}),
@@ -165,4 +166,55 @@ export async function routeCredentials(
     throw notFound();
   }
   throw describeCredentialError(error, context);
+}
+
+/**
+ * One AWS API call of `get` as the route: the agents chosen, the SDK loaded, the route's
+ * credentials resolved first and on their own (the call's attempts are then sized to the time
+ * left), then `send` with what every service call takes. Its failure is worded naming the endpoint
+ * it reached, and the proxy it went through.
+ */
+export async function callAsRoute<T>(
+  options: Omit<RouteCredentialsOptions, 'sdk' | 'region' | 'choice'> & {
+    readonly loadSdk: LoadSdk;
+    /** The region of the call and of the chain's own calls (it may take the SDK to know). */
+    readonly region: (sdk: AwsSdk) => Promise<string>;
+    readonly anonymousWithoutCredentials: boolean;
+    /** What the progress step says is called: `calling <calls> at <endpoint>`. */
+    readonly calls: string;
+  },
+  send: (sdk: AwsSdk, call: ServiceCallOptions, endpoint: () => string | undefined) => Promise<T>,
+): Promise<T> {
+  const { call } = options;
+  const choice = await chooseAgents(call.env);
+  try {
+    call.progress.step = 'loading the AWS SDK';
+    const sdk = await options.loadSdk();
+    const region = await options.region(sdk);
+    const signing = await routeCredentials({ ...options, sdk, region, choice });
+    let endpoint: string | undefined;
+    const onRequest = (value: string): void => {
+      endpoint = value;
+      call.progress.step = `calling ${options.calls} at ${value}`;
+    };
+    try {
+      const common = { ...sdkCallOptions(call, choice.agents), credentials: signing.credentials };
+      return await send(sdk, { ...common, region, onRequest }, () => endpoint);
+    } catch (error) {
+      throw describeAwsError(error, {
+        ...signing.errorContext(),
+        ...(endpoint ? { endpoint: `${endpoint}${choice.via()}` } : {}),
+      });
+    }
+  } finally {
+    choice.destroy();
+  }
+}
+
+/** What every SDK call of `call` takes, through `agents`. */
+export function sdkCallOptions(
+  call: Pick<CallContext, 'deadline' | 'signal' | 'logger'>,
+  agents: HttpAgents,
+): SdkCallOptions {
+  return { agents, deadline: call.deadline, signal: call.signal, logger: call.logger };
 }

@@ -15,7 +15,7 @@ import { sha256Hex as sha256 } from './sha256';
 import type { AwsIdentity } from '../aws/aws-identity';
 
 /** What the identity is computed from; `stamp` reads a file's change marker (I/O passed in). */
-export interface IdentityInput {
+interface IdentityInput {
   readonly env: Env;
   readonly home: string;
   /** e.g. `mtime:size` of a file, or '' when it does not exist. */

@@ -22,7 +22,8 @@ import { nonEmpty, type Env } from '../env';
 import { errorCode } from '../error-code';
 import { HelperError } from '../errors';
 import { makeDirSync, UnsafeFolderError } from '../fs/make-dir';
-import { readVersion, replaceIfUnchanged, type FileVersion } from '../fs/replace-file';
+import { readSettingsFile, type FileVersion } from '../fs/read-regular-file';
+import { replaceIfUnchanged } from '../fs/replace-file';
 import { PRODUCT } from '../product';
 import { matchImageCovers } from '../protocol/kubelet-match-image';
 import { quote } from '../quote';
@@ -306,7 +307,7 @@ function isScript(program: string): boolean {
 
 function readConfig(file: string): FileVersion | null {
   try {
-    return readVersion(file);
+    return readSettingsFile(file);
   } catch (error) {
     throw fsError('read', file, error);
   }

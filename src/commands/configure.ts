@@ -24,15 +24,11 @@ import {
   type ConfigureRequest,
 } from './plan-configure';
 import { planStoreMigration, removeAuths } from './plan-store-migration';
-import {
-  readVersion,
-  replaceIfUnchanged,
-  type FileVersion,
-  type ReplaceOutcome,
-} from '../fs/replace-file';
+import { readSettingsFile, type FileVersion } from '../fs/read-regular-file';
+import { replaceIfUnchanged, type ReplaceOutcome } from '../fs/replace-file';
 
 /** Inputs of one `configure` run; env and clock are passed in, never read from `process`. */
-export interface ConfigureOptions extends ConfigureRequest {
+interface ConfigureOptions extends ConfigureRequest {
   readonly dryRun: boolean;
   readonly env: Env;
   readonly now: () => Date;
@@ -44,7 +40,7 @@ export interface ConfigureOptions extends ConfigureRequest {
 }
 
 /** What `configure` did (or, with dryRun, would do). */
-export interface ConfigureReport {
+interface ConfigureReport {
   readonly file: string;
   readonly changes: readonly ConfigureChange[];
   readonly unchanged: readonly string[];
@@ -331,7 +327,7 @@ function migrationLines(report: ConfigureReport): string[] {
 
 function readConfig(file: string): FileVersion | null {
   try {
-    return readVersion(file);
+    return readSettingsFile(file);
   } catch (error) {
     throw fsError('read', file, error);
   }

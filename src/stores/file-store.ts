@@ -38,14 +38,12 @@ export function createFileStore(options: {
   /** The user whose folder and file they must be. */
   owner: { readonly uid: number };
   deadline: number;
-  now?: () => number;
   /** Notes problems that do not fail the call (a lock lost to a stale takeover). */
   warn?: (message: string) => void;
 }): CredentialStore {
   const { path } = options;
   const owner: Owner = { euid: options.owner.uid };
   const dir = dirname(path);
-  const now = options.now ?? Date.now;
   const refuse = (reason: string): HelperError =>
     new HelperError('STORE', `refusing to use ${reason}`);
   /** The file's logins, or why its folder or file must not be used. */
@@ -104,14 +102,12 @@ export function createFileStore(options: {
   const lock = async (file: string): Promise<() => Promise<void>> => {
     const polled = await poll({
       deadline: options.deadline,
-      now,
       attempt: async () => {
         const attempt = await tryLock({
           file,
           staleMs: LOCK_STALE_MS,
           ensureDir,
           onCompromised: (message) => options.warn?.(`the file store's lock was lost: ${message}`),
-          now,
         });
         return attempt.state === 'busy' ? undefined : attempt;
       },
@@ -233,7 +229,7 @@ function empty(): StoreFile {
 }
 
 /** Parses the file strictly: a damaged file is reported, never silently replaced. */
-export function parseStoreFile(path: string, text: string): StoreFile {
+function parseStoreFile(path: string, text: string): StoreFile {
   const broken = (why: string): HelperError =>
     new HelperError(
       'STORE',

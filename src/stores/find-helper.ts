@@ -11,7 +11,7 @@ import { HelperError } from '../errors';
 import { PRODUCT } from '../product';
 
 /** Set to the call depth for every helper we start; a helper started by us runs at depth >= 1. */
-export const CALL_DEPTH_VAR = 'ECR_TS_CALL_DEPTH';
+const CALL_DEPTH_VAR = 'ECR_TS_CALL_DEPTH';
 /**
  * Set for every helper we start to the epoch milliseconds by which it must be done (when we stop
  * it): an instance of this program started below it ends its own call by then
@@ -23,7 +23,7 @@ const PREFIX = 'docker-credential-';
 const HELPER_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
 
 /** This call's depth: 0 when docker (or a person) ran us, n when n delegations led here. */
-export function callDepth(env: Env): number {
+function callDepth(env: Env): number {
   const depth = Number(env[CALL_DEPTH_VAR] ?? '0');
   return Number.isInteger(depth) && depth > 0 ? depth : 0;
 }

@@ -6,8 +6,9 @@
 import type { AwsCredentials, AwsSdk } from '../../aws/aws-sdk';
 import { decodeToken } from '../../aws/decode-token';
 import { describeAwsFailure } from '../../aws/describe-error';
-import { callApi } from '../../aws/fetch-token';
+import { requestToken, tokenApi } from '../../aws/fetch-token';
 import type { AgentChoice } from '../../aws/http-agents';
+import { sdkCallOptions } from '../../aws/route-credentials';
 import type { EcrToken } from '../../aws/token';
 import type { CacheState } from '../../cache/cache-state';
 import type { CallContext } from '../../call-context';
@@ -17,7 +18,7 @@ import { formatDuration } from './format-duration';
 import type { EcrRegistry } from '../../registry/parse-registry';
 
 /** The finding, and the token for the registry checks. */
-export interface TokenResult {
+interface TokenResult {
   readonly finding: Finding;
   readonly token?: EcrToken;
 }
@@ -33,27 +34,22 @@ export async function checkAuthorizationToken(options: {
   readonly now: () => number;
 }): Promise<TokenResult> {
   const { context, registry } = options;
-  const region = registry.kind === 'private' ? registry.region : 'us-east-1';
-  const action =
-    registry.kind === 'private' ? 'ecr:GetAuthorizationToken' : 'ecr-public:GetAuthorizationToken';
+  const { region, action } = tokenApi(registry);
   const cache = describeCache(options.cache, options.now());
   let endpoint: string | undefined;
   const started = options.now();
   context.progress.step = `calling ${action}`;
   try {
-    const answer = await callApi(
-      options.sdk,
-      { ...context, registry },
-      options.agents,
-      options.credentials,
+    // One attempt (as the SDK makes it): when the bucket is empty, doctor must not add to the crowd.
+    const answer = await requestToken(options.sdk, registry, context.env, {
+      ...sdkCallOptions(context, options.agents.agents),
+      credentials: options.credentials,
       region,
-      (value) => {
+      onRequest: (value) => {
         endpoint = value;
         context.progress.step = `calling ${action} at ${value}`;
       },
-      // One attempt: when the account's bucket is empty, doctor must not add to the crowd.
-      { retryThrottling: false },
-    );
+    });
     const token = decodeToken(answer, options.now());
     const took = formatDuration(options.now() - started);
     const at = endpoint ? ` at ${endpoint}${options.agents.via()}` : '';

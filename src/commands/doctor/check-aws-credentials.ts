@@ -15,7 +15,7 @@ import { failed, passed, type Finding } from './check';
 import { formatDuration } from './format-duration';
 
 /** The finding, and the credentials for the checks after it. */
-export interface CredentialsResult {
+interface CredentialsResult {
   readonly finding: Finding;
   readonly credentials?: AwsCredentials;
 }

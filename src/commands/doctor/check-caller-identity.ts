@@ -5,7 +5,7 @@ import type { CallContext } from '../../call-context';
 import { failed, passed, type Finding } from './check';
 
 /** The finding, and the principal's ARN for later hints. */
-export interface CallerIdentityResult {
+interface CallerIdentityResult {
   readonly finding: Finding;
   readonly arn?: string;
 }

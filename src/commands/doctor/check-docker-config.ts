@@ -11,7 +11,7 @@ import { HELPER_SUFFIX } from '../plan-configure';
 import { failed, passed, type Finding } from './check';
 
 /** The config file as read: its text, null when missing, or why it could not be read. */
-export interface DockerConfigInput {
+interface DockerConfigInput {
   readonly file: string;
   /** Whether DOCKER_CONFIG chose the folder. */
   readonly fromEnv: boolean;
@@ -22,7 +22,7 @@ export interface DockerConfigInput {
 }
 
 /** The finding, and the helper suffix docker would run (`ecr-ts` for `docker-credential-ecr-ts`). */
-export interface DockerConfigResult {
+interface DockerConfigResult {
   readonly finding: Finding;
   /** A valid helper name only: doctor runs `docker-credential-<helper> version`. */
   readonly helper?: string;

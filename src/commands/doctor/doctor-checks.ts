@@ -61,7 +61,7 @@ export interface Found {
 }
 
 /** One link of docker's chain. */
-export type DoctorCheck = ChainCheck<DoctorRun, Found>;
+type DoctorCheck = ChainCheck<DoctorRun, Found>;
 
 /** Registry responses are read up to this size; a manifest index is far smaller. */
 const MAX_RESPONSE_BYTES = 1024 * 1024;

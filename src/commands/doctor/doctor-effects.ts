@@ -14,7 +14,7 @@ import type { CallContext } from '../../call-context';
 import { NO_HOME } from '../../config/resolve-home';
 import type { Bound } from '../../deadline';
 import type { Env } from '../../env';
-import { MAX_SETTINGS_BYTES, readRegularFile } from '../../fs/read-regular-file';
+import { readSettingsFile } from '../../fs/read-regular-file';
 import type { EcrRegistry } from '../../registry/parse-registry';
 import { execProgram } from '../../stores/exec-program';
 import { findOnPath } from '../../stores/find-helper';
@@ -50,15 +50,8 @@ export function doctorEffects(context: ActionContext): DoctorEffects {
     ? `the config file ${config.routes.file}`
     : 'the built-in defaults (no universal-mode config file)';
   return {
-    async readText(file) {
-      try {
-        // Not a FIFO or a device: they would hold the step until its bound, or forever.
-        return readRegularFile(file, MAX_SETTINGS_BYTES).bytes.toString('utf8');
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-        throw error;
-      }
-    },
+    // Not a FIFO or a device: they would hold the step until its bound, or forever.
+    readText: async (file) => readSettingsFile(file)?.bytes.toString('utf8') ?? null,
     findOnPath: async (command) => findOnPath(command, env['PATH'] ?? ''),
     realPath: (path) => realpath(path),
     runVersion: (path, bound) => runVersion(path, env, bound),
@@ -94,7 +87,6 @@ async function runVersion(path: string, env: Env, bound: Bound): Promise<Version
     env,
     deadline: bound.deadline,
     signal: bound.signal,
-    maxOutputBytes: 64 * 1024,
   })('version', '');
   switch (outcome.kind) {
     case 'exited':

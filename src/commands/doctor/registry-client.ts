@@ -9,7 +9,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { HttpsGet, HttpsResponse } from './https-get';
 
 /** One error of a registry's `{"errors":[{code,message}]}` body. */
-export interface RegistryError {
+interface RegistryError {
   readonly code: string;
   readonly message: string;
 }

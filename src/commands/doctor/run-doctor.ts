@@ -27,7 +27,7 @@ import { KUBELET_CHECKS, type KubeletFound, type KubeletRun } from './kubelet-ch
 import { createSecretMask, type SecretMask } from './secret-mask';
 
 /** How every check of one run is bounded, and its effects. */
-export interface RunOptions {
+interface RunOptions {
   readonly env: Env;
   readonly logger: Logger;
   /** The bound of each check, in milliseconds (ECR_TS_TIMEOUT). */
@@ -38,12 +38,12 @@ export interface RunOptions {
 }
 
 /** What one doctor run needs. */
-export interface DoctorOptions extends RunOptions {
+interface DoctorOptions extends RunOptions {
   readonly target?: DoctorTarget;
 }
 
 /** What one `doctor --kubelet` run needs: the image, and where the kubelet's provider is. */
-export interface KubeletDoctorOptions
+interface KubeletDoctorOptions
   extends RunOptions, Pick<KubeletRun, 'image' | 'configFile' | 'binDir' | 'name' | 'program'> {}
 
 /** Runs docker's chain in order and returns the report. */

@@ -15,7 +15,6 @@ import {
   configure,
   dockerConfigFile,
   formatConfigureReport,
-  type ConfigureReport,
 } from '../../../src/commands/configure';
 import { tempDir } from '../../support/env';
 import { ECR_HOST as PRIVATE } from '../../support/registry-host';
@@ -173,7 +172,7 @@ describe('configure() and the file it finds', () => {
 });
 
 describe('formatConfigureReport()', () => {
-  const base: ConfigureReport = {
+  const base: Parameters<typeof formatConfigureReport>[0] = {
     file: '/d/config.json',
     changes: [{ key: 'credsStore', before: 'desktop', after: 'ecr-ts' }],
     unchanged: [`credHelpers["${PRIVATE}"]`],
