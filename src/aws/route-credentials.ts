@@ -2,7 +2,8 @@
  * The AWS credentials a route's calls are signed with (docs/universal-mode.md): the default chain
  * or the route's profile, watched so that a failure or a wait names the source, then, when the
  * route names a role, that role assumed through STS of the registry's own region (and so its
- * partition; FIPS for a FIPS registry). The one set-up of `get`'s AWS calls (callAsRoute(), for
+ * partition; FIPS for a FIPS registry); with a pod's service-account token (docs/kubelet.md), the
+ * role is assumed with the token alone. The one set-up of `get`'s AWS calls (callAsRoute(), for
  * fetch-token.ts and fetch-secret.ts) and of doctor's aws-credentials check. SDK-free: the calls
  * go through the lazily loaded AwsSdk.
  */
@@ -10,6 +11,7 @@ import type { CallContext } from '../call-context';
 import { notFound } from '../errors';
 import { PRODUCT } from '../product';
 import type {
+  AssumeRoleWithWebIdentityOptions,
   AwsCredentials,
   AwsSdk,
   HttpAgents,
@@ -23,7 +25,6 @@ import { isNoCredentialsError } from './classify-error';
 import { describeAwsError, describeCredentialError, type ErrorContext } from './describe-error';
 import { hasEndpointOverride } from './endpoint-override';
 import { chooseAgents, type AgentChoice } from './http-agents';
-import { webIdentityCredentials } from './web-identity-credentials';
 
 /** What resolving a route's credentials needs: the call, the SDK, the identity, where and why. */
 interface RouteCredentialsOptions {
@@ -70,21 +71,14 @@ export async function resolveRouteCredentials(
   const { sdk, call, identity, region, choice } = options;
   // A service-account token is the whole proof of identity: no base credentials (docs/kubelet.md).
   if (identity.webIdentity && identity.roleArn) {
+    const { token } = identity.webIdentity;
+    call.logger.addSecret(token);
     const errorContext = (): ErrorContext => ({ action: options.action, region, env: call.env });
-    const { credentials, endpoint } = await webIdentityCredentials({
-      ...options,
-      roleArn: identity.roleArn,
-      ...(identity.sessionName !== undefined ? { sessionName: identity.sessionName } : {}),
-      webIdentity: identity.webIdentity,
-      errorContext,
-    });
-    return {
-      credentials,
-      base: credentials,
-      source: "the pod's service-account token",
-      stsEndpoint: endpoint,
-      errorContext,
-    };
+    const source = "the pod's service-account token";
+    const assumed = await assumeRole(options, identity.roleArn, errorContext, source, (sts) =>
+      sdk.assumeRoleWithWebIdentity({ ...sts, webIdentityToken: token }),
+    );
+    return { ...assumed, base: assumed.credentials, source, errorContext };
   }
   const { profile } = identity;
   const diagnostics = createChainDiagnostics(call.env, (source) => {
@@ -121,30 +115,55 @@ export async function resolveRouteCredentials(
       : diagnostics.currentLabel();
   const resolved = { credentials: base, base, source, errorContext };
   if (!identity.roleArn) return resolved;
-  const { roleArn } = identity;
-  let endpoint = '';
-  call.progress.step = `assuming role ${roleArn} with STS in ${region}`;
-  try {
-    const credentials = await sdk.assumeRole({
-      ...sdkCallOptions(call, choice.agents),
+  const { externalId } = identity;
+  const assumed = await assumeRole(options, identity.roleArn, errorContext, undefined, (sts) =>
+    sdk.assumeRole({
+      ...sts,
       credentials: base,
+      ...(externalId !== undefined ? { externalId } : {}),
+    }),
+  );
+  return { ...resolved, ...assumed };
+}
+
+/**
+ * Assumes `roleArn` with one STS call in the registry's region (FIPS for a FIPS registry):
+ * AssumeRole signed with the base credentials, or AssumeRoleWithWebIdentity with the pod's token
+ * (`tokenName` says whose). A failure is one CREDENTIALS line naming the role and where STS was called.
+ */
+async function assumeRole(
+  options: RouteCredentialsOptions,
+  roleArn: string,
+  errorContext: () => ErrorContext,
+  tokenName: string | undefined,
+  send: (
+    sts: Omit<AssumeRoleWithWebIdentityOptions, 'webIdentityToken'>,
+  ) => Promise<AwsCredentials>,
+): Promise<{ credentials: AwsCredentials; stsEndpoint: string }> {
+  const { call, region, choice } = options;
+  const api = tokenName ? 'sts:AssumeRoleWithWebIdentity' : 'sts:AssumeRole';
+  const by = tokenName ? ` with ${tokenName}` : '';
+  let endpoint = '';
+  call.progress.step = `assuming role ${roleArn}${by} at STS in ${region}`;
+  try {
+    const credentials = await send({
+      ...sdkCallOptions(call, choice.agents),
       region,
       // An endpoint override decides alone: the SDK refuses FIPS together with one.
       useFipsEndpoint: options.fips && !hasEndpointOverride(call.env, 'STS'),
       roleArn,
-      sessionName: identity.sessionName ?? PRODUCT,
-      ...(identity.externalId !== undefined ? { externalId: identity.externalId } : {}),
+      sessionName: options.identity.sessionName ?? PRODUCT,
       onRequest: (value) => {
         endpoint = value;
-        call.progress.step = `calling sts:AssumeRole at ${value}`;
+        call.progress.step = `calling ${api} at ${value}`;
       },
     });
-    return { ...resolved, credentials, stsEndpoint: endpoint };
+    return { credentials, stsEndpoint: endpoint };
   } catch (error) {
     const where = endpoint ? ` at ${endpoint}${choice.via()}` : ` in ${region}`;
     throw describeCredentialError(error, {
       ...errorContext(),
-      source: `sts:AssumeRole of ${roleArn}${where}`,
+      source: `${api} of ${roleArn}${by}${where}`,
     });
   }
 }
