@@ -23,7 +23,7 @@ export interface ErrorContext {
 }
 
 /** A failure in words: the code, what failed and why, and what to do about it (if anything). */
-interface AwsFailure {
+export interface AwsFailure {
   readonly code: ErrorCode;
   readonly message: string;
   readonly hint?: string;

@@ -27,7 +27,7 @@ import { hasEndpointOverride } from './endpoint-override';
 import { chooseAgents, type AgentChoice } from './http-agents';
 
 /** What resolving a route's credentials needs: the call, the SDK, the identity, where and why. */
-interface RouteCredentialsOptions {
+export interface RouteCredentialsOptions {
   readonly sdk: AwsSdk;
   readonly call: CallContext;
   readonly identity: AwsIdentity;

@@ -40,6 +40,18 @@ export interface DoctorEffects extends HelperOnPathEffects {
   now(): number;
 }
 
+/** A file's text as a check judges it: null when it does not exist, or why it could not be read. */
+export async function readForCheck(
+  effects: DoctorEffects,
+  file: string,
+): Promise<{ readonly text: string | null; readonly readError?: string }> {
+  try {
+    return { text: await effects.readText(file) };
+  } catch (error) {
+    return { text: null, readError: (error as NodeJS.ErrnoException).code ?? String(error) };
+  }
+}
+
 /**
  * Builds the effects for one run of the call: its routes resolve a host as `get` resolves it, and
  * its token cache answers `get-credentials`.

@@ -109,7 +109,7 @@ async function runChecks<R, F extends object>(
     const work = check.prepare(run, found);
     const result =
       typeof work === 'function' ? await bounded(work, check.name, options) : { finding: work };
-    found = { ...found, ...result.found };
+    found = { ...found, ...result.value };
     checks.push({ name: check.name, ...result.finding });
   }
   const masked = checks.map((check) => mask(check, secrets));
