@@ -6,7 +6,7 @@
  * AwsSdk, the agents come from http-agents.ts, and what fails is described here.
  */
 import type { Env } from '../env';
-import type { EcrRegistry } from '../registry/parse-registry';
+import { tokenService, type EcrRegistry } from '../registry/parse-registry';
 import type { AwsSdk, LoadSdk, ServiceCallOptions } from './aws-sdk';
 import { decodeToken } from './decode-token';
 import { hasEndpointOverride } from './endpoint-override';
@@ -50,10 +50,8 @@ export async function fetchToken(request: TokenRequest, loadSdk: LoadSdk): Promi
 
 /** The region and the action (`ecr:GetAuthorizationToken`) of a registry's token. */
 export function tokenApi(registry: EcrRegistry): { region: string; action: string } {
-  // ECR Public has one API, in us-east-1 of the aws partition, whatever the host.
-  return registry.kind === 'private'
-    ? { region: registry.region, action: 'ecr:GetAuthorizationToken' }
-    : { region: 'us-east-1', action: 'ecr-public:GetAuthorizationToken' };
+  const { region, service } = tokenService(registry);
+  return { region, action: `${service}:GetAuthorizationToken` };
 }
 
 /**
@@ -69,7 +67,7 @@ export function requestToken(
   const overridden = hasEndpointOverride(env, registry.kind === 'private' ? 'ECR' : 'ECR_PUBLIC');
   return sdk.getAuthorizationToken({
     ...call,
-    service: registry.kind === 'private' ? 'ecr' : 'ecr-public',
+    service: tokenService(registry).service,
     // An endpoint override decides alone: the SDK refuses FIPS or dual-stack together with one.
     useFipsEndpoint: !overridden && registry.kind === 'private' && registry.fips,
     useDualstackEndpoint: !overridden && registry.dualStack,
