@@ -3,6 +3,7 @@
  * this exact version and shape is reported as unusable, never half-trusted.
  */
 import type { EcrToken } from '../aws/token';
+import { isJsonObject } from '../json';
 
 /** A token this close to its end is treated as expired: docker must still get to use it. */
 export const EXPIRY_MARGIN_MS = 60_000;
@@ -109,16 +110,15 @@ export function tokenOf(entry: CacheEntry): EcrToken {
 
 /** Parses a cache file's text; truncated, foreign or malformed content is `ok: false`. */
 export function parseEntry(text: string): ParsedEntry {
-  let value: unknown;
+  let record: unknown;
   try {
-    value = JSON.parse(text);
+    record = JSON.parse(text);
   } catch {
     return { ok: false, reason: 'not valid JSON (corrupt or truncated)' };
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+  if (!isJsonObject(record)) {
     return { ok: false, reason: 'not a JSON object' };
   }
-  const record = value as Record<string, unknown>;
   if (record['version'] !== CACHE_VERSION) {
     return {
       ok: false,

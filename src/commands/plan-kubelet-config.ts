@@ -14,6 +14,7 @@ import {
   type ParseError,
 } from 'jsonc-parser';
 import { HelperError } from '../errors';
+import { isJsonObject } from '../json';
 import { KUBELET_API_VERSIONS } from '../protocol/kubelet-request';
 
 /** The config file's own apiVersion that we write (and the versions the kubelet reads). */
@@ -184,7 +185,7 @@ function parseConfig(text: string, file: string): { providers: Json[] | undefine
       'is not JSON (YAML?): configure --kubelet edits JSON files only. The kubelet reads JSON too: convert it, or name a new file with --config',
     );
   }
-  if (!isRecord(value)) throw refuse('is not a JSON object');
+  if (!isJsonObject(value)) throw refuse('is not a JSON object');
   if (value['kind'] !== 'CredentialProviderConfig') {
     throw refuse(
       `has kind ${JSON.stringify(value['kind'] ?? null)}, not "CredentialProviderConfig"`,
@@ -197,7 +198,7 @@ function parseConfig(text: string, file: string): { providers: Json[] | undefine
   }
   const providers = value['providers'];
   if (providers === undefined || providers === null) return { providers: undefined };
-  if (!Array.isArray(providers) || !providers.every(isRecord)) {
+  if (!Array.isArray(providers) || !providers.every(isJsonObject)) {
     throw refuse('has "providers" that is not a list of objects');
   }
   return { providers };
@@ -219,7 +220,7 @@ function envList(value: unknown, where: string, file: string): { name: string; v
     Array.isArray(value) &&
     value.every(
       (item) =>
-        isRecord(item) && typeof item['name'] === 'string' && typeof item['value'] === 'string',
+        isJsonObject(item) && typeof item['name'] === 'string' && typeof item['value'] === 'string',
     );
   if (!ok) {
     throw new HelperError(
@@ -240,8 +241,4 @@ function formattingOf(text: string): FormattingOptions {
   return indent.startsWith('\t')
     ? { insertSpaces: false, tabSize: 1, eol }
     : { insertSpaces: true, tabSize: indent.length, eol };
-}
-
-function isRecord(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

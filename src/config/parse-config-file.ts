@@ -5,6 +5,7 @@
  */
 import { HelperError } from '../errors';
 import { firstDuplicateKey } from './duplicate-keys';
+import { isJsonObject } from '../json';
 import { parseRegistry } from '../registry/parse-registry';
 import { compileHostPattern, keysCovering } from '../routing/host-pattern';
 import type { EntryRoute } from '../routing/route';
@@ -275,7 +276,7 @@ function parseIdentity(entry: Json, at: string, fail: Fail): AwsIdentity {
 }
 
 function expectObject(value: unknown, where: string, fail: Fail): Json {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+  if (!isJsonObject(value)) {
     fail(where, 'expected an object');
   }
   return value as Json;

@@ -7,6 +7,7 @@ import { readdirSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { errorCode } from '../error-code';
 import { HelperError, notFound } from '../errors';
+import { isJsonObject } from '../json';
 import { quoteServerUrl } from '../quote';
 import { tryLock } from '../fs/lock';
 import { makeDirSync, UnsafeFolderError } from '../fs/make-dir';
@@ -250,7 +251,7 @@ function parseStoreFile(path: string, text: string): StoreFile {
     throw broken('expected {"version":1,"auths":{...}}');
   }
   const auths = record.auths;
-  if (typeof auths !== 'object' || auths === null || Array.isArray(auths)) {
+  if (!isJsonObject(auths)) {
     throw broken('"auths" is not an object');
   }
   const clean = empty().auths;

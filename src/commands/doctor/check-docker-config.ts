@@ -5,6 +5,7 @@
  * (text-checks.ts: `../x` would leave PATH) fails here, and no helper is handed on to be run.
  * Pure: the caller reads the file.
  */
+import { isJsonObject, jsonErrorOffset, lineAndColumn } from '../../json';
 import { extractHost } from '../../registry/parse-registry';
 import { isHelperName } from '../../text-checks';
 import { HELPER_SUFFIX } from '../plan-configure';
@@ -149,20 +150,16 @@ function parse(text: string): DockerConfig | string {
     value = text.trim() === '' ? {} : JSON.parse(text);
   } catch (error) {
     // Only where: V8's message quotes the text around the error, which may be a saved login.
-    const position = /position (\d+)/.exec(error instanceof Error ? error.message : '')?.[1];
-    if (position === undefined) return 'not valid JSON';
-    const before = text.slice(0, Number(position)).split('\n');
-    return `not valid JSON at line ${before.length}, column ${(before.at(-1)?.length ?? 0) + 1}`;
+    const offset = jsonErrorOffset(error);
+    return offset === undefined
+      ? 'not valid JSON'
+      : `not valid JSON at ${lineAndColumn(text, offset)}`;
   }
-  if (!isRecord(value)) return 'not a JSON object';
+  if (!isJsonObject(value)) return 'not a JSON object';
   const { credHelpers = {}, credsStore, auths = {} } = value;
-  if (!isRecord(credHelpers)) return 'credHelpers is not an object';
-  if (!isRecord(auths)) return 'auths is not an object';
+  if (!isJsonObject(credHelpers)) return 'credHelpers is not an object';
+  if (!isJsonObject(auths)) return 'auths is not an object';
   if (credsStore !== undefined && typeof credsStore !== 'string')
     return 'credsStore is not a string';
   return { credHelpers, auths, ...(credsStore ? { credsStore } : {}) };
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
