@@ -8,7 +8,7 @@ import { basename, dirname, join } from 'node:path';
 import { errorCode } from '../error-code';
 import { HelperError, notFound } from '../errors';
 import { isJsonObject } from '../json';
-import { quoteServerUrl } from '../quote';
+import { quoteServerUrl, withoutUserInfo } from '../quote';
 import { tryLock } from '../fs/lock';
 import { makeDirSync, UnsafeFolderError } from '../fs/make-dir';
 import type { Owner } from '../fs/owner';
@@ -16,7 +16,7 @@ import { poll } from '../fs/poll';
 import { readPrivateFile, removeFile, writePrivateFile } from '../fs/private-file';
 import { inspectFolder } from '../fs/private-folder';
 import type { CredentialStore, Credentials } from './credential-store';
-import { serverKey, withoutUserInfo } from './server-key';
+import { serverKey } from './server-key';
 
 /** A few thousand logins fit in well under this. */
 const MAX_FILE_BYTES = 4 * 1024 * 1024;

@@ -9,6 +9,7 @@ import { delimiter, isAbsolute, join } from 'node:path';
 import { nonEmpty, type Env } from '../env';
 import { HelperError } from '../errors';
 import { PRODUCT } from '../product';
+import { isHelperName } from '../text-checks';
 
 /** Set to the call depth for every helper we start; a helper started by us runs at depth >= 1. */
 const CALL_DEPTH_VAR = 'ECR_TS_CALL_DEPTH';
@@ -19,8 +20,6 @@ const CALL_DEPTH_VAR = 'ECR_TS_CALL_DEPTH';
  */
 export const DEADLINE_VAR = 'ECR_TS_DEADLINE';
 const PREFIX = 'docker-credential-';
-/** What docker accepts after `docker-credential-`: no path separators, no option look-alikes. */
-const HELPER_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
 
 /** This call's depth: 0 when docker (or a person) ran us, n when n delegations led here. */
 function callDepth(env: Env): number {
@@ -51,7 +50,8 @@ export function findHelper(options: {
 }): string {
   const { name, env } = options;
   const program = `${PREFIX}${name}`;
-  if (!HELPER_NAME.test(name)) {
+  // What docker accepts after `docker-credential-`: no path separators, no option look-alikes.
+  if (!isHelperName(name)) {
     throw new HelperError(
       'DELEGATE',
       `invalid helper name ${JSON.stringify(name)}: expected the part after "${PREFIX}", like "pass"`,
