@@ -9,6 +9,22 @@ export function isJsonObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/**
+ * `text` as a JSON object, or what it is instead. JSON.parse's own message is dropped: it quotes
+ * the text around the error, which may be part of a secret.
+ */
+export function parseJsonObject(
+  text: string,
+): Record<string, unknown> | 'not JSON' | 'not an object' {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return 'not JSON';
+  }
+  return isJsonObject(value) ? value : 'not an object';
+}
+
 /** The offset JSON.parse's error names (`... in JSON at position 12`), if it names one. */
 export function jsonErrorOffset(error: unknown): number | undefined {
   const match = / at position (\d+)/.exec(error instanceof Error ? error.message : '');

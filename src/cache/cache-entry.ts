@@ -3,7 +3,7 @@
  * this exact version and shape is reported as unusable, never half-trusted.
  */
 import type { EcrToken } from '../aws/token';
-import { isJsonObject } from '../json';
+import { parseJsonObject } from '../json';
 
 /** A token this close to its end is treated as expired: docker must still get to use it. */
 export const EXPIRY_MARGIN_MS = 60_000;
@@ -110,15 +110,9 @@ export function tokenOf(entry: CacheEntry): EcrToken {
 
 /** Parses a cache file's text; truncated, foreign or malformed content is `ok: false`. */
 export function parseEntry(text: string): ParsedEntry {
-  let record: unknown;
-  try {
-    record = JSON.parse(text);
-  } catch {
-    return { ok: false, reason: 'not valid JSON (corrupt or truncated)' };
-  }
-  if (!isJsonObject(record)) {
-    return { ok: false, reason: 'not a JSON object' };
-  }
+  const record = parseJsonObject(text);
+  if (record === 'not JSON') return { ok: false, reason: 'not valid JSON (corrupt or truncated)' };
+  if (record === 'not an object') return { ok: false, reason: 'not a JSON object' };
   if (record['version'] !== CACHE_VERSION) {
     return {
       ok: false,

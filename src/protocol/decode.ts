@@ -1,6 +1,6 @@
 /** Decodes what callers send on stdin, with the exact error texts of docker-credential-helpers. */
 import { HelperError, NO_SERVER_URL_TEXT, NO_USERNAME_TEXT } from '../errors';
-import { isJsonObject } from '../json';
+import { parseJsonObject } from '../json';
 import { looksLikeKubeletRequest } from './kubelet-request';
 
 /** Credentials as `store` receives them. */
@@ -26,16 +26,14 @@ export function decodeServerUrl(input: string): string {
 
 /** The JSON document of `store`: `{"ServerURL","Username","Secret"}`. */
 export function decodeStoreInput(input: string): Credentials {
-  let record: unknown;
-  try {
-    record = JSON.parse(input);
-  } catch {
+  const record = parseJsonObject(input);
+  if (record === 'not JSON') {
     throw new HelperError(
       'BAD_INPUT',
       'store expects JSON {"ServerURL","Username","Secret"} on stdin',
     );
   }
-  if (!isJsonObject(record)) {
+  if (record === 'not an object') {
     throw new HelperError(
       'BAD_INPUT',
       'store expects a JSON object {"ServerURL","Username","Secret"}',

@@ -1,4 +1,4 @@
-import { isJsonObject, jsonErrorOffset, lineAndColumn } from '../../src/json';
+import { isJsonObject, jsonErrorOffset, lineAndColumn, parseJsonObject } from '../../src/json';
 
 describe('isJsonObject()', () => {
   it('is true for an object only: not null, an array or a plain value', () => {
@@ -7,6 +7,16 @@ describe('isJsonObject()', () => {
     for (const value of [null, [], [{}], 'x', 1, true, undefined]) {
       expect(isJsonObject(value)).toBe(false);
     }
+  });
+});
+
+describe('parseJsonObject()', () => {
+  it('is the object a text holds, or says what the text is instead', () => {
+    expect(parseJsonObject(' {"a": [1]} ')).toEqual({ a: [1] });
+    expect(parseJsonObject('{"password": "hunter2",}')).toBe('not JSON');
+    expect(parseJsonObject('')).toBe('not JSON');
+    for (const text of ['null', '[]', '"x"', '12'])
+      expect(parseJsonObject(text)).toBe('not an object');
   });
 });
 
