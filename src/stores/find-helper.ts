@@ -4,10 +4,11 @@
  * (the call depth travels in the environment; where a helper drops it, an ancestor process that
  * runs this program gives the loop away). A loop must end in one clear error, never a storm.
  */
-import { accessSync, constants, realpathSync, statSync } from 'node:fs';
+import { accessSync, constants, statSync } from 'node:fs';
 import { delimiter, isAbsolute, join } from 'node:path';
 import { nonEmpty, type Env } from '../env';
 import { HelperError } from '../errors';
+import { realPathOf } from '../fs/real-path';
 import { PRODUCT } from '../product';
 import { isHelperName } from '../text-checks';
 
@@ -86,8 +87,8 @@ export function findHelper(options: {
       `${program} not found on PATH: install it, or change the route or "fallback" that names "${name}" in the config file`,
     );
   }
-  const real = realpathOrSelf(path);
-  if (options.self.some((own) => realpathOrSelf(own) === real)) {
+  const real = realPathOf(path) ?? path;
+  if (options.self.some((own) => (realPathOf(own) ?? own) === real)) {
     throw selfLoop(program, `${path} is this helper`);
   }
   return path;
@@ -118,12 +119,4 @@ export function findOnPath(program: string, path: string): string | undefined {
     }
   }
   return undefined;
-}
-
-function realpathOrSelf(path: string): string {
-  try {
-    return realpathSync(path);
-  } catch {
-    return path;
-  }
 }
