@@ -1,13 +1,11 @@
 import { realpathSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { realPathOf } from '../../../src/fs/real-path';
-import { useTempDirs } from '../../support/temp-dirs';
-
-const tempDir = useTempDirs();
+import { tempDir } from '../../support/env';
 
 describe('realPathOf()', () => {
   it('follows every link to the file, and is undefined where a path leads nowhere', () => {
-    const dir = realpathSync(tempDir());
+    const dir = realpathSync(tempDir('ecr-ts-real-path-'));
     const file = join(dir, 'program');
     writeFileSync(file, '');
     symlinkSync(file, join(dir, 'one'));
