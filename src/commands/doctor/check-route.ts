@@ -5,6 +5,7 @@
 import type { Route } from '../../routing/route';
 import { failed, passed, skipped, type CheckResult, type Finding } from './check';
 import type { AwsIdentity } from '../../aws/aws-identity';
+import type { SecretRequest } from '../../aws/token';
 import type { EcrRegistry } from '../../registry/parse-registry';
 
 /** A route and the config file (or built-in rule) it came from. */
@@ -13,13 +14,8 @@ export interface RouteResolution {
   readonly source: string;
 }
 
-/** The secret a secretsManager route reads the login from. */
-export interface SecretSource {
-  readonly secretId: string;
-  /** The route's `region` (the secret's ARN, when it is one, says its own). */
-  readonly region?: string;
-  readonly identity: AwsIdentity;
-}
+/** The secret a secretsManager route reads the login from, in its region, as its identity. */
+export type SecretSource = Pick<SecretRequest, 'secretId' | 'region' | 'identity'>;
 
 /**
  * What the AWS checks need of a route: the ECR registry and identity a token is minted for (ecr
@@ -61,13 +57,7 @@ export function checkRoute(
         finding: passed(
           `${host}: user name and password from Secrets Manager secret ${route.secretId}${describeIdentity(route.identity)}${from}`,
         ),
-        value: {
-          secret: {
-            secretId: route.secretId,
-            ...(route.region !== undefined ? { region: route.region } : {}),
-            identity: route.identity,
-          },
-        },
+        value: { secret: route },
       };
     case 'anonymous':
       return { finding: passed(`${host}: anonymous (not-found at once)${from}`), value: {} };
