@@ -14,7 +14,7 @@ import {
   type ParseError,
 } from 'jsonc-parser';
 import { HelperError } from '../errors';
-import { isJsonObject } from '../json';
+import { isJsonObject, parseJsonObject } from '../json';
 import { KUBELET_API_VERSIONS } from '../protocol/kubelet-request';
 
 /** The config file's own apiVersion that we write (and the versions the kubelet reads). */
@@ -174,18 +174,13 @@ function parseConfig(text: string, file: string): { providers: Json[] | undefine
     new HelperError('CONFIG', `${file} ${what}; configure --kubelet left it untouched`);
   const errors: ParseError[] = [];
   const tree = parseTree(text, errors, { disallowComments: true, allowTrailingComma: false });
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    value = undefined;
-  }
-  if (errors.length > 0 || tree === undefined || value === undefined) {
+  const value = parseJsonObject(text);
+  if (errors.length > 0 || tree === undefined || value === 'not JSON') {
     throw refuse(
       'is not JSON (YAML?): configure --kubelet edits JSON files only. The kubelet reads JSON too: convert it, or name a new file with --config',
     );
   }
-  if (!isJsonObject(value)) throw refuse('is not a JSON object');
+  if (value === 'not an object') throw refuse('is not a JSON object');
   if (value['kind'] !== 'CredentialProviderConfig') {
     throw refuse(
       `has kind ${JSON.stringify(value['kind'] ?? null)}, not "CredentialProviderConfig"`,
