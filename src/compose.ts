@@ -23,7 +23,7 @@ import { createRoutes } from './routing/routes';
 import { createOpenStore } from './stores/open-store';
 
 /** What the caller knows of its process (main.ts reads it there; nothing here reads `process`). */
-export interface Invocation {
+interface Invocation {
   readonly env: Env;
   /** Epoch milliseconds the bound counts from (default: now). */
   readonly startedAt?: number;

@@ -76,7 +76,7 @@ export function workDeadline(startedAt: number, timeoutMs: number, endBy?: numbe
 }
 
 /** Attempts and connect timeout of the SDK's API calls; each attempt's own limit is attemptTimeoutMs(). */
-export interface AttemptBudget {
+interface AttemptBudget {
   readonly maxAttempts: number;
   readonly connectionTimeoutMs: number;
 }
@@ -120,7 +120,7 @@ export function attemptTimeoutMs(options: {
 }
 
 /** Timeout and retries for the credential chain's HTTP sources (container endpoint, IMDS). */
-export interface CredentialBudget {
+interface CredentialBudget {
   /** Per request, and the pause between the container provider's retries. */
   readonly timeoutMs: number;
   readonly maxRetries: number;

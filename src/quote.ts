@@ -55,7 +55,7 @@ export function hideUserInfoInText(text: string): string {
 
 /** Escapes C0/C1 control characters as `\uXXXX`, so server text cannot drive a terminal. */
 export function escapeControls(text: string): string {
-  return text.replace(CONTROL, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return text.replace(CONTROL, unicodeEscape);
 }
 
 /**
@@ -63,9 +63,25 @@ export function escapeControls(text: string): string {
  * a log file that someone sources, or pasted into a shell, it stays a plain word.
  */
 export function quote(text: string): string {
-  return JSON.stringify(text).replace(/[$`\u007f-\u009f\u2028\u2029]/g, (char) => {
-    return `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`;
-  });
+  return JSON.stringify(text).replace(/[$`\u007f-\u009f\u2028\u2029]/g, unicodeEscape);
+}
+
+/**
+ * Text another program wrote (a registry's message, a helper's `version`) as one line of at most
+ * `max` characters: line breaks and tabs become spaces and other control characters go, so it
+ * cannot drive a terminal; a longer one is cut, ending in `...`.
+ */
+export function oneLine(text: string, max: number): string {
+  const line = text
+    .replace(/[\t\n\r]+/g, ' ')
+    .replace(CONTROL, '')
+    .trim();
+  return line.length > max ? `${line.slice(0, max - 3)}...` : line;
+}
+
+/** `\uXXXX` for one character. */
+function unicodeEscape(char: string): string {
+  return `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`;
 }
 
 /** A server URL as messages show it: user info masked, quoted. */

@@ -21,36 +21,30 @@ export async function answerRoute(
   context: ActionContext,
 ): Promise<RouteAnswer> {
   const { tokens, logger } = context;
+  // A token or a secret's login, answered for the host that was asked for.
+  const answer = (token: EcrToken): RouteAnswer => {
+    logger.addSecret(token.password);
+    const { expiresAt, refreshAt } = token;
+    const lifetime = refreshAt === undefined ? { expiresAt } : { expiresAt, refreshAt };
+    return { serverUrl, username: token.username, secret: token.password, lifetime };
+  };
   switch (route.kind) {
     case 'ecr':
     case 'alias': {
       // An alias: the target registry's token, answered for the host that was asked for.
       const registry = route.kind === 'ecr' ? route.registry : route.target;
-      const token = await tokens.getToken(registry, route.identity);
-      logger.addSecret(token.password);
-      return {
-        serverUrl,
-        username: token.username,
-        secret: token.password,
-        lifetime: lifetimeOf(token),
-      };
+      return answer(await tokens.getToken(registry, route.identity));
     }
-    case 'secrets-manager': {
-      const login = await tokens.getSecret({
-        host: serverUrl,
-        secretId: route.secretId,
-        ...(route.region !== undefined ? { region: route.region } : {}),
-        identity: route.identity,
-        cacheSeconds: route.cacheSeconds,
-      });
-      logger.addSecret(login.password);
-      return {
-        serverUrl,
-        username: login.username,
-        secret: login.password,
-        lifetime: lifetimeOf(login),
-      };
-    }
+    case 'secrets-manager':
+      return answer(
+        await tokens.getSecret({
+          host: serverUrl,
+          secretId: route.secretId,
+          ...(route.region !== undefined ? { region: route.region } : {}),
+          identity: route.identity,
+          cacheSeconds: route.cacheSeconds,
+        }),
+      );
     case 'anonymous':
       throw notFound();
     case 'store': {
@@ -59,11 +53,6 @@ export async function answerRoute(
       return credentials;
     }
   }
-}
-
-function lifetimeOf(token: EcrToken): Pick<EcrToken, 'expiresAt' | 'refreshAt'> {
-  const { expiresAt, refreshAt } = token;
-  return refreshAt === undefined ? { expiresAt } : { expiresAt, refreshAt };
 }
 
 /** A short, secret-free description of a route, for the debug log. */

@@ -23,7 +23,7 @@ export interface AwsCredentials {
 }
 
 /** What every SDK call needs: how to connect, how long it may take, where its chatter goes. */
-interface SdkCallOptions {
+export interface SdkCallOptions {
   readonly agents: HttpAgents;
   /** Epoch milliseconds by which the call must be over; attempts and timeouts are sized to it. */
   readonly deadline: number;
@@ -46,8 +46,9 @@ export interface ResolveCredentialsOptions extends SdkCallOptions {
 export interface ServiceCallOptions extends SdkCallOptions {
   readonly credentials: AwsCredentials;
   readonly region: string;
-  readonly useFipsEndpoint: boolean;
-  readonly useDualstackEndpoint: boolean;
+  /** The endpoint variants (default: neither). */
+  readonly useFipsEndpoint?: boolean;
+  readonly useDualstackEndpoint?: boolean;
   /** Hears the endpoint (`https://host[:port]`) of each request as it is sent. */
   readonly onRequest: (endpoint: string) => void;
 }
@@ -66,17 +67,10 @@ export interface CallerIdentity {
   readonly userId?: string | undefined;
 }
 
-/** The ECR API a registry is served by. */
-export type EcrService = 'ecr' | 'ecr-public';
-
 /** Options of AwsSdk.getAuthorizationToken(). */
 export interface GetAuthorizationTokenOptions extends ServiceCallOptions {
-  readonly service: EcrService;
-  /**
-   * false: a throttled answer ends the call at once, with the SDK's error, for the caller to wait
-   * out (wait-out-throttling.ts); otherwise the SDK retries it like any transient failure.
-   */
-  readonly retryThrottling?: boolean;
+  /** The ECR API the registry is served by. */
+  readonly service: 'ecr' | 'ecr-public';
 }
 
 /** Options of AwsSdk.assumeRole(): STS of `region` (its partition follows), signed with `credentials`. */
@@ -107,7 +101,11 @@ export interface GetSecretOptions extends ServiceCallOptions {
 export interface AwsSdk {
   /** Runs the SDK's default Node credential chain once, bounded by the deadline. */
   resolveCredentials(options: ResolveCredentialsOptions): Promise<AwsCredentials>;
-  /** ECR's or ECR Public's GetAuthorizationToken. */
+  /**
+   * ECR's or ECR Public's GetAuthorizationToken. A throttled answer ends the call at once, with
+   * the SDK's error, for the caller to wait out (wait-out-throttling.ts) or report: the SDK would
+   * retry it within a second or two, into a bucket that stays empty.
+   */
   getAuthorizationToken(
     options: GetAuthorizationTokenOptions,
   ): Promise<AuthorizationData | undefined>;
@@ -120,9 +118,7 @@ export interface AwsSdk {
   /** The region of the shared AWS config for `profile` (else AWS_PROFILE, else default). */
   resolveRegion(options: { readonly profile?: string }): Promise<string | undefined>;
   /** STS GetCallerIdentity (needs no IAM permission): whose credentials these are. */
-  getCallerIdentity(
-    options: Omit<ServiceCallOptions, 'useFipsEndpoint' | 'useDualstackEndpoint'>,
-  ): Promise<CallerIdentity>;
+  getCallerIdentity(options: ServiceCallOptions): Promise<CallerIdentity>;
 }
 
 /** Loads the SDK module on first use (src/aws/load-sdk.ts); tests pass a fake. */

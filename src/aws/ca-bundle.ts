@@ -4,22 +4,19 @@
  */
 import type { Env } from '../env';
 import { nonEmpty } from '../env';
+import { errorCode } from '../error-code';
 import { HelperError } from '../errors';
 import { MAX_SETTINGS_BYTES, readRegularFile } from '../fs/read-regular-file';
 
 /** The bundle's PEM text, or undefined when AWS_CA_BUNDLE is unset; a bad path is a CONFIG error. */
-export function readCaBundle(
-  env: Env,
-  readFile: (path: string) => string = (path) =>
-    readRegularFile(path, MAX_SETTINGS_BYTES).bytes.toString('utf8'),
-): string | undefined {
+export function readCaBundle(env: Env): string | undefined {
   const path = nonEmpty(env['AWS_CA_BUNDLE']);
   if (path === undefined) return undefined;
   let pem: string;
   try {
-    pem = readFile(path);
+    pem = readRegularFile(path, MAX_SETTINGS_BYTES).bytes.toString('utf8');
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? String(error);
+    const code = errorCode(error);
     throw new HelperError(
       'CONFIG',
       `cannot read AWS_CA_BUNDLE "${path}" (${code}): fix or unset it`,

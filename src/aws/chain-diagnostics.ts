@@ -11,7 +11,7 @@ import { credentialSources, type CredentialSource } from './credential-sources';
 type SourceName = CredentialSource['name'];
 
 /** What the chain did so far. */
-export interface ChainDiagnostics {
+interface ChainDiagnostics {
   /** Feeds one line the SDK logged (any level). */
   observe(line: string): void;
   /** The source the chain is consulting now, if known. */

@@ -6,6 +6,7 @@ import type { Env } from '../env';
 import { HelperError, isHelperError, type ErrorCode } from '../errors';
 import { classifyError } from './classify-error';
 import { describeTriedSources } from './credential-sources';
+import { ThrottledUntilBound, type ThrottledTries } from './wait-out-throttling';
 
 /** Where the failure happened, for the message. */
 export interface ErrorContext {
@@ -21,14 +22,8 @@ export interface ErrorContext {
   readonly throttledTries?: ThrottledTries;
 }
 
-/** The tries of a throttled call that was waited out until its bound. */
-export interface ThrottledTries {
-  readonly attempts: number;
-  readonly waitedMs: number;
-}
-
 /** A failure in words: the code, what failed and why, and what to do about it (if anything). */
-interface AwsFailure {
+export interface AwsFailure {
   readonly code: ErrorCode;
   readonly message: string;
   readonly hint?: string;
@@ -134,7 +129,7 @@ function describeThrottledToken(context: ErrorContext, where: string, why: strin
 }
 
 /** ECR's GetAuthorizationToken rate limit per account and region (AWS's ECR user guide). */
-export const ECR_TOKEN_BUCKET = { burst: 200, perSecond: 20 } as const;
+const ECR_TOKEN_BUCKET = { burst: 200, perSecond: 20 } as const;
 
 /**
  * Words a failure of a credential source itself (STS for web identity or assume-role, SSO, a
@@ -188,6 +183,10 @@ function apiName(action: string): string {
 /** describeAwsFailure() as the one-line HelperError the helper reports. */
 export function describeAwsError(error: unknown, context: ErrorContext): HelperError {
   if (isHelperError(error)) return error;
+  // Throttled until the bound: the last answer, and how long it was waited out.
+  if (error instanceof ThrottledUntilBound) {
+    return describeAwsError(error.last, { ...context, throttledTries: error.tries });
+  }
   return toError(describeAwsFailure(error, context), error);
 }
 

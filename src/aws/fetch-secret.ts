@@ -8,10 +8,8 @@ import type { CallContext } from '../call-context';
 import { nonEmpty } from '../env';
 import { HelperError } from '../errors';
 import type { AwsSdk, LoadSdk } from './aws-sdk';
-import { describeAwsError } from './describe-error';
-import { chooseAgents } from './http-agents';
 import { parseSecret } from './parse-secret';
-import { routeCredentials } from './route-credentials';
+import { callAsRoute } from './route-credentials';
 import type { EcrToken, SecretRequest } from './token';
 
 /** The call a secretsManager route makes (named in failures, and by doctor). */
@@ -24,51 +22,22 @@ export async function fetchSecret(
   loadSdk: LoadSdk,
   now: () => number = Date.now,
 ): Promise<EcrToken> {
-  const choice = await chooseAgents(request.env);
-  try {
-    request.progress.step = 'loading the AWS SDK';
-    const sdk = await loadSdk();
-    const region = await secretRegion(request, sdk);
-    const signing = await routeCredentials({
-      sdk,
+  const text = await callAsRoute(
+    {
       call: request,
+      loadSdk,
       identity: request.identity,
-      region,
+      region: (sdk) => secretRegion(request, sdk),
       fips: false,
-      choice,
       action: SECRET_ACTION,
       anonymousWithoutCredentials: false,
-    });
-    let endpoint: string | undefined;
-    let text: string | undefined;
-    try {
-      text = await sdk.getSecretString({
-        agents: choice.agents,
-        deadline: request.deadline,
-        signal: request.signal,
-        logger: request.logger,
-        credentials: signing.credentials,
-        region,
-        useFipsEndpoint: false,
-        useDualstackEndpoint: false,
-        secretId: request.secretId,
-        onRequest: (value) => {
-          endpoint = value;
-          request.progress.step = `calling ${SECRET_ACTION} at ${value}`;
-        },
-      });
-    } catch (error) {
-      throw describeAwsError(error, {
-        ...signing.errorContext(),
-        ...(endpoint ? { endpoint: `${endpoint}${choice.via()}` } : {}),
-      });
-    }
-    const login = parseSecret(text, request.secretId);
-    request.logger.addSecret(login.password);
-    return { ...login, expiresAt: now() + request.cacheSeconds * 1000 };
-  } finally {
-    choice.destroy();
-  }
+      calls: SECRET_ACTION,
+    },
+    (sdk, call) => sdk.getSecretString({ ...call, secretId: request.secretId }),
+  );
+  const login = parseSecret(text, request.secretId);
+  request.logger.addSecret(login.password);
+  return { ...login, expiresAt: now() + request.cacheSeconds * 1000 };
 }
 
 /**

@@ -3,6 +3,7 @@
  * the format ECS uses for private registry authentication. Pure. Errors never quote the secret.
  */
 import { HelperError } from '../errors';
+import { parseJsonObject } from '../json';
 
 /** A registry user name and password. */
 interface SecretLogin {
@@ -20,17 +21,9 @@ export function parseSecret(text: string | undefined, secretId: string): SecretL
       `the Secrets Manager secret ${JSON.stringify(secretId)} ${problem}. Store the registry login as ${FORMAT} (the format ECS uses for private registry authentication)`,
     );
   if (text === undefined) throw bad('has no string value (it is binary)');
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    // The parser's message would quote part of the secret: say only what is wrong.
-    throw bad('is not valid JSON');
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw bad('is not a JSON object');
-  }
-  const record = value as Record<string, unknown>;
+  const record = parseJsonObject(text);
+  if (record === 'not JSON') throw bad('is not valid JSON');
+  if (record === 'not an object') throw bad('is not a JSON object');
   for (const key of ['username', 'password']) {
     const field = record[key];
     if (typeof field !== 'string' || field === '') throw bad(`has no "${key}" string`);

@@ -27,11 +27,11 @@ export class EnvProxyAgent extends Agent {
   /** The environment proxy-from-env reads, to name the variable of a refused proxy. */
   private readonly env: Env;
 
-  constructor(options: AgentOptions & { ca?: string; env?: Env } = {}) {
+  constructor(options: AgentOptions & { ca?: string; env: Env }) {
     const { ca, env, ...agentOptions } = options;
     super(agentOptions);
     this.ca = ca;
-    this.env = env ?? process.env;
+    this.env = env;
   }
 
   override connect(_request: ClientRequest, options: AgentConnectOpts) {

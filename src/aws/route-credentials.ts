@@ -2,20 +2,29 @@
  * The AWS credentials a route's calls are signed with (docs/universal-mode.md): the default chain
  * or the route's profile, watched so that a failure or a wait names the source, then, when the
  * route names a role, that role assumed through STS of the registry's own region (and so its
- * partition; FIPS for a FIPS registry). The one set-up of `get` (fetch-token.ts, fetch-secret.ts)
- * and of doctor's aws-credentials check. SDK-free: the calls go through the lazily loaded AwsSdk.
+ * partition; FIPS for a FIPS registry); with a pod's service-account token (docs/kubelet.md), the
+ * role is assumed with the token alone. The one set-up of `get`'s AWS calls (callAsRoute(), for
+ * fetch-token.ts and fetch-secret.ts) and of doctor's aws-credentials check. SDK-free: the calls
+ * go through the lazily loaded AwsSdk.
  */
 import type { CallContext } from '../call-context';
 import { notFound } from '../errors';
 import { PRODUCT } from '../product';
-import type { AwsCredentials, AwsSdk } from './aws-sdk';
+import type {
+  AssumeRoleWithWebIdentityOptions,
+  AwsCredentials,
+  AwsSdk,
+  HttpAgents,
+  LoadSdk,
+  SdkCallOptions,
+  ServiceCallOptions,
+} from './aws-sdk';
 import type { AwsIdentity } from './aws-identity';
 import { createChainDiagnostics } from './chain-diagnostics';
 import { isNoCredentialsError } from './classify-error';
 import { describeAwsError, describeCredentialError, type ErrorContext } from './describe-error';
 import { hasEndpointOverride } from './endpoint-override';
-import type { AgentChoice } from './http-agents';
-import { webIdentityCredentials } from './web-identity-credentials';
+import { chooseAgents, type AgentChoice } from './http-agents';
 
 /** What resolving a route's credentials needs: the call, the SDK, the identity, where and why. */
 export interface RouteCredentialsOptions {
@@ -32,7 +41,7 @@ export interface RouteCredentialsOptions {
 }
 
 /** The route's credentials, where they came from, and the context of a later failure. */
-export interface RouteCredentials {
+interface RouteCredentials {
   /** What the route's calls are signed with: the role's when the route names one. */
   readonly credentials: AwsCredentials;
   /** The chain's or the profile's (the same as `credentials` without a role). */
@@ -46,7 +55,7 @@ export interface RouteCredentials {
 }
 
 /** The chain (or the profile) gave no credentials: the error, and where to say it happened. */
-export interface NoRouteCredentials {
+interface NoRouteCredentials {
   readonly error: unknown;
   readonly context: ErrorContext & { readonly source: string };
 }
@@ -62,21 +71,14 @@ export async function resolveRouteCredentials(
   const { sdk, call, identity, region, choice } = options;
   // A service-account token is the whole proof of identity: no base credentials (docs/kubelet.md).
   if (identity.webIdentity && identity.roleArn) {
+    const { token } = identity.webIdentity;
+    call.logger.addSecret(token);
     const errorContext = (): ErrorContext => ({ action: options.action, region, env: call.env });
-    const { credentials, endpoint } = await webIdentityCredentials({
-      ...options,
-      roleArn: identity.roleArn,
-      ...(identity.sessionName !== undefined ? { sessionName: identity.sessionName } : {}),
-      webIdentity: identity.webIdentity,
-      errorContext,
-    });
-    return {
-      credentials,
-      base: credentials,
-      source: "the pod's service-account token",
-      stsEndpoint: endpoint,
-      errorContext,
-    };
+    const source = "the pod's service-account token";
+    const assumed = await assumeRole(options, identity.roleArn, errorContext, source, (sts) =>
+      sdk.assumeRoleWithWebIdentity({ ...sts, webIdentityToken: token }),
+    );
+    return { ...assumed, base: assumed.credentials, source, errorContext };
   }
   const { profile } = identity;
   const diagnostics = createChainDiagnostics(call.env, (source) => {
@@ -97,10 +99,7 @@ export async function resolveRouteCredentials(
   let base: AwsCredentials;
   try {
     base = await sdk.resolveCredentials({
-      agents: choice.agents,
-      deadline: call.deadline,
-      signal: call.signal,
-      logger: call.logger,
+      ...sdkCallOptions(call, choice.agents),
       region,
       ...(profile ? { profile } : {}),
       observe: (line) => diagnostics.observe(line),
@@ -116,34 +115,55 @@ export async function resolveRouteCredentials(
       : diagnostics.currentLabel();
   const resolved = { credentials: base, base, source, errorContext };
   if (!identity.roleArn) return resolved;
-  const { roleArn } = identity;
-  let endpoint = '';
-  call.progress.step = `assuming role ${roleArn} with STS in ${region}`;
-  try {
-    const credentials = await sdk.assumeRole({
-      agents: choice.agents,
-      deadline: call.deadline,
-      signal: call.signal,
-      logger: call.logger,
+  const { externalId } = identity;
+  const assumed = await assumeRole(options, identity.roleArn, errorContext, undefined, (sts) =>
+    sdk.assumeRole({
+      ...sts,
       credentials: base,
+      ...(externalId !== undefined ? { externalId } : {}),
+    }),
+  );
+  return { ...resolved, ...assumed };
+}
+
+/**
+ * Assumes `roleArn` with one STS call in the registry's region (FIPS for a FIPS registry):
+ * AssumeRole signed with the base credentials, or AssumeRoleWithWebIdentity with the pod's token
+ * (`tokenName` says whose). A failure is one CREDENTIALS line naming the role and where STS was called.
+ */
+async function assumeRole(
+  options: RouteCredentialsOptions,
+  roleArn: string,
+  errorContext: () => ErrorContext,
+  tokenName: string | undefined,
+  send: (
+    sts: Omit<AssumeRoleWithWebIdentityOptions, 'webIdentityToken'>,
+  ) => Promise<AwsCredentials>,
+): Promise<{ credentials: AwsCredentials; stsEndpoint: string }> {
+  const { call, region, choice } = options;
+  const api = tokenName ? 'sts:AssumeRoleWithWebIdentity' : 'sts:AssumeRole';
+  const by = tokenName ? ` with ${tokenName}` : '';
+  let endpoint = '';
+  call.progress.step = `assuming role ${roleArn}${by} at STS in ${region}`;
+  try {
+    const credentials = await send({
+      ...sdkCallOptions(call, choice.agents),
       region,
       // An endpoint override decides alone: the SDK refuses FIPS together with one.
       useFipsEndpoint: options.fips && !hasEndpointOverride(call.env, 'STS'),
-      useDualstackEndpoint: false,
       roleArn,
-      sessionName: identity.sessionName ?? PRODUCT,
-      ...(identity.externalId !== undefined ? { externalId: identity.externalId } : {}),
+      sessionName: options.identity.sessionName ?? PRODUCT,
       onRequest: (value) => {
         endpoint = value;
-        call.progress.step = `calling sts:AssumeRole at ${value}`;
+        call.progress.step = `calling ${api} at ${value}`;
       },
     });
-    return { ...resolved, credentials, stsEndpoint: endpoint };
+    return { credentials, stsEndpoint: endpoint };
   } catch (error) {
     const where = endpoint ? ` at ${endpoint}${choice.via()}` : ` in ${region}`;
     throw describeCredentialError(error, {
       ...errorContext(),
-      source: `sts:AssumeRole of ${roleArn}${where}`,
+      source: `${api} of ${roleArn}${by}${where}`,
     });
   }
 }
@@ -165,4 +185,55 @@ export async function routeCredentials(
     throw notFound();
   }
   throw describeCredentialError(error, context);
+}
+
+/**
+ * One AWS API call of `get` as the route: the agents chosen, the SDK loaded, the route's
+ * credentials resolved first and on their own (the call's attempts are then sized to the time
+ * left), then `send` with what every service call takes. Its failure is worded naming the endpoint
+ * it reached, and the proxy it went through.
+ */
+export async function callAsRoute<T>(
+  options: Omit<RouteCredentialsOptions, 'sdk' | 'region' | 'choice'> & {
+    readonly loadSdk: LoadSdk;
+    /** The region of the call and of the chain's own calls (it may take the SDK to know). */
+    readonly region: (sdk: AwsSdk) => Promise<string>;
+    readonly anonymousWithoutCredentials: boolean;
+    /** What the progress step says is called: `calling <calls> at <endpoint>`. */
+    readonly calls: string;
+  },
+  send: (sdk: AwsSdk, call: ServiceCallOptions, endpoint: () => string | undefined) => Promise<T>,
+): Promise<T> {
+  const { call } = options;
+  const choice = await chooseAgents(call.env);
+  try {
+    call.progress.step = 'loading the AWS SDK';
+    const sdk = await options.loadSdk();
+    const region = await options.region(sdk);
+    const signing = await routeCredentials({ ...options, sdk, region, choice });
+    let endpoint: string | undefined;
+    const onRequest = (value: string): void => {
+      endpoint = value;
+      call.progress.step = `calling ${options.calls} at ${value}`;
+    };
+    try {
+      const common = { ...sdkCallOptions(call, choice.agents), credentials: signing.credentials };
+      return await send(sdk, { ...common, region, onRequest }, () => endpoint);
+    } catch (error) {
+      throw describeAwsError(error, {
+        ...signing.errorContext(),
+        ...(endpoint ? { endpoint: `${endpoint}${choice.via()}` } : {}),
+      });
+    }
+  } finally {
+    choice.destroy();
+  }
+}
+
+/** What every SDK call of `call` takes, through `agents`. */
+export function sdkCallOptions(
+  call: Pick<CallContext, 'deadline' | 'signal' | 'logger'>,
+  agents: HttpAgents,
+): SdkCallOptions {
+  return { agents, deadline: call.deadline, signal: call.signal, logger: call.logger };
 }

@@ -4,8 +4,13 @@
  * retried what it retries (5xx answers, resets, timeouts), sized to the same deadline.
  */
 import { classifyError } from './classify-error';
-import type { ThrottledTries } from './describe-error';
 import { throttleRetryDelayMs } from './throttle-backoff';
+
+/** The tries of a throttled call that was waited out until its bound. */
+export interface ThrottledTries {
+  readonly attempts: number;
+  readonly waitedMs: number;
+}
 
 /** The last answer was throttled and the time left holds no further try. */
 export class ThrottledUntilBound extends Error {
@@ -21,7 +26,7 @@ export class ThrottledUntilBound extends Error {
 }
 
 /** What waitOutThrottling() needs; clock and randomness may be passed in (tests). */
-export interface WaitOutThrottlingOptions<T> {
+interface WaitOutThrottlingOptions<T> {
   /** One call: a throttled answer must come back as the SDK's error, not be retried inside. */
   readonly call: () => Promise<T>;
   /** Epoch ms by which every try must be over: the budget (docs/fleets.md). */

@@ -3,25 +3,24 @@
  * this exact version and shape is reported as unusable, never half-trusted.
  */
 import type { EcrToken } from '../aws/token';
+import { parseJsonObject } from '../json';
 
 /** A token this close to its end is treated as expired: docker must still get to use it. */
 export const EXPIRY_MARGIN_MS = 60_000;
 /** ECR's token lifetime; no entry is trusted for longer, whatever its file says. */
-export const MAX_LIFETIME_MS = 12 * 3600_000;
+const MAX_LIFETIME_MS = 12 * 3600_000;
 /** How much of a token's life the random refresh point may move earlier than half life. */
 const JITTER_SHARE = 1 / 4;
 
 /** Bumped whenever the shape changes; other versions' files are ignored, never reinterpreted. */
 export const CACHE_VERSION = 1;
 
-/** What a cached answer comes from: an ECR API, or a Secrets Manager secret (docs/universal-mode.md). */
-export type CacheService = 'ecr' | 'ecr-public' | 'secrets-manager';
-
 /** What a token is for: one per partition, region, service and credential identity. */
 export interface CacheScope {
   readonly partition: string;
   readonly region: string;
-  readonly service: CacheService;
+  /** What a cached answer comes from: an ECR API, or a Secrets Manager secret (docs/universal-mode.md). */
+  readonly service: 'ecr' | 'ecr-public' | 'secrets-manager';
   /** Hash of what selects the AWS credentials (see cache-identity.ts); never a key. */
   readonly identity: string;
 }
@@ -42,7 +41,7 @@ export interface CacheEntry extends CacheScope {
 }
 
 /** The parse outcome: an entry, or why the text is not one (for the single warning). */
-export type ParsedEntry =
+type ParsedEntry =
   | { readonly ok: true; readonly entry: CacheEntry }
   | { readonly ok: false; readonly reason: string };
 
@@ -52,7 +51,7 @@ export type ParsedEntry =
  * arrival was minted a moment ago, so the local clock is fast, by 12 hours or more: it gets ECR's
  * 12 hours, instead of an entry that could never be served (docs/security-model.md#a-fast-local-clock).
  */
-export function localLifetime(serverLifetimeMs: number): number {
+function localLifetime(serverLifetimeMs: number): number {
   if (!(serverLifetimeMs > EXPIRY_MARGIN_MS)) return MAX_LIFETIME_MS;
   return Math.min(serverLifetimeMs, MAX_LIFETIME_MS);
 }
@@ -62,7 +61,7 @@ export function localLifetime(serverLifetimeMs: number): number {
  * `jitter` 0, a quarter of its life for `jitter` 1 (a uniform random number in [0, 1] spreads a
  * fleet's refreshes over a quarter of the lifetime: 3 hours for ECR's tokens).
  */
-export function refreshPoint(fetchedAt: number, lifetimeMs: number, jitter: number): number {
+function refreshPoint(fetchedAt: number, lifetimeMs: number, jitter: number): number {
   const share = Math.min(1, Math.max(0, jitter)) * JITTER_SHARE;
   return fetchedAt + Math.round(lifetimeMs * (1 / 2 - share));
 }
@@ -111,16 +110,9 @@ export function tokenOf(entry: CacheEntry): EcrToken {
 
 /** Parses a cache file's text; truncated, foreign or malformed content is `ok: false`. */
 export function parseEntry(text: string): ParsedEntry {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    return { ok: false, reason: 'not valid JSON (corrupt or truncated)' };
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    return { ok: false, reason: 'not a JSON object' };
-  }
-  const record = value as Record<string, unknown>;
+  const record = parseJsonObject(text);
+  if (record === 'not JSON') return { ok: false, reason: 'not valid JSON (corrupt or truncated)' };
+  if (record === 'not an object') return { ok: false, reason: 'not a JSON object' };
   if (record['version'] !== CACHE_VERSION) {
     return {
       ok: false,

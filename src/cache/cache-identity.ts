@@ -8,14 +8,14 @@ import { join } from 'node:path';
 import { credentialSources } from '../aws/credential-sources';
 import type { Env } from '../env';
 import { nonEmpty } from '../env';
-import type { EcrRegistry } from '../registry/parse-registry';
+import { tokenService, type EcrRegistry } from '../registry/parse-registry';
 import type { SecretRequest } from '../aws/token';
 import { CACHE_VERSION, type CacheScope } from './cache-entry';
 import { sha256Hex as sha256 } from './sha256';
 import type { AwsIdentity } from '../aws/aws-identity';
 
 /** What the identity is computed from; `stamp` reads a file's change marker (I/O passed in). */
-export interface IdentityInput {
+interface IdentityInput {
   readonly env: Env;
   readonly home: string;
   /** e.g. `mtime:size` of a file, or '' when it does not exist. */
@@ -84,10 +84,7 @@ function endpointsOf(env: Env, names: readonly string[]): string[] {
 
 /** The scope (partition, region, service, identity) of a registry's token. */
 export function scopeFor(registry: EcrRegistry, identity: string): CacheScope {
-  // ECR Public has one API, in us-east-1 of the aws partition, whatever the host.
-  return registry.kind === 'private'
-    ? { partition: registry.partition, region: registry.region, service: 'ecr', identity }
-    : { partition: 'aws', region: 'us-east-1', service: 'ecr-public', identity };
+  return { ...tokenService(registry), identity };
 }
 
 /**

@@ -24,7 +24,7 @@ import { recordHost } from './record-host';
 import { createTokenStore } from './token-store';
 
 /** Everything the cache needs; the call's context, the clock and the wrapped source are passed in. */
-export interface CachedTokenSourceOptions {
+interface CachedTokenSourceOptions {
   readonly context: CallContext;
   readonly dir: string;
   /** Where tokens come from on a miss (the AWS API). */

@@ -11,7 +11,7 @@
 import { EXPIRY_MARGIN_MS, type CacheEntry } from './cache-entry';
 
 /** Serve-as-is, serve-but-refresh, or unusable. */
-export type Freshness = 'fresh' | 'stale' | 'expired';
+type Freshness = 'fresh' | 'stale' | 'expired';
 
 /** A fetch time this far in the future means the clock went back; refresh rather than trust it. */
 const CLOCK_SKEW_MS = 5 * 60_000;

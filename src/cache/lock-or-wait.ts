@@ -16,7 +16,7 @@ const POLL_MS = 20;
 const MAX_POLL_MS = 250;
 
 /** What to do in each state of the lock; each hook's value ends the wait. */
-export interface LockOrWaitOptions<T> {
+interface LockOrWaitOptions<T> {
   readonly context: Pick<CallContext, 'logger' | 'signal' | 'progress'>;
   /** The cache folder, which holds the lock. */
   readonly dir: string;

@@ -13,8 +13,7 @@ import { freshness } from './freshness';
 const TRANSIENT: readonly ErrorCode[] = ['THROTTLED', 'NETWORK', 'AWS_API'];
 
 /** Why there is no new token: another process holds the lock, or the refresh threw `error`. */
-export type RefreshSetback =
-  { readonly busy: true } | { readonly busy: false; readonly error: unknown };
+type RefreshSetback = { readonly busy: true } | { readonly busy: false; readonly error: unknown };
 
 /** True when `entry` is stale (not fresh, not expired) at `now` and the setback allows it. */
 export function mayServeStale(

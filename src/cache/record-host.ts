@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import type { CacheScope } from './cache-entry';
 import { entryFileName } from './cache-identity';
 import { errorCode } from '../error-code';
-import { staleMsFor, tryLock, type LockAttempt } from '../fs/lock';
+import { staleMsFor, tryLock } from '../fs/lock';
 import { poll } from '../fs/poll';
 import type { TokenStore } from './token-store';
 
@@ -30,26 +30,20 @@ export async function recordHost(options: {
   /** Uniform random numbers in [0, 1): jitter of the pauses. */
   readonly random: () => number;
   readonly debug: (message: string) => void;
-  /** One attempt at the scope's lock (default: src/fs/lock.ts tryLock beside the entry). */
-  readonly lock?: () => Promise<LockAttempt>;
 }): Promise<void> {
   const { store, scope, host } = options;
-  const lock =
-    options.lock ??
-    (() =>
-      tryLock({
-        file: join(store.dir, entryFileName(scope)),
-        staleMs: staleMsFor(options.timeoutMs),
-        onCompromised: (reason) => options.debug(`token cache lock lost: ${reason}`),
-        ensureDir: () => store.ensureDir(),
-      }));
   const skip = (why: string): void =>
     options.debug(`not recording ${host} for list this time: ${why}`);
   const polled = await poll({
     attempts: Math.max(1, Math.floor(options.timeoutMs / 4 / PAUSE_MS)),
     signal: options.signal,
     attempt: async () => {
-      const attempt = await lock();
+      const attempt = await tryLock({
+        file: join(store.dir, entryFileName(scope)),
+        staleMs: staleMsFor(options.timeoutMs),
+        onCompromised: (reason) => options.debug(`token cache lock lost: ${reason}`),
+        ensureDir: () => store.ensureDir(),
+      });
       return attempt.state === 'busy' ? undefined : attempt;
     },
     pause: () => PAUSE_MS * (0.5 + options.random()),

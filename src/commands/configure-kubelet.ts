@@ -22,7 +22,8 @@ import { nonEmpty, type Env } from '../env';
 import { errorCode } from '../error-code';
 import { HelperError } from '../errors';
 import { makeDirSync, UnsafeFolderError } from '../fs/make-dir';
-import type { FileVersion } from '../fs/replace-file';
+import type { FileVersion } from '../fs/read-regular-file';
+import { realPathOf } from '../fs/real-path';
 import { PRODUCT } from '../product';
 import { matchImageCovers } from '../protocol/kubelet-match-image';
 import { quote } from '../quote';
@@ -96,7 +97,8 @@ export async function configureKubelet(
   };
   const base = { configFile, binDir, dryRun: options.dryRun, needsNode: isScript(program) };
   const linkPath = join(binDir, name);
-  const made = !isLinkedTo(linkPath, program);
+  // Made unless the path already leads to `program` (a link to it, or the file itself).
+  const made = realPathOf(linkPath) !== program;
   // Planned once before anything is touched: a file we cannot edit leaves everything as it was.
   const planText = (text: string) => planKubeletConfig(text, wanted, configFile, matchImageCovers);
   const preview = planText(readText(readConfig(resolveLink(configFile)), configFile));
@@ -233,15 +235,6 @@ function programOf(program: string | undefined): string {
       'CONFIG',
       `cannot link the kubelet to ${program} (${errorCode(error)}): run configure --kubelet from the installed executable`,
     );
-  }
-}
-
-/** True when `path` already leads to `program` (a link to it, or the file itself). */
-function isLinkedTo(path: string, program: string): boolean {
-  try {
-    return realpathSync(path) === program;
-  } catch {
-    return false;
   }
 }
 

@@ -50,7 +50,7 @@ export interface ConfigureOptions extends Omit<ConfigureRequest, 'remove'> {
 }
 
 /** What `configure` did (or, with dryRun, would do). */
-export interface ConfigureReport {
+interface ConfigureReport {
   readonly file: string;
   readonly changes: readonly ConfigureChange[];
   readonly unchanged: readonly string[];

@@ -14,12 +14,8 @@ import { tryLock } from '../fs/lock';
 import { makeDirSync, UnsafeFolderError } from '../fs/make-dir';
 import { processOwner } from '../fs/owner';
 import { poll } from '../fs/poll';
-import {
-  readVersion,
-  replaceIfUnchanged,
-  type FileVersion,
-  type ReplaceOutcome,
-} from '../fs/replace-file';
+import { readSettingsFile, type FileVersion } from '../fs/read-regular-file';
+import { replaceIfUnchanged, type ReplaceOutcome } from '../fs/replace-file';
 import { backupNames, pruneBackups } from './config-backups';
 
 /**
@@ -203,7 +199,7 @@ function folderOwner(dir: string): number | undefined {
 /** The current version of the file, or null when there is none. */
 export function readConfig(file: string): FileVersion | null {
   try {
-    return readVersion(file);
+    return readSettingsFile(file);
   } catch (error) {
     throw fsError('read', file, error);
   }

@@ -12,7 +12,8 @@ import { makeDirSync, UnsafeFolderError } from '../fs/make-dir';
 import { ownerProblem, processOwner, type Owner } from '../fs/owner';
 import { inspectFolder } from '../fs/private-folder';
 import { MAX_SETTINGS_BYTES, readRegularFile } from '../fs/read-regular-file';
-import { readVersion, replaceIfUnchanged } from '../fs/replace-file';
+import { readSettingsFile } from '../fs/read-regular-file';
+import { replaceIfUnchanged } from '../fs/replace-file';
 import { backupNames, pruneBackups } from './config-backups';
 
 /** The file's text, or null when there is none. */
@@ -43,7 +44,7 @@ export function writeHelperConfig(options: {
     );
   for (let attempt = 0; attempt < 3; attempt += 1) {
     const { target, besideLink } = writableTarget(path, owner, refuse);
-    const version = readVersion(target);
+    const version = readSettingsFile(target);
     const text = version === null ? null : version.bytes.toString('utf8');
     let outcome;
     try {

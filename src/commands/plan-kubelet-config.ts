@@ -14,6 +14,7 @@ import {
   type ParseError,
 } from 'jsonc-parser';
 import { HelperError } from '../errors';
+import { isJsonObject, parseJsonObject } from '../json';
 import { KUBELET_API_VERSIONS } from '../protocol/kubelet-request';
 
 /** The config file's own apiVersion that we write (and the versions the kubelet reads). */
@@ -173,18 +174,13 @@ function parseConfig(text: string, file: string): { providers: Json[] | undefine
     new HelperError('CONFIG', `${file} ${what}; configure --kubelet left it untouched`);
   const errors: ParseError[] = [];
   const tree = parseTree(text, errors, { disallowComments: true, allowTrailingComma: false });
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    value = undefined;
-  }
-  if (errors.length > 0 || tree === undefined || value === undefined) {
+  const value = parseJsonObject(text);
+  if (errors.length > 0 || tree === undefined || value === 'not JSON') {
     throw refuse(
       'is not JSON (YAML?): configure --kubelet edits JSON files only. The kubelet reads JSON too: convert it, or name a new file with --config',
     );
   }
-  if (!isRecord(value)) throw refuse('is not a JSON object');
+  if (value === 'not an object') throw refuse('is not a JSON object');
   if (value['kind'] !== 'CredentialProviderConfig') {
     throw refuse(
       `has kind ${JSON.stringify(value['kind'] ?? null)}, not "CredentialProviderConfig"`,
@@ -197,7 +193,7 @@ function parseConfig(text: string, file: string): { providers: Json[] | undefine
   }
   const providers = value['providers'];
   if (providers === undefined || providers === null) return { providers: undefined };
-  if (!Array.isArray(providers) || !providers.every(isRecord)) {
+  if (!Array.isArray(providers) || !providers.every(isJsonObject)) {
     throw refuse('has "providers" that is not a list of objects');
   }
   return { providers };
@@ -219,7 +215,7 @@ function envList(value: unknown, where: string, file: string): { name: string; v
     Array.isArray(value) &&
     value.every(
       (item) =>
-        isRecord(item) && typeof item['name'] === 'string' && typeof item['value'] === 'string',
+        isJsonObject(item) && typeof item['name'] === 'string' && typeof item['value'] === 'string',
     );
   if (!ok) {
     throw new HelperError(
@@ -240,8 +236,4 @@ function formattingOf(text: string): FormattingOptions {
   return indent.startsWith('\t')
     ? { insertSpaces: false, tabSize: 1, eol }
     : { insertSpaces: true, tabSize: indent.length, eol };
-}
-
-function isRecord(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -8,7 +8,8 @@
 import { errorCode } from '../error-code';
 import { HelperError } from '../errors';
 import { readPrivateFile, removeFile } from '../fs/private-file';
-import { readVersion, replaceIfUnchanged } from '../fs/replace-file';
+import { readSettingsFile } from '../fs/read-regular-file';
+import { replaceIfUnchanged } from '../fs/replace-file';
 import { isHelperName } from '../text-checks';
 
 /** One login the migration moved. */
@@ -108,7 +109,7 @@ export function writeStoreRecord(
     for (let attempt = 0; attempt < 3; attempt += 1) {
       const outcome = replaceIfUnchanged({
         file: path,
-        expected: readVersion(path),
+        expected: readSettingsFile(path),
         text,
         mode: 0o600,
         ...(owner ? { owner } : {}),

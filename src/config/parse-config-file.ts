@@ -5,10 +5,12 @@
  */
 import { HelperError } from '../errors';
 import { firstDuplicateKey } from './duplicate-keys';
+import { isJsonObject } from '../json';
 import { parseRegistry } from '../registry/parse-registry';
 import { compileHostPattern, keysCovering } from '../routing/host-pattern';
 import type { EntryRoute } from '../routing/route';
 import { routeTableOf, type RouteEntry, type RouteTable } from '../routing/route-table';
+import { storeNameOf } from '../routing/routes';
 import {
   isExternalId,
   isHelperName,
@@ -108,16 +110,14 @@ function parseTopLevel(text: string, fail: Fail): { fallback: StoreName; registr
 type Fail = (where: string, problem: string) => never;
 
 function parseStoreName(value: unknown, fail: Fail): StoreName {
-  if (value === 'file') return { kind: 'file' };
-  if (value === 'none') return { kind: 'none' };
   const name = expectString(value, 'fallback', fail);
-  if (!isHelperName(name)) {
+  if (name !== 'file' && name !== 'none' && !isHelperName(name)) {
     fail(
       'fallback',
       `expected "file", "none" or a helper name (docker-credential-<name> on PATH), got ${JSON.stringify(name)}`,
     );
   }
-  return { kind: 'helper', name };
+  return storeNameOf(name);
 }
 
 function parseEntry(key: string, raw: unknown, fail: Fail): RouteEntry {
@@ -275,7 +275,7 @@ function parseIdentity(entry: Json, at: string, fail: Fail): AwsIdentity {
 }
 
 function expectObject(value: unknown, where: string, fail: Fail): Json {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+  if (!isJsonObject(value)) {
     fail(where, 'expected an object');
   }
   return value as Json;

@@ -43,9 +43,6 @@ export async function tryLock(options: {
   onCompromised: (message: string) => void;
   /** Creates the folder the lock lives in (a no-op where it exists). */
   ensureDir: () => void;
-  now?: () => number;
-  /** The user a lock must belong to (default: this process's effective uid). */
-  euid?: number;
 }): Promise<LockAttempt> {
   // Loaded on the miss path only: a cache hit never evaluates the lock library (scripts/build.mjs
   // keeps it in dist/proper-lockfile.cjs).
@@ -80,7 +77,7 @@ export async function tryLock(options: {
   } catch (error) {
     if (errorCode(error) !== 'ELOCKED') return { state: 'unavailable', reason: errorCode(error) };
   }
-  const cleared = removeIfStale(lockPath, options.staleMs, options.now ?? Date.now, options.euid);
+  const cleared = removeIfStale(lockPath, options.staleMs);
   if (cleared === 'busy') return { state: 'busy' };
   if (cleared !== 'removed') return { state: 'unavailable', reason: cleared.unavailable };
   try {
@@ -91,8 +88,11 @@ export async function tryLock(options: {
   }
 }
 
+/** Why locking is impossible here: what is at a lock's name, said whole (`the lock <path> is …`). */
+type Unavailable = { readonly unavailable: string };
+
 /** What is at a lock's path: a lock to wait for, one to take over, nothing, or no lock at all. */
-export type LockState = 'live' | 'stale' | 'gone' | { readonly unusable: string };
+type LockState = 'live' | 'stale' | 'gone' | Unavailable;
 
 /**
  * Judges the lock (or guard) folder at `path`. A real lock is an empty folder of this user; a
@@ -102,28 +102,24 @@ export type LockState = 'live' | 'stale' | 'gone' | { readonly unusable: string 
  * mtime in the future beyond `staleMs` means the clock went back: no holder refreshes it to "now"
  * again in time.
  */
-export function lockState(
-  path: string,
-  staleMs: number,
-  now: () => number,
-  euid: number | undefined = processOwner().euid,
-): LockState {
+function lockState(path: string, staleMs: number): LockState {
+  const no = (why: string): Unavailable => ({ unavailable: `the lock ${path} is ${why}` });
   let stat;
   try {
     stat = lstatSync(path);
   } catch (error) {
     const code = errorCode(error);
-    return code === 'ENOENT' ? 'gone' : { unusable: `unreadable (${code})` };
+    return code === 'ENOENT' ? 'gone' : no(`unreadable (${code})`);
   }
-  if (stat.isSymbolicLink()) return { unusable: 'a symbolic link' };
-  if (!stat.isDirectory()) return { unusable: 'not a folder' };
-  if (euid !== undefined && stat.uid !== euid) {
-    return { unusable: `a folder of uid ${stat.uid}, not of this user` };
-  }
-  const age = now() - stat.mtimeMs;
+  if (stat.isSymbolicLink()) return no('a symbolic link');
+  if (!stat.isDirectory()) return no('not a folder');
+  const { euid } = processOwner();
+  if (euid !== undefined && stat.uid !== euid)
+    return no(`a folder of uid ${stat.uid}, not of this user`);
+  const age = Date.now() - stat.mtimeMs;
   if (age > staleMs || age < -staleMs) return 'stale';
   try {
-    if (readdirSync(path).length > 0) return { unusable: 'a folder that is not empty' };
+    if (readdirSync(path).length > 0) return no('a folder that is not empty');
   } catch {
     // Gone meanwhile, or unreadable: judged again on the next attempt.
   }
@@ -131,46 +127,38 @@ export function lockState(
 }
 
 /** The outcome of a takeover: done, someone else's turn, or the lock cannot be removed. */
-export type Takeover = 'removed' | 'busy' | { readonly unavailable: string };
+type Takeover = 'removed' | 'busy' | Unavailable;
 
 /** Removes `lockPath` if its holder stopped refreshing it; says when it cannot be removed. */
-export function removeIfStale(
-  lockPath: string,
-  staleMs: number,
-  now: () => number,
-  euid: number | undefined = processOwner().euid,
-): Takeover {
-  const unavailable = (path: string, why: string): Takeover => ({
-    unavailable: `the lock ${path} is ${why}`,
-  });
-  const state = lockState(lockPath, staleMs, now, euid);
-  if (typeof state === 'object') return unavailable(lockPath, state.unusable);
-  if (state !== 'stale') return 'busy';
+function removeIfStale(lockPath: string, staleMs: number): Takeover {
+  const state = lockState(lockPath, staleMs);
+  if (state !== 'stale') return typeof state === 'object' ? state : 'busy';
   const guard = `${lockPath}.takeover`;
+  const notRemovable = (path: string): Unavailable => ({
+    unavailable: `the lock ${path} is not removable`,
+  });
   try {
     mkdirSync(guard, { mode: 0o700 });
   } catch (error) {
     if (errorCode(error) !== 'EEXIST') return { unavailable: errorCode(error) };
     // Another waiter is taking over. A guard left by a waiter that died mid-takeover (a window
     // of a few system calls) goes stale too, and is cleared for the next round.
-    const guardState = lockState(guard, staleMs, now, euid);
-    if (typeof guardState === 'object') return unavailable(guard, guardState.unusable);
-    if (guardState === 'stale' && !removeDir(guard)) return unavailable(guard, 'not removable');
-    return 'busy';
+    const guardState = lockState(guard, staleMs);
+    if (typeof guardState === 'object') return guardState;
+    return guardState === 'stale' && !removeDir(guard) ? notRemovable(guard) : 'busy';
   }
   try {
     // Only guard holders remove locks, so this second look cannot be overtaken.
-    const again = lockState(lockPath, staleMs, now, euid);
-    if (typeof again === 'object') return unavailable(lockPath, again.unusable);
-    if (again !== 'stale') return 'busy';
-    return removeDir(lockPath) ? 'removed' : unavailable(lockPath, 'not removable');
+    const again = lockState(lockPath, staleMs);
+    if (again !== 'stale') return typeof again === 'object' ? again : 'busy';
+    return removeDir(lockPath) ? 'removed' : notRemovable(lockPath);
   } finally {
     removeDir(guard);
   }
 }
 
-/** Removes an empty folder; true when it is gone. */
-function removeDir(path: string): boolean {
+/** Removes an empty folder (a lock, a watcher slot); true when it is gone. */
+export function removeDir(path: string): boolean {
   try {
     rmdirSync(path);
     return true;

@@ -6,7 +6,7 @@
  */
 
 /** How to poll; give `attempts`, `deadline` or `signal` (or several): nothing else ends it. */
-export interface PollOptions<T> {
+interface PollOptions<T> {
   /** One try: a value ends the polling, undefined means "not yet". */
   readonly attempt: () => Promise<T | undefined>;
   /** The pause after try `round` (0 for the first), in ms; `msLeft` is the time to the deadline. */
@@ -23,7 +23,7 @@ export interface PollOptions<T> {
 }
 
 /** The value a try (or a wait) came back with, or why polling stopped without one. */
-export type Polled<T> =
+type Polled<T> =
   { readonly value: T } | { readonly stopped: 'aborted' | 'out of tries' | 'past the deadline' };
 
 /** Tries until a value comes back or a limit of `options` is reached. */

@@ -33,7 +33,7 @@ const READ = constants.O_RDONLY | constants.O_NONBLOCK | NOFOLLOW;
 const ATTEMPTS = 4;
 
 /** A private file's text, absent, or refused with the reason (`<path>: <why>`). */
-export type PrivateRead =
+type PrivateRead =
   | { readonly kind: 'text'; readonly text: string }
   | { readonly kind: 'absent' }
   | { readonly kind: 'refused'; readonly reason: string };
@@ -63,11 +63,6 @@ export function readPrivateFile(path: string, owner: Owner, maxBytes: number): P
   }
 }
 
-/** The temp file name for `path` with `suffix`: `<name>.<suffix>.tmp`, in the same folder. */
-export function tempPathFor(path: string, suffix: string): string {
-  return `${path}.${suffix}.tmp`;
-}
-
 /**
  * Replaces `path` with `text` atomically, as a 0600 file of this user. `durable`: synced to disk,
  * the rename included, for what cannot be rebuilt (the cache can: a file torn by a power cut
@@ -81,7 +76,8 @@ export function writePrivateFile(
   const data = Buffer.from(text);
   const durable = options.durable ?? false;
   for (let attempt = 1; ; attempt += 1) {
-    const temp = tempPathFor(path, options.suffix?.() ?? randomHex(8));
+    // `<name>.<suffix>.tmp` in the same folder (the token cache prunes what a crash left).
+    const temp = `${path}.${options.suffix?.() ?? randomHex(8)}.tmp`;
     try {
       writeNewFile(temp, data, { mode: 0o600, durable });
     } catch (error) {

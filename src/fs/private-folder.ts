@@ -19,7 +19,7 @@ export type FolderState =
   | { readonly state: 'refused'; readonly reason: string };
 
 /** The parts of an lstat result the judgement reads. */
-export type FolderStat = Pick<Stats, 'uid' | 'mode'> & {
+type FolderStat = Pick<Stats, 'uid' | 'mode'> & {
   isDirectory(): boolean;
   isSymbolicLink(): boolean;
 };

@@ -7,12 +7,13 @@
  * say it in words; other failures keep their errno code.
  */
 import { closeSync, constants, fstatSync, openSync, readSync, type BigIntStats } from 'node:fs';
+import { errorCode } from '../error-code';
 
 /** Settings files (routes, docker's logins, a CA bundle) are kilobytes; far more is not one. */
 export const MAX_SETTINGS_BYTES = 16 * 1024 * 1024;
 
-/** What was read, and the stat of the file it was read from. */
-export interface RegularFile {
+/** A file's bytes, and the stat that identifies that version of it. */
+export interface FileVersion {
   readonly bytes: Buffer;
   readonly stats: BigIntStats;
 }
@@ -26,7 +27,7 @@ export function readRegularFile(
   path: string,
   maxBytes: number,
   options: { readonly noFollow?: boolean; readonly judge?: (stats: BigIntStats) => void } = {},
-): RegularFile {
+): FileVersion {
   const noFollow = options.noFollow ? (constants.O_NOFOLLOW ?? 0) : 0;
   const fd = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0) | noFollow);
   try {
@@ -37,6 +38,16 @@ export function readRegularFile(
     return { bytes: readOpenFile(fd, Number(stats.size)), stats };
   } finally {
     closeSync(fd);
+  }
+}
+
+/** A settings file as readRegularFile() reads it, or null when it does not exist. */
+export function readSettingsFile(path: string): FileVersion | null {
+  try {
+    return readRegularFile(path, MAX_SETTINGS_BYTES);
+  } catch (error) {
+    if (errorCode(error) === 'ENOENT') return null;
+    throw error;
   }
 }
 

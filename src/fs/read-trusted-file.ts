@@ -13,7 +13,7 @@ import { realpathSync, statSync, type BigIntStats } from 'node:fs';
 import { dirname } from 'node:path';
 import { errorCode } from '../error-code';
 import { ownerProblem, type Owner } from './owner';
-import { readRegularFile, type RegularFile } from './read-regular-file';
+import { readRegularFile, type FileVersion } from './read-regular-file';
 
 /** A file or folder nobody but the user (or root) may change; its message is the reason. */
 export class UntrustedFileError extends Error {
@@ -25,12 +25,12 @@ export class UntrustedFileError extends Error {
  * FIFO), if `owner` may trust it; throws UntrustedFileError when it may not, or the file-system
  * error that stopped the read (ENOENT for a missing file or a dangling link).
  */
-export function readTrustedFile(path: string, owner: Owner, maxBytes: number): RegularFile {
+export function readTrustedFile(path: string, owner: Owner, maxBytes: number): FileVersion {
   const judge = (stats: BigIntStats): void => {
     const problem = ownerProblem(numbers(stats), { ...owner, rootToo: true });
     if (problem !== undefined) throw new UntrustedFileError(problem);
   };
-  let file: RegularFile;
+  let file: FileVersion;
   let real = path;
   try {
     file = readRegularFile(path, maxBytes, { noFollow: true, judge });

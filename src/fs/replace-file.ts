@@ -9,20 +9,17 @@
 import { renameSync, statSync, type BigIntStats } from 'node:fs';
 import { removeFile, writeNewFile } from './private-file';
 import { randomHex } from './random-hex';
-import { MAX_SETTINGS_BYTES, readRegularFile } from './read-regular-file';
+import type { FileVersion } from './read-regular-file';
 
-/** A file's bytes and the stat that identifies that version of it. */
-export interface FileVersion {
-  readonly bytes: Buffer;
-  readonly stats: BigIntStats;
-}
+/** A stat to compare with the one of what was read; undefined when the file is gone. */
+const STAT_IF_ANY = { bigint: true, throwIfNoEntry: false } as const;
 
 /** What one attempt did. */
 export type ReplaceOutcome =
   { readonly replaced: true; readonly backup: string | null } | { readonly replaced: false };
 
 /** One attempt to replace `file` with `text`, if it still holds `expected`. */
-export interface ReplaceRequest {
+interface ReplaceRequest {
   /** The file to replace (symlinks already resolved: the link itself stays). */
   readonly file: string;
   /** The bytes the new text was planned from; null when the file did not exist. */
@@ -58,7 +55,7 @@ export function replaceIfUnchanged(request: ReplaceRequest): ReplaceOutcome {
       backup = step('back up', () => writeBackup(request.backupNames, bytes, request.owner));
       made.push(backup);
     }
-    const current = step('read', () => statOrNull(request.file));
+    const current = step('read', () => statSync(request.file, STAT_IF_ANY) ?? null);
     if (!sameVersion(current, request.expected?.stats ?? null)) {
       for (const path of made) removeFile(path);
       return { replaced: false };
@@ -67,25 +64,6 @@ export function replaceIfUnchanged(request: ReplaceRequest): ReplaceOutcome {
     return { replaced: true, backup };
   } catch (error) {
     for (const path of made) removeFile(path);
-    throw error;
-  }
-}
-
-/** Reads a file and the stat of what was read, or null when it does not exist. */
-export function readVersion(file: string): FileVersion | null {
-  try {
-    return readRegularFile(file, MAX_SETTINGS_BYTES);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw error;
-  }
-}
-
-function statOrNull(file: string): BigIntStats | null {
-  try {
-    return statSync(file, { bigint: true });
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw error;
   }
 }

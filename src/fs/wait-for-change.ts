@@ -9,11 +9,12 @@
  * pulls (docs/token-cache.md). So only the first few waiters of a folder watch it, each holding a
  * slot (a `waiter-<n>.slot` folder, made atomically with mkdir); the others rely on their timer.
  */
-import { lstatSync, mkdirSync, rmdirSync, watch, type FSWatcher } from 'node:fs';
+import { lstatSync, mkdirSync, watch, type FSWatcher } from 'node:fs';
 import { join } from 'node:path';
+import { removeDir } from './lock';
 
 /** At most this many processes watch one cache folder at a time. */
-export const MAX_WATCHERS = 4;
+const MAX_WATCHERS = 4;
 /** A slot older than this is taken as left by a killed waiter, and reused. */
 const SLOT_STALE_MS = 60_000;
 
@@ -24,14 +25,10 @@ export interface ChangeWaiter {
 }
 
 /** Watches `dir` (without keeping the process alive) if a slot is free; else the timer alone. */
-export function waitForChange(
-  dir: string,
-  signal: AbortSignal,
-  now: () => number = Date.now,
-): ChangeWaiter {
+export function waitForChange(dir: string, signal: AbortSignal): ChangeWaiter {
   let wake: (() => void) | undefined;
   let watcher: FSWatcher | undefined;
-  const slot = claimSlot(dir, now);
+  const slot = claimSlot(dir);
   if (slot) {
     try {
       watcher = watch(dir, { persistent: false }, () => wake?.());
@@ -61,11 +58,11 @@ export function waitForChange(
 }
 
 /** Takes a free watcher slot of `dir`, or undefined when all are taken (or none can be made). */
-function claimSlot(dir: string, now: () => number): string | undefined {
+function claimSlot(dir: string): string | undefined {
   for (let index = 0; index < MAX_WATCHERS; index += 1) {
     const slot = join(dir, `waiter-${index}.slot`);
     if (makeDir(slot)) return slot;
-    if (isOld(slot, now) && removeDir(slot) && makeDir(slot)) return slot;
+    if (isOld(slot) && removeDir(slot) && makeDir(slot)) return slot;
   }
   return undefined;
 }
@@ -79,19 +76,10 @@ function makeDir(path: string): boolean {
   }
 }
 
-function isOld(path: string, now: () => number): boolean {
+function isOld(path: string): boolean {
   try {
     const stat = lstatSync(path);
-    return stat.isDirectory() && now() - stat.mtimeMs > SLOT_STALE_MS;
-  } catch {
-    return false;
-  }
-}
-
-function removeDir(path: string): boolean {
-  try {
-    rmdirSync(path);
-    return true;
+    return stat.isDirectory() && Date.now() - stat.mtimeMs > SLOT_STALE_MS;
   } catch {
     return false;
   }

@@ -1,5 +1,6 @@
 /** Decodes what callers send on stdin, with the exact error texts of docker-credential-helpers. */
 import { HelperError, NO_SERVER_URL_TEXT, NO_USERNAME_TEXT } from '../errors';
+import { parseJsonObject } from '../json';
 import { looksLikeKubeletRequest } from './kubelet-request';
 
 /** Credentials as `store` receives them. */
@@ -25,22 +26,19 @@ export function decodeServerUrl(input: string): string {
 
 /** The JSON document of `store`: `{"ServerURL","Username","Secret"}`. */
 export function decodeStoreInput(input: string): Credentials {
-  let value: unknown;
-  try {
-    value = JSON.parse(input);
-  } catch {
+  const record = parseJsonObject(input);
+  if (record === 'not JSON') {
     throw new HelperError(
       'BAD_INPUT',
       'store expects JSON {"ServerURL","Username","Secret"} on stdin',
     );
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+  if (record === 'not an object') {
     throw new HelperError(
       'BAD_INPUT',
       'store expects a JSON object {"ServerURL","Username","Secret"}',
     );
   }
-  const record = value as Record<string, unknown>;
   const serverUrl = stringField(record, 'ServerURL').trim();
   const username = stringField(record, 'Username');
   const secret = stringField(record, 'Secret');

@@ -4,6 +4,7 @@
  * kubelet upgrade never breaks pulls. The service-account token is a secret: no message quotes it.
  */
 import { HelperError } from '../errors';
+import { parseJsonObject } from '../json';
 import { quote } from '../quote';
 
 /** The request and response versions the kubelet may be configured with, newest first. */
@@ -38,18 +39,13 @@ export function decodeKubeletRequest(input: string): KubeletRequest {
   if (text === '') {
     throw bad('no CredentialProviderRequest on stdin (the kubelet writes one as JSON)');
   }
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
+  const record = parseJsonObject(text);
+  if (record === 'not JSON') {
     throw bad(
       `stdin is not JSON: expected a CredentialProviderRequest from the kubelet${text.startsWith('{') ? '' : ' (docker sends a server URL to `get`, not `get-credentials`)'}`,
     );
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw bad('the CredentialProviderRequest is not a JSON object');
-  }
-  const record = value as Record<string, unknown>;
+  if (record === 'not an object') throw bad('the CredentialProviderRequest is not a JSON object');
   const apiVersion = record['apiVersion'];
   if (!KUBELET_API_VERSIONS.some((known) => known === apiVersion)) {
     throw bad(

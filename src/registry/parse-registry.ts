@@ -45,6 +45,20 @@ export type EcrRegistry = PrivateRegistry | PublicRegistry;
 /** What a server URL names. */
 export type Registry = EcrRegistry | OtherRegistry;
 
+/**
+ * The API that mints a registry's tokens: its partition, region and service. ECR Public has one,
+ * in us-east-1 of the aws partition, whatever the host.
+ */
+export function tokenService(registry: EcrRegistry): {
+  readonly partition: string;
+  readonly region: string;
+  readonly service: 'ecr' | 'ecr-public';
+} {
+  return registry.kind === 'private'
+    ? { partition: registry.partition, region: registry.region, service: 'ecr' }
+    : { partition: 'aws', region: 'us-east-1', service: 'ecr-public' };
+}
+
 interface SuffixRule {
   readonly partition: Partition;
   readonly dualStack: boolean;

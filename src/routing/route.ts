@@ -4,6 +4,7 @@
  * the actions.
  */
 import type { AwsIdentity } from '../aws/aws-identity';
+import type { SecretRequest } from '../aws/token';
 import type { EcrRegistry } from '../registry/parse-registry';
 import type { StoreName } from '../stores/credential-store';
 
@@ -14,13 +15,7 @@ export type Route =
   /** A proxy or pull-through cache in front of ECR: the target registry's token, asked-for URL. */
   | { readonly kind: 'alias'; readonly target: EcrRegistry; readonly identity: AwsIdentity }
   /** User name and password from a Secrets Manager secret `{"username","password"}`. */
-  | {
-      readonly kind: 'secrets-manager';
-      readonly secretId: string;
-      readonly region?: string;
-      readonly identity: AwsIdentity;
-      readonly cacheSeconds: number;
-    }
+  | ({ readonly kind: 'secrets-manager' } & Omit<SecretRequest, 'host'>)
   /** Not-found at once, asking no one. */
   | { readonly kind: 'anonymous' }
   /** Delegated to a store: a `helper` route, or the fallback for every other host. */

@@ -6,8 +6,9 @@
  *
  * Looked at only when a call is about to start another helper, never on the ECR path.
  */
-import { readFileSync, readlinkSync, realpathSync, statSync } from 'node:fs';
+import { readFileSync, readlinkSync, statSync } from 'node:fs';
 import { basename, isAbsolute, resolve } from 'node:path';
+import { realPathOf } from '../fs/real-path';
 
 /** No real process tree is deeper; a cycle in what /proc says must not loop forever. */
 const MAX_LEVELS = 64;
@@ -21,10 +22,10 @@ const MAX_LEVELS = 64;
 export function ancestorRunningSelf(self: readonly string[], proc = '/proc'): number | undefined {
   const exe = readlinkOrUndefined(`${proc}/self/exe`);
   if (exe === undefined) return undefined;
-  const realExe = realpathOrUndefined(exe);
+  const realExe = realPathOf(exe);
   // Under Bun's executable the "script" is a path inside the binary (/$bunfs/…): no file.
   const script = self
-    .map(realpathOrUndefined)
+    .map((path) => realPathOf(path))
     .find((path) => path !== undefined && path !== realExe && isFile(path));
   let pid = parentOf(`${proc}/self`);
   for (let level = 0; pid !== undefined && pid > 1 && level < MAX_LEVELS; level += 1) {
@@ -60,7 +61,7 @@ function namesScript(dir: string, script: string): boolean {
   return args.some((arg) => {
     if (basename(arg) !== basename(script)) return false;
     if (!isAbsolute(arg) && cwd === undefined) return false;
-    return realpathOrUndefined(cwd === undefined ? arg : resolve(cwd, arg)) === script;
+    return realPathOf(cwd === undefined ? arg : resolve(cwd, arg)) === script;
   });
 }
 
@@ -69,14 +70,6 @@ function readlinkOrUndefined(path: string): string | undefined {
     return readlinkSync(path);
   } catch {
     return undefined; // another user's process, or no /proc
-  }
-}
-
-function realpathOrUndefined(path: string): string | undefined {
-  try {
-    return realpathSync(path);
-  } catch {
-    return undefined;
   }
 }
 

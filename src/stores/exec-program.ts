@@ -9,7 +9,7 @@ import { errorCode } from '../error-code';
 import type { Program, ProgramOutcome } from './program';
 
 /** Nothing a credential helper answers comes near this; more is a runaway. */
-export const MAX_OUTPUT_BYTES = 1024 * 1024;
+const MAX_OUTPUT_BYTES = 1024 * 1024;
 /** Its stderr is only kept for one debug line: a flood must not make a huge one. */
 const MAX_STDERR_BYTES = 4 * 1024;
 /** No helper answers in less (a shell starts in a few ms, `pass` and gpg take far more). */
@@ -21,15 +21,11 @@ export function execProgram(options: {
   env: Env;
   deadline: number;
   signal?: AbortSignal;
-  now?: () => number;
-  maxOutputBytes?: number;
 }): Program {
-  const now = options.now ?? Date.now;
-  const limit = options.maxOutputBytes ?? MAX_OUTPUT_BYTES;
   return async (action, input) => {
     // Loaded on first use: a cache hit for ECR never starts a process.
     const { spawn } = await import('node:child_process');
-    const budgetMs = Math.max(0, options.deadline - now());
+    const budgetMs = Math.max(0, options.deadline - Date.now());
     // Started with no time left, it would be stopped at once and blamed for not answering.
     if (budgetMs < MIN_BUDGET_MS) return { kind: 'no-time' };
     return new Promise<ProgramOutcome>((resolve) => {
@@ -62,7 +58,7 @@ export function execProgram(options: {
       options.signal?.addEventListener('abort', onAbort, { once: true });
       child.stdout?.on('data', (chunk: Buffer) => {
         size += chunk.length;
-        if (size > limit) stop({ kind: 'too-large', limitBytes: limit });
+        if (size > MAX_OUTPUT_BYTES) stop({ kind: 'too-large', limitBytes: MAX_OUTPUT_BYTES });
         else stdout.push(chunk);
       });
       child.stderr?.on('data', (chunk: Buffer) => {

@@ -7,7 +7,8 @@ import { readdirSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { errorCode } from '../error-code';
 import { HelperError, notFound } from '../errors';
-import { quoteServerUrl } from '../quote';
+import { isJsonObject } from '../json';
+import { quoteServerUrl, withoutUserInfo } from '../quote';
 import { tryLock } from '../fs/lock';
 import { makeDirSync, UnsafeFolderError } from '../fs/make-dir';
 import type { Owner } from '../fs/owner';
@@ -15,7 +16,7 @@ import { poll } from '../fs/poll';
 import { readPrivateFile, removeFile, writePrivateFile } from '../fs/private-file';
 import { inspectFolder } from '../fs/private-folder';
 import type { CredentialStore, Credentials } from './credential-store';
-import { serverKey, withoutUserInfo } from './server-key';
+import { serverKey } from './server-key';
 
 /** A few thousand logins fit in well under this. */
 const MAX_FILE_BYTES = 4 * 1024 * 1024;
@@ -38,14 +39,12 @@ export function createFileStore(options: {
   /** The user whose folder and file they must be. */
   owner: { readonly uid: number };
   deadline: number;
-  now?: () => number;
   /** Notes problems that do not fail the call (a lock lost to a stale takeover). */
   warn?: (message: string) => void;
 }): CredentialStore {
   const { path } = options;
   const owner: Owner = { euid: options.owner.uid };
   const dir = dirname(path);
-  const now = options.now ?? Date.now;
   const refuse = (reason: string): HelperError =>
     new HelperError('STORE', `refusing to use ${reason}`);
   /** The file's logins, or why its folder or file must not be used. */
@@ -104,14 +103,12 @@ export function createFileStore(options: {
   const lock = async (file: string): Promise<() => Promise<void>> => {
     const polled = await poll({
       deadline: options.deadline,
-      now,
       attempt: async () => {
         const attempt = await tryLock({
           file,
           staleMs: LOCK_STALE_MS,
           ensureDir,
           onCompromised: (message) => options.warn?.(`the file store's lock was lost: ${message}`),
-          now,
         });
         return attempt.state === 'busy' ? undefined : attempt;
       },
@@ -233,7 +230,7 @@ function empty(): StoreFile {
 }
 
 /** Parses the file strictly: a damaged file is reported, never silently replaced. */
-export function parseStoreFile(path: string, text: string): StoreFile {
+function parseStoreFile(path: string, text: string): StoreFile {
   const broken = (why: string): HelperError =>
     new HelperError(
       'STORE',
@@ -254,7 +251,7 @@ export function parseStoreFile(path: string, text: string): StoreFile {
     throw broken('expected {"version":1,"auths":{...}}');
   }
   const auths = record.auths;
-  if (typeof auths !== 'object' || auths === null || Array.isArray(auths)) {
+  if (!isJsonObject(auths)) {
     throw broken('"auths" is not an object');
   }
   const clean = empty().auths;

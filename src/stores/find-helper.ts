@@ -4,14 +4,16 @@
  * (the call depth travels in the environment; where a helper drops it, an ancestor process that
  * runs this program gives the loop away). A loop must end in one clear error, never a storm.
  */
-import { accessSync, constants, realpathSync, statSync } from 'node:fs';
+import { accessSync, constants, statSync } from 'node:fs';
 import { delimiter, isAbsolute, join } from 'node:path';
 import { nonEmpty, type Env } from '../env';
 import { HelperError } from '../errors';
+import { realPathOf } from '../fs/real-path';
 import { PRODUCT } from '../product';
+import { isHelperName } from '../text-checks';
 
 /** Set to the call depth for every helper we start; a helper started by us runs at depth >= 1. */
-export const CALL_DEPTH_VAR = 'ECR_TS_CALL_DEPTH';
+const CALL_DEPTH_VAR = 'ECR_TS_CALL_DEPTH';
 /**
  * Set for every helper we start to the epoch milliseconds by which it must be done (when we stop
  * it): an instance of this program started below it ends its own call by then
@@ -19,11 +21,9 @@ export const CALL_DEPTH_VAR = 'ECR_TS_CALL_DEPTH';
  */
 export const DEADLINE_VAR = 'ECR_TS_DEADLINE';
 const PREFIX = 'docker-credential-';
-/** What docker accepts after `docker-credential-`: no path separators, no option look-alikes. */
-const HELPER_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
 
 /** This call's depth: 0 when docker (or a person) ran us, n when n delegations led here. */
-export function callDepth(env: Env): number {
+function callDepth(env: Env): number {
   const depth = Number(env[CALL_DEPTH_VAR] ?? '0');
   return Number.isInteger(depth) && depth > 0 ? depth : 0;
 }
@@ -51,7 +51,8 @@ export function findHelper(options: {
 }): string {
   const { name, env } = options;
   const program = `${PREFIX}${name}`;
-  if (!HELPER_NAME.test(name)) {
+  // What docker accepts after `docker-credential-`: no path separators, no option look-alikes.
+  if (!isHelperName(name)) {
     throw new HelperError(
       'DELEGATE',
       `invalid helper name ${JSON.stringify(name)}: expected the part after "${PREFIX}", like "pass"`,
@@ -86,8 +87,8 @@ export function findHelper(options: {
       `${program} not found on PATH: install it, or change the route or "fallback" that names "${name}" in the config file`,
     );
   }
-  const real = realpathOrSelf(path);
-  if (options.self.some((own) => realpathOrSelf(own) === real)) {
+  const real = realPathOf(path) ?? path;
+  if (options.self.some((own) => (realPathOf(own) ?? own) === real)) {
     throw selfLoop(program, `${path} is this helper`);
   }
   return path;
@@ -118,12 +119,4 @@ export function findOnPath(program: string, path: string): string | undefined {
     }
   }
   return undefined;
-}
-
-function realpathOrSelf(path: string): string {
-  try {
-    return realpathSync(path);
-  } catch {
-    return path;
-  }
 }

@@ -5,6 +5,7 @@
  * quoted in those lines: it may hold a password.
  */
 import { HelperError, NOT_FOUND_TEXT, notFound } from '../errors';
+import { isJsonObject } from '../json';
 import type { Logger } from '../log';
 import type { CredentialStore, Credentials } from './credential-store';
 import type { ProgramOutcome, Program } from './program';
@@ -125,10 +126,10 @@ function parseJson(label: string, action: string, text: string): Record<string, 
   }
   // `list` of an empty store is `{}`; some helpers print `null`.
   if (value === null && action === 'list') return null;
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+  if (!isJsonObject(value)) {
     throw garbage(label, action);
   }
-  return value as Record<string, unknown>;
+  return value;
 }
 
 function field(value: Record<string, unknown> | null, key: string): string | undefined {

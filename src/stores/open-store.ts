@@ -19,7 +19,7 @@ import type { Program } from './program';
 const KILL_MARGIN_MS = 300;
 
 /** What stores need beyond the call context. */
-export interface OpenStoreOptions {
+interface OpenStoreOptions {
   readonly context: CallContext;
   /** The user's home folder (the file store's default place). */
   readonly home: string | null;

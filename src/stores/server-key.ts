@@ -1,5 +1,5 @@
 /** How stored logins are matched: `https://ghcr.io/`, `ghcr.io` and `GHCR.IO` name one server. */
-import { withoutUserInfo as stripUserInfo } from '../quote';
+import { withoutUserInfo } from '../quote';
 
 /**
  * The server a URL names: host and port, lower case, without scheme, user info, path or a
@@ -7,15 +7,10 @@ import { withoutUserInfo as stripUserInfo } from '../quote';
  * one host are two servers.
  */
 export function serverKey(serverUrl: string): string {
-  let rest = stripUserInfo(serverUrl.trim()).replace(/^[A-Za-z][A-Za-z0-9+.-]*:\/\//, '');
+  let rest = withoutUserInfo(serverUrl.trim()).replace(/^[A-Za-z][A-Za-z0-9+.-]*:\/\//, '');
   const end = rest.search(/[/?#\\]/);
   if (end !== -1) rest = rest.slice(0, end);
   rest = rest.slice(rest.lastIndexOf('@') + 1);
   const match = /^([A-Za-z0-9.-]+?)\.?(:\d{1,5})?$/.exec(rest);
   return match ? `${match[1]}${match[2] ?? ''}`.toLowerCase() : '';
-}
-
-/** `serverUrl` without user info (`https://bob:pw@host/` -> `https://host/`): never kept or listed. */
-export function withoutUserInfo(serverUrl: string): string {
-  return stripUserInfo(serverUrl);
 }

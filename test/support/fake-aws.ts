@@ -139,14 +139,88 @@ export function closer(server: Server): () => Promise<void> {
     });
 }
 
-/** Applies a transport-level fault; returns true when the response is taken care of. */
-function applyTransportFault(fault: Fault, response: ServerResponse): boolean {
-  if (fault === 'reset') {
-    response.socket?.destroy();
-    return true;
-  }
-  if (fault === 'hang') return true; // never answer
-  return false;
+/** One request as a fake's handler sees it. */
+export interface FakeExchange {
+  readonly request: IncomingMessage;
+  readonly response: ServerResponse;
+  readonly body: Buffer;
+  /** The scripted fault of this request (`reset` and `hang` never reach the handler). */
+  readonly fault: Fault;
+  /** Checks the SigV4 signature against the fake's keys, and records the verdict with the request. */
+  verify(): Verification;
+}
+
+/**
+ * Starts a fake on `listen`: records every request, takes one fault per request from its script
+ * (a `reset` cuts the connection, a `hang` never answers), and hands the rest to `handle`.
+ */
+export async function startFake(
+  options: {
+    readonly keys?: KeyStore;
+    readonly host?: string;
+    readonly port?: number;
+    readonly tls?: ServerTls;
+    /** Headers left out of the record (a password tests must not snapshot). */
+    readonly unrecorded?: readonly string[];
+  },
+  handle: (exchange: FakeExchange) => void,
+): Promise<FakeServer> {
+  const requests: SeenRequest[] = [];
+  const script = new FaultScript();
+  const { server, port } = await listen(
+    (request, response, body) => {
+      const index =
+        requests.push({
+          method: request.method ?? '',
+          path: request.url ?? '',
+          host: request.headers.host ?? '',
+          headers: Object.fromEntries(
+            Object.entries(request.headers).filter(([name]) => !options.unrecorded?.includes(name)),
+          ),
+          body: body.toString(),
+        }) - 1;
+      const fault = script.next();
+      if (fault === 'reset') return void response.socket?.destroy();
+      if (fault === 'hang') return;
+      const verify = (): Verification => {
+        const verification = verifySigV4({
+          method: request.method ?? 'GET',
+          path: request.url ?? '/',
+          headers: request.headers,
+          body,
+          keys: options.keys?.keys ?? new Map(),
+        });
+        requests[index] = { ...(requests[index] as SeenRequest), verification };
+        return verification;
+      };
+      handle({ request, response, body, fault, verify });
+    },
+    options.host,
+    options.port,
+    options.tls,
+  );
+  const host = options.host ?? '127.0.0.1';
+  return fakeServerHandle({
+    url: `${options.tls ? 'https' : 'http'}://${host}:${port}`,
+    port,
+    requests,
+    script,
+    close: closer(server),
+  });
+}
+
+/** Answers in the AWS JSON 1.1 protocol; `type` is the error type header of a failure. */
+export function awsJson(
+  response: ServerResponse,
+  status: number,
+  value: unknown,
+  type?: string,
+): void {
+  response.writeHead(status, {
+    'content-type': 'application/x-amz-json-1.1',
+    ...(type ? { 'x-amzn-errortype': type } : {}),
+  });
+  response.end(JSON.stringify(value));
 }
 
 /** Options of the fake ECR API. */
@@ -206,128 +280,86 @@ export interface FakeEcr extends FakeServer {
   tokenCalls(): number;
   /** Requests that were answered ThrottlingException (scripted or by the bucket). */
   throttledCalls(): number;
-  /** Epoch ms of the first request, if any. */
+  /** Epoch ms of the first request that was not cut or left hanging, if any. */
   firstRequestAt(): number | undefined;
 }
 
 /** Starts a fake ECR API (private and public targets) on loopback. */
 export async function startFakeEcr(options: FakeEcrOptions): Promise<FakeEcr> {
-  const requests: SeenRequest[] = [];
   const passwords: string[] = [];
   let issued = 0;
   let throttled = 0;
   let firstAt: number | undefined;
-  const script = new FaultScript();
   const bucket = options.bucket ? new TokenBucket(options.bucket) : undefined;
-  const { server, port } = await listen(
-    (request, response, body) => {
-      firstAt ??= Date.now();
-      const verification = verifySigV4({
-        method: request.method ?? 'GET',
-        path: request.url ?? '/',
-        headers: request.headers,
-        body,
-        keys: options.keys.keys,
-      });
-      requests.push({
-        method: request.method ?? '',
-        path: request.url ?? '',
-        host: request.headers.host ?? '',
-        headers: request.headers,
-        body: body.toString(),
-        verification,
-      });
-      const fault = script.next();
-      if (applyTransportFault(fault, response)) return;
-      const target = String(request.headers['x-amz-target'] ?? '');
-      const json = (status: number, value: unknown, type?: string): void => {
-        response.writeHead(status, {
-          'content-type': 'application/x-amz-json-1.1',
-          ...(type ? { 'x-amzn-errortype': type } : {}),
-        });
-        response.end(JSON.stringify(value));
-      };
-      if (!verification.ok) {
-        json(
-          403,
+  const fake = await startFake(options, ({ request, response, fault, verify }) => {
+    firstAt ??= Date.now();
+    const verification = verify();
+    const target = String(request.headers['x-amz-target'] ?? '');
+    const json = (status: number, value: unknown, type?: string): void =>
+      awsJson(response, status, value, type);
+    if (!verification.ok) {
+      json(
+        403,
+        {
+          __type: 'UnrecognizedClientException',
+          message: `The security token included in the request is invalid (${verification.reason}).`,
+        },
+        'UnrecognizedClientException',
+      );
+      return;
+    }
+    if (fault === 'access-denied') {
+      const action = target.startsWith('SpencerFrontendService') ? 'ecr-public' : 'ecr';
+      json(
+        400,
+        {
+          __type: 'AccessDeniedException',
+          message: `User: arn:aws:sts::123456789012:assumed-role/test-role/session is not authorized to perform: ${action}:GetAuthorizationToken on resource: * because no identity-based policy allows the ${action}:GetAuthorizationToken action`,
+        },
+        'AccessDeniedException',
+      );
+      return;
+    }
+    // The bucket is ECR's own check: only a signed, allowed call reaches it.
+    if (fault === 'throttle' || (fault === 'ok' && bucket && !bucket.take())) {
+      throttled += 1;
+      json(400, { __type: 'ThrottlingException', message: 'Rate exceeded' }, 'ThrottlingException');
+      return;
+    }
+    if (fault === 'server-error') {
+      json(500, { __type: 'ServerException', message: 'internal failure' }, 'ServerException');
+      return;
+    }
+    const password = options.password ?? `pw-${randomBytes(24).toString('base64url')}`;
+    passwords.push(password);
+    issued += 1;
+    const authorizationToken = Buffer.from(`AWS:${password}`).toString('base64');
+    const expiresAt = Date.now() / 1000 + (options.lifetimeSeconds ?? 12 * 3600);
+    if (target === 'SpencerFrontendService.GetAuthorizationToken') {
+      json(200, { authorizationData: { authorizationToken, expiresAt } });
+      return;
+    }
+    if (target === 'AmazonEC2ContainerRegistry_V20150921.GetAuthorizationToken') {
+      const region = verification.region ?? 'us-east-1';
+      json(200, {
+        authorizationData: [
           {
-            __type: 'UnrecognizedClientException',
-            message: `The security token included in the request is invalid (${verification.reason}).`,
+            authorizationToken,
+            expiresAt,
+            proxyEndpoint: `https://123456789012.dkr.ecr.${region}.amazonaws.com`,
           },
-          'UnrecognizedClientException',
-        );
-        return;
-      }
-      if (fault === 'access-denied') {
-        const action = target.startsWith('SpencerFrontendService') ? 'ecr-public' : 'ecr';
-        json(
-          400,
-          {
-            __type: 'AccessDeniedException',
-            message: `User: arn:aws:sts::123456789012:assumed-role/test-role/session is not authorized to perform: ${action}:GetAuthorizationToken on resource: * because no identity-based policy allows the ${action}:GetAuthorizationToken action`,
-          },
-          'AccessDeniedException',
-        );
-        return;
-      }
-      // The bucket is ECR's own check: only a signed, allowed call reaches it.
-      if (fault === 'throttle' || (fault === 'ok' && bucket && !bucket.take())) {
-        throttled += 1;
-        json(
-          400,
-          { __type: 'ThrottlingException', message: 'Rate exceeded' },
-          'ThrottlingException',
-        );
-        return;
-      }
-      if (fault === 'server-error') {
-        json(500, { __type: 'ServerException', message: 'internal failure' }, 'ServerException');
-        return;
-      }
-      const password = options.password ?? `pw-${randomBytes(24).toString('base64url')}`;
-      passwords.push(password);
-      issued += 1;
-      const authorizationToken = Buffer.from(`AWS:${password}`).toString('base64');
-      const expiresAt = Date.now() / 1000 + (options.lifetimeSeconds ?? 12 * 3600);
-      if (target === 'SpencerFrontendService.GetAuthorizationToken') {
-        json(200, { authorizationData: { authorizationToken, expiresAt } });
-        return;
-      }
-      if (target === 'AmazonEC2ContainerRegistry_V20150921.GetAuthorizationToken') {
-        const region = verification.region ?? 'us-east-1';
-        json(200, {
-          authorizationData: [
-            {
-              authorizationToken,
-              expiresAt,
-              proxyEndpoint: `https://123456789012.dkr.ecr.${region}.amazonaws.com`,
-            },
-          ],
-        });
-        return;
-      }
-      json(400, { __type: 'UnknownOperationException', message: `unknown target ${target}` });
-    },
-    options.host,
-    options.port,
-    options.tls,
-  );
-  const host = options.host ?? '127.0.0.1';
-  return Object.assign(
-    fakeServerHandle({
-      url: `${options.tls ? 'https' : 'http'}://${host}:${port}`,
-      port,
-      requests,
-      script,
-      close: closer(server),
-    }),
-    {
-      passwords,
-      tokenCalls: () => issued,
-      throttledCalls: () => throttled,
-      firstRequestAt: () => firstAt,
-    },
-  );
+        ],
+      });
+      return;
+    }
+    json(400, { __type: 'UnknownOperationException', message: `unknown target ${target}` });
+  });
+  return Object.assign(fake, {
+    passwords,
+    tokenCalls: () => issued,
+    throttledCalls: () => throttled,
+    firstRequestAt: () => firstAt,
+  });
 }
 
 /** Options of the fake container credential endpoint (ECS relative URI, EKS Pod Identity). */
@@ -348,61 +380,34 @@ export interface FakeCredentialEndpoint extends FakeServer {
 export async function startFakeCredentialEndpoint(
   options: FakeCredentialEndpointOptions,
 ): Promise<FakeCredentialEndpoint> {
-  const requests: SeenRequest[] = [];
   const issued: IssuedKey[] = [];
-  const script = new FaultScript();
-  const { server, port } = await listen(
-    (request, response, body) => {
-      requests.push({
-        method: request.method ?? '',
-        path: request.url ?? '',
-        host: request.headers.host ?? '',
-        headers: request.headers,
-        body: body.toString(),
-      });
-      const fault = script.next();
-      if (applyTransportFault(fault, response)) return;
-      if (
-        fault === 'unauthorized' ||
-        (options.authorization !== undefined &&
-          request.headers.authorization !== options.authorization)
-      ) {
-        response.writeHead(401, { 'content-type': 'application/json' });
-        response.end(JSON.stringify({ code: 'AccessDeniedException', message: 'bad token' }));
-        return;
-      }
-      if (fault === 'server-error') {
-        response.writeHead(500);
-        response.end('{}');
-        return;
-      }
-      const key = options.keys.issue();
-      issued.push(key);
-      response.writeHead(200, { 'content-type': 'application/json' });
-      response.end(
-        JSON.stringify({
-          AccessKeyId: key.accessKeyId,
-          SecretAccessKey: key.secretAccessKey,
-          Token: key.sessionToken,
-          Expiration: new Date(Date.now() + 6 * 3600_000).toISOString(),
-          RoleArn: 'arn:aws:iam::123456789012:role/test-task-role',
-        }),
-      );
-    },
-    options.host,
-    options.port,
-  );
-  const host = options.host ?? '127.0.0.1';
-  return Object.assign(
-    fakeServerHandle({
-      url: `http://${host}:${port}`,
-      port,
-      requests,
-      script,
-      close: closer(server),
-    }),
-    {
-      issued,
-    },
-  );
+  const fake = await startFake(options, ({ request, response, fault }) => {
+    if (
+      fault === 'unauthorized' ||
+      (options.authorization !== undefined &&
+        request.headers.authorization !== options.authorization)
+    ) {
+      response.writeHead(401, { 'content-type': 'application/json' });
+      response.end(JSON.stringify({ code: 'AccessDeniedException', message: 'bad token' }));
+      return;
+    }
+    if (fault === 'server-error') {
+      response.writeHead(500);
+      response.end('{}');
+      return;
+    }
+    const key = options.keys.issue();
+    issued.push(key);
+    response.writeHead(200, { 'content-type': 'application/json' });
+    response.end(
+      JSON.stringify({
+        AccessKeyId: key.accessKeyId,
+        SecretAccessKey: key.secretAccessKey,
+        Token: key.sessionToken,
+        Expiration: new Date(Date.now() + 6 * 3600_000).toISOString(),
+        RoleArn: 'arn:aws:iam::123456789012:role/test-task-role',
+      }),
+    );
+  });
+  return Object.assign(fake, { issued });
 }

@@ -4,17 +4,8 @@
  * exactly those keys. AssumeRole must itself be signed with a key the store knows.
  */
 import { randomUUID } from 'node:crypto';
-import {
-  closer,
-  FaultScript,
-  fakeServerHandle,
-  listen,
-  type FakeServer,
-  type KeyStore,
-  type SeenRequest,
-  type ServerTls,
-} from './fake-aws';
-import { verifySigV4, type IssuedKey } from './sigv4';
+import { startFake, type FakeServer, type KeyStore, type ServerTls } from './fake-aws';
+import type { IssuedKey } from './sigv4';
 
 /** Options of the fake STS. */
 export interface FakeStsOptions {
@@ -44,134 +35,81 @@ export interface FakeSts extends FakeServer {
 
 /** Starts the fake STS on loopback (or the given host and port). */
 export async function startFakeSts(options: FakeStsOptions): Promise<FakeSts> {
-  const requests: SeenRequest[] = [];
   const issued: IssuedKey[] = [];
   const calls: Record<string, string>[] = [];
   // Whose keys AssumeRole handed out: GetCallerIdentity names the assumed role for them.
   const principals = new Map<string, string>();
-  const script = new FaultScript();
-  const { server, port } = await listen(
-    (request, response, body) => {
-      requests.push({
-        method: request.method ?? '',
-        path: request.url ?? '',
-        host: request.headers.host ?? '',
-        headers: request.headers,
-        body: body.toString(),
-      });
-      const fault = script.next();
-      if (fault === 'reset') return void response.socket?.destroy();
-      if (fault === 'hang') return;
-      const form = Object.fromEntries(new URLSearchParams(body.toString()));
-      calls.push(form);
-      const xml = (status: number, text: string): void => {
-        response.writeHead(status, { 'content-type': 'text/xml' });
-        response.end(text);
-      };
-      if (form['Action'] === 'GetCallerIdentity') {
-        // Signed by the caller's credentials; it needs no IAM permission, so only bad keys fail.
-        const verification = verifySigV4({
-          method: request.method ?? 'POST',
-          path: request.url ?? '/',
-          headers: request.headers,
-          body,
-          keys: options.keys.keys,
-        });
-        const seen = requests[requests.length - 1];
-        if (seen) requests[requests.length - 1] = { ...seen, verification };
-        if (!verification.ok) {
-          return xml(403, errorXml('InvalidClientTokenId', `signature: ${verification.reason}`));
-        }
-        return xml(
-          200,
-          callerIdentityXml(principals.get(verification.accessKeyId ?? '') ?? CALLER_ARN),
-        );
+  const fake = await startFake(options, ({ response, body, fault, verify }) => {
+    const form = Object.fromEntries(new URLSearchParams(body.toString()));
+    calls.push(form);
+    const xml = (status: number, text: string): void => {
+      response.writeHead(status, { 'content-type': 'text/xml' });
+      response.end(text);
+    };
+    if (form['Action'] === 'GetCallerIdentity') {
+      // Signed by the caller's credentials; it needs no IAM permission, so only bad keys fail.
+      const verification = verify();
+      if (!verification.ok) {
+        return xml(403, errorXml('InvalidClientTokenId', `signature: ${verification.reason}`));
       }
-      if (form['Action'] === 'AssumeRole') {
-        // Signed by the source credentials: a wrong source key must fail like real STS would.
-        const verification = verifySigV4({
-          method: request.method ?? 'POST',
-          path: request.url ?? '/',
-          headers: request.headers,
-          body,
-          keys: options.keys.keys,
-        });
-        const seen = requests[requests.length - 1];
-        if (seen) requests[requests.length - 1] = { ...seen, verification };
-        if (!verification.ok) {
-          return xml(403, errorXml('InvalidClientTokenId', `signature: ${verification.reason}`));
-        }
-        if (fault === 'access-denied' || fault === 'unauthorized') {
-          return xml(403, errorXml('AccessDenied', 'Not authorized to perform sts:AssumeRole'));
-        }
-        const externalId = options.externalIds?.[form['RoleArn'] ?? ''];
-        if (externalId !== undefined && form['ExternalId'] !== externalId) {
-          return xml(
-            403,
-            errorXml(
-              'AccessDenied',
-              `User: arn:aws:sts::123456789012:assumed-role/base/s is not authorized to perform: sts:AssumeRole on resource: ${form['RoleArn'] ?? ''}`,
-            ),
-          );
-        }
-        const key = options.keys.issue();
-        issued.push(key);
-        const session = form['RoleSessionName'] ?? 's';
-        principals.set(key.accessKeyId, `${assumedRoleArn(form['RoleArn'] ?? '')}/${session}`);
-        return xml(200, successXml('AssumeRole', key, form['RoleArn'] ?? '', session));
-      }
-      if (form['Action'] !== 'AssumeRoleWithWebIdentity') {
-        return xml(400, errorXml('InvalidAction', `unsupported action ${form['Action'] ?? ''}`));
+      return xml(
+        200,
+        callerIdentityXml(principals.get(verification.accessKeyId ?? '') ?? CALLER_ARN),
+      );
+    }
+    if (form['Action'] === 'AssumeRole') {
+      // Signed by the source credentials: a wrong source key must fail like real STS would.
+      const verification = verify();
+      if (!verification.ok) {
+        return xml(403, errorXml('InvalidClientTokenId', `signature: ${verification.reason}`));
       }
       if (fault === 'access-denied' || fault === 'unauthorized') {
+        return xml(403, errorXml('AccessDenied', 'Not authorized to perform sts:AssumeRole'));
+      }
+      const externalId = options.externalIds?.[form['RoleArn'] ?? ''];
+      if (externalId !== undefined && form['ExternalId'] !== externalId) {
         return xml(
           403,
-          errorXml('AccessDenied', 'Not authorized to perform sts:AssumeRoleWithWebIdentity'),
-        );
-      }
-      if (fault === 'server-error')
-        return xml(500, errorXml('InternalFailure', 'internal failure'));
-      if (
-        options.expectedToken !== undefined &&
-        form['WebIdentityToken'] !== options.expectedToken
-      ) {
-        return xml(400, errorXml('InvalidIdentityToken', 'the web identity token is not valid'));
-      }
-      const subject = subjectOf(form['WebIdentityToken'] ?? '');
-      const allowed = options.webIdentitySubjects?.[form['RoleArn'] ?? ''];
-      if (allowed !== undefined && !allowed.includes(subject ?? '')) {
-        return xml(
-          403,
-          errorXml('AccessDenied', 'Not authorized to perform sts:AssumeRoleWithWebIdentity'),
+          errorXml(
+            'AccessDenied',
+            `User: arn:aws:sts::123456789012:assumed-role/base/s is not authorized to perform: sts:AssumeRole on resource: ${form['RoleArn'] ?? ''}`,
+          ),
         );
       }
       const key = options.keys.issue();
       issued.push(key);
-      const session = form['RoleSessionName'] ?? 'session';
+      const session = form['RoleSessionName'] ?? 's';
       principals.set(key.accessKeyId, `${assumedRoleArn(form['RoleArn'] ?? '')}/${session}`);
-      xml(
-        200,
-        successXml('AssumeRoleWithWebIdentity', key, form['RoleArn'] ?? '', session, subject),
+      return xml(200, successXml('AssumeRole', key, form['RoleArn'] ?? '', session));
+    }
+    if (form['Action'] !== 'AssumeRoleWithWebIdentity') {
+      return xml(400, errorXml('InvalidAction', `unsupported action ${form['Action'] ?? ''}`));
+    }
+    if (fault === 'access-denied' || fault === 'unauthorized') {
+      return xml(
+        403,
+        errorXml('AccessDenied', 'Not authorized to perform sts:AssumeRoleWithWebIdentity'),
       );
-    },
-    options.host,
-    options.port,
-    options.tls,
-  );
-  const host = options.host ?? '127.0.0.1';
-  return Object.assign(
-    fakeServerHandle({
-      url: `${options.tls ? 'https' : 'http'}://${host}:${port}`,
-      port,
-      requests,
-      script,
-      close: closer(server),
-    }),
-    {
-      issued,
-      calls,
-    },
-  );
+    }
+    if (fault === 'server-error') return xml(500, errorXml('InternalFailure', 'internal failure'));
+    if (options.expectedToken !== undefined && form['WebIdentityToken'] !== options.expectedToken) {
+      return xml(400, errorXml('InvalidIdentityToken', 'the web identity token is not valid'));
+    }
+    const subject = subjectOf(form['WebIdentityToken'] ?? '');
+    const allowed = options.webIdentitySubjects?.[form['RoleArn'] ?? ''];
+    if (allowed !== undefined && !allowed.includes(subject ?? '')) {
+      return xml(
+        403,
+        errorXml('AccessDenied', 'Not authorized to perform sts:AssumeRoleWithWebIdentity'),
+      );
+    }
+    const key = options.keys.issue();
+    issued.push(key);
+    const session = form['RoleSessionName'] ?? 'session';
+    principals.set(key.accessKeyId, `${assumedRoleArn(form['RoleArn'] ?? '')}/${session}`);
+    xml(200, successXml('AssumeRoleWithWebIdentity', key, form['RoleArn'] ?? '', session, subject));
+  });
+  return Object.assign(fake, { issued, calls });
 }
 
 /** The `sub` claim of a JWT (unverified: the fake trusts its tests), if it has one. */

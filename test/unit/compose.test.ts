@@ -1,7 +1,9 @@
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ActionContext } from '../../src/actions/action-context';
-import { compose, type Invocation } from '../../src/compose';
+import { compose } from '../../src/compose';
+
+type Invocation = Parameters<typeof compose>[0];
 import { HelperError, isHelperError } from '../../src/errors';
 import { createLogger } from '../../src/log';
 import { tempDir } from '../support/env';

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { appendFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { createLogger } from '../../src/log';
-import { hideUserInfo, quote, quoteServerUrl } from '../../src/quote';
+import { hideUserInfo, oneLine, quote, quoteServerUrl, withoutUserInfo } from '../../src/quote';
 import { useTempDirs } from '../support/temp-dirs';
 
 const tempDir = useTempDirs();
@@ -73,5 +73,32 @@ describe('quoteServerUrl()', () => {
   it('masks the user info, then quotes', () => {
     expect(quoteServerUrl('bob:pa"ss@example.com')).toBe('"***@example.com"');
     expect(quoteServerUrl('https://example.com/$(id)')).not.toContain('$(');
+  });
+});
+
+describe('oneLine()', () => {
+  it('makes line breaks and tabs spaces, drops every other control character', () => {
+    const line = oneLine('  denied:\r\n\tno \u001b[31mpull\u001b[0m\u009b2J access\u0007 \n', 100);
+    expect(line).toBe('denied: no [31mpull[0m2J access');
+    expect(line).not.toMatch(CONTROL);
+  });
+
+  it('cuts a longer text to `max` characters, ending in ...', () => {
+    expect(oneLine('x'.repeat(20), 10)).toBe(`${'x'.repeat(7)}...`);
+    expect(oneLine('x'.repeat(10), 10)).toBe('x'.repeat(10));
+  });
+});
+
+describe('withoutUserInfo()', () => {
+  it.each([
+    ['https://bob:pw@registry.example.com/v2/', 'https://registry.example.com/v2/'],
+    ['bob:p@ss@registry.example.com', 'registry.example.com'],
+    ['ghcr.io/a@b', 'ghcr.io/a@b'],
+    ['https://bob:pa/ss@registry.example.com', 'https://registry.example.com'],
+    ['https://bob:pa?ss@registry.example.com/v2/', 'https://registry.example.com/v2/'],
+    ['bob:p@ss/x@registry.example.com', 'registry.example.com'],
+    ['ghcr.io', 'ghcr.io'],
+  ])('%j is kept as %j', (url, kept) => {
+    expect(withoutUserInfo(url)).toBe(kept);
   });
 });

@@ -10,10 +10,7 @@ export async function getAuthorizationToken(
 ): Promise<AuthorizationData | undefined> {
   const base = clientConfig(options);
   const { destroy } = base;
-  const config =
-    options.retryThrottling === false
-      ? { ...base.config, retryStrategy: throttlingReturned(base.config.maxAttempts) }
-      : base.config;
+  const config = { ...base.config, retryStrategy: throttlingReturned(base.config.maxAttempts) };
   const send = { abortSignal: options.signal };
   try {
     // Each client is imported only when used: a cold call evaluates one of them, not both.

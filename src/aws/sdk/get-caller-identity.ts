@@ -4,9 +4,7 @@ import { clientConfig } from './client-config';
 import { reportRequests } from './report-requests';
 
 /** Asks STS (in the given region, regional endpoint) whose credentials these are. */
-export async function getCallerIdentity(
-  options: Omit<ServiceCallOptions, 'useFipsEndpoint' | 'useDualstackEndpoint'>,
-): Promise<CallerIdentity> {
+export async function getCallerIdentity(options: ServiceCallOptions): Promise<CallerIdentity> {
   // Plain endpoints: STS has no FIPS or dual-stack endpoint in every partition, and this call
   // only names the principal; the ECR call is the one that follows the registry's host form.
   const { config, destroy } = clientConfig({

@@ -4,49 +4,24 @@
  * secret; a container URI shows only its origin), where a role was assumed and when the
  * credentials expire, so the checks after this one use the credentials the pull uses.
  */
-import type { AwsCredentials, AwsSdk } from '../../aws/aws-sdk';
-import type { AwsIdentity } from '../../aws/aws-identity';
+import type { AwsCredentials } from '../../aws/aws-sdk';
 import { describeCredentialFailure } from '../../aws/describe-error';
-import type { AgentChoice } from '../../aws/http-agents';
-import { resolveRouteCredentials } from '../../aws/route-credentials';
-import type { CallContext } from '../../call-context';
+import { resolveRouteCredentials, type RouteCredentialsOptions } from '../../aws/route-credentials';
 import { isHelperError } from '../../errors';
-import { failed, passed, type Finding } from './check';
+import { failed, passed, type CheckResult } from './check';
 import { formatDuration } from './format-duration';
 
-/** The finding, and the credentials for the checks after it. */
-export interface CredentialsResult {
-  readonly finding: Finding;
-  readonly credentials?: AwsCredentials;
-}
-
-/** Resolves the credentials the helper would use for a call in `region`. */
-export async function checkAwsCredentials(options: {
-  readonly context: CallContext;
-  readonly sdk: AwsSdk;
-  /** The region of the chain's own calls (the registry's, as `get` uses). */
-  readonly region: string;
-  /** The route's identity: a profile instead of the chain, a role to assume after it. */
-  readonly identity: AwsIdentity;
-  /** The registry is a FIPS one (STS is called at its FIPS endpoint too). */
-  readonly fips: boolean;
-  readonly agentChoice: AgentChoice;
-  /** The call the credentials are for, named in a failure (`ecr:GetAuthorizationToken`). */
-  readonly action: string;
-  readonly now: () => number;
-}): Promise<CredentialsResult> {
-  const { identity, agentChoice } = options;
+/**
+ * Resolves the credentials the helper would use for the route's call: the finding, and the
+ * credentials for the checks after it.
+ */
+export async function checkAwsCredentials(
+  route: RouteCredentialsOptions,
+  now: () => number,
+): Promise<CheckResult<AwsCredentials>> {
   let resolved;
   try {
-    resolved = await resolveRouteCredentials({
-      sdk: options.sdk,
-      call: options.context,
-      identity,
-      region: options.region,
-      fips: options.fips,
-      choice: agentChoice,
-      action: options.action,
-    });
+    resolved = await resolveRouteCredentials(route);
   } catch (error) {
     // One line naming the role and where STS was called (as `get` says it).
     if (!isHelperError(error)) throw error;
@@ -59,13 +34,14 @@ export async function checkAwsCredentials(options: {
   const { credentials, base } = resolved;
   const kind = base.sessionToken ? 'temporary credentials' : 'long-term keys';
   const from = `${kind} from ${resolved.source}`;
-  const expiry = expiryOf(credentials, options.now());
-  const finding = identity.roleArn
+  const expiry = expiryOf(credentials, now());
+  const { roleArn } = route.identity;
+  const finding = roleArn
     ? passed(
-        `role ${identity.roleArn} assumed with sts:AssumeRole at ${resolved.stsEndpoint}${agentChoice.via()}, signed with ${from}; ${expiry}`,
+        `role ${roleArn} assumed with sts:AssumeRole at ${resolved.stsEndpoint}${route.choice.via()}, signed with ${from}; ${expiry}`,
       )
     : passed(`${from}; ${expiry}`);
-  return { finding, credentials };
+  return { finding, value: credentials };
 }
 
 function expiryOf(credentials: AwsCredentials, now: number): string {

@@ -5,13 +5,14 @@
  * (text-checks.ts: `../x` would leave PATH) fails here, and no helper is handed on to be run.
  * Pure: the caller reads the file.
  */
+import { isJsonObject, jsonErrorOffset, lineAndColumn } from '../../json';
 import { extractHost } from '../../registry/parse-registry';
 import { isHelperName } from '../../text-checks';
 import { HELPER_SUFFIX } from '../plan-configure';
-import { failed, passed, type Finding } from './check';
+import { failed, passed, type CheckResult, type Finding } from './check';
 
 /** The config file as read: its text, null when missing, or why it could not be read. */
-export interface DockerConfigInput {
+interface DockerConfigInput {
   readonly file: string;
   /** Whether DOCKER_CONFIG chose the folder. */
   readonly fromEnv: boolean;
@@ -21,14 +22,14 @@ export interface DockerConfigInput {
   readonly host?: string;
 }
 
-/** The finding, and the helper suffix docker would run (`ecr-ts` for `docker-credential-ecr-ts`). */
-export interface DockerConfigResult {
-  readonly finding: Finding;
-  /** A valid helper name only: doctor runs `docker-credential-<helper> version`. */
-  readonly helper?: string;
-  /** The file names a helper by an invalid name (nothing may be run for it). */
-  readonly invalidHelper?: true;
-}
+/**
+ * The helper docker would run, by its suffix (`ecr-ts` for `docker-credential-ecr-ts`): a valid
+ * name only, as doctor runs `docker-credential-<helper> version`; or that the file names a helper
+ * by an invalid name (nothing may be run for it).
+ */
+type DockerHelper = { readonly helper: string } | { readonly invalidHelper: true };
+
+const INVALID = { invalidHelper: true } as const;
 
 interface DockerConfig {
   readonly credHelpers: Readonly<Record<string, unknown>>;
@@ -37,7 +38,7 @@ interface DockerConfig {
 }
 
 /** Decides what docker does for the host with this config file. */
-export function checkDockerConfig(input: DockerConfigInput): DockerConfigResult {
+export function checkDockerConfig(input: DockerConfigInput): CheckResult<DockerHelper> {
   const where = `${input.file}${input.fromEnv ? ' (from DOCKER_CONFIG)' : ''}`;
   const fix = input.host
     ? `Run: docker-credential-ecr-ts configure ${input.host}`
@@ -68,10 +69,13 @@ export function checkDockerConfig(input: DockerConfigInput): DockerConfigResult 
   const via = helper ? `credHelpers["${host}"]` : config.credsStore ? 'credsStore' : undefined;
   const chosen = helper ?? config.credsStore;
   if (chosen !== undefined && !isHelperName(chosen)) {
-    return { finding: invalidName(where, via ?? 'credsStore', chosen), invalidHelper: true };
+    return { finding: invalidName(where, via ?? 'credsStore', chosen), value: INVALID };
   }
   if (chosen === HELPER_SUFFIX) {
-    return { finding: passed(`${where}: ${via} runs docker-credential-${chosen}`), helper: chosen };
+    return {
+      finding: passed(`${where}: ${via} runs docker-credential-${chosen}`),
+      value: { helper: chosen },
+    };
   }
   if (chosen) {
     return {
@@ -79,7 +83,7 @@ export function checkDockerConfig(input: DockerConfigInput): DockerConfigResult 
         `${where}: ${via} runs docker-credential-${chosen} for ${host}, not docker-credential-${HELPER_SUFFIX}`,
         fix,
       ),
-      helper: chosen,
+      value: { helper: chosen },
     };
   }
   const inline = Object.keys(config.auths).some((key) => extractHost(key) === host);
@@ -106,7 +110,7 @@ export function checkDockerConfig(input: DockerConfigInput): DockerConfigResult 
 }
 
 /** Without a host: which registries the file sends to this helper. */
-function overview(config: DockerConfig, where: string, fix: string): DockerConfigResult {
+function overview(config: DockerConfig, where: string, fix: string): CheckResult<DockerHelper> {
   const invalid = [
     ...(config.credsStore !== undefined ? [['credsStore', config.credsStore] as const] : []),
     ...Object.entries(config.credHelpers).map(
@@ -114,7 +118,7 @@ function overview(config: DockerConfig, where: string, fix: string): DockerConfi
     ),
   ].find(([, name]) => typeof name === 'string' && name !== '' && !isHelperName(name));
   if (invalid) {
-    return { finding: invalidName(where, invalid[0], String(invalid[1])), invalidHelper: true };
+    return { finding: invalidName(where, invalid[0], String(invalid[1])), value: INVALID };
   }
   if (config.credsStore === HELPER_SUFFIX) {
     return { finding: passed(`${where}: credsStore runs docker-credential-${HELPER_SUFFIX}`) };
@@ -146,20 +150,16 @@ function parse(text: string): DockerConfig | string {
     value = text.trim() === '' ? {} : JSON.parse(text);
   } catch (error) {
     // Only where: V8's message quotes the text around the error, which may be a saved login.
-    const position = /position (\d+)/.exec(error instanceof Error ? error.message : '')?.[1];
-    if (position === undefined) return 'not valid JSON';
-    const before = text.slice(0, Number(position)).split('\n');
-    return `not valid JSON at line ${before.length}, column ${(before.at(-1)?.length ?? 0) + 1}`;
+    const offset = jsonErrorOffset(error);
+    return offset === undefined
+      ? 'not valid JSON'
+      : `not valid JSON at ${lineAndColumn(text, offset)}`;
   }
-  if (!isRecord(value)) return 'not a JSON object';
+  if (!isJsonObject(value)) return 'not a JSON object';
   const { credHelpers = {}, credsStore, auths = {} } = value;
-  if (!isRecord(credHelpers)) return 'credHelpers is not an object';
-  if (!isRecord(auths)) return 'auths is not an object';
+  if (!isJsonObject(credHelpers)) return 'credHelpers is not an object';
+  if (!isJsonObject(auths)) return 'auths is not an object';
   if (credsStore !== undefined && typeof credsStore !== 'string')
     return 'credsStore is not a string';
   return { credHelpers, auths, ...(credsStore ? { credsStore } : {}) };
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -3,6 +3,7 @@
  * on PATH, to this program: its path, and the version it answers.
  */
 import { PRODUCT, VERSION } from '../../product';
+import { oneLine } from '../../quote';
 import { HELPER_SUFFIX } from '../plan-configure';
 import type { Bound } from '../../deadline';
 import { isHelperName } from '../../text-checks';
@@ -51,7 +52,7 @@ export async function checkHelperOnPath(
       INSTALL_HINT,
     );
   }
-  const line = firstLine(answer.stdout);
+  const line = oneLine(answer.stdout.split('\n')[0] ?? '', 160);
   if (answer.code === 0 && line.startsWith(`${PRODUCT} `)) {
     const other = line.endsWith(` ${VERSION}`) ? '' : ` (this doctor is ${VERSION})`;
     return passed(`${shown}: ${line}${other}`);
@@ -67,11 +68,4 @@ export async function checkHelperOnPath(
     `${shown} does not answer as ${PRODUCT} (version exit ${answer.code ?? 'signal'}${said})`,
     `Another program has this name: reinstall ${PRODUCT} there.`,
   );
-}
-
-/** The first line of a program's output, without control characters, at most 160 characters. */
-function firstLine(text: string): string {
-  // eslint-disable-next-line no-control-regex -- strip what a foreign program may print
-  const line = (text.split('\n')[0] ?? '').replace(/[\u0000-\u001f\u007f]/g, '').trim();
-  return line.length > 160 ? `${line.slice(0, 157)}...` : line;
 }

@@ -11,7 +11,7 @@ import { describeAnswer, type RegistryGet } from './registry-client';
 import type { EcrRegistry } from '../../registry/parse-registry';
 
 /** Every manifest type docker accepts (OCI and Docker, single image and multi-platform). */
-export const MANIFEST_TYPES = [
+const MANIFEST_TYPES = [
   'application/vnd.oci.image.index.v1+json',
   'application/vnd.oci.image.manifest.v1+json',
   'application/vnd.docker.distribution.manifest.list.v2+json',

@@ -7,7 +7,7 @@ import { PRODUCT } from '../../product';
 import { matchImageCovers } from '../../protocol/kubelet-match-image';
 import { KUBELET_API_VERSIONS, type KubeletApiVersion } from '../../protocol/kubelet-request';
 import { quote } from '../../quote';
-import { failed, passed, skipped, type Finding } from './check';
+import { failed, passed, skipped, type CheckResult } from './check';
 
 /** What the check reads: the file and its text (null: it does not exist), the provider's name. */
 export interface ProviderConfigInput {
@@ -19,12 +19,6 @@ export interface ProviderConfigInput {
   readonly readError?: string;
 }
 
-/** The finding, and the apiVersion the kubelet would send the provider (when it runs it). */
-export interface ProviderConfigResult {
-  readonly finding: Finding;
-  readonly apiVersion?: KubeletApiVersion;
-}
-
 /** A provider entry as far as doctor reads it. */
 interface ProviderEntry {
   readonly name?: unknown;
@@ -33,8 +27,8 @@ interface ProviderEntry {
   readonly args?: unknown;
 }
 
-/** Judges the provider config for the image. */
-export function checkProviderConfig(input: ProviderConfigInput): ProviderConfigResult {
+/** Judges the provider config for the image: the finding, and the apiVersion the kubelet would send. */
+export function checkProviderConfig(input: ProviderConfigInput): CheckResult<KubeletApiVersion> {
   const { file, name, image } = input;
   if (input.readError !== undefined) {
     return { finding: failed(`cannot read ${file} (${input.readError})`) };
@@ -74,7 +68,7 @@ export function checkProviderConfig(input: ProviderConfigInput): ProviderConfigR
         `provider ${quote(name)} in ${file} is run without the argument get-credentials`,
         'Set its args to ["get-credentials"] (configure --kubelet does)',
       ),
-      apiVersion,
+      value: apiVersion,
     };
   }
   const patterns = Array.isArray(entry.matchImages) ? entry.matchImages : [];
@@ -87,13 +81,13 @@ export function checkProviderConfig(input: ProviderConfigInput): ProviderConfigR
         `provider ${quote(name)} in ${file}: no matchImages entry covers ${quote(image)}, so the kubelet never asks it (and pulls anonymously)`,
         'Add a route for the host to the config file and run configure --kubelet again, or add the host to matchImages',
       ),
-      apiVersion,
+      value: apiVersion,
     };
   }
   return {
     finding: passed(
       `${file}: provider ${quote(name)} covers the image (matchImages ${quote(match)}), ${apiVersion}`,
     ),
-    apiVersion,
+    value: apiVersion,
   };
 }

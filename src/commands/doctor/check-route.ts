@@ -3,8 +3,9 @@
  * mode config file, or the built-in defaults): doctor-effects.ts resolves it with src/routing/.
  */
 import type { Route } from '../../routing/route';
-import { failed, passed, skipped, type Finding } from './check';
+import { failed, passed, skipped, type CheckResult, type Finding } from './check';
 import type { AwsIdentity } from '../../aws/aws-identity';
+import type { SecretRequest } from '../../aws/token';
 import type { EcrRegistry } from '../../registry/parse-registry';
 
 /** A route and the config file (or built-in rule) it came from. */
@@ -13,21 +14,16 @@ export interface RouteResolution {
   readonly source: string;
 }
 
-/** The secret a secretsManager route reads the login from. */
-export interface SecretSource {
-  readonly secretId: string;
-  /** The route's `region` (the secret's ARN, when it is one, says its own). */
-  readonly region?: string;
-  readonly identity: AwsIdentity;
-}
+/** The secret a secretsManager route reads the login from, in its region, as its identity. */
+export type SecretSource = Pick<SecretRequest, 'secretId' | 'region' | 'identity'>;
 
-/** The finding, and the ECR registry and identity a token is minted for (ecr and alias routes). */
-export interface RouteResult {
-  readonly finding: Finding;
+/**
+ * What the AWS checks need of a route: the ECR registry and identity a token is minted for (ecr
+ * and alias routes), or the secret (secretsManager routes). Neither: the route makes no AWS call.
+ */
+export interface RouteFacts {
   readonly ecr?: { readonly registry: EcrRegistry; readonly identity: AwsIdentity };
   readonly secret?: SecretSource;
-  /** Whether the route needs AWS credentials at all. */
-  readonly usesAws: boolean;
 }
 
 /**
@@ -38,7 +34,7 @@ export function checkRoute(
   host: string,
   resolution: RouteResolution,
   helperPath?: string,
-): RouteResult {
+): Required<CheckResult<RouteFacts>> {
   const { route, source } = resolution;
   const from = `; decided by ${source}`;
   switch (route.kind) {
@@ -47,31 +43,24 @@ export function checkRoute(
         finding: passed(
           `${host}: ${describeEcr(route.registry)}${describeIdentity(route.identity)}${from}`,
         ),
-        ecr: { registry: route.registry, identity: route.identity },
-        usesAws: true,
+        value: { ecr: { registry: route.registry, identity: route.identity } },
       };
     case 'alias':
       return {
         finding: passed(
           `${host}: alias of ${route.target.host}, ${describeEcr(route.target)}${describeIdentity(route.identity)}${from}`,
         ),
-        ecr: { registry: route.target, identity: route.identity },
-        usesAws: true,
+        value: { ecr: { registry: route.target, identity: route.identity } },
       };
     case 'secrets-manager':
       return {
         finding: passed(
           `${host}: user name and password from Secrets Manager secret ${route.secretId}${describeIdentity(route.identity)}${from}`,
         ),
-        secret: {
-          secretId: route.secretId,
-          ...(route.region !== undefined ? { region: route.region } : {}),
-          identity: route.identity,
-        },
-        usesAws: true,
+        value: { secret: route },
       };
     case 'anonymous':
-      return { finding: passed(`${host}: anonymous (not-found at once)${from}`), usesAws: false };
+      return { finding: passed(`${host}: anonymous (not-found at once)${from}`), value: {} };
     case 'store': {
       const { store } = route;
       if (store.kind === 'none') {
@@ -80,13 +69,13 @@ export function checkRoute(
             `${host} is not an ECR host: get answers not-found and docker pulls anonymously${from}`,
             'Check the host (a private ECR host is <12-digit account>.dkr.ecr.<region>.amazonaws.com).',
           ),
-          usesAws: false,
+          value: {},
         };
       }
       if (store.kind === 'file') {
         return {
           finding: passed(`${host}: delegated to the built-in file store${from}`),
-          usesAws: false,
+          value: {},
         };
       }
       const program = `docker-credential-${store.name}`;
@@ -96,12 +85,12 @@ export function checkRoute(
             `${host}: delegated to ${program}, which is not on PATH: get fails${from}`,
             `Install ${program} into a folder on PATH, or change the route or "fallback" that names "${store.name}" in the config file.`,
           ),
-          usesAws: false,
+          value: {},
         };
       }
       return {
         finding: passed(`${host}: delegated to ${program} (${helperPath})${from}`),
-        usesAws: false,
+        value: {},
       };
     }
   }

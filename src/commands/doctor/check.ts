@@ -51,10 +51,13 @@ export const failed = (detail: string, hint?: string): Finding =>
 export const skipped = (detail: string, hint?: string): Finding =>
   hint === undefined ? { ok: null, detail } : { ok: null, detail, hint };
 
-/** A check's finding, and what it established for the checks after it (`F`: what they read). */
-export interface CheckResult<F> {
+/**
+ * What a check came to: its finding, and what it established (none when it could not): a judge's
+ * (check-*.ts) own value, or what a link of the chain hands the checks after it.
+ */
+export interface CheckResult<T> {
   readonly finding: Finding;
-  readonly found?: F;
+  readonly value?: T;
 }
 
 /** Runs one check within its own bound (`context`: its deadline, signal and progress). */

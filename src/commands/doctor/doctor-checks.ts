@@ -5,15 +5,16 @@
  * check-*.ts files judge. Effects come from the DoctorEffects seam.
  */
 import type { AwsCredentials, AwsSdk } from '../../aws/aws-sdk';
-import type { AgentChoice } from '../../aws/http-agents';
-import type { AwsIdentity } from '../../aws/aws-identity';
 import { secretRegion, SECRET_ACTION } from '../../aws/fetch-secret';
+import { tokenApi } from '../../aws/fetch-token';
+import type { AgentChoice } from '../../aws/http-agents';
+import type { RouteCredentialsOptions } from '../../aws/route-credentials';
 import type { CallContext } from '../../call-context';
 import { nonEmpty, type Env } from '../../env';
-import type { EcrRegistry } from '../../registry/parse-registry';
 import { dockerConfigFile } from '../docker-config-file';
 import { HELPER_SUFFIX } from '../plan-configure';
-import { skipped, type ChainCheck, type Finding } from './check';
+import type { AwsCaller } from './call-aws';
+import { skipped, type ChainCheck, type CheckResult, type CheckWork, type Finding } from './check';
 import { checkAuthorizationToken } from './check-authorization-token';
 import { checkAwsCredentials } from './check-aws-credentials';
 import { checkCallerIdentity } from './check-caller-identity';
@@ -21,9 +22,9 @@ import { checkDockerConfig } from './check-docker-config';
 import { checkHelperOnPath } from './check-helper-on-path';
 import { checkImage } from './check-image';
 import { checkRegistry } from './check-registry';
-import { checkRoute, noRoute, type RouteResult } from './check-route';
+import { checkRoute, noRoute, type RouteFacts } from './check-route';
 import { checkSecretLogin, type Login } from './check-secret-login';
-import type { DoctorEffects } from './doctor-effects';
+import { readForCheck, type DoctorEffects } from './doctor-effects';
 import type { DoctorTarget } from './doctor-target';
 import { createRegistryClient, type RegistryGet } from './registry-client';
 
@@ -50,7 +51,7 @@ export interface Found {
   readonly helper?: string;
   /** The docker config names a helper by a name that is none (see check-docker-config.ts). */
   readonly invalidHelper?: true;
-  readonly route?: RouteResult;
+  readonly route?: RouteFacts;
   readonly credentials?: AwsCredentials;
   /** The region the credentials are used in (the registry's, or the secret's). */
   readonly region?: string;
@@ -61,7 +62,7 @@ export interface Found {
 }
 
 /** One link of docker's chain. */
-export type DoctorCheck = ChainCheck<DoctorRun, Found>;
+type DoctorCheck = ChainCheck<DoctorRun, Found>;
 
 /** Registry responses are read up to this size; a manifest index is far smaller. */
 const MAX_RESPONSE_BYTES = 1024 * 1024;
@@ -76,24 +77,12 @@ export const DOCTOR_CHECKS: readonly DoctorCheck[] = [
     name: 'docker-config',
     prepare: (run) => async () => {
       const file = dockerConfigFile(run.env);
-      let text: string | null = null;
-      let readError: string | undefined;
-      try {
-        text = await run.effects.readText(file);
-      } catch (error) {
-        readError = (error as NodeJS.ErrnoException).code ?? String(error);
-      }
-      const { finding, helper, invalidHelper } = checkDockerConfig({
+      return checkDockerConfig({
         file,
         fromEnv: nonEmpty(run.env['DOCKER_CONFIG']) !== undefined,
-        text,
-        ...(readError !== undefined ? { readError } : {}),
+        ...(await readForCheck(run.effects, file)),
         ...(run.target ? { host: run.target.authority } : {}),
       });
-      return {
-        finding,
-        found: invalidHelper ? { invalidHelper } : helper !== undefined ? { helper } : {},
-      };
     },
   },
   {
@@ -120,8 +109,8 @@ export const DOCTOR_CHECKS: readonly DoctorCheck[] = [
           route.kind === 'store' && route.store.kind === 'helper'
             ? await effects.findOnPath(`docker-credential-${route.store.name}`)
             : undefined;
-        const result = checkRoute(target.authority, resolution, helperPath);
-        return { finding: result.finding, found: { route: result } };
+        const { finding, value } = checkRoute(target.authority, resolution, helperPath);
+        return { finding, value: { route: value } };
       };
     },
   },
@@ -130,90 +119,61 @@ export const DOCTOR_CHECKS: readonly DoctorCheck[] = [
     prepare: (run, found) =>
       noAwsCall(run, found) ??
       (async (context) => {
-        const agentChoice = await run.awsAgents();
+        const choice = await run.awsAgents();
         context.progress.step = 'loading the AWS SDK';
         const sdk = await run.sdk();
-        const call = await awsCall(run, found, sdk);
-        const { finding, credentials } = await checkAwsCredentials({
-          context,
-          sdk,
-          agentChoice,
-          ...call,
-          now: run.effects.now,
-        });
-        if (!credentials) return { finding };
-        for (const value of [credentials.secretAccessKey, credentials.sessionToken]) {
-          if (value) run.secret(value);
+        const route = await routeCall(run, found, sdk);
+        const { finding, value } = await checkAwsCredentials(
+          { sdk, call: context, choice, ...route },
+          run.effects.now,
+        );
+        if (!value) return { finding };
+        for (const secret of [value.secretAccessKey, value.sessionToken]) {
+          if (secret) run.secret(secret);
         }
-        return { finding, found: { credentials, region: call.region } };
+        return { finding, value: { credentials: value, region: route.region } };
       }),
   },
   {
     name: 'caller-identity',
-    prepare: (run, found) => {
-      const { credentials, region } = found;
-      const registry = found.route?.ecr?.registry;
-      const skip = noAwsCall(run, found);
-      if (skip) return skip;
-      if (!credentials || region === undefined) return skipped(NEEDS_CREDENTIALS);
-      return async (context) => {
-        const { finding, arn } = await checkCallerIdentity({
-          context,
-          sdk: await run.sdk(),
-          agents: (await run.awsAgents()).agents,
-          credentials,
-          region,
-          ...(registry?.kind === 'private' ? { registryAccount: registry.accountId } : {}),
-        });
-        return { finding, found: arn ? { principal: arn } : {} };
-      };
-    },
+    prepare: (run, found) =>
+      withCredentials(run, found, async (aws) => {
+        const registry = found.route?.ecr?.registry;
+        const account = registry?.kind === 'private' ? registry.accountId : undefined;
+        const { finding, value } = await checkCallerIdentity(aws, account);
+        return { finding, value: value ? { principal: value } : {} };
+      }),
   },
   {
     // The credentials the registry gets: an ECR token, or a Secrets Manager secret's login.
     name: 'authorization-token',
     prepare: (run, found) => {
-      const { credentials, region } = found;
-      const ecr = found.route?.ecr;
-      const secret = found.route?.secret;
-      const skip = noAwsCall(run, found);
-      if (skip) return skip;
-      if (!ecr && !secret) return skipped('no registry named');
-      if (!credentials || region === undefined) return skipped(NEEDS_CREDENTIALS);
-      if (secret) {
-        return async (context) => {
-          const agents = await run.awsAgents();
-          const { finding, login } = await checkSecretLogin({
-            context,
-            sdk: await run.sdk(),
-            agents: agents.agents,
-            via: agents.via(),
-            credentials,
-            source: secret,
-            region,
-            secret: (value) => run.secret(value),
-          });
-          return {
-            finding,
-            found: login ? { login: { ...login, secretId: secret.secretId } } : {},
-          };
-        };
-      }
-      if (!ecr) return skipped('no registry named');
-      return async (context) => {
-        const { finding, token } = await checkAuthorizationToken({
-          context,
-          sdk: await run.sdk(),
-          agents: await run.awsAgents(),
-          credentials,
-          registry: ecr.registry,
-          cache: run.effects.cacheState(ecr.registry, ecr.identity),
-          now: run.effects.now,
-        });
-        if (!token) return { finding };
-        run.secret(token.password);
-        return { finding, found: { login: token } };
-      };
+      const { ecr, secret } = found.route ?? {};
+      const work: ((aws: AwsCaller) => Promise<CheckResult<Found>>) | undefined = secret
+        ? async (aws) => {
+            const { finding, value } = await checkSecretLogin(aws, secret, (value) =>
+              run.secret(value),
+            );
+            return {
+              finding,
+              value: value ? { login: { ...value, secretId: secret.secretId } } : {},
+            };
+          }
+        : ecr
+          ? async (aws) => {
+              const cache = run.effects.cacheState(ecr.registry, ecr.identity);
+              const { finding, value } = await checkAuthorizationToken(
+                aws,
+                ecr.registry,
+                cache,
+                run.effects.now,
+              );
+              if (value) run.secret(value.password);
+              return { finding, value: value ? { login: value } : {} };
+            }
+          : undefined;
+      if (!work) return noAwsCall(run, found) ?? skipped('no registry named');
+      return withCredentials(run, found, work);
     },
   },
   // The registry's side: the credentials, then the image (the second permission check).
@@ -263,8 +223,28 @@ export const DOCTOR_CHECKS: readonly DoctorCheck[] = [
  */
 function noAwsCall(run: DoctorRun, found: Found): Finding | undefined {
   if (!run.target) return undefined;
-  if (!found.route) return skipped('needs a route (see route)');
-  return found.route.usesAws ? undefined : skipped('not needed: this route makes no AWS call');
+  const { route } = found;
+  if (!route) return skipped('needs a route (see route)');
+  return route.ecr || route.secret
+    ? undefined
+    : skipped('not needed: this route makes no AWS call');
+}
+
+/**
+ * The work of a check that calls AWS with the credentials aws-credentials found, in their region;
+ * skipped as noAwsCall() says, or when there are none.
+ */
+function withCredentials(
+  run: DoctorRun,
+  found: Found,
+  work: (aws: AwsCaller) => Promise<CheckResult<Found>>,
+): CheckWork<Found> | Finding {
+  const { credentials, region } = found;
+  const skip = noAwsCall(run, found);
+  if (skip) return skip;
+  if (!credentials || region === undefined) return skipped(NEEDS_CREDENTIALS);
+  return async (context) =>
+    work({ context, sdk: await run.sdk(), agents: await run.awsAgents(), credentials, region });
 }
 
 /** What the registry checks are skipped for: the token, or a secret's login. */
@@ -275,38 +255,27 @@ function needsLogin(found: Found): string {
 /**
  * Whose credentials the AWS checks resolve, in which region, for which call: the route's identity,
  * in its registry's region or (a secretsManager route) the secret's, as `get` resolves them.
- * Without a route, the default chain in the environment's region.
+ * Without a route, the default chain in the environment's region (else us-east-1).
  */
-async function awsCall(
+async function routeCall(
   run: DoctorRun,
   found: Found,
   sdk: AwsSdk,
-): Promise<{
-  readonly identity: AwsIdentity;
-  readonly region: string;
-  readonly fips: boolean;
-  readonly action: string;
-}> {
+): Promise<Pick<RouteCredentialsOptions, 'identity' | 'region' | 'fips' | 'action'>> {
   const { ecr, secret } = found.route ?? {};
   if (secret) {
     const region = await secretRegion({ ...secret, env: run.env }, sdk);
     return { identity: secret.identity, region, fips: false, action: SECRET_ACTION };
   }
-  return {
-    identity: ecr?.identity ?? {},
-    region: awsRegion(run.env, ecr?.registry),
-    fips: ecr?.registry.kind === 'private' && ecr.registry.fips,
-    action:
-      ecr?.registry.kind === 'public'
-        ? 'ecr-public:GetAuthorizationToken'
-        : 'ecr:GetAuthorizationToken',
-  };
-}
-
-/** The region of the AWS calls: the registry's, else the environment's, else us-east-1. */
-function awsRegion(env: Env, registry: EcrRegistry | undefined): string {
-  if (registry) return registry.kind === 'private' ? registry.region : 'us-east-1';
-  return nonEmpty(env['AWS_REGION']) ?? nonEmpty(env['AWS_DEFAULT_REGION']) ?? 'us-east-1';
+  if (!ecr) {
+    const { env } = run;
+    const region =
+      nonEmpty(env['AWS_REGION']) ?? nonEmpty(env['AWS_DEFAULT_REGION']) ?? 'us-east-1';
+    return { identity: {}, region, fips: false, action: 'ecr:GetAuthorizationToken' };
+  }
+  const { registry, identity } = ecr;
+  const fips = registry.kind === 'private' && registry.fips;
+  return { identity, fips, ...tokenApi(registry) };
 }
 
 /** Runs `work` with registry requests that send the login, through agents of this check's own. */

@@ -14,7 +14,7 @@ import type { CallContext } from '../../call-context';
 import { NO_HOME } from '../../config/resolve-home';
 import type { Bound } from '../../deadline';
 import type { Env } from '../../env';
-import { MAX_SETTINGS_BYTES, readRegularFile } from '../../fs/read-regular-file';
+import { readSettingsFile } from '../../fs/read-regular-file';
 import type { EcrRegistry } from '../../registry/parse-registry';
 import { execProgram } from '../../stores/exec-program';
 import { findOnPath } from '../../stores/find-helper';
@@ -40,6 +40,18 @@ export interface DoctorEffects extends HelperOnPathEffects {
   now(): number;
 }
 
+/** A file's text as a check judges it: null when it does not exist, or why it could not be read. */
+export async function readForCheck(
+  effects: DoctorEffects,
+  file: string,
+): Promise<{ readonly text: string | null; readonly readError?: string }> {
+  try {
+    return { text: await effects.readText(file) };
+  } catch (error) {
+    return { text: null, readError: (error as NodeJS.ErrnoException).code ?? String(error) };
+  }
+}
+
 /**
  * Builds the effects for one run of the call: its routes resolve a host as `get` resolves it, and
  * its token cache answers `get-credentials`.
@@ -50,15 +62,8 @@ export function doctorEffects(context: ActionContext): DoctorEffects {
     ? `the config file ${config.routes.file}`
     : 'the built-in defaults (no universal-mode config file)';
   return {
-    async readText(file) {
-      try {
-        // Not a FIFO or a device: they would hold the step until its bound, or forever.
-        return readRegularFile(file, MAX_SETTINGS_BYTES).bytes.toString('utf8');
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-        throw error;
-      }
-    },
+    // Not a FIFO or a device: they would hold the step until its bound, or forever.
+    readText: async (file) => readSettingsFile(file)?.bytes.toString('utf8') ?? null,
     findOnPath: async (command) => findOnPath(command, env['PATH'] ?? ''),
     realPath: (path) => realpath(path),
     runVersion: (path, bound) => runVersion(path, env, bound),
@@ -94,7 +99,6 @@ async function runVersion(path: string, env: Env, bound: Bound): Promise<Version
     env,
     deadline: bound.deadline,
     signal: bound.signal,
-    maxOutputBytes: 64 * 1024,
   })('version', '');
   switch (outcome.kind) {
     case 'exited':

@@ -14,7 +14,7 @@ import { checkProviderConfig } from './check-provider-config';
 import { checkProviderFile } from './check-provider-file';
 import { checkResponse, responseFailed } from './check-response';
 import { checkRoute, type RouteResolution } from './check-route';
-import type { DoctorEffects } from './doctor-effects';
+import { readForCheck, type DoctorEffects } from './doctor-effects';
 
 /** What every check of one `doctor --kubelet` run may use. */
 export interface KubeletRun {
@@ -44,21 +44,13 @@ export const KUBELET_CHECKS: readonly ChainCheck<KubeletRun, KubeletFound>[] = [
     name: 'provider-config',
     prepare: (run) => async () => {
       const file = run.configFile;
-      let text: string | null = null;
-      let readError: string | undefined;
-      try {
-        text = await run.effects.readText(file);
-      } catch (error) {
-        readError = (error as NodeJS.ErrnoException).code ?? String(error);
-      }
-      const { finding, apiVersion } = checkProviderConfig({
+      const { finding, value } = checkProviderConfig({
         file,
         name: run.name,
         image: run.image,
-        text,
-        ...(readError !== undefined ? { readError } : {}),
+        ...(await readForCheck(run.effects, file)),
       });
-      return { finding, found: apiVersion ? { apiVersion } : {} };
+      return { finding, value: value ? { apiVersion: value } : {} };
     },
   },
   {

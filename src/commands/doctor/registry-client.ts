@@ -6,10 +6,11 @@
  * error messages and the headers doctor quotes come out with every secret hidden, whole or cut.
  */
 import type { IncomingHttpHeaders } from 'node:http';
+import { oneLine } from '../../quote';
 import type { HttpsGet, HttpsResponse } from './https-get';
 
 /** One error of a registry's `{"errors":[{code,message}]}` body. */
-export interface RegistryError {
+interface RegistryError {
   readonly code: string;
   readonly message: string;
 }
@@ -103,7 +104,7 @@ function quotable(
   status: number,
   mask: Pick<QuoteMask, 'hide' | 'hideQuoted'>,
 ): RegistryAnswer {
-  const text = (value: string): string => mask.hideQuoted(clip(mask.hide(value)));
+  const text = (value: string): string => mask.hideQuoted(oneLine(mask.hide(value), 300));
   const digest = headerValue(answer.headers, 'docker-content-digest');
   const contentType = headerValue(answer.headers, 'content-type');
   const errors = registryErrors(answer.body);
@@ -162,10 +163,4 @@ function bearerToken(body: string): string | undefined {
   } catch {
     return undefined;
   }
-}
-
-function clip(text: string): string {
-  // eslint-disable-next-line no-control-regex -- a registry's message is untrusted text
-  const flat = text.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
-  return flat.length > 300 ? `${flat.slice(0, 297)}...` : flat;
 }

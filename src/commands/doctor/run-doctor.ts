@@ -27,7 +27,7 @@ import { KUBELET_CHECKS, type KubeletFound, type KubeletRun } from './kubelet-ch
 import { createSecretMask, type SecretMask } from './secret-mask';
 
 /** How every check of one run is bounded, and its effects. */
-export interface RunOptions {
+interface RunOptions {
   readonly env: Env;
   readonly logger: Logger;
   /** The bound of each check, in milliseconds (ECR_TS_TIMEOUT). */
@@ -38,19 +38,18 @@ export interface RunOptions {
 }
 
 /** What one doctor run needs. */
-export interface DoctorOptions extends RunOptions {
+interface DoctorOptions extends RunOptions {
   readonly target?: DoctorTarget;
 }
 
 /** What one `doctor --kubelet` run needs: the image, and where the kubelet's provider is. */
-export interface KubeletDoctorOptions
+interface KubeletDoctorOptions
   extends RunOptions, Pick<KubeletRun, 'image' | 'configFile' | 'binDir' | 'name' | 'program'> {}
 
 /** Runs docker's chain in order and returns the report. */
 export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
   const { env, effects } = options;
-  const secrets = createSecretMask();
-  for (const value of envSecrets(env)) secrets.add(value);
+  const { secrets, secret } = maskFor(options);
   let sdk: Promise<AwsSdk> | undefined;
   let agents: Promise<AgentChoice> | undefined;
   const run: DoctorRun = {
@@ -59,11 +58,7 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
     effects,
     sdk: () => (sdk ??= effects.loadSdk()),
     awsAgents: () => (agents ??= effects.chooseAgents(env)),
-    secret: (value) => {
-      secrets.add(value);
-      // The debug log (the SDK's, a helper's) hides it too.
-      options.logger.addSecret(value);
-    },
+    secret,
     hide: (text) => secrets.hide(text),
     hideQuoted: (text) => secrets.hideQuoted(text),
   };
@@ -77,22 +72,9 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
 
 /** Runs the kubelet's chain in order and returns the report. */
 export function runKubeletDoctor(options: KubeletDoctorOptions): Promise<DoctorReport> {
-  const secrets = createSecretMask();
-  for (const value of envSecrets(options.env)) secrets.add(value);
-  const run: KubeletRun = {
-    image: options.image,
-    configFile: options.configFile,
-    binDir: options.binDir,
-    name: options.name,
-    program: options.program,
-    effects: options.effects,
-    secret: (value) => {
-      secrets.add(value);
-      options.logger.addSecret(value);
-    },
-  };
+  const { secrets, secret } = maskFor(options);
   const initial: KubeletFound = {};
-  return runChecks(KUBELET_CHECKS, run, initial, options, secrets);
+  return runChecks(KUBELET_CHECKS, { ...options, secret }, initial, options, secrets);
 }
 
 /** The one loop: each check prepared from what the ones before found, run bounded, masked. */
@@ -109,7 +91,7 @@ async function runChecks<R, F extends object>(
     const work = check.prepare(run, found);
     const result =
       typeof work === 'function' ? await bounded(work, check.name, options) : { finding: work };
-    found = { ...found, ...result.found };
+    found = { ...found, ...result.value };
     checks.push({ name: check.name, ...result.finding });
   }
   const masked = checks.map((check) => mask(check, secrets));
@@ -135,6 +117,20 @@ function bounded<F>(
       finding: failed(text, 'Check that endpoint, or raise ECR_TS_TIMEOUT (seconds).'),
     }),
   });
+}
+
+/**
+ * The report's mask, holding the environment's secrets; `secret` adds one to it, and to the debug
+ * log's (the SDK's, a helper's).
+ */
+function maskFor(options: RunOptions): { secrets: SecretMask; secret: (value: string) => void } {
+  const secrets = createSecretMask();
+  for (const value of envSecrets(options.env)) secrets.add(value);
+  const secret = (value: string): void => {
+    secrets.add(value);
+    options.logger.addSecret(value);
+  };
+  return { secrets, secret };
 }
 
 /** Values from the environment that must never show: keys, the container URI capability. */

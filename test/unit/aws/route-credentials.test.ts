@@ -1,11 +1,7 @@
 import type { AwsSdk, ResolveCredentialsOptions } from '../../../src/aws/aws-sdk';
 import type { AwsIdentity } from '../../../src/aws/aws-identity';
 import { describeCredentialFailure } from '../../../src/aws/describe-error';
-import {
-  resolveRouteCredentials,
-  routeCredentials,
-  type RouteCredentialsOptions,
-} from '../../../src/aws/route-credentials';
+import { resolveRouteCredentials, routeCredentials } from '../../../src/aws/route-credentials';
 import { isHelperError } from '../../../src/errors';
 import { silentLogger } from '../../../src/log';
 
@@ -46,7 +42,7 @@ function options(
   sdk: AwsSdk,
   identity: AwsIdentity = {},
   env: Record<string, string> = {},
-): RouteCredentialsOptions {
+): Parameters<typeof resolveRouteCredentials>[0] {
   return {
     sdk,
     call: {

@@ -2,10 +2,7 @@ import { freshness } from '../../../src/cache/freshness';
 import {
   entryFor,
   EXPIRY_MARGIN_MS,
-  localLifetime,
-  MAX_LIFETIME_MS,
   parseEntry,
-  refreshPoint,
   serializeEntry,
   tokenOf,
   type CacheEntry,
@@ -47,6 +44,7 @@ describe('entryFor()', () => {
     // The server minted it a moment ago: the local clock is 13 h fast, the token has 12 h.
     ['expiry an hour in the past (clock 13 h fast): 12 hours', -HOUR, 12 * HOUR],
     ['expiry now (clock 12 h fast): 12 hours', 0, 12 * HOUR],
+    ['expiry inside the expiry margin on arrival: 12 hours', EXPIRY_MARGIN_MS, 12 * HOUR],
   ])('%s', (_name, serverLifetime, lifetime) => {
     const entry = entryWith(serverLifetime);
     expect(entry.expiresAt - entry.fetchedAt).toBe(lifetime);
@@ -54,12 +52,35 @@ describe('entryFor()', () => {
     expect(parseEntry(serializeEntry(entry))).toEqual({ ok: true, entry });
   });
 
+  it('an expiry that is not a number: 12 hours', () => {
+    const entry = entryWith(Number.NaN);
+    expect(entry.expiresAt - entry.fetchedAt).toBe(12 * HOUR);
+  });
+
   it.each([
     [0, 6],
+    [0.25, 5.25],
     [0.5, 4.5],
     [1, 3],
-  ])('jitter %d: refreshed %d hours after the fetch', (jitter, hours) => {
+    [-1, 6],
+    [2, 3],
+  ])('jitter %d: a 12-hour token is refreshed %d hours after the fetch', (jitter, hours) => {
     expect(entryWith(12 * HOUR, jitter).refreshAt).toBe(FETCHED_AT + hours * HOUR);
+  });
+
+  it('a 2-hour token is refreshed between a quarter and half of its life', () => {
+    expect(entryWith(2 * HOUR, 0).refreshAt).toBe(FETCHED_AT + HOUR);
+    expect(entryWith(2 * HOUR, 1).refreshAt).toBe(FETCHED_AT + HOUR / 2);
+  });
+
+  it('spreads a fleet that fetched together over three hours (1000 tasks: ~1 call each 11 s)', () => {
+    const points = Array.from(
+      { length: 1000 },
+      (_, i) => entryWith(12 * HOUR, i / 999).refreshAt ?? 0,
+    );
+    expect(Math.min(...points)).toBe(FETCHED_AT + 3 * HOUR);
+    expect(Math.max(...points)).toBe(FETCHED_AT + 6 * HOUR);
+    expect(new Set(points.map((point) => Math.floor(point / 60_000))).size).toBeGreaterThan(170);
   });
 });
 
@@ -126,37 +147,4 @@ describe('a Secrets Manager login (its lifetime is our own cacheSeconds, measure
       expect(freshness(entry, FETCHED_AT + seconds * 1000)).toBe('expired');
     },
   );
-});
-
-describe('refreshPoint()', () => {
-  const fetchedAt = FETCHED_AT;
-  it.each([
-    [0, 6 * HOUR],
-    [0.25, 5.25 * HOUR],
-    [1, 3 * HOUR],
-    [-1, 6 * HOUR],
-    [2, 3 * HOUR],
-  ])('refreshPoint(jitter %d) of a 12-hour token: %d ms after the fetch', (jitter, after) => {
-    expect(refreshPoint(fetchedAt, 12 * HOUR, jitter)).toBe(fetchedAt + after);
-  });
-
-  it('spreads a fleet that fetched together over three hours (1000 tasks: ~1 call each 11 s)', () => {
-    const points = Array.from({ length: 1000 }, (_, i) =>
-      refreshPoint(fetchedAt, 12 * HOUR, i / 999),
-    );
-    expect(Math.min(...points)).toBe(fetchedAt + 3 * HOUR);
-    expect(Math.max(...points)).toBe(fetchedAt + 6 * HOUR);
-    expect(new Set(points.map((point) => Math.floor(point / 60_000))).size).toBeGreaterThan(170);
-  });
-});
-
-describe('localLifetime()', () => {
-  it.each([
-    ['12 hours', 12 * HOUR, 12 * HOUR],
-    ['a 2-hour token', 2 * HOUR, 2 * HOUR],
-    ['more than 12 hours (slow clock, or a lie)', 40 * HOUR, MAX_LIFETIME_MS],
-    ['already past on arrival (clock 13 h fast)', -HOUR, MAX_LIFETIME_MS],
-    ['inside the expiry margin on arrival', EXPIRY_MARGIN_MS, MAX_LIFETIME_MS],
-    ['not a number', Number.NaN, MAX_LIFETIME_MS],
-  ])('%s', (_name, server, local) => expect(localLifetime(server)).toBe(local));
 });

@@ -1,20 +1,8 @@
-import type { CacheEntry } from '../../../src/cache/cache-entry';
 import { freshness, isLive } from '../../../src/cache/freshness';
+import { FETCHED_AT, HOUR, TWELVE_HOUR_ENTRY } from '../../support/cache-entry';
 
-const HOUR = 3600_000;
-const fetchedAt = Date.UTC(2026, 0, 1);
-const entry: CacheEntry = {
-  version: 1,
-  partition: 'aws',
-  region: 'eu-west-1',
-  service: 'ecr',
-  identity: 'id',
-  hosts: [],
-  username: 'AWS',
-  password: 'pw',
-  fetchedAt,
-  expiresAt: fetchedAt + 12 * HOUR,
-};
+const fetchedAt = FETCHED_AT;
+const entry = TWELVE_HOUR_ENTRY;
 
 describe('freshness()', () => {
   it.each([

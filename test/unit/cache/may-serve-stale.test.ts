@@ -1,21 +1,9 @@
-import type { CacheEntry } from '../../../src/cache/cache-entry';
 import { mayServeStale } from '../../../src/cache/may-serve-stale';
 import { HelperError, type ErrorCode } from '../../../src/errors';
+import { FETCHED_AT, HOUR, TWELVE_HOUR_ENTRY } from '../../support/cache-entry';
 
-const HOUR = 3600_000;
-const fetchedAt = Date.UTC(2026, 0, 1);
-const entry: CacheEntry = {
-  version: 1,
-  partition: 'aws',
-  region: 'eu-west-1',
-  service: 'ecr',
-  identity: 'id',
-  hosts: [],
-  username: 'AWS',
-  password: 'pw',
-  fetchedAt,
-  expiresAt: fetchedAt + 12 * HOUR,
-};
+const fetchedAt = FETCHED_AT;
+const entry = TWELVE_HOUR_ENTRY;
 const stale = fetchedAt + 8 * HOUR;
 const failed = (code: ErrorCode) => ({ busy: false, error: new HelperError(code, 'x') }) as const;
 

@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { entryFor } from '../../../src/cache/cache-entry';
 import { entryFileName } from '../../../src/cache/cache-identity';
@@ -63,28 +63,28 @@ describe('recordHost()', () => {
     ]);
   });
 
-  it('skips quietly when locking is impossible (a read-only folder)', async () => {
-    const { record, debug, warnings } = await setUp();
-    await record('210987654321.dkr.ecr.eu-west-1.amazonaws.com', {
-      lock: async () => ({ state: 'unavailable', reason: 'EROFS' }),
-    });
-    expect(debug[0]).toContain('cannot lock the token cache (EROFS)');
+  it('skips quietly when locking is impossible (no lock at the lock name)', async () => {
+    const { dir, record, debug, warnings } = await setUp();
+    const path = join(dir, entryFileName(scope));
+    writeFileSync(`${path}.lock`, '');
+    const before = readFileSync(path, 'utf8');
+    await record('210987654321.dkr.ecr.eu-west-1.amazonaws.com');
+    expect(readFileSync(path, 'utf8')).toBe(before);
+    expect(debug).toEqual([
+      `not recording 210987654321.dkr.ecr.eu-west-1.amazonaws.com for list this time: cannot lock the token cache (the lock ${path}.lock is not a folder)`,
+    ]);
     expect(warnings).toEqual([]);
   });
 
-  it('stops when the call runs out of time', async () => {
-    const { record, debug } = await setUp();
+  it('stops when the call runs out of time, before it tries the lock', async () => {
+    const { dir, record, debug } = await setUp();
+    const path = join(dir, entryFileName(scope));
     const controller = new AbortController();
     controller.abort();
-    let attempts = 0;
-    await record('210987654321.dkr.ecr.eu-west-1.amazonaws.com', {
-      signal: controller.signal,
-      lock: async () => {
-        attempts += 1;
-        return { state: 'busy' };
-      },
-    });
-    expect(attempts).toBe(0);
+    const before = readFileSync(path, 'utf8');
+    await record('210987654321.dkr.ecr.eu-west-1.amazonaws.com', { signal: controller.signal });
+    expect(readFileSync(path, 'utf8')).toBe(before);
+    expect(existsSync(`${path}.lock`)).toBe(false);
     expect(debug[0]).toContain('out of time');
   });
 });

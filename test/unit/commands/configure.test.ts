@@ -11,11 +11,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { join } from 'node:path';
-import {
-  configure,
-  formatConfigureReport,
-  type ConfigureReport,
-} from '../../../src/commands/configure';
+import { configure, formatConfigureReport } from '../../../src/commands/configure';
 import { dockerConfigFile } from '../../../src/commands/docker-config-file';
 import { tempDir } from '../../support/env';
 import { ECR_HOST as PRIVATE } from '../../support/registry-host';
@@ -177,7 +173,7 @@ describe('configure() and the file it finds', () => {
 });
 
 describe('formatConfigureReport()', () => {
-  const base: ConfigureReport = {
+  const base: Parameters<typeof formatConfigureReport>[0] = {
     file: '/d/config.json',
     changes: [{ key: 'credsStore', before: 'desktop', after: 'ecr-ts' }],
     unchanged: [`credHelpers["${PRIVATE}"]`],

@@ -1,6 +1,6 @@
 import { chownSync, existsSync, mkdirSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { lockState, removeIfStale, staleMsFor, tryLock } from '../../../src/fs/lock';
+import { staleMsFor, tryLock, type LockAttempt } from '../../../src/fs/lock';
 import { tempDir } from '../../support/env';
 
 const STALE = 5000;
@@ -15,140 +15,129 @@ function ageDir(path: string, ageMs: number): void {
   utimesSync(path, when, when);
 }
 
-describe('removeIfStale()', () => {
-  it('leaves a lock its holder keeps fresh', () => {
-    const lock = join(dir, 'x.json.lock');
-    ageDir(lock, 1000);
-    expect(removeIfStale(lock, STALE, Date.now)).toBe('busy');
-    expect(existsSync(lock)).toBe(true);
+/** One attempt at the lock beside `<dir>/x.json`; a lock it takes is released again. */
+async function attempt(): Promise<LockAttempt> {
+  const result = await tryLock({
+    file: join(dir, 'x.json'),
+    staleMs: STALE,
+    onCompromised: () => undefined,
+    ensureDir: () => mkdirSync(dir, { recursive: true }),
+  });
+  if (result.state === 'held') await result.release();
+  return result;
+}
+
+const lockPath = (): string => join(dir, 'x.json.lock');
+
+describe('tryLock() takes over only a stale lock', () => {
+  it('leaves a lock its holder keeps fresh', async () => {
+    ageDir(lockPath(), 1000);
+    expect((await attempt()).state).toBe('busy');
+    expect(existsSync(lockPath())).toBe(true);
   });
 
-  it('removes a lock whose holder stopped refreshing it, and its own guard', () => {
-    const lock = join(dir, 'x.json.lock');
-    ageDir(lock, STALE + 1000);
-    expect(removeIfStale(lock, STALE, Date.now)).toBe('removed');
-    expect(existsSync(lock)).toBe(false);
-    expect(existsSync(`${lock}.takeover`)).toBe(false);
+  it('takes over a lock whose holder stopped refreshing it, and removes its own guard', async () => {
+    ageDir(lockPath(), STALE + 1000);
+    expect((await attempt()).state).toBe('held');
+    expect(existsSync(`${lockPath()}.takeover`)).toBe(false);
   });
 
-  it('stays out while another waiter holds the takeover guard', () => {
-    const lock = join(dir, 'x.json.lock');
-    ageDir(lock, STALE + 1000);
-    ageDir(`${lock}.takeover`, 10);
-    expect(removeIfStale(lock, STALE, Date.now)).toBe('busy');
-    expect(existsSync(lock)).toBe(true);
+  it('stays out while another waiter holds the takeover guard', async () => {
+    ageDir(lockPath(), STALE + 1000);
+    ageDir(`${lockPath()}.takeover`, 10);
+    expect((await attempt()).state).toBe('busy');
+    expect(existsSync(lockPath())).toBe(true);
   });
 
-  it('clears a guard left by a waiter that died mid-takeover, for the next round', () => {
-    const lock = join(dir, 'x.json.lock');
-    ageDir(lock, STALE + 1000);
-    ageDir(`${lock}.takeover`, STALE + 1000);
-    expect(removeIfStale(lock, STALE, Date.now)).toBe('busy');
-    expect(existsSync(`${lock}.takeover`)).toBe(false);
-    expect(removeIfStale(lock, STALE, Date.now)).toBe('removed');
+  it('clears a guard left by a waiter that died mid-takeover, for the next round', async () => {
+    ageDir(lockPath(), STALE + 1000);
+    ageDir(`${lockPath()}.takeover`, STALE + 1000);
+    expect((await attempt()).state).toBe('busy');
+    expect(existsSync(`${lockPath()}.takeover`)).toBe(false);
+    expect((await attempt()).state).toBe('held');
+  });
+
+  it.each([
+    ['nothing', 'held', (): void => undefined],
+    ['a fresh empty folder (a live holder)', 'busy', () => ageDir(lockPath(), 1000)],
+    ['a folder its holder stopped refreshing', 'held', () => ageDir(lockPath(), STALE + 1000)],
+    [
+      'a folder dated in the future (the clock went back)',
+      'held',
+      () => ageDir(lockPath(), -3600_000),
+    ],
+    // proper-lockfile dates a new lock up to a second ahead, to probe the mtime precision.
+    ['a folder dated a second ahead', 'busy', () => ageDir(lockPath(), -1000)],
+  ] as const)('%s at the lock path: %s', async (_name, expected, make) => {
+    make();
+    expect((await attempt()).state).toBe(expected);
   });
 });
 
-describe('lockState()', () => {
-  const lock = () => join(dir, 'x.json.lock');
-
+describe('tryLock() on what is no lock, or cannot be removed: unavailable at once', () => {
   it.each([
-    ['nothing', 'gone', (): void => undefined],
-    ['a fresh empty folder (a live holder)', 'live', () => ageDir(lock(), 1000)],
-    ['a folder its holder stopped refreshing', 'stale', () => ageDir(lock(), STALE + 1000)],
-    [
-      'a folder dated in the future (the clock went back)',
-      'stale',
-      () => ageDir(lock(), -3600_000),
-    ],
-    // proper-lockfile dates a new lock up to a second ahead, to probe the mtime precision.
-    ['a folder dated a second ahead', 'live', () => ageDir(lock(), -1000)],
-  ] as const)('%s: %s', (_name, expected, make) => {
-    make();
-    expect(lockState(lock(), STALE, Date.now)).toBe(expected);
-  });
-
-  it.each([
-    ['a regular file', 'not a folder', () => writeFileSync(lock(), '')],
-    ['a dangling symlink', 'a symbolic link', () => symlinkSync(join(dir, 'nowhere'), lock())],
+    ['a regular file', 'not a folder', () => writeFileSync(lockPath(), '')],
+    ['a dangling symlink', 'a symbolic link', () => symlinkSync(join(dir, 'nowhere'), lockPath())],
     [
       'a symlink to a folder',
       'a symbolic link',
       () => {
         ageDir(join(dir, 'elsewhere'), 0);
-        symlinkSync(join(dir, 'elsewhere'), lock());
+        symlinkSync(join(dir, 'elsewhere'), lockPath());
       },
     ],
     [
       'a fresh folder that is not empty',
       'a folder that is not empty',
-      () => ageDir(join(lock(), 'leftover'), 0),
+      () => ageDir(join(lockPath(), 'leftover'), 0),
     ],
-  ] as const)('%s is no lock: unusable, %s', (_name, why, make) => {
+  ] as const)('%s: the lock is %s', async (_name, why, make) => {
     make();
-    expect(lockState(lock(), STALE, Date.now)).toEqual({ unusable: why });
-  });
-
-  it("another user's folder is unusable", () => {
-    ageDir(lock(), 1000);
-    // As another uid: the folder is ours (the test's), so it belongs to someone else for 4242.
-    expect(lockState(lock(), STALE, Date.now, 4242)).toEqual({
-      unusable: `a folder of uid ${process.getuid?.() ?? 0}, not of this user`,
+    expect(await attempt()).toEqual({
+      state: 'unavailable',
+      reason: `the lock ${lockPath()} is ${why}`,
     });
   });
-});
 
-describe('removeIfStale() on what cannot be removed', () => {
-  it('a stale folder that is not empty is unavailable, and left as it is', () => {
-    const lock = join(dir, 'x.json.lock');
-    ageDir(join(lock, 'leftover'), 0);
+  it('a stale folder that is not empty is not removable, and left as it is', async () => {
+    ageDir(join(lockPath(), 'leftover'), 0);
     const old = new Date(Date.now() - STALE - 1000);
-    utimesSync(lock, old, old);
-    expect(removeIfStale(lock, STALE, Date.now)).toEqual({
-      unavailable: `the lock ${lock} is not removable`,
+    utimesSync(lockPath(), old, old);
+    expect(await attempt()).toEqual({
+      state: 'unavailable',
+      reason: `the lock ${lockPath()} is not removable`,
     });
-    expect(existsSync(join(lock, 'leftover'))).toBe(true);
-    expect(existsSync(`${lock}.takeover`)).toBe(false);
+    expect(existsSync(join(lockPath(), 'leftover'))).toBe(true);
+    expect(existsSync(`${lockPath()}.takeover`)).toBe(false);
   });
 
-  it('a lock dated in the future is taken over', () => {
-    const lock = join(dir, 'x.json.lock');
-    ageDir(lock, -3600_000);
-    expect(removeIfStale(lock, STALE, Date.now)).toBe('removed');
-  });
-
-  it('a takeover guard that is a file makes locking unavailable, not a wait', () => {
-    const lock = join(dir, 'x.json.lock');
-    ageDir(lock, STALE + 1000);
-    writeFileSync(`${lock}.takeover`, '');
-    expect(removeIfStale(lock, STALE, Date.now)).toEqual({
-      unavailable: `the lock ${lock}.takeover is not a folder`,
+  it('a takeover guard that is a file makes locking unavailable, not a wait', async () => {
+    ageDir(lockPath(), STALE + 1000);
+    writeFileSync(`${lockPath()}.takeover`, '');
+    expect(await attempt()).toEqual({
+      state: 'unavailable',
+      reason: `the lock ${lockPath()}.takeover is not a folder`,
     });
   });
 });
 
 describe('tryLock()', () => {
-  const attempt = () =>
-    tryLock({
-      file: join(dir, 'x.json'),
-      staleMs: STALE,
-      onCompromised: () => undefined,
-      ensureDir: () => mkdirSync(dir, { recursive: true }),
-    });
-
   it('is busy while held, free after release, and takes over a stale lock', async () => {
-    const first = await attempt();
+    const take = () =>
+      tryLock({
+        file: join(dir, 'x.json'),
+        staleMs: STALE,
+        onCompromised: () => undefined,
+        ensureDir: () => mkdirSync(dir, { recursive: true }),
+      });
+    const first = await take();
     expect(first.state).toBe('held');
-    expect((await attempt()).state).toBe('busy');
+    expect((await take()).state).toBe('busy');
     if (first.state === 'held') await first.release();
-    const second = await attempt();
-    expect(second.state).toBe('held');
-    if (second.state === 'held') await second.release();
+    expect((await attempt()).state).toBe('held');
 
-    ageDir(join(dir, 'x.json.lock'), STALE + 1000); // a holder killed with SIGKILL
-    const third = await attempt();
-    expect(third.state).toBe('held');
-    if (third.state === 'held') await third.release();
+    ageDir(lockPath(), STALE + 1000); // a holder killed with SIGKILL
+    expect((await attempt()).state).toBe('held');
   });
 
   it('reports a folder it cannot create as unavailable, with the reason', async () => {
@@ -163,24 +152,14 @@ describe('tryLock()', () => {
     expect(result).toEqual({ state: 'unavailable', reason: 'EROFS' });
   });
 
-  it.each([
-    ['a regular file', (lock: string) => writeFileSync(lock, '')],
-    ['a dangling symlink', (lock: string) => symlinkSync(join(dir, 'nowhere'), lock)],
-    ['a non-empty folder', (lock: string) => ageDir(join(lock, 'leftover'), 0)],
-  ])('reports %s at the lock path as unavailable at once', async (_name, plant) => {
-    plant(join(dir, 'x.json.lock'));
-    const result = await attempt();
-    expect(result.state).toBe('unavailable');
-  });
-
   (process.getuid?.() === 0 ? it : it.skip)(
     "reports another user's lock folder as unavailable at once",
     async () => {
-      ageDir(join(dir, 'x.json.lock'), 1000);
-      chownSync(join(dir, 'x.json.lock'), 64102, 64102);
+      ageDir(lockPath(), 1000);
+      chownSync(lockPath(), 64102, 64102);
       expect(await attempt()).toEqual({
         state: 'unavailable',
-        reason: `the lock ${join(dir, 'x.json.lock')} is a folder of uid 64102, not of this user`,
+        reason: `the lock ${lockPath()} is a folder of uid 64102, not of this user`,
       });
     },
   );

@@ -11,7 +11,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { join } from 'node:path';
-import { readPrivateFile, tempPathFor, writePrivateFile } from '../../../src/fs/private-file';
+import { readPrivateFile, writePrivateFile } from '../../../src/fs/private-file';
 import { tempDir } from '../../support/env';
 
 let dir = '';
@@ -21,6 +21,9 @@ beforeEach(() => {
   victim = join(dir, 'victim.txt');
   writeFileSync(victim, 'precious\n', { mode: 0o644 });
 });
+
+/** The temp name writePrivateFile() uses with `suffix` (the token cache's prune knows it too). */
+const tempPathFor = (path: string, suffix: string): string => `${path}.${suffix}.tmp`;
 
 /** Hands out the given suffixes in turn. */
 function suffixes(...values: string[]): () => string {

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, openSync, closeSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { readOpenFile, readRegularFile } from '../../../src/fs/read-regular-file';
+import { readOpenFile, readRegularFile, readSettingsFile } from '../../../src/fs/read-regular-file';
 import { tempDir } from '../../support/env';
 
 describe('readRegularFile()', () => {
@@ -35,6 +35,18 @@ describe('readRegularFile()', () => {
     );
     expect(() => readRegularFile(join(dir, 'missing.json'), 10)).toThrow(
       expect.objectContaining({ code: 'ENOENT' }),
+    );
+  });
+});
+
+describe('readSettingsFile()', () => {
+  it('is null for a missing file, and refuses what readRegularFile() refuses', () => {
+    const dir = tempDir('ecr-ts-regular-');
+    expect(readSettingsFile(join(dir, 'missing.json'))).toBeNull();
+    writeFileSync(join(dir, 'config.json'), '{}');
+    expect(readSettingsFile(join(dir, 'config.json'))?.bytes.toString()).toBe('{}');
+    expect(() => readSettingsFile(dir)).toThrow(
+      expect.objectContaining({ code: 'not a regular file' }),
     );
   });
 });

@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { readVersion, replaceIfUnchanged } from '../../../src/fs/replace-file';
+import { readSettingsFile } from '../../../src/fs/read-regular-file';
+import { replaceIfUnchanged } from '../../../src/fs/replace-file';
 import { useTempDirs } from '../../support/temp-dirs';
 
 const tempDir = useTempDirs();
@@ -10,7 +11,7 @@ function withConfig(text: string) {
   const dir = tempDir();
   const file = join(dir, 'config.json');
   writeFileSync(file, text);
-  return { dir, file, version: readVersion(file) };
+  return { dir, file, version: readSettingsFile(file) };
 }
 
 describe('replaceIfUnchanged()', () => {
@@ -71,7 +72,7 @@ describe('replaceIfUnchanged()', () => {
   it('sees a file created since it was found missing as a change', () => {
     const dir = tempDir();
     const file = join(dir, 'config.json');
-    const version = readVersion(file);
+    const version = readSettingsFile(file);
     expect(version).toBeNull();
     writeFileSync(file, '{}');
     const outcome = replaceIfUnchanged({

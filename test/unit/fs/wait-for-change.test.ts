@@ -1,7 +1,10 @@
 import { readdirSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { MAX_WATCHERS, waitForChange, type ChangeWaiter } from '../../../src/fs/wait-for-change';
+import { waitForChange, type ChangeWaiter } from '../../../src/fs/wait-for-change';
 import { tempDir } from '../../support/env';
+
+/** At most this many waiters of one folder watch it (docs/token-cache.md). */
+const MAX_WATCHERS = 4;
 
 const slots = (dir: string): string[] => readdirSync(dir).filter((name) => name.endsWith('.slot'));
 

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { extractHost, parseRegistry } from '../../../src/registry/parse-registry';
+import { extractHost, parseRegistry, tokenService } from '../../../src/registry/parse-registry';
 
 describe('parseRegistry() accepts every ECR host form of docs/ecr-hosts.md', () => {
   it.each([
@@ -309,5 +309,31 @@ describe('parseRegistry() agrees with URL parsers on which host a client would c
     'https://',
   ])('answers %j as another registry', (input) => {
     expect(parseRegistry(input).kind).toBe('other');
+  });
+});
+
+describe('tokenService()', () => {
+  const service = (host: string) => {
+    const registry = parseRegistry(host);
+    if (registry.kind === 'other') throw new Error(`${host} is not ECR`);
+    return tokenService(registry);
+  };
+
+  it("is private ECR's own partition and region", () => {
+    expect(service('123456789012.dkr.ecr-fips.us-gov-west-1.amazonaws.com')).toEqual({
+      partition: 'aws-us-gov',
+      region: 'us-gov-west-1',
+      service: 'ecr',
+    });
+  });
+
+  it('is us-east-1 of the aws partition for ECR Public, whatever its host', () => {
+    for (const host of ['public.ecr.aws', 'ecr-public.aws.com']) {
+      expect(service(host)).toEqual({
+        partition: 'aws',
+        region: 'us-east-1',
+        service: 'ecr-public',
+      });
+    }
   });
 });

@@ -1,4 +1,4 @@
-import { serverKey, withoutUserInfo } from '../../../src/stores/server-key';
+import { serverKey } from '../../../src/stores/server-key';
 
 describe('serverKey()', () => {
   it.each([
@@ -17,19 +17,5 @@ describe('serverKey()', () => {
 
   it('keeps the port: two registries on one host are two servers', () => {
     expect(serverKey('localhost:5000')).not.toBe(serverKey('localhost:5001'));
-  });
-});
-
-describe('withoutUserInfo()', () => {
-  it.each([
-    ['https://bob:pw@registry.example.com/v2/', 'https://registry.example.com/v2/'],
-    ['bob:p@ss@registry.example.com', 'registry.example.com'],
-    ['ghcr.io/a@b', 'ghcr.io/a@b'],
-    ['https://bob:pa/ss@registry.example.com', 'https://registry.example.com'],
-    ['https://bob:pa?ss@registry.example.com/v2/', 'https://registry.example.com/v2/'],
-    ['bob:p@ss/x@registry.example.com', 'registry.example.com'],
-    ['ghcr.io', 'ghcr.io'],
-  ])('%j is kept as %j', (url, kept) => {
-    expect(withoutUserInfo(url)).toBe(kept);
   });
 });

@@ -20,7 +20,7 @@ describe('checkDockerConfig()', () => {
         ok: true,
         detail: `${FILE}: credHelpers["${HOST}"] runs docker-credential-ecr-ts`,
       },
-      helper: 'ecr-ts',
+      value: { helper: 'ecr-ts' },
     });
   });
 
@@ -48,7 +48,7 @@ describe('checkDockerConfig()', () => {
 
   it('fails when docker is wired to another helper, and returns its name', () => {
     const result = check({ credHelpers: { [HOST]: 'ecr-login' } });
-    expect(result.helper).toBe('ecr-login');
+    expect(result.value).toEqual({ helper: 'ecr-login' });
     expect(result.finding).toMatchObject({
       ok: false,
       hint: `Run: docker-credential-ecr-ts configure ${HOST}`,
@@ -83,7 +83,7 @@ describe('checkDockerConfig()', () => {
     (name) => {
       for (const config of [{ credsStore: name }, { credHelpers: { [HOST]: name } }]) {
         const result = check(config);
-        expect(result.helper).toBeUndefined();
+        expect(result.value).toEqual({ invalidHelper: true });
         expect(result.finding).toMatchObject({
           ok: false,
           detail: expect.stringContaining(

@@ -32,7 +32,7 @@ describe('checkProviderConfig()', () => {
         ok: true,
         detail: `${FILE}: provider "${NAME}" covers the image (matchImages "*.dkr.ecr.*.amazonaws.com"), credentialprovider.kubelet.k8s.io/v1beta1`,
       },
-      apiVersion: 'credentialprovider.kubelet.k8s.io/v1beta1',
+      value: 'credentialprovider.kubelet.k8s.io/v1beta1',
     });
   });
 
@@ -69,7 +69,7 @@ describe('checkProviderConfig()', () => {
   });
 
   it('answers the newest apiVersion for an entry whose version it does not know', () => {
-    expect(judge(config({ apiVersion: 'credentialprovider.kubelet.k8s.io/v9' })).apiVersion).toBe(
+    expect(judge(config({ apiVersion: 'credentialprovider.kubelet.k8s.io/v9' })).value).toBe(
       'credentialprovider.kubelet.k8s.io/v1',
     );
   });
