@@ -16,6 +16,7 @@ import { poll } from '../fs/poll';
 import { quote, quoteServerUrl } from '../quote';
 import type { OpenStore } from '../stores/credential-store';
 import { migrateStore, type StoreMigrationReport } from './migrate-store';
+import { nameRegistries, namedRegistriesLines, type NamedRegistries } from './name-registries';
 import {
   planConfigure,
   type ConfigureChange,
@@ -52,6 +53,8 @@ export interface ConfigureReport {
   readonly dryRun: boolean;
   /** --store: the fallback and the logins moved into it. */
   readonly migration?: StoreMigrationReport;
+  /** --store with registries: their keys in the helper's config file, for `list`. */
+  readonly named?: NamedRegistries;
 }
 
 /** The docker config file: `$DOCKER_CONFIG/config.json`, else `$HOME/.docker/config.json`. */
@@ -83,14 +86,14 @@ export async function configure(options: ConfigureOptions): Promise<ConfigureRep
   if (options.dryRun) {
     const before = decode(readConfig(file), file);
     const { plan, migration } = await planWithMigration(before, options, file);
-    return {
+    return withNamedRegistries(options, {
       file,
       changes: plan.changes,
       unchanged: plan.unchanged,
       backup: null,
       dryRun: true,
       ...(migration ? { migration } : {}),
-    };
+    });
   }
   progress.step = `creating the folder of ${file}`;
   try {
@@ -109,10 +112,22 @@ export async function configure(options: ConfigureOptions): Promise<ConfigureRep
   const release = await lockConfig(file);
   try {
     progress.step = `updating ${file}`;
-    return await update(file, options);
+    return withNamedRegistries(options, await update(file, options));
   } finally {
     await release().catch(() => undefined);
   }
+}
+
+/** --store with registries (validated by then): names them in the helper's config file too. */
+function withNamedRegistries(options: ConfigureOptions, report: ConfigureReport): ConfigureReport {
+  if (!options.store || options.registries.length === 0) return report;
+  const named = nameRegistries({
+    registries: options.registries,
+    env: options.env,
+    home: options.home === undefined ? (nonEmpty(options.env['HOME']) ?? null) : options.home,
+    dryRun: options.dryRun,
+  });
+  return { ...report, named };
 }
 
 /** A lock is abandoned once its holder has not refreshed it for this long. */
@@ -260,6 +275,7 @@ export function formatConfigureReport(report: ConfigureReport): string {
   }
   for (const key of report.unchanged) lines.push(`already set: ${key}`);
   lines.push(...migrationLines(report));
+  if (report.named) lines.push(...namedRegistriesLines(report.named, report.dryRun));
   if (
     report.changes.length === 0 &&
     !report.migration?.moved.length &&

@@ -1,0 +1,113 @@
+/**
+ * `configure --store REGISTRY...`: each ECR registry named also becomes a `"<host>": {}` key of the
+ * helper's config file (docs/clients.md#list). With the helper as docker's credsStore such a key
+ * changes nothing for `get` (the default identity), but `list` names the registry on a cold
+ * cache, which GitLab Runner and the other clients that `get` only what `list` names need. Keys
+ * already there are left as they are; every other byte of the file too.
+ */
+import { dirname } from 'node:path';
+import { applyEdits, modify, type FormattingOptions } from 'jsonc-parser';
+import { configFilePath } from '../config/config-file-path';
+import { parseConfigFile } from '../config/parse-config-file';
+import type { Env } from '../env';
+import { errorCode } from '../error-code';
+import { HelperError } from '../errors';
+import { makeDirSync } from '../fs/make-dir';
+import { writePrivateFile } from '../fs/private-file';
+import { MAX_SETTINGS_BYTES, readRegularFile } from '../fs/read-regular-file';
+import { parseRegistry } from '../registry/parse-registry';
+
+/** What naming the registries did (or, in a dry run, would do). */
+export interface NamedRegistries {
+  readonly configFile: string;
+  readonly added: readonly string[];
+  readonly present: readonly string[];
+}
+
+/** Adds the ECR hosts of `registries` as empty keys of the helper's config file. */
+export function nameRegistries(options: {
+  readonly registries: readonly string[];
+  readonly env: Env;
+  readonly home: string | null;
+  readonly dryRun: boolean;
+}): NamedRegistries {
+  const configFile = configFilePath(options.env, options.home).path;
+  if (configFile === null) {
+    throw new HelperError(
+      'CONFIG',
+      'configure --store with registries needs a home folder, XDG_CONFIG_HOME or ECR_TS_CONFIG for the helper config file',
+    );
+  }
+  const hosts = [...new Set(options.registries.map((input) => parseRegistry(input).host))];
+  const before = readOrNull(configFile);
+  const text = before ?? '{}\n';
+  const value = parseOrRefuse(text, configFile);
+  const registries = (value['registries'] ?? {}) as Record<string, unknown>;
+  const present = hosts.filter((host) => Object.hasOwn(registries, host));
+  const added = hosts.filter((host) => !present.includes(host));
+  if (added.length === 0 || options.dryRun) return { configFile, added, present };
+  let after = text;
+  for (const host of added) {
+    after = applyEdits(
+      after,
+      modify(after, ['registries', host], {}, { formattingOptions: formatting(after) }),
+    );
+  }
+  // The edit is text surgery: the helper must still read the file, and read the keys.
+  const table = parseConfigFile(after, configFile);
+  if (!added.every((host) => table.entries().some((entry) => entry.key === host))) {
+    throw new HelperError('INTERNAL', `internal error: editing ${configFile} went wrong`);
+  }
+  try {
+    makeDirSync(dirname(configFile));
+    writePrivateFile(configFile, after, { durable: true });
+  } catch (error) {
+    if (error instanceof HelperError) throw error;
+    throw new HelperError('CONFIG', `cannot write ${configFile} (${errorCode(error)})`, {
+      cause: error,
+    });
+  }
+  return { configFile, added, present };
+}
+
+/** The lines `configure` prints for it. */
+export function namedRegistriesLines(named: NamedRegistries, dryRun: boolean): string[] {
+  const add = dryRun ? 'would add' : 'added';
+  return [
+    ...named.added.map(
+      (host) =>
+        `${add} registries[${JSON.stringify(host)}] = {} to ${named.configFile} (so list names it)`,
+    ),
+    ...named.present.map(
+      (host) => `already in ${named.configFile}: registries[${JSON.stringify(host)}]`,
+    ),
+  ];
+}
+
+/** The file as the helper would read it, refused (naming the problem) when it would not. */
+function parseOrRefuse(text: string, file: string): Record<string, unknown> {
+  try {
+    parseConfigFile(text, file);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new HelperError('CONFIG', `${reason}; fix it first, nothing was changed`);
+  }
+  return JSON.parse(text) as Record<string, unknown>;
+}
+
+function readOrNull(file: string): string | null {
+  try {
+    return readRegularFile(file, MAX_SETTINGS_BYTES).bytes.toString('utf8');
+  } catch (error) {
+    if (errorCode(error) === 'ENOENT') return null;
+    throw new HelperError('CONFIG', `cannot read ${file} (${errorCode(error)})`);
+  }
+}
+
+/** The file's own indentation for inserted text (two spaces for a new file). */
+function formatting(text: string): FormattingOptions {
+  const indent = /^\{\s*?\n([ \t]+)"/.exec(text)?.[1] ?? '  ';
+  return indent.startsWith('\t')
+    ? { insertSpaces: false, tabSize: 1 }
+    : { insertSpaces: true, tabSize: indent.length };
+}
