@@ -5,6 +5,7 @@
  * quotes its text.
  */
 import { join } from 'node:path';
+import { parseTree, type ParseError } from 'jsonc-parser';
 import { nonEmpty, type Env } from '../env';
 import { errorCode } from '../error-code';
 import { HelperError } from '../errors';
@@ -54,11 +55,14 @@ export function parseDockerConfig(text: string): DockerConfig | string {
   let value: unknown;
   try {
     value = JSON.parse(text);
-  } catch (error) {
-    // Only where: V8's message quotes the text around the error, which may be a saved login.
-    const position = /position (\d+)/.exec(error instanceof Error ? error.message : '')?.[1];
-    if (position === undefined) return 'not valid JSON';
-    const before = text.slice(0, Number(position)).split('\n');
+  } catch {
+    // Only where, found by a parser of our own: the runtime's message quotes the text around the
+    // error (which may be a saved login), and Bun's names no position at all.
+    const errors: ParseError[] = [];
+    parseTree(text, errors, { disallowComments: true, allowTrailingComma: false });
+    const offset = errors[0]?.offset;
+    if (offset === undefined) return 'not valid JSON';
+    const before = text.slice(0, offset).split('\n');
     return `not valid JSON at line ${before.length}, column ${(before.at(-1)?.length ?? 0) + 1}`;
   }
   if (!isRecord(value)) return 'not a JSON object';
