@@ -47,12 +47,7 @@ export function nameRegistries(options: {
   const added = hosts.filter((host) => !present.includes(host));
   if (added.length === 0 || options.dryRun) return { configFile, added, present };
   let after = text;
-  for (const host of added) {
-    after = applyEdits(
-      after,
-      modify(after, ['registries', host], {}, { formattingOptions: formatting(after) }),
-    );
-  }
+  for (const host of added) after = withKey(after, host);
   // The edit is text surgery: the helper must still read the file, and read the keys.
   const table = parseConfigFile(after, configFile);
   if (!added.every((host) => table.entries().some((entry) => entry.key === host))) {
@@ -102,6 +97,28 @@ function readOrNull(file: string): string | null {
     if (errorCode(error) === 'ENOENT') return null;
     throw new HelperError('CONFIG', `cannot read ${file} (${errorCode(error)})`);
   }
+}
+
+/**
+ * `text` with `"<host>": {}` added to `registries`. After an existing entry it goes on a line of
+ * its own with that entry's indentation, leaving the entries before it as written (jsonc-parser's
+ * formatter would rewrite the previous entry too); otherwise (no entries yet) jsonc-parser formats
+ * what it inserts.
+ */
+function withKey(text: string, host: string): string {
+  const registries = (JSON.parse(text) as { registries?: object }).registries ?? {};
+  const [plain] = modify(text, ['registries', host], {}, {});
+  if (Object.keys(registries).length > 0 && plain?.length === 0 && plain.content.startsWith(',')) {
+    const lineStart = text.lastIndexOf('\n', plain.offset - 1) + 1;
+    const indent = /^[ \t]*/.exec(text.slice(lineStart))?.[0] ?? '';
+    const eol = text.includes('\r\n') ? '\r\n' : '\n';
+    const content = `,${eol}${indent}${JSON.stringify(host)}: {}`;
+    return applyEdits(text, [{ ...plain, content }]);
+  }
+  return applyEdits(
+    text,
+    modify(text, ['registries', host], {}, { formattingOptions: formatting(text) }),
+  );
 }
 
 /** The file's own indentation for inserted text (two spaces for a new file). */
