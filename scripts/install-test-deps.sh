@@ -5,7 +5,8 @@
 # benchmarks; golang-docker-credential-helpers (docker-credential-pass), pass and gnupg for universal
 # mode's fallback over a real encrypted store; qemu-user-static and Debian's arm64 cross libraries
 # to run the linux-arm64 executable on x64 (jest.arm64.config.cjs); rpm (rpmbuild, for
-# npm run build:packages, and rpm -qp to check its .rpm files) and lintian (the .deb files).
+# npm run build:packages, and rpm -qp to check its .rpm files) and lintian (the .deb files);
+# podman and buildah, the other containers/image clients (test/e2e/podman-buildah.test.ts).
 # The docker CLI itself comes with the machine (/usr/local/bin/docker); Debian's docker.io would
 # add a daemon, so it is not installed here (the docker CLI e2e also covers it when present).
 # Needs root (or sudo) and apt-get; elsewhere, tests needing a missing peer skip with a message.
@@ -13,7 +14,7 @@ set -euo pipefail
 PACKAGES=(skopeo docker-registry python3-docker apache2-utils iproute2 openssl tar
   amazon-ecr-credential-helper hyperfine time golang-docker-credential-helpers pass gnupg
   qemu-user-static libc6-arm64-cross libstdc++6-arm64-cross libgcc-s1-arm64-cross
-  rpm lintian)
+  rpm lintian podman buildah)
 missing=()
 for pkg in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")

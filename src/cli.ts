@@ -69,7 +69,11 @@ export async function runCli(args: readonly string[], call: Wiring): Promise<Out
     'read a server URL on stdin and forget it (ECR: nothing to forget)',
     eraseAction,
   );
-  protocol('list', 'print the registries with a live cached token (stdin is not read)', listAction);
+  protocol(
+    'list',
+    'print the registries this helper answers for: configured ones and live cached tokens (stdin is not read)',
+    listAction,
+  );
   protocol('version', 'print the version', async () => `${VERSION_LINE}\n`);
   // The kubelet's image credential provider (docs/kubelet.md): failures go to stderr, which
   // is all the kubelet logs.

@@ -1,11 +1,13 @@
 /**
- * `list`: never reads stdin (docker-py leaves it attached). The union of the live cached ECR
- * tokens (local state only, no network) and what each store lists for the hosts routed to it
- * (docs/universal-mode.md): a login the fallback still holds for a host now routed elsewhere is not offered.
+ * `list`: never reads stdin (docker-py leaves it attached). The union of what each store lists for
+ * the hosts routed to it (a login the fallback still holds for a host now routed elsewhere is not
+ * offered: docs/universal-mode.md), the registries the configuration names (list-configured.ts),
+ * and the live cached ECR tokens. Local state only: no network, no AWS SDK.
  */
 import { errorCode } from '../error-code';
 import { encodeList } from '../protocol/encode';
 import type { ActionContext } from './action-context';
+import { listConfigured } from './list-configured';
 import type { StoreName } from '../stores/credential-store';
 
 /** Lists registries with credentials, as `{"<server URL>":"<user name>"}`. */
@@ -35,6 +37,8 @@ export async function listAction(context: ActionContext): Promise<string> {
       if (route.kind === 'store' && sameStore(route.store, name)) merged[serverUrl] = username;
     }
   }
+  // Named by the configuration: list-first clients find them on a cold cache.
+  Object.assign(merged, listConfigured(context));
   // ECR last: a cached token outranks a stale stored login for the same URL.
   Object.assign(merged, await context.tokens.listKnown(context.routes.identities()));
   return encodeList(merged);

@@ -13,6 +13,7 @@ import { quote } from '../quote';
 import type { OpenStore } from '../stores/credential-store';
 import { prunedLine } from './config-backups';
 import { dockerConfigFile } from './docker-config-file';
+import { nameRegistries, namedRegistriesLines, type NamedRegistries } from './name-registries';
 import {
   decode,
   editUntilStable,
@@ -61,6 +62,8 @@ interface ConfigureReport {
   readonly prunedBackups?: readonly string[];
   /** --store: the fallback and the logins moved into it. */
   readonly migration?: StoreMigrationReport;
+  /** --store with registries: their keys in the helper's config file, for `list`. */
+  readonly named?: NamedRegistries;
 }
 
 /** Applies the request to the docker config file and reports what changed. */
@@ -74,13 +77,25 @@ export async function configure(options: ConfigureOptions): Promise<ConfigureRep
     );
   }
   progress.step = `reading ${file}`;
-  if (options.dryRun) return dryRun(file, options);
+  if (options.dryRun) return withNamedRegistries(options, await dryRun(file, options));
   return withLockedConfig(file, progress, async () => {
     progress.step = `updating ${file}`;
-    return update(file, options);
+    return withNamedRegistries(options, await update(file, options));
   });
 }
 
+/** --store with registries (validated by then): names them in the helper's config file too. */
+function withNamedRegistries(options: ConfigureOptions, report: ConfigureReport): ConfigureReport {
+  if (!options.store || options.registries.length === 0) return report;
+  const named = nameRegistries({
+    registries: options.registries,
+    env: options.env,
+    home: options.home === undefined ? (nonEmpty(options.env['HOME']) ?? null) : options.home,
+    dryRun: options.dryRun,
+    now: options.now,
+  });
+  return { ...report, named };
+}
 /** What a run would do: the plan and, for --store, the migration's, with nothing written. */
 async function dryRun(file: string, options: ConfigureOptions): Promise<ConfigureReport> {
   const text = decode(readConfig(resolveLink(file)), file);
@@ -303,6 +318,7 @@ export function formatConfigureReport(report: ConfigureReport): string {
   for (const key of report.unchanged) lines.push(`already set: ${key}`);
   const migration = report.migration;
   if (migration) lines.push(...migrationLines(migration, report.dryRun, report.backup));
+  if (report.named) lines.push(...namedRegistriesLines(report.named, report.dryRun));
   if (
     report.changes.length === 0 &&
     !migration?.moved.length &&

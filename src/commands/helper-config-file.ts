@@ -40,7 +40,7 @@ export function writeHelperConfig(options: {
   const refuse = (reason: string): HelperError =>
     new HelperError(
       'CONFIG',
-      `configure --store cannot write the fallback into ${path}: ${reason}; nothing was changed`,
+      `configure --store cannot write ${path}: ${reason}; nothing was changed`,
     );
   for (let attempt = 0; attempt < 3; attempt += 1) {
     const { target, besideLink } = writableTarget(path, owner, refuse);

@@ -214,11 +214,16 @@ function parseRoute(kind: string, entry: Json, key: string, at: string, fail: Fa
       };
     }
     default: {
-      // Only an identity: for ECR hosts. A literal key that is not ECR can be refused now.
+      // Only an identity, or nothing (`{}`: the default identity, a way to name the registry for
+      // `list`): for ECR hosts. A literal key that is not ECR can be refused now.
       if (!key.includes('*') && parseRegistry(key).kind === 'other') {
+        const what =
+          Object.keys(entry).length === 0
+            ? 'an empty entry names an ECR registry'
+            : '"profile"/"roleArn" apply to ECR hosts only';
         fail(
           at,
-          `${JSON.stringify(key)} is not an ECR registry host, and "profile"/"roleArn" apply to ECR hosts only. Use "ecr" for an alias of an ECR registry, or "secretsManager"`,
+          `${JSON.stringify(key)} is not an ECR registry host, and ${what}. Use "ecr" for an alias of an ECR registry, or "secretsManager"`,
         );
       }
       return { kind: 'ecr', identity: parseIdentity(entry, at, fail) };

@@ -13,7 +13,10 @@ export interface HostPattern {
   readonly host: string;
   /** Its labels, each split at `*` (a label without `*` is one piece). */
   readonly labels: readonly (readonly string[])[];
-  /** When given, only this port matches; without one, the host on any port (or none). */
+  /**
+   * When given, only this port matches (443 and no port are one); without one, the host on any
+   * port (or none).
+   */
   readonly port?: string;
   /** The key has no `*`. */
   readonly literal: boolean;
@@ -50,7 +53,9 @@ export function compileHostPattern(key: string): HostPattern | string {
 /** True when the pattern covers the host (and port). */
 export function patternMatches(pattern: HostPattern, target: HostPort): boolean {
   if (target.host === '') return false;
-  if (pattern.port !== undefined && pattern.port !== normalPort(target.port)) return false;
+  if (pattern.port !== undefined && normalPort(pattern.port) !== normalPort(target.port)) {
+    return false;
+  }
   if (pattern.literal) return pattern.host === target.host;
   const labels = target.host.split('.');
   if (labels.length !== pattern.labels.length) return false;
@@ -75,7 +80,9 @@ export function keysCovering(target: HostPort): (key: string) => boolean {
 /** True when the key names exactly this host and port: it beats every pattern. */
 export function isExactMatch(pattern: HostPattern, target: HostPort): boolean {
   return (
-    pattern.literal && pattern.port === normalPort(target.port) && patternMatches(pattern, target)
+    pattern.literal &&
+    normalPort(pattern.port) === normalPort(target.port) &&
+    patternMatches(pattern, target)
   );
 }
 
@@ -98,6 +105,12 @@ function globMatches(pieces: readonly string[], label: string): boolean {
   return end - at >= 1;
 }
 
+/**
+ * A port as the registry sees it: 443 is HTTPS's own, so `host:443` is the host without one
+ * (nerdctl asks for `host:443` before `host`: both must find the same entry).
+ */
 function normalPort(port: string | undefined): string | undefined {
-  return port === undefined ? undefined : String(Number(port));
+  if (port === undefined) return undefined;
+  const value = String(Number(port));
+  return value === '443' ? undefined : value;
 }

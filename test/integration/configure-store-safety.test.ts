@@ -99,7 +99,7 @@ describe("configure --store on another user's docker config (root provisioning)"
       });
       expect(result.code).toBe(1);
       expect(result.stderr).toBe(
-        `docker-credential-ecr-ts: error: configure --store cannot write the fallback into ${user.configFile}: ${user.configDir}: not creating it inside ${user.home}, which belongs to uid ${NOBODY}, not to this user (uid 0); nothing was changed\n`,
+        `docker-credential-ecr-ts: error: configure --store cannot write ${user.configFile}: ${user.configDir}: not creating it inside ${user.home}, which belongs to uid ${NOBODY}, not to this user (uid 0); nothing was changed\n`,
       );
       expect(readFileSync(admin.dockerFile, 'utf8')).toBe('{"credsStore": "keeper"}');
       expect(existsSync(join(user.home, '.config'))).toBe(false);
@@ -353,7 +353,7 @@ describe("configure --store and the helper's own config file", () => {
     const result = await w.run(['configure', '--store']);
     expect(result.code).toBe(1);
     expect(result.stderr).toBe(
-      `docker-credential-ecr-ts: error: configure --store cannot write the fallback into ${w.configFile}: ${foreign}: it belongs to uid ${NOBODY}, not to this user (uid 0); nothing was changed\n`,
+      `docker-credential-ecr-ts: error: configure --store cannot write ${w.configFile}: ${foreign}: it belongs to uid ${NOBODY}, not to this user (uid 0); nothing was changed\n`,
     );
     expect(readFileSync(foreign, 'utf8')).toBe('{}');
     expect(readFileSync(w.dockerFile, 'utf8')).toBe('{"credsStore": "keeper"}');

@@ -50,7 +50,7 @@ export async function checkAuthorizationToken(
 function describeCache(cache: CacheState, now: number): string {
   switch (cache.state) {
     case 'disabled':
-      return 'disabled (AWS_ECR_DISABLE_CACHE)';
+      return 'disabled (AWS_ECR_DISABLE_CACHE or ECR_TS_DISABLE_CACHE)';
     case 'none':
       return cache.problem ? `no usable entry (${cache.problem})` : 'no entry';
     case 'fresh':

@@ -51,7 +51,7 @@ describe('writeHelperConfig()', () => {
     symlinkSync(shared, join(dir, 'cfg'));
     const path = join(dir, 'cfg', 'config.json');
     expect(() => writeHelperConfig({ path, edit: setFallback, now: NOW })).toThrow(
-      `configure --store cannot write the fallback into ${path}: ${shared}: group or others can write it (mode 777); nothing was changed`,
+      `configure --store cannot write ${path}: ${shared}: group or others can write it (mode 777); nothing was changed`,
     );
     expect(readdirSync(shared)).toEqual([]);
   });

@@ -85,6 +85,24 @@ describe('parseConfigFile()', () => {
     expect(parseConfigFile('{"fallback":"none"}', FILE).fallback).toEqual({ kind: 'none' });
   });
 
+  it('an empty entry for an ECR host: served with the default identity (and named for list)', () => {
+    const table = parseConfigFile(
+      JSON.stringify({
+        registries: {
+          '123456789012.dkr.ecr.us-east-1.amazonaws.com': {},
+          'public.ecr.aws': {},
+          '*.dkr.ecr.eu-west-1.amazonaws.com': {},
+        },
+      }),
+      FILE,
+    );
+    expect(table.entries().map(({ key, route }) => [key, route])).toEqual([
+      ['123456789012.dkr.ecr.us-east-1.amazonaws.com', { kind: 'ecr', identity: {} }],
+      ['public.ecr.aws', { kind: 'ecr', identity: {} }],
+      ['*.dkr.ecr.eu-west-1.amazonaws.com', { kind: 'ecr', identity: {} }],
+    ]);
+  });
+
   it('reads region and cacheSeconds of a secretsManager entry', () => {
     const table = parseConfigFile(
       JSON.stringify({
@@ -159,6 +177,10 @@ describe('parseConfigFile()', () => {
     [
       '{"registries":{"a.example":{"profile":"p"}}}',
       /registries\["a\.example"\]: "a\.example" is not an ECR registry host/,
+    ],
+    [
+      '{"registries":{"a.example":{}}}',
+      /registries\["a\.example"\]: "a\.example" is not an ECR registry host, and an empty entry names an ECR registry/,
     ],
     [
       '{"registries":{"123456789012.dkr.ecr.us-east-1.amazonaws.com":{"region":"us-east-1"}}}',

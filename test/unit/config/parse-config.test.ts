@@ -28,6 +28,35 @@ describe('parseConfig()', () => {
       parseConfig({ AWS_ECR_CACHE_DIR: '/c', AWS_ECR_DISABLE_CACHE: '1' }, '/h').cacheDir,
     ).toBe(null);
   });
+  it('reads AWS_ECR_DISABLE_CACHE as the Go helper does: any non-empty value, "false" too', () => {
+    for (const value of ['1', 'true', 'false', '0', 'anything']) {
+      expect(parseConfig({ AWS_ECR_DISABLE_CACHE: value }, '/h').cacheDir).toBeNull();
+    }
+    expect(parseConfig({ AWS_ECR_DISABLE_CACHE: '' }, '/h').cacheDir).not.toBeNull();
+  });
+  it('ECR_TS_CACHE_DIR and ECR_TS_DISABLE_CACHE win over their AWS_ECR_* namesakes', () => {
+    const both = { AWS_ECR_CACHE_DIR: '/go-helper', ECR_TS_CACHE_DIR: '~/.ours' };
+    expect(parseConfig(both, '/home/u').cacheDir).toBe('/home/u/.ours');
+    expect(parseConfig({ ECR_TS_CACHE_DIR: '/ours' }, '/h').cacheDir).toBe('/ours');
+    const relative = parseConfig({ ...both, ECR_TS_CACHE_DIR: 'rel' }, '/h');
+    expect([relative.cacheDir, relative.warnings]).toEqual([
+      null,
+      ['ignoring ECR_TS_CACHE_DIR "rel": not an absolute path; the token cache is off'],
+    ]);
+    // false keeps the cache on whatever AWS_ECR_DISABLE_CACHE says; true turns it off.
+    for (const off of ['false', '0', 'No']) {
+      const env = { AWS_ECR_DISABLE_CACHE: '1', ECR_TS_DISABLE_CACHE: off };
+      expect(parseConfig(env, '/h').cacheDir).toBe('/h/.cache/docker-credential-ecr-ts');
+    }
+    for (const on of ['true', '1', 'YES']) {
+      expect(parseConfig({ ECR_TS_DISABLE_CACHE: on, ECR_TS_CACHE_DIR: '/c' }, '/h').cacheDir).toBe(
+        null,
+      );
+    }
+    expect(() => parseConfig({ ECR_TS_DISABLE_CACHE: 'maybe' }, '/h')).toThrow(
+      'invalid ECR_TS_DISABLE_CACHE "maybe": expected true or false (or 1/0, yes/no)',
+    );
+  });
   it('reads ECR_TS_TIMEOUT in seconds and rejects nonsense', () => {
     expect(parseConfig({ ECR_TS_TIMEOUT: '2.5' }, '/h').timeoutMs).toBe(2500);
     expect(() => parseConfig({ ECR_TS_TIMEOUT: 'soon' }, '/h')).toThrow(

@@ -52,7 +52,14 @@ describe('matchRoute()', () => {
     [['a.example.com'], 'a.example.com:5000', 'a.example.com'],
     [['a.example.com', 'a.example.com:5000'], 'a.example.com:5000', 'a.example.com:5000'],
     [['a.example.com:5000', 'a.example.com'], 'a.example.com', 'a.example.com'],
-    [['*.example.com:443', 'a.example.com'], 'a.example.com:443', '*.example.com:443'],
+    // 443 is HTTPS's own port: `host:443` is `host`, both ways (nerdctl asks for `host:443` first)
+    [['*.example.com:443', 'a.example.com'], 'a.example.com:443', 'a.example.com'],
+    [['a.example.com'], 'https://a.example.com:443/v2/', 'a.example.com'],
+    [['a.example.com:443'], 'a.example.com', 'a.example.com:443'],
+    [['a.example.com:443'], 'http://a.example.com', 'a.example.com:443'],
+    [['a.example.com:443'], 'a.example.com:5000', undefined],
+    [['a.example.com:5000', 'a.example.com:443'], 'a.example.com:443', 'a.example.com:443'],
+    [['*.example.com', 'a.example.com:443'], 'https://a.example.com', 'a.example.com:443'],
     [['a.example.com:5000'], 'https://a.example.com:05000/v2/', 'a.example.com:5000'],
     // non-ASCII look-alikes never match (the Kelvin sign lower-cases to k)
     [['k.example.com'], '\u212a.example.com', undefined],

@@ -51,6 +51,14 @@ describe('the file store', () => {
       secret: SECRET,
     });
     await expect(store.get('https://GHCR.io/v2/')).resolves.toMatchObject({ username: 'me' });
+    // nerdctl's forms of the host: the same login, answered for the URL as asked.
+    for (const asked of ['ghcr.io:443', 'https://ghcr.io:443', 'http://ghcr.io']) {
+      await expect(store.get(asked)).resolves.toEqual({
+        serverUrl: asked,
+        username: 'me',
+        secret: SECRET,
+      });
+    }
     await expect(store.list()).resolves.toEqual({ 'ghcr.io': 'me' });
     expect(readdirSync(dir)).toEqual(['credentials.json']);
   });

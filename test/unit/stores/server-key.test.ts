@@ -9,6 +9,11 @@ describe('serverKey()', () => {
     ['https://bob:pa/ss@registry.example.com/v2/', 'registry.example.com'],
     ['registry.example.com.', 'registry.example.com'],
     ['localhost:5000', 'localhost:5000'],
+    // 443 is no port: nerdctl asks for `host:443` and `https://host:443` before `host`
+    ['registry.example.com:443', 'registry.example.com'],
+    ['https://registry.example.com:443/v2/', 'registry.example.com'],
+    ['http://registry.example.com', 'registry.example.com'],
+    ['registry.example.com:4430', 'registry.example.com:4430'],
     ['', ''],
     ['höst.example', ''],
   ])('%j names the server %j', (url, key) => {

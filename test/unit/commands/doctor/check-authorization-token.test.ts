@@ -21,7 +21,7 @@ describe('authorization-token', () => {
   it.each<[CacheState, string]>([
     [{ state: 'none' }, 'no entry'],
     [{ state: 'none', problem: 'not owned by you' }, 'no usable entry (not owned by you)'],
-    [{ state: 'disabled' }, 'disabled (AWS_ECR_DISABLE_CACHE)'],
+    [{ state: 'disabled' }, 'disabled (AWS_ECR_DISABLE_CACHE or ECR_TS_DISABLE_CACHE)'],
     [{ state: 'fresh', until: NOW + 2 * HOUR }, 'fresh until 2026-06-01T14:00:00.000Z (2 h)'],
     [
       { state: 'stale', until: NOW + HOUR },

@@ -1,0 +1,256 @@
+/**
+ * podman and buildah (Debian's) pull from a real `docker-registry` under an ECR host name with
+ * only what the helper answers, inside a network namespace the test creates. They find helpers
+ * with the same containers/image code as skopeo (registry-round-trip.test.ts); what they add is
+ * their own pull into containers/storage, and `podman login` / `podman logout` running `store` and
+ * `erase` (docs/clients.md#clients).
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { cleanEnv, scrubProcessEnv, tempDir } from '../support/env';
+import { startFakesProcess, type FakesProcess } from '../support/fake-aws-process';
+import { createNetns, netnsSupport, type Netns } from '../support/netns';
+import { ECR_HOST } from '../support/registry-host';
+import { createTestCa, type TestCa } from '../support/tls';
+import { startDockerRegistry, REGISTRY_BIN, type DockerRegistry } from './docker-registry';
+import { haveTool, missingPeer } from './find-tool';
+import { writeOciImage } from './oci-image';
+import { installRecordingHelper, readHelperCalls, type HelperCall } from './recording-helper';
+import { runInNetns } from './run-in-netns';
+
+scrubProcessEnv();
+
+const IMAGE = `${ECR_HOST}/clients/app`;
+// bcrypt (htpasswd) compares only the first 72 bytes: a short password keeps the check real.
+const PASSWORD = `ecr-${randomBytes(30).toString('base64url')}`;
+
+function canRun(): boolean {
+  const netns = netnsSupport();
+  if (!netns.ok)
+    return missingPeer(`podman and buildah need a network namespace, but ${netns.reason}`);
+  return (
+    haveTool('podman', ['podman', '--version']) &&
+    haveTool('buildah', ['buildah', '--version']) &&
+    haveTool('skopeo', ['skopeo', '--version']) &&
+    haveTool('docker-registry', [REGISTRY_BIN, '--version']) &&
+    haveTool('htpasswd (apache2-utils)', ['htpasswd', '-nbB', 'probe', 'probe']) &&
+    haveTool('openssl', ['openssl', 'version'])
+  );
+}
+
+const describeClients = canRun() ? describe : describe.skip;
+
+describeClients('podman and buildah pull through the helper', () => {
+  let dir: string;
+  let netns: Netns;
+  let ca: TestCa;
+  let fakes: FakesProcess;
+  let registry: DockerRegistry;
+  let env: Record<string, string>;
+  const certDir = () => join(dir, 'certs');
+  const policy = () => join(dir, 'policy.json');
+  const recordDir = () => join(dir, 'helper-calls');
+  /** Each tool gets its own storage under the test folder (vfs: no overlay mount needed). */
+  const storage = (tool: string) => [
+    '--root',
+    join(dir, tool, 'root'),
+    '--runroot',
+    join(dir, tool, 'run'),
+    '--storage-driver',
+    'vfs',
+  ];
+  const run = (command: string, args: readonly string[], extra: Record<string, string> = {}) =>
+    runInNetns(netns, { ...env, ...extra }, command, args);
+  const callsSince = (before: number): HelperCall[] => readHelperCalls(recordDir()).slice(before);
+  const authFile = (name: string, config: object): string => {
+    const path = join(dir, name);
+    writeFileSync(path, JSON.stringify(config));
+    return path;
+  };
+
+  beforeAll(async () => {
+    dir = tempDir('ecr-ts-podman-');
+    netns = await createNetns({ hosts: { [ECR_HOST]: '127.0.0.1' } });
+    ca = await createTestCa();
+    const leaf = await ca.issue({ dns: [ECR_HOST] });
+    mkdirSync(certDir(), { recursive: true });
+    writeFileSync(join(certDir(), 'ca.crt'), ca.cert);
+    writeFileSync(policy(), JSON.stringify({ default: [{ type: 'insecureAcceptAnything' }] }));
+    fakes = await startFakesProcess(
+      {
+        servers: [
+          { kind: 'ecr', name: 'ecr', password: PASSWORD },
+          { kind: 'credentials', name: 'credentials' },
+        ],
+      },
+      { netns },
+    );
+    registry = await startDockerRegistry({
+      netns,
+      dir: join(dir, 'registry'),
+      certPath: leaf.certPath,
+      keyPath: leaf.keyPath,
+      username: 'AWS',
+      password: PASSWORD,
+    });
+    const home = join(dir, 'home');
+    const bin = join(home, 'bin');
+    installRecordingHelper(bin, recordDir());
+    const base = cleanEnv(home);
+    env = {
+      ...base,
+      PATH: `${bin}:${base['PATH'] ?? '/usr/bin:/bin'}`,
+      REGISTRY_AUTH_FILE: authFile('auth.json', { credHelpers: { [ECR_HOST]: 'ecr-ts' } }),
+      AWS_ENDPOINT_URL_ECR: fakes.url('ecr'),
+      AWS_CONTAINER_CREDENTIALS_FULL_URI: `${fakes.url('credentials')}/v1/credentials`,
+    };
+    // The image goes in with skopeo (covered on its own by registry-round-trip.test.ts).
+    writeOciImage(join(dir, 'source'), '1', 'hello from podman and buildah\n');
+    const push = await run('skopeo', [
+      '--policy',
+      policy(),
+      'copy',
+      '--dest-cert-dir',
+      certDir(),
+      `oci:${join(dir, 'source')}:1`,
+      `docker://${IMAGE}:1`,
+    ]);
+    if (push.code !== 0) throw new Error(`skopeo could not push the test image: ${push.stderr}`);
+  });
+
+  afterAll(async () => {
+    await registry?.close();
+    await fakes?.close();
+    await netns?.close();
+    ca?.cleanup();
+  });
+
+  /** Every call since `before` answered `get` for the bare host with the token, silently. */
+  const expectTokenAnswers = (before: number): void => {
+    const calls = callsSince(before);
+    expect(calls.length).toBeGreaterThan(0);
+    for (const call of calls) {
+      expect(call).toMatchObject({ args: 'get', code: 0, stderr: '' });
+      expect(JSON.parse(call.stdout)).toEqual({
+        ServerURL: ECR_HOST,
+        Username: 'AWS',
+        Secret: PASSWORD,
+      });
+    }
+  };
+
+  it('podman pull stores the image, authenticated by the helper', async () => {
+    const before = readHelperCalls(recordDir()).length;
+    const result = await run('podman', [
+      ...storage('podman'),
+      'pull',
+      '--signature-policy',
+      policy(),
+      '--cert-dir',
+      certDir(),
+      `${IMAGE}:1`,
+    ]);
+    expect(result.stderr).not.toMatch(/unauthorized|authentication required/i);
+    expect(result.code).toBe(0);
+    expectTokenAnswers(before);
+    const images = await run('podman', [
+      ...storage('podman'),
+      'images',
+      '--format',
+      '{{.Repository}}:{{.Tag}}',
+    ]);
+    expect(images.stdout.trim().split('\n')).toContain(`${IMAGE}:1`);
+  });
+
+  it('buildah pull does the same through its own storage', async () => {
+    const before = readHelperCalls(recordDir()).length;
+    const result = await run('buildah', [
+      ...storage('buildah'),
+      'pull',
+      '--signature-policy',
+      policy(),
+      '--cert-dir',
+      certDir(),
+      `${IMAGE}:1`,
+    ]);
+    expect(result.stderr).not.toMatch(/unauthorized|authentication required/i);
+    expect(result.code).toBe(0);
+    expectTokenAnswers(before);
+  });
+
+  it('podman login and logout run store and erase, which succeed and keep nothing for ECR', async () => {
+    const before = readHelperCalls(recordDir()).length;
+    // podman checks the login against the registry, then hands it to the helper (`store`).
+    const login = await run('podman', [
+      ...storage('podman'),
+      'login',
+      '--cert-dir',
+      certDir(),
+      '-u',
+      'AWS',
+      '-p',
+      PASSWORD,
+      ECR_HOST,
+    ]);
+    expect(login.code).toBe(0);
+    const logout = await run('podman', [...storage('podman'), 'logout', ECR_HOST]);
+    expect(logout.code).toBe(0);
+    const actions = callsSince(before).map((call) => [call.args, call.code, call.stderr]);
+    expect(actions).toContainEqual(['store', 0, '']);
+    expect(actions).toContainEqual(['erase', 0, '']);
+    // Nothing was kept: the next pull still asks the helper, which mints the token.
+    const pullBefore = readHelperCalls(recordDir()).length;
+    const pull = await run('podman', [
+      ...storage('podman-after-logout'),
+      'pull',
+      '--signature-policy',
+      policy(),
+      '--cert-dir',
+      certDir(),
+      `${IMAGE}:1`,
+    ]);
+    expect(pull.code).toBe(0);
+    expectTokenAnswers(pullBefore);
+  });
+
+  it('without the helper the registry refuses the pull (the check is real)', async () => {
+    const result = await run(
+      'podman',
+      [
+        ...storage('podman-anonymous'),
+        'pull',
+        '--signature-policy',
+        policy(),
+        '--cert-dir',
+        certDir(),
+        `${IMAGE}:1`,
+      ],
+      { REGISTRY_AUTH_FILE: authFile('empty-auth.json', {}) },
+    );
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toMatch(/unauthorized|authentication required/i);
+  });
+
+  it('these versions run no helper for a credsStore: credHelpers is what to configure', async () => {
+    const before = readHelperCalls(recordDir()).length;
+    const storeOnly = { REGISTRY_AUTH_FILE: authFile('store-auth.json', { credsStore: 'ecr-ts' }) };
+    for (const tool of ['podman', 'buildah']) {
+      const result = await run(
+        tool,
+        [
+          ...storage(`${tool}-store`),
+          'pull',
+          '--signature-policy',
+          policy(),
+          '--cert-dir',
+          certDir(),
+          `${IMAGE}:1`,
+        ],
+        storeOnly,
+      );
+      expect(result.stderr).toMatch(/unauthorized|authentication required/i);
+    }
+    expect(callsSince(before)).toEqual([]);
+  });
+});
