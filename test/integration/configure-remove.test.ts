@@ -185,7 +185,9 @@ describe('configure --remove after configure --store', () => {
     // One write, one backup: the file as --store left it.
     expect(w.backups()).toHaveLength(2);
     expect(existsSync(`${w.dockerFile}.ecr-ts-store.json`)).toBe(false);
-    expect(JSON.parse((await w.run(['list'])).stdout)).toEqual({});
+    // No login of ours is left; the helper's own config file still names the registry that
+    // `configure --store REGISTRY` added (--remove edits docker's config, not the helper's).
+    expect(JSON.parse((await w.run(['list'])).stdout)).toEqual({ [PRIVATE]: 'AWS' });
     const again = await w.run(['configure', '--remove']);
     expect([again.code, again.stdout]).toEqual([
       0,
@@ -241,6 +243,9 @@ describe('configure --remove after configure --store', () => {
     expect(result.stdout).toContain(`remove credHelpers["${PRIVATE}"] (was "ecr-ts")`);
     expect(result.stdout).not.toContain('credsStore');
     expect(w.docker()).toEqual({ auths: {}, credsStore: 'ecr-ts' });
-    expect(JSON.parse((await w.run(['list'])).stdout)).toEqual({ 'ghcr.io': 'a' });
+    expect(JSON.parse((await w.run(['list'])).stdout)).toEqual({
+      'ghcr.io': 'a',
+      [PRIVATE]: 'AWS',
+    });
   });
 });

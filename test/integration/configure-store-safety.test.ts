@@ -353,7 +353,8 @@ describe("configure --store and the helper's own config file", () => {
     const result = await w.run(['configure', '--store']);
     expect(result.code).toBe(1);
     expect(result.stderr).toBe(
-      `docker-credential-ecr-ts: error: configure --store cannot write ${w.configFile}: ${foreign}: it belongs to uid ${NOBODY}, not to this user (uid 0); nothing was changed\n`,
+      // The helper refuses to read such a file at all, before configure could write it.
+      `docker-credential-ecr-ts: error: ${w.configFile}: refusing to use this config file: it belongs to uid ${NOBODY}, not to this user (uid 0)\n`,
     );
     expect(readFileSync(foreign, 'utf8')).toBe('{}');
     expect(readFileSync(w.dockerFile, 'utf8')).toBe('{"credsStore": "keeper"}');
