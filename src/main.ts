@@ -4,7 +4,6 @@
  */
 import type { ActionContext } from './actions/action-context';
 import { getAction } from './actions/get';
-import { getCredentialsAction } from './actions/get-credentials';
 import { compose, type Wiring } from './compose';
 import { isKubeletInvocation } from './config/kubelet-settings';
 import { homeForSdk } from './config/resolve-home';
@@ -94,7 +93,15 @@ async function answer(args: readonly string[], call: Wiring): Promise<Outcome> {
 const HOT_PATHS = new Map<string, HotPath>([
   ['get', { action: getAction, audience: 'protocol' }],
   // The kubelet logs a provider's stderr, and ignores its stdout on a failure (docs/kubelet.md).
-  ['get-credentials', { action: (context) => getCredentialsAction(context), audience: 'human' }],
+  // Loaded on demand: a docker `get` never evaluates the kubelet's request and response modules.
+  [
+    'get-credentials',
+    {
+      action: async (context) =>
+        (await import('./actions/get-credentials')).getCredentialsAction(context),
+      audience: 'human',
+    },
+  ],
 ]);
 
 interface HotPath {
