@@ -29,8 +29,7 @@ if (existsSync(join(root, 'dist', 'docker-credential-ecr-ts'))) {
     entry,
     `const stage = process.env['ECR_TS_BENCH_STAGE'];
 if (stage === 'start') process.exit(0);
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { main } = require('../src/main') as typeof import('../src/main');
+const { main } = await import('../src/main');
 if (stage === 'init') process.exit(0);
 void main();
 `,

@@ -1,9 +1,14 @@
 // Run by the pinned Bun (scripts/build-executable.mjs spawns it): compiles the executable with
-// Bun.build, the CLI's `bun build --compile --bytecode --minify` plus one thing the CLI cannot do,
-// a plugin that keeps src/aws/sdk/ a module of its own inside the executable. The hot path's
-// bundle then holds no SDK code at all (measured: about 8% of a cache hit's CPU time), and
-// src/aws/load-sdk.ts loads it, embedded, on a cache miss. Like scripts/build.mjs for the npm
-// package, the split goes by what an import resolves to, never by the importing file's name.
+// Bun.build, the CLI's `bun build --compile --bytecode --minify --format=esm --splitting` plus one
+// thing the CLI cannot do, a plugin that keeps src/aws/sdk/ a module of its own inside the
+// executable. The hot path's bundle then holds no SDK code at all (measured: about 8% of a cache
+// hit's CPU time), and src/aws/load-sdk.ts loads it, embedded, on a cache miss. Like
+// scripts/build.mjs for the npm package, the split goes by what an import resolves to, never by
+// the importing file's name.
+// ESM with code splitting: every module reached only through an import() (the command line, the
+// cache-miss path, the stores, the kubelet's action) becomes a chunk of its own inside the
+// executable, read and evaluated only when that import() runs. In one CommonJS bundle a cache hit
+// paid for creating every function of the whole program at start (docs/benchmarks.md).
 //   bun scripts/bun-compile.mjs OUTFILE [TARGET] [ENTRY]
 // (ENTRY: another entry point, for the benchmark's staged build; TARGET '' for this machine.)
 // With ECR_TS_METAFILE=FILE it also writes the build's metafile (every input it bundled) there:
@@ -53,9 +58,10 @@ const result = await Bun.build({
   // JavaScriptCore bytecode in the executable: no parsing at start (docs/executable.md).
   bytecode: true,
   minify: true,
-  format: 'cjs',
+  format: 'esm',
+  splitting: true,
   target: 'bun',
-  naming: '[name].[ext]',
+  naming: { entry: '[name].[ext]', chunk: 'chunk-[hash].[ext]' },
   plugins: [splitSdk],
   metafile: Boolean(process.env.ECR_TS_METAFILE),
 });
