@@ -8,8 +8,10 @@ import { compose, type Wiring } from './compose';
 import { isKubeletInvocation } from './config/kubelet-settings';
 import { homeForSdk } from './config/resolve-home';
 import { failureOutput, type Audience, type Outcome } from './failure-output';
+import { HELP_TEXT } from './help-text';
 import { createLogger, type Logger } from './log';
 import { logSink } from './log-sink';
+import { VERSION_LINE } from './product';
 import { readFd } from './protocol/read-input';
 import { isTerminal, writeAll } from './write-fd';
 
@@ -70,11 +72,22 @@ export async function main(): Promise<void> {
 /**
  * `get` is the hot path (docker runs it for every pull), and `get-credentials` the kubelet's (it
  * runs it for every image pull it has no cached answer for): both are answered without loading
- * the command line. Measured: commander, and the lock and atomic-write libraries that `configure`
- * imports, took more startup time than everything a cache hit does. Any other invocation (and
- * either with extra words) goes through cli.ts, loaded on demand; errors read the same either way.
+ * the command line, and so are `list` (docker build lists before every build), `version` and
+ * help (what scripts run to check an install). Measured: commander, and the lock and
+ * atomic-write libraries that `configure` imports, took more startup time than everything a
+ * cache hit does. Any other invocation (and any of these with extra words) goes through cli.ts,
+ * loaded on demand; answers and errors read the same either way (test/unit/cli.test.ts and
+ * test/unit/help-text.test.ts compare them).
  */
 async function answer(args: readonly string[], call: Wiring): Promise<Outcome> {
+  // What commander's version option prints, without loading commander (scripts check installs so).
+  if (args.length === 1 && VERSION_FLAGS.has(args[0] ?? '')) {
+    return { exitCode: 0, stdout: `${VERSION_LINE}\n`, stderr: '' };
+  }
+  // Commander's help as it prints it off a terminal; at one, it wraps to the terminal's width.
+  if (args.length === 1 && HELP_ARGS.has(args[0] ?? '') && !isTerminal(1)) {
+    return { exitCode: 0, stdout: HELP_TEXT, stderr: '' };
+  }
   const hot = args.length === 1 ? HOT_PATHS.get(args[0] ?? '') : undefined;
   if (hot) {
     return call.run(async (context) => {
@@ -89,9 +102,26 @@ async function answer(args: readonly string[], call: Wiring): Promise<Outcome> {
   return runCli(args, call);
 }
 
-/** The actions answered without cli.ts, and who reads their failures. */
+/** The flags cli.ts gives commander's version option. */
+const VERSION_FLAGS = new Set(['-v', '--version']);
+/** cli.ts's help option and help command. */
+const HELP_ARGS = new Set(['-h', '--help', 'help']);
+
+/**
+ * The actions answered without cli.ts, and who reads their failures: as cli.ts answers them
+ * (there, too, `version` and `list` are protocol actions run in the call's bound).
+ */
 const HOT_PATHS = new Map<string, HotPath>([
   ['get', { action: getAction, audience: 'protocol' }],
+  // docker build lists before every build, and scripts check an install with `version`.
+  ['version', { action: async () => `${VERSION_LINE}\n`, audience: 'protocol' }],
+  [
+    'list',
+    {
+      action: async (context) => (await import('./actions/list')).listAction(context),
+      audience: 'protocol',
+    },
+  ],
   // The kubelet logs a provider's stderr, and ignores its stdout on a failure (docs/kubelet.md).
   // Loaded on demand: a docker `get` never evaluates the kubelet's request and response modules.
   [
