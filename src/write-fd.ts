@@ -8,7 +8,8 @@ import { errorCode } from './error-code';
  * answer is one short line. A caller that closed its end (EPIPE) gets nothing, as with any CLI.
  */
 export function writeAll(fd: number, text: string): void {
-  const buffer = Buffer.from(text);
+  // Plain bytes, not a Buffer: under Bun, a process's first Buffer costs more than this write.
+  const buffer = new TextEncoder().encode(text);
   let offset = 0;
   let retries = 0;
   while (offset < buffer.length) {
