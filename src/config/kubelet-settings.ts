@@ -7,6 +7,7 @@ import { isAbsolute } from 'node:path';
 import { isTrue, nonEmpty, type Env } from '../env';
 import { HelperError } from '../errors';
 import { PRODUCT } from '../product';
+import { cacheDirVariable, cacheDisabled } from './cache-switches';
 
 /** The provider's settings beside the helper's own (Config.kubelet). */
 export interface KubeletSettings {
@@ -74,7 +75,7 @@ export function parseKubeletTimeout(env: Env): number {
 }
 
 /**
- * The kubelet's token cache folder: what AWS_ECR_DISABLE_CACHE or AWS_ECR_CACHE_DIR say (as
+ * The kubelet's token cache folder: what the cache variables say (ECR_TS_* or AWS_ECR_*, as
  * `dockerDefault`, the helper's own choice, already holds), else KUBELET_CACHE_DIR for root, else
  * the user's own default.
  */
@@ -83,9 +84,7 @@ export function kubeletCacheDir(
   euid: number,
   dockerDefault: string | null,
 ): string | null {
-  if (nonEmpty(env['AWS_ECR_DISABLE_CACHE']) || nonEmpty(env['AWS_ECR_CACHE_DIR'])) {
-    return dockerDefault;
-  }
+  if (cacheDisabled(env) || cacheDirVariable(env) !== undefined) return dockerDefault;
   return euid === 0 ? KUBELET_CACHE_DIR : dockerDefault;
 }
 

@@ -8,6 +8,7 @@ import { HelperError } from '../errors';
 import { LOG_LEVELS, type LogLevel } from '../log';
 import { PRODUCT } from '../product';
 import { DEFAULT_ROUTE_TABLE, type RouteTable } from '../routing/route-table';
+import { cacheDirVariable, cacheDisabled } from './cache-switches';
 import type { KubeletSettings } from './kubelet-settings';
 import { DEADLINE_VAR } from '../stores/find-helper';
 
@@ -88,9 +89,9 @@ function parseEndBy(raw: string | undefined, now: number): number | null {
 // be set for docker-credential-ecr-login beside us, and Finch passes only the AWS_ECR_* names.
 function cacheDir(env: Env, home: string | null, warn: (text: string) => void): string | null {
   if (cacheDisabled(env)) return null;
-  const name = nonEmpty(env['ECR_TS_CACHE_DIR']) ? 'ECR_TS_CACHE_DIR' : 'AWS_ECR_CACHE_DIR';
-  const explicit = nonEmpty(env[name]);
-  if (explicit) {
+  const name = cacheDirVariable(env);
+  const explicit = name && nonEmpty(env[name]);
+  if (name && explicit) {
     const ignoring = `ignoring ${name} "${explicit}"`;
     // `~` as the reference helper expands it: set in a systemd unit or a CI file, no shell did.
     const tilde = explicit === '~' || explicit.startsWith('~/');
@@ -109,22 +110,6 @@ function cacheDir(env: Env, home: string | null, warn: (text: string) => void): 
   const xdg = nonEmpty(env['XDG_CACHE_HOME']);
   if (xdg && isAbsolute(xdg)) return join(xdg, PRODUCT);
   return home === null ? null : join(home, '.cache', PRODUCT);
-}
-
-/**
- * ECR_TS_DISABLE_CACHE when set (`true`/`false`, `1`/`0`, `yes`/`no`: `false` keeps the cache on
- * whatever AWS_ECR_DISABLE_CACHE says), else AWS_ECR_DISABLE_CACHE as the Go helper reads it: any
- * non-empty value, `false` included, turns the cache off.
- */
-function cacheDisabled(env: Env): boolean {
-  const own = nonEmpty(env['ECR_TS_DISABLE_CACHE']);
-  if (own === undefined) return nonEmpty(env['AWS_ECR_DISABLE_CACHE']) !== undefined;
-  if (/^(true|1|yes)$/i.test(own)) return true;
-  if (/^(false|0|no)$/i.test(own)) return false;
-  throw new HelperError(
-    'CONFIG',
-    `invalid ECR_TS_DISABLE_CACHE "${own}": expected true or false (or 1/0, yes/no)`,
-  );
 }
 
 function parseTimeout(raw: string | undefined): number {

@@ -68,6 +68,13 @@ describe('the kubelet defaults for the cache folder and the config file', () => 
     expect(kubeletCacheDir({ AWS_ECR_CACHE_DIR: '/c' }, 0, '/c')).toBe('/c');
     expect(kubeletCacheDir({ AWS_ECR_DISABLE_CACHE: '1' }, 0, null)).toBeNull();
     expect(kubeletCacheDir({}, 1000, '/home/u/.cache/x')).toBe('/home/u/.cache/x');
+    // Our own names count as the reference helper's do (and win over them).
+    expect(kubeletCacheDir({ ECR_TS_CACHE_DIR: '/ours' }, 0, '/ours')).toBe('/ours');
+    expect(kubeletCacheDir({ ECR_TS_DISABLE_CACHE: 'true' }, 0, null)).toBeNull();
+    // ECR_TS_DISABLE_CACHE=false keeps the cache on, in the node's own folder.
+    expect(
+      kubeletCacheDir({ ECR_TS_DISABLE_CACHE: 'false', AWS_ECR_DISABLE_CACHE: '1' }, 0, null),
+    ).toBe(KUBELET_CACHE_DIR);
   });
   it('reads ECR_TS_CONFIG (absolute only), else the system file', () => {
     expect(kubeletConfigFilePath({})).toEqual({ path: KUBELET_CONFIG_FILE, explicit: false });
