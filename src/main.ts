@@ -12,7 +12,7 @@ import { HELP_TEXT } from './help-text';
 import { createLogger, type Logger } from './log';
 import { logSink } from './log-sink';
 import { VERSION_LINE } from './product';
-import { readFd } from './protocol/read-input';
+import { readFd, type InputChunk } from './protocol/read-input';
 import { isTerminal, writeAll } from './write-fd';
 
 /** Invocations that only describe the program: they never need the config file. */
@@ -34,7 +34,7 @@ export async function main(): Promise<void> {
       // The bound counts from the process's start, not from here: runtime start-up is part of the wait.
       startedAt: Math.floor(performance.timeOrigin),
       // A socket or terminal on stdin cannot be read without blocking a thread: use the stream.
-      readInput: () => readFd(0, { stream: () => process.stdin }),
+      readInput: () => readFd(0, { stream: stdinStream }),
       uid: process.getuid?.() ?? -1,
       // A helper resolving to the executable or the npm shim would be this program again.
       self: [process.execPath, process.argv[1] ?? ''].filter(Boolean),
@@ -148,6 +148,18 @@ function programFile(): string {
   return script && !script.startsWith('/$bunfs/') && !('Bun' in globalThis)
     ? script
     : process.execPath;
+}
+
+/**
+ * stdin as a stream, for a socket (Node's child_process hands its children socket pairs, so
+ * Testcontainers and any Node caller give us one) or a terminal. Under Bun, its own reader: Node's
+ * process.stdin builds a net.Socket and its stream modules there, measured at about 4 ms of a
+ * cache hit against 0.3 ms (docs/benchmarks.md). Either waits in the event loop, never in a
+ * thread's read(2): the call's deadline still ends it.
+ */
+function stdinStream(): AsyncIterable<InputChunk> {
+  const bun = (globalThis as { Bun?: { stdin: { stream(): AsyncIterable<Uint8Array> } } }).Bun;
+  return bun ? bun.stdin.stream() : process.stdin;
 }
 
 /** Routes warnings that the runtime or a dependency would print on its own to the debug log. */

@@ -9,17 +9,20 @@ function tooLarge(): HelperError {
   return new HelperError('BAD_INPUT', `input is larger than ${MAX_INPUT_BYTES} bytes`);
 }
 
+/** What a stream of stdin yields: Node's process.stdin gives Buffers, Bun.stdin's stream bytes. */
+export type InputChunk = Uint8Array | string;
+
 /** Collects a readable stream into a UTF-8 string (at most 64 KiB). */
-async function readInput(stream: AsyncIterable<Buffer | string>): Promise<string> {
-  const chunks: Buffer[] = [];
+async function readInput(stream: AsyncIterable<InputChunk>): Promise<string> {
+  const chunks: Uint8Array[] = [];
   let size = 0;
   for await (const chunk of stream) {
-    const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
-    size += buffer.length;
+    const bytes = typeof chunk === 'string' ? new TextEncoder().encode(chunk) : chunk;
+    size += bytes.length;
     if (size > MAX_INPUT_BYTES) throw tooLarge();
-    chunks.push(buffer);
+    chunks.push(bytes);
   }
-  return Buffer.concat(chunks).toString('utf8');
+  return new TextDecoder().decode(concat(chunks, size));
 }
 
 /**
@@ -33,7 +36,7 @@ async function readInput(stream: AsyncIterable<Buffer | string>): Promise<string
  */
 export function readFd(
   fd: number,
-  options: { stream?: () => AsyncIterable<Buffer | string> } = {},
+  options: { stream?: () => AsyncIterable<InputChunk> } = {},
 ): Promise<string> {
   const source = nonBlocking(fd);
   if (source === undefined) {
