@@ -39,6 +39,30 @@ void main();
   });
 }
 
+// The probes (bench/probes/): the smallest programs doing a warm and a cold get's work, compiled
+// with the same Bun and flags as the executable, so the bench can show what no code of ours costs.
+const probes = {};
+for (const name of ['warm-get', 'cold-get']) {
+  const probe = join(root, '.bench', `probe-${name}`);
+  execFileSync(
+    bunPath(),
+    [
+      'build',
+      '--compile',
+      '--bytecode',
+      '--minify',
+      '--format=esm',
+      '--no-compile-autoload-dotenv',
+      '--no-compile-autoload-bunfig',
+      join(root, 'bench', 'probes', `${name}.ts`),
+      '--outfile',
+      probe,
+    ],
+    { stdio: ['ignore', 'ignore', 'inherit'] },
+  );
+  probes[name] = probe;
+}
+
 execFileSync(process.execPath, [outfile, ...process.argv.slice(2)], {
   stdio: 'inherit',
   cwd: root,
@@ -47,5 +71,7 @@ execFileSync(process.execPath, [outfile, ...process.argv.slice(2)], {
     ECR_TS_BENCH_BUN: bunPath(),
     ECR_TS_BENCH_BUN_VERSION: BUN_VERSION,
     ECR_TS_BENCH_STAGED: staged,
+    ECR_TS_BENCH_WARM_PROBE: probes['warm-get'],
+    ECR_TS_BENCH_COLD_PROBE: probes['cold-get'],
   },
 });
