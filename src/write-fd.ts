@@ -23,10 +23,14 @@ export function writeAll(fd: number, text: string): void {
   }
 }
 
-/** Whether a descriptor is a terminal, without loading node:tty (which loads net). */
+/**
+ * Whether a descriptor is a terminal. A file or a pipe is told apart by fstat alone; only a
+ * character device (a terminal, or /dev/null, which is none) loads node:tty, which loads net: the
+ * hot path never asks about one.
+ */
 export function isTerminal(fd: number): boolean {
   try {
-    return fstatSync(fd).isCharacterDevice();
+    return fstatSync(fd).isCharacterDevice() && process.getBuiltinModule('node:tty').isatty(fd);
   } catch {
     return false;
   }
