@@ -7,6 +7,11 @@ module.exports = {
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   transform: { '^.+\\.(t|j)s$': ['@swc/jest', { jsc: { target: 'es2022' } }] },
+  // jsonc-parser's parser module, as src/ imports it for the bundles, is ESM; jest runs CommonJS
+  // from node_modules, and the package ships the same module as UMD.
+  moduleNameMapper: {
+    '^jsonc-parser/lib/esm/impl/parser\\.js$': 'jsonc-parser/lib/umd/impl/parser.js',
+  },
   // Two cores: two workers keep e2e process fan-out from starving each other.
   maxWorkers: 2,
   testTimeout: 60000,

@@ -6,7 +6,8 @@
  * adds another executable (e.g. an older build) to the same run.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { cleanEnv, tempDir } from '../test/support/env';
 import { KeyStore, startFakeEcr, type FakeEcr } from '../test/support/fake-aws';
@@ -28,6 +29,14 @@ const COLD_RUNS = quick ? 6 : 20;
 const CONCURRENT = 20;
 const CONCURRENT_ROUNDS = quick ? 1 : 3;
 const MEMORY_RUNS = quick ? 3 : 10;
+// bench/run.mjs compiles the probes (bench/probes/) with the same Bun and flags as the executable.
+const WARM_PROBE = process.env['ECR_TS_BENCH_WARM_PROBE'];
+const COLD_PROBE = process.env['ECR_TS_BENCH_COLD_PROBE'];
+/** The targets of a warm get of the executable against its floor: time and peak memory above it. */
+const WARM_ABOVE_FLOOR_MS = 2.5;
+const RSS_ABOVE_FLOOR_MB = 6;
+/** version, --help and list: what scripts run to check an install. */
+const INFO_ABOVE_FLOOR_MS = 3;
 
 /** Something that answers `get`, with the bare start of the runtime it is built on. */
 interface Subject {
@@ -75,12 +84,16 @@ function bareBunExecutable(): string {
   const dir = join(ROOT, '.bench');
   mkdirSync(dir, { recursive: true });
   const source = join(dir, 'bare.js');
-  const output = join(dir, `bare-bun-${BUN_VERSION}`);
+  const output = join(dir, `bare-bun-${BUN_VERSION}-esm`);
   if (!existsSync(output)) {
     writeFileSync(source, '');
-    execFileSync(BUN, ['build', '--compile', '--bytecode', source, '--outfile', output], {
-      stdio: ['ignore', 'ignore', 'inherit'],
-    });
+    // The executable's flags (scripts/bun-compile.mjs): no .env or bunfig.toml read at start.
+    const flags = ['--bytecode', '--minify', '--format=esm', '--no-compile-autoload-dotenv'];
+    execFileSync(
+      BUN,
+      ['build', '--compile', ...flags, '--no-compile-autoload-bunfig', source, '--outfile', output],
+      { stdio: ['ignore', 'ignore', 'inherit'] },
+    );
   }
   return output;
 }
@@ -184,12 +197,15 @@ async function main(): Promise<void> {
   try {
     const list = subjects();
     process.stdout.write(
-      `docker-credential-ecr-ts benchmarks (${quick ? 'quick' : 'full'}); fake ECR: ${setup.note}\n`,
+      `docker-credential-ecr-ts benchmarks (${quick ? 'quick' : 'full'}); fake ECR: ${setup.note}\n` +
+        `load average before: ${loadText()} (figures mean something below 1, on 2 cores)\n`,
     );
     await warm(list, envFor, get, setup);
+    await info(list, envFor);
     await kubelet(list, envFor, get, setup);
     await cold(list, envFor, get, setup);
     await concurrent(list, envFor, get, setup);
+    process.stdout.write(`\nload average after: ${loadText()}\n`);
   } finally {
     await setup.ecr.close();
     cleanup();
@@ -198,6 +214,26 @@ async function main(): Promise<void> {
 }
 
 type Get = (command: string, env: Record<string, string>) => ReturnType<typeof timeRun>;
+
+function loadText(): string {
+  return loadavg()
+    .map((load) => load.toFixed(2))
+    .join(' ');
+}
+
+/** The cache entry a priming get wrote under `env`'s XDG_CACHE_HOME (the warm probe reads it). */
+function cacheEntry(env: Record<string, string>): string {
+  const dir = join(env['XDG_CACHE_HOME'] ?? '', 'docker-credential-ecr-ts');
+  const entry = readdirSync(dir).find(
+    (name) => name.endsWith('.json') && !name.startsWith('config-'),
+  );
+  if (!entry) throw new Error(`no cache entry in ${dir}`);
+  return join(dir, entry);
+}
+
+function mb(kb: number | undefined): string {
+  return kb === undefined ? 'n/a' : `${(kb / 1024).toFixed(1)} MB`;
+}
 
 async function warm(list: Subject[], envFor: EnvFor, get: Get, setup: Setup): Promise<void> {
   process.stdout.write(
@@ -219,14 +255,26 @@ async function warm(list: Subject[], envFor: EnvFor, get: Get, setup: Setup): Pr
     );
     const hits: Timed[] = [];
     const bares: Timed[] = [];
+    const probes: Timed[] = [];
+    const sockets: Timed[] = [];
     const { bare } = contender;
+    const executable = contender.name.startsWith('executable');
+    const probe = executable && WARM_PROBE ? WARM_PROBE : undefined;
+    const probeEnv = { ...env, ECR_TS_PROBE_FILE: probe ? cacheEntry(env) : '' };
+    const ours = contender.command !== GO_HELPER;
+    const input = `${HOST}\n`;
     for (let i = 0; i < WARM_RUNS; i += 1) {
-      // Alternate which goes first so neither always runs on a warmer machine.
-      const order = i % 2 ? ['hit', 'bare'] : ['bare', 'hit'];
-      for (const which of order) {
+      // Alternate which goes first so none always runs on a warmer machine.
+      const order = ['bare', 'hit', 'probe', 'socket'];
+      for (const which of i % 2 ? order.reverse() : order) {
         if (which === 'hit') hits.push(expectOk(await get(contender.command, env), contender.name));
-        else if (bare) {
+        else if (which === 'bare' && bare) {
           bares.push(expectOk(await timeRun(bare.command, bare.args, { env }), bare.name));
+        } else if (which === 'probe' && probe) {
+          probes.push(expectOk(await timeRun(probe, [], { env: probeEnv, input }), 'probe'));
+        } else if (which === 'socket' && ours) {
+          const run = await timeRun(contender.command, ['get'], { env, input, socket: true });
+          sockets.push(expectOk(run, `${contender.name} (stdin a socket)`));
         }
       }
     }
@@ -240,21 +288,50 @@ async function warm(list: Subject[], envFor: EnvFor, get: Get, setup: Setup): Pr
     if (!bare) continue;
     const bareWall = median(bares.map((run) => run.ms));
     const bareCpu = mean(bares.map((run) => run.cpuMs));
-    const ratio = row.wall / bareWall;
+    const above = row.wall - bareWall;
+    const target = executable
+      ? `  (${above <= WARM_ABOVE_FLOOR_MS ? 'meets' : 'MISSES'} ≤ +${WARM_ABOVE_FLOOR_MS} ms)`
+      : '';
     process.stdout.write(
-      `  ${contender.name.padEnd(36)} wall ${fmt(row.wall)}   ${bare.name}: ${fmt(bareWall)}   ratio ${ratio.toFixed(2)}  (${verdict(ratio, 1.25)})\n` +
-        `  ${''.padEnd(36)} cpu  ${fmt(row.cpu)}   ${bare.name}: ${fmt(bareCpu)}   ratio ${(row.cpu / bareCpu).toFixed(2)}\n`,
+      `  ${contender.name.padEnd(36)} wall ${fmt(row.wall)}   ${bare.name}: ${fmt(bareWall)}   +${above.toFixed(1)} ms${target}\n` +
+        `  ${''.padEnd(36)} cpu  ${fmt(row.cpu)}   ${bare.name}: ${fmt(bareCpu)}   +${(row.cpu - bareCpu).toFixed(1)} ms\n`,
     );
+    if (sockets.length > 0) {
+      const wall = median(sockets.map((run) => run.ms));
+      process.stdout.write(
+        `  ${'  the same, stdin a socket pair'.padEnd(36)} wall ${fmt(wall)}   (as Node's child_process, Testcontainers, pass it)\n`,
+      );
+    }
+    if (!probe) continue;
+    const probeWall = median(probes.map((run) => run.ms));
+    const probeRss = await peakRssKb(probe, [], { env: probeEnv, input }, MEMORY_RUNS);
+    const bareRss = await peakRssKb(bare.command, bare.args, { env }, MEMORY_RUNS);
+    rows.push({ name: bare.name, wall: bareWall, cpu: bareCpu, rssKb: bareRss });
+    rows.push({
+      name: 'probe: floor + stdin + a file + answer',
+      wall: probeWall,
+      cpu: mean(probes.map((run) => run.cpuMs)),
+      rssKb: probeRss,
+    });
+    process.stdout.write(
+      `  ${'probe (bench/probes/warm-get.ts)'.padEnd(36)} wall ${fmt(probeWall)}   +${(probeWall - bareWall).toFixed(1)} ms over the floor: no code of ours\n`,
+    );
+    if (row.rssKb !== undefined && bareRss !== undefined && probeRss !== undefined) {
+      const aboveMb = (row.rssKb - bareRss) / 1024;
+      process.stdout.write(
+        `  peak RSS above the bare start: executable +${aboveMb.toFixed(1)} MB (${aboveMb <= RSS_ABOVE_FLOOR_MB ? 'meets' : 'MISSES'} ≤ +${RSS_ABOVE_FLOOR_MB} MB), probe +${((probeRss - bareRss) / 1024).toFixed(1)} MB\n`,
+      );
+    }
   }
   await stages(list, envFor, get, setup);
   const go = rows.find((row) => row.name === GO_NAME);
   process.stdout.write(`  side by side:\n`);
   for (const row of rows) {
     const ratio =
-      go && row !== go
+      go && row !== go && !row.name.startsWith('probe') && !row.name.startsWith('bare')
         ? `   ratio to Go ${(row.wall / go.wall).toFixed(2)}  (${verdict(row.wall / go.wall, 1.0)})`
         : '';
-    const rss = row.rssKb === undefined ? 'n/a' : `${(row.rssKb / 1024).toFixed(1)} MB`;
+    const rss = mb(row.rssKb);
     process.stdout.write(
       `  ${row.name.padEnd(36)} wall ${fmt(row.wall)}  cpu ${fmt(row.cpu)}  peak RSS ${rss.padStart(8)}${ratio}\n`,
     );
@@ -262,6 +339,49 @@ async function warm(list: Subject[], envFor: EnvFor, get: Get, setup: Setup): Pr
 }
 
 type EnvFor = (extra?: Record<string, string>) => Record<string, string>;
+
+/**
+ * `version`, `--help` and `list` (what scripts run to check an install) against the same bare start,
+ * interleaved; the Go helper's `version` beside them. Target for the executable: within 3 ms.
+ */
+async function info(list: Subject[], envFor: EnvFor): Promise<void> {
+  process.stdout.write(
+    `\nversion, --help and list vs the bare start, wall: median of ${WARM_RUNS}, interleaved\n`,
+  );
+  const env = envFor();
+  const commands = [['version'], ['--help'], ['list']];
+  for (const subject of list) {
+    const { bare } = subject;
+    if (!bare) continue;
+    const times = commands.map(() => [] as number[]);
+    const bares: number[] = [];
+    for (let i = 0; i < WARM_RUNS; i += 1) {
+      bares.push(expectOk(await timeRun(bare.command, bare.args, { env }), bare.name).ms);
+      for (const [index, args] of commands.entries()) {
+        times[index]?.push(
+          expectOk(await timeRun(subject.command, args, { env }), args[0] ?? '').ms,
+        );
+      }
+    }
+    const floor = median(bares);
+    const executable = subject.name.startsWith('executable');
+    const parts = commands.map((args, index) => {
+      const above = median(times[index] ?? []) - floor;
+      const target = executable ? (above <= INFO_ABOVE_FLOOR_MS ? ' meets' : ' MISSES') : '';
+      return `${args[0]} ${fmt(median(times[index] ?? []))} (+${above.toFixed(1)}${target})`;
+    });
+    process.stdout.write(
+      `  ${subject.name.padEnd(36)} ${bare.name} ${fmt(floor)}; ${parts.join('; ')}${executable ? `  target ≤ +${INFO_ABOVE_FLOOR_MS} ms` : ''}\n`,
+    );
+  }
+  if (existsSync(GO_HELPER)) {
+    const go: number[] = [];
+    for (let i = 0; i < WARM_RUNS; i += 1) {
+      go.push(expectOk(await timeRun(GO_HELPER, ['version'], { env }), GO_NAME).ms);
+    }
+    process.stdout.write(`  ${GO_NAME.padEnd(36)} version ${fmt(median(go))}\n`);
+  }
+}
 
 /**
  * A warm `get-credentials` (the kubelet's call: the same cache hit, a JSON request in and a
@@ -364,7 +484,10 @@ async function cold(list: Subject[], envFor: EnvFor, get: Get, setup: Setup): Pr
   process.stdout.write(
     `\ncold get (caches disabled: one GetAuthorizationToken each) vs the Go helper, wall: median, cpu: mean of ${COLD_RUNS}, interleaved\n`,
   );
-  const runners = contenders(list, setup).map((c) => ({
+  const probe = COLD_PROBE
+    ? [{ name: 'probe: client-ecr, one call', command: COLD_PROBE, extra: setup.ours }]
+    : [];
+  const runners = [...contenders(list, setup), ...probe].map((c) => ({
     ...c,
     env: envFor({ ...c.extra, AWS_ECR_DISABLE_CACHE: 'true' }),
     times: [] as number[],
@@ -382,12 +505,14 @@ async function cold(list: Subject[], envFor: EnvFor, get: Get, setup: Setup): Pr
   const go = runners.find((r) => r.command === GO_HELPER);
   for (const runner of runners) {
     const ms = median(runner.times);
+    // The probe has no target: it shows what the SDK alone costs on this runtime.
     const ratio = go && runner !== go ? ms / median(go.times) : undefined;
     const cpuRatio = go && runner !== go ? mean(runner.cpu) / mean(go.cpu) : undefined;
+    const target = runner.name.startsWith('probe') ? '' : `  (${verdict(ratio ?? 0, 1.0)})`;
     const note =
       ratio === undefined
         ? ''
-        : `   ratio to Go ${ratio.toFixed(2)}  (${verdict(ratio, 1.0)}); cpu ratio ${cpuRatio?.toFixed(2)}`;
+        : `   ratio to Go ${ratio.toFixed(2)}${target}; cpu ratio ${cpuRatio?.toFixed(2)}`;
     process.stdout.write(
       `  ${runner.name.padEnd(36)} wall ${fmt(ms)}  cpu ${fmt(mean(runner.cpu))}${note}\n`,
     );

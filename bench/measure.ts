@@ -14,21 +14,25 @@ export interface Timed {
   readonly stderr: string;
 }
 
-/** Runs `command args` with `input` on stdin and times it from spawn to exit, in milliseconds. */
+/**
+ * Runs `command args` with `input` on stdin and times it from spawn to exit, in milliseconds.
+ * stdin is a file unless `socket`: Node's 'pipe', a socket pair, as any Node caller (Testcontainers)
+ * hands a helper.
+ */
 export function timeRun(
   command: string,
   args: readonly string[],
-  options: { env: Record<string, string>; input?: string },
+  options: { env: Record<string, string>; input?: string; socket?: boolean },
 ): Promise<Timed> {
   return new Promise((resolve, reject) => {
     const cpuBefore = childrenCpuMs();
     const started = process.hrtime.bigint();
-    // stdin from a file, not Node's 'pipe' (a socket pair): docker and docker-py hand the helper
-    // a real pipe, which the helper reads with plain fs calls; a socket would make it load
-    // process.stdin and the net modules, a cost no real caller causes.
-    const stdin = openSync(inputFile(options.input ?? ''), 'r');
+    // By default stdin from a file, read as docker's and docker-py's pipe is (plain fs reads); a
+    // socket pair takes the stream path (src/main.ts stdinStream), measured on its own row.
+    const stdin = options.socket ? 'pipe' : openSync(inputFile(options.input ?? ''), 'r');
     const child = spawn(command, [...args], { env: options.env, stdio: [stdin, 'pipe', 'pipe'] });
-    closeSync(stdin);
+    if (typeof stdin === 'number') closeSync(stdin);
+    else child.stdin?.end(options.input ?? '');
     let stdout = '';
     let stderr = '';
     child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));

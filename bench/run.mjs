@@ -29,8 +29,7 @@ if (existsSync(join(root, 'dist', 'docker-credential-ecr-ts'))) {
     entry,
     `const stage = process.env['ECR_TS_BENCH_STAGE'];
 if (stage === 'start') process.exit(0);
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { main } = require('../src/main') as typeof import('../src/main');
+const { main } = await import('../src/main');
 if (stage === 'init') process.exit(0);
 void main();
 `,
@@ -38,6 +37,30 @@ void main();
   execFileSync(bunPath(), [join(root, 'scripts', 'bun-compile.mjs'), staged, '', entry], {
     stdio: ['ignore', 'ignore', 'inherit'],
   });
+}
+
+// The probes (bench/probes/): the smallest programs doing a warm and a cold get's work, compiled
+// with the same Bun and flags as the executable, so the bench can show what no code of ours costs.
+const probes = {};
+for (const name of ['warm-get', 'cold-get']) {
+  const probe = join(root, '.bench', `probe-${name}`);
+  execFileSync(
+    bunPath(),
+    [
+      'build',
+      '--compile',
+      '--bytecode',
+      '--minify',
+      '--format=esm',
+      '--no-compile-autoload-dotenv',
+      '--no-compile-autoload-bunfig',
+      join(root, 'bench', 'probes', `${name}.ts`),
+      '--outfile',
+      probe,
+    ],
+    { stdio: ['ignore', 'ignore', 'inherit'] },
+  );
+  probes[name] = probe;
 }
 
 execFileSync(process.execPath, [outfile, ...process.argv.slice(2)], {
@@ -48,5 +71,7 @@ execFileSync(process.execPath, [outfile, ...process.argv.slice(2)], {
     ECR_TS_BENCH_BUN: bunPath(),
     ECR_TS_BENCH_BUN_VERSION: BUN_VERSION,
     ECR_TS_BENCH_STAGED: staged,
+    ECR_TS_BENCH_WARM_PROBE: probes['warm-get'],
+    ECR_TS_BENCH_COLD_PROBE: probes['cold-get'],
   },
 });

@@ -31,8 +31,13 @@ const common = {
   legalComments: 'none',
   logLevel: 'warning',
   metafile: true,
-  // jsonc-parser's `main` is a UMD wrapper whose inner require() esbuild cannot follow.
-  alias: { 'jsonc-parser': 'jsonc-parser/lib/esm/main.js' },
+  // jsonc-parser's `main` is a UMD wrapper whose inner require() esbuild cannot follow. Its ESM
+  // parser module, imported alone (src/config/docker-config.ts), is named whole so that the
+  // package's alias does not prefix it.
+  alias: {
+    'jsonc-parser': 'jsonc-parser/lib/esm/main.js',
+    'jsonc-parser/lib/esm/impl/parser.js': 'jsonc-parser/lib/esm/impl/parser.js',
+  },
 };
 
 /** Source files and packages that become files of their own, required on demand. */

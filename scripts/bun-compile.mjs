@@ -1,11 +1,21 @@
 // Run by the pinned Bun (scripts/build-executable.mjs spawns it): compiles the executable with
-// Bun.build, the CLI's `bun build --compile --bytecode --minify` plus one thing the CLI cannot do,
-// a plugin that keeps src/aws/sdk/ a module of its own inside the executable. The hot path's
-// bundle then holds no SDK code at all (measured: about 8% of a cache hit's CPU time), and
-// src/aws/load-sdk.ts loads it, embedded, on a cache miss. Like scripts/build.mjs for the npm
-// package, the split goes by what an import resolves to, never by the importing file's name.
+// Bun.build, the CLI's `bun build --compile --bytecode --minify --format=esm --splitting` plus one
+// thing the CLI cannot do, a plugin that keeps src/aws/sdk/ a module of its own inside the
+// executable. The hot path's bundle then holds no SDK code at all (measured: about 8% of a cache
+// hit's CPU time), and src/aws/load-sdk.ts loads it, embedded, on a cache miss. Like
+// scripts/build.mjs for the npm package, the split goes by what an import resolves to, never by
+// the importing file's name.
+// ESM with code splitting: every module reached only through an import() (the command line, the
+// cache-miss path, the stores, the kubelet's action) becomes a chunk of its own inside the
+// executable, read and evaluated only when that import() runs. In one CommonJS bundle a cache hit
+// paid for creating every function of the whole program at start (docs/benchmarks.md).
 //   bun scripts/bun-compile.mjs OUTFILE [TARGET] [ENTRY]
 // (ENTRY: another entry point, for the benchmark's staged build; TARGET '' for this machine.)
+// Profile-guided layout: the bytecode of the functions that recorded runs used (a cache hit's
+// `get` first, then `get-credentials`, `list`, `version`; scripts/bytecode-order/, recorded by
+// `npm run build:bytecode-order`) is placed together at the front, so a start reads fewer pages
+// of the executable (measured in docs/benchmarks.md). A profile from an older build still applies:
+// functions it does not name are laid out after it, as without one.
 // With ECR_TS_METAFILE=FILE it also writes the build's metafile (every input it bundled) there:
 // the release's SBOM is made from it (scripts/build-sbom.mjs).
 import { statSync, writeFileSync } from 'node:fs';
@@ -17,6 +27,12 @@ const ENTRY = join(ROOT, 'scripts', 'executable-entry.ts');
 const SDK = join(ROOT, 'src', 'aws', 'sdk', 'index.ts');
 /** The name the SDK entry gets inside the executable (/$bunfs/root/index.js, beside the main one). */
 const SDK_MODULE = './index.js';
+
+const ORDER_DIR = join(ROOT, 'scripts', 'bytecode-order');
+/** The recorded profiles, the most common start first (scripts/record-bytecode-order.mjs). */
+const ORDER_FILES = ['get', 'get-credentials', 'list', 'version'].map((name) =>
+  join(ORDER_DIR, `${name}.txt`),
+);
 
 const [outfile, target, entry = ENTRY] = process.argv.slice(2);
 if (!outfile) throw new Error('usage: bun scripts/bun-compile.mjs OUTFILE [TARGET] [ENTRY]');
@@ -49,13 +65,18 @@ const result = await Bun.build({
     // docker runs the helper in the user's project, whose .env must not set AWS_* or ECR_TS_*.
     autoloadDotenv: false,
     autoloadBunfig: false,
+    // Without profiles (a fresh checkout before its first recording), the default layout.
+    ...(ORDER_FILES.every(isFile) && process.env.ECR_TS_BYTECODE_ORDER !== '0'
+      ? { bytecodeOrder: ORDER_FILES }
+      : {}),
   },
   // JavaScriptCore bytecode in the executable: no parsing at start (docs/executable.md).
   bytecode: true,
   minify: true,
-  format: 'cjs',
+  format: 'esm',
+  splitting: true,
   target: 'bun',
-  naming: '[name].[ext]',
+  naming: { entry: '[name].[ext]', chunk: 'chunk-[hash].[ext]' },
   plugins: [splitSdk],
   metafile: Boolean(process.env.ECR_TS_METAFILE),
 });

@@ -6,19 +6,13 @@
 import { Command, CommanderError } from 'commander';
 import type { ActionContext } from './actions/action-context';
 import { getAction } from './actions/get';
-import { getCredentialsAction } from './actions/get-credentials';
-import { listAction } from './actions/list';
-import { eraseAction, storeAction } from './actions/store-erase';
-import { configureCommand, type ConfigureFlags } from './commands/configure-cli';
-import { doctorOptionsOf, type KubeletFlags } from './commands/kubelet-cli';
-import { doctorBoundMs, doctorCommand } from './commands/doctor/doctor-command';
+import type { ConfigureFlags } from './commands/configure-cli';
+import type { KubeletFlags } from './commands/kubelet-cli';
 import type { Wiring } from './compose';
 import { HelperError } from './errors';
 import { failureOutput, type Outcome } from './failure-output';
-import { PRODUCT, VERSION } from './product';
-
-/** The single `version` line: name, source, version. */
-const VERSION_LINE = `${PRODUCT} (npm:${PRODUCT}) ${VERSION}`;
+import { PRODUCT, VERSION_LINE } from './product';
+import { isTerminal } from './write-fd';
 
 const ACTIONS = ['get', 'store', 'erase', 'list', 'version'];
 // Commands for people at a terminal: their failures go to stderr, as any CLI's do.
@@ -43,13 +37,22 @@ export async function runCli(args: readonly string[], call: Wiring): Promise<Out
     .version(VERSION_LINE, '-v, --version', 'print the version and exit')
     .helpOption('-h, --help', 'show this help')
     .helpCommand('help [command]', 'show this help, or the help of a command')
-    .exitOverride()
-    .configureOutput({
-      writeOut: (text) => (stdout += text),
-      writeErr: (text) => (stderr += text),
-      // Commander's complaints (an unknown flag) become failures below, reported like any other.
-      outputError: () => undefined,
-    });
+    .exitOverride();
+  const terminal = program.configureOutput();
+  program.configureOutput({
+    writeOut: (text) => (stdout += text),
+    writeErr: (text) => (stderr += text),
+    // Commander's complaints (an unknown flag) become failures below, reported like any other.
+    outputError: () => undefined,
+    // Help is wrapped to a terminal's width: commander asks process.stdout (or stderr), whose
+    // creation costs Bun milliseconds. A descriptor that is no character device is no terminal,
+    // and commander's answer is then known: no width, which its help reads as 80. The help text
+    // holds no colour codes, so whether colours are allowed changes nothing off a terminal.
+    getOutHelpWidth: () => (isTerminal(1) ? terminal.getOutHelpWidth?.() : undefined) ?? 80,
+    getErrHelpWidth: () => (isTerminal(2) ? terminal.getErrHelpWidth?.() : undefined) ?? 80,
+    getOutHasColors: () => isTerminal(1) && (terminal.getOutHasColors?.() ?? false),
+    getErrHasColors: () => isTerminal(2) && (terminal.getErrHasColors?.() ?? false),
+  });
   const protocol = (name: string, summary: string, run: (c: ActionContext) => Promise<string>) =>
     program
       .command(name)
@@ -59,20 +62,21 @@ export async function runCli(args: readonly string[], call: Wiring): Promise<Out
         action = run;
       });
   protocol('get', 'read a server URL on stdin, print its credentials as JSON', getAction);
+  // Each command's modules are loaded when it runs: `--help` and `version` load none of them.
   protocol(
     'store',
     'read credentials JSON on stdin (ECR: accepted, nothing persisted)',
-    storeAction,
+    async (context) => (await import('./actions/store-erase')).storeAction(context),
   );
   protocol(
     'erase',
     'read a server URL on stdin and forget it (ECR: nothing to forget)',
-    eraseAction,
+    async (context) => (await import('./actions/store-erase')).eraseAction(context),
   );
   protocol(
     'list',
     'print the registries this helper answers for: configured ones and live cached tokens (stdin is not read)',
-    listAction,
+    async (context) => (await import('./actions/list')).listAction(context),
   );
   protocol('version', 'print the version', async () => `${VERSION_LINE}\n`);
   // The kubelet's image credential provider (docs/kubelet.md): failures go to stderr, which
@@ -80,7 +84,7 @@ export async function runCli(args: readonly string[], call: Wiring): Promise<Out
   protocol(
     KUBELET_ACTION,
     'kubelet image credential provider: read a CredentialProviderRequest on stdin, print the response',
-    getCredentialsAction,
+    async (context) => (await import('./actions/get-credentials')).getCredentialsAction(context),
   );
   program
     .command('configure')
@@ -98,7 +102,8 @@ export async function runCli(args: readonly string[], call: Wiring): Promise<Out
     .option('--bin-dir <dir>', "with --kubelet: the kubelet's provider folder")
     .option('--name <name>', 'with --kubelet: the provider name (a link to this program)')
     .action((registries: string[], flags: ConfigureFlags) => {
-      action = (context) => configureCommand(context, registries, flags);
+      action = async (context) =>
+        (await import('./commands/configure-cli')).configureCommand(context, registries, flags);
     });
   program
     .command('doctor')
@@ -109,9 +114,13 @@ export async function runCli(args: readonly string[], call: Wiring): Promise<Out
     .option('--config <path>', "with --kubelet: the kubelet's CredentialProviderConfig file")
     .option('--bin-dir <dir>', "with --kubelet: the kubelet's provider folder")
     .option('--name <name>', 'with --kubelet: the provider name')
-    .action((target: string | undefined, flags: KubeletFlags & { json?: boolean }) => {
-      action = (context) => doctorCommand(context, doctorOptionsOf(target, flags));
-      boundMs = doctorBoundMs(call.config.timeoutMs, { kubelet: flags.kubelet === true });
+    .action(async (target: string | undefined, flags: KubeletFlags & { json?: boolean }) => {
+      const [doctor, { doctorOptionsOf }] = await Promise.all([
+        import('./commands/doctor/doctor-command'),
+        import('./commands/kubelet-cli'),
+      ]);
+      action = (context) => doctor.doctorCommand(context, doctorOptionsOf(target, flags));
+      boundMs = doctor.doctorBoundMs(call.config.timeoutMs, { kubelet: flags.kubelet === true });
     });
 
   const first = args[0];

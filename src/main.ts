@@ -4,14 +4,15 @@
  */
 import type { ActionContext } from './actions/action-context';
 import { getAction } from './actions/get';
-import { getCredentialsAction } from './actions/get-credentials';
 import { compose, type Wiring } from './compose';
 import { isKubeletInvocation } from './config/kubelet-settings';
 import { homeForSdk } from './config/resolve-home';
 import { failureOutput, type Audience, type Outcome } from './failure-output';
+import { HELP_TEXT } from './help-text';
 import { createLogger, type Logger } from './log';
 import { logSink } from './log-sink';
-import { readFd } from './protocol/read-input';
+import { VERSION_LINE } from './product';
+import { readFd, type InputChunk } from './protocol/read-input';
 import { isTerminal, writeAll } from './write-fd';
 
 /** Invocations that only describe the program: they never need the config file. */
@@ -33,7 +34,7 @@ export async function main(): Promise<void> {
       // The bound counts from the process's start, not from here: runtime start-up is part of the wait.
       startedAt: Math.floor(performance.timeOrigin),
       // A socket or terminal on stdin cannot be read without blocking a thread: use the stream.
-      readInput: () => readFd(0, { stream: () => process.stdin }),
+      readInput: () => readFd(0, { stream: stdinStream }),
       uid: process.getuid?.() ?? -1,
       // A helper resolving to the executable or the npm shim would be this program again.
       self: [process.execPath, process.argv[1] ?? ''].filter(Boolean),
@@ -71,11 +72,22 @@ export async function main(): Promise<void> {
 /**
  * `get` is the hot path (docker runs it for every pull), and `get-credentials` the kubelet's (it
  * runs it for every image pull it has no cached answer for): both are answered without loading
- * the command line. Measured: commander, and the lock and atomic-write libraries that `configure`
- * imports, took more startup time than everything a cache hit does. Any other invocation (and
- * either with extra words) goes through cli.ts, loaded on demand; errors read the same either way.
+ * the command line, and so are `list` (docker build lists before every build), `version` and
+ * help (what scripts run to check an install). Measured: commander, and the lock and
+ * atomic-write libraries that `configure` imports, took more startup time than everything a
+ * cache hit does. Any other invocation (and any of these with extra words) goes through cli.ts,
+ * loaded on demand; answers and errors read the same either way (test/unit/cli.test.ts and
+ * test/unit/help-text.test.ts compare them).
  */
 async function answer(args: readonly string[], call: Wiring): Promise<Outcome> {
+  // What commander's version option prints, without loading commander (scripts check installs so).
+  if (args.length === 1 && VERSION_FLAGS.has(args[0] ?? '')) {
+    return { exitCode: 0, stdout: `${VERSION_LINE}\n`, stderr: '' };
+  }
+  // Commander's help as it prints it off a terminal; at one, it wraps to the terminal's width.
+  if (args.length === 1 && HELP_ARGS.has(args[0] ?? '') && !isTerminal(1)) {
+    return { exitCode: 0, stdout: HELP_TEXT, stderr: '' };
+  }
   const hot = args.length === 1 ? HOT_PATHS.get(args[0] ?? '') : undefined;
   if (hot) {
     return call.run(async (context) => {
@@ -90,11 +102,36 @@ async function answer(args: readonly string[], call: Wiring): Promise<Outcome> {
   return runCli(args, call);
 }
 
-/** The actions answered without cli.ts, and who reads their failures. */
+/** The flags cli.ts gives commander's version option. */
+const VERSION_FLAGS = new Set(['-v', '--version']);
+/** cli.ts's help option and help command. */
+const HELP_ARGS = new Set(['-h', '--help', 'help']);
+
+/**
+ * The actions answered without cli.ts, and who reads their failures: as cli.ts answers them
+ * (there, too, `version` and `list` are protocol actions run in the call's bound).
+ */
 const HOT_PATHS = new Map<string, HotPath>([
   ['get', { action: getAction, audience: 'protocol' }],
+  // docker build lists before every build, and scripts check an install with `version`.
+  ['version', { action: async () => `${VERSION_LINE}\n`, audience: 'protocol' }],
+  [
+    'list',
+    {
+      action: async (context) => (await import('./actions/list')).listAction(context),
+      audience: 'protocol',
+    },
+  ],
   // The kubelet logs a provider's stderr, and ignores its stdout on a failure (docs/kubelet.md).
-  ['get-credentials', { action: (context) => getCredentialsAction(context), audience: 'human' }],
+  // Loaded on demand: a docker `get` never evaluates the kubelet's request and response modules.
+  [
+    'get-credentials',
+    {
+      action: async (context) =>
+        (await import('./actions/get-credentials')).getCredentialsAction(context),
+      audience: 'human',
+    },
+  ],
 ]);
 
 interface HotPath {
@@ -111,6 +148,18 @@ function programFile(): string {
   return script && !script.startsWith('/$bunfs/') && !('Bun' in globalThis)
     ? script
     : process.execPath;
+}
+
+/**
+ * stdin as a stream, for a socket (Node's child_process hands its children socket pairs, so
+ * Testcontainers and any Node caller give us one) or a terminal. Under Bun, its own reader: Node's
+ * process.stdin builds a net.Socket and its stream modules there, measured at about 4 ms of a
+ * cache hit against 0.3 ms (docs/benchmarks.md). Either waits in the event loop, never in a
+ * thread's read(2): the call's deadline still ends it.
+ */
+function stdinStream(): AsyncIterable<InputChunk> {
+  const bun = (globalThis as { Bun?: { stdin: { stream(): AsyncIterable<Uint8Array> } } }).Bun;
+  return bun ? bun.stdin.stream() : process.stdin;
 }
 
 /** Routes warnings that the runtime or a dependency would print on its own to the debug log. */

@@ -9,25 +9,31 @@
 /**
  * A character class: a table of the ASCII codes it allows. A table rather than a predicate per
  * character: this code runs once per process, in the interpreter, where a function call per
- * character was most of the cost (measured: 100 keys took 2 ms of a cold call that way).
+ * character was most of the cost (measured: 100 keys took 2 ms of a cold call that way). Each
+ * table is built on its first use: building all of them when the module loads was a few percent
+ * of a cache hit that used none (docs/benchmarks.md).
  */
 type CharClass = Uint8Array;
 
-/** The class of the given ranges (`'az'`) and single characters. */
-function charClass(ranges: readonly string[], singles = ''): CharClass {
-  const table = new Uint8Array(128);
-  for (const range of ranges) {
-    for (let c = range.charCodeAt(0); c <= range.charCodeAt(1); c += 1) table[c] = 1;
-  }
-  for (let i = 0; i < singles.length; i += 1) table[singles.charCodeAt(i)] = 1;
-  return table;
+/** The class of the given ranges (`'az'`) and single characters, built when first asked for. */
+function charClass(ranges: readonly string[], singles = ''): () => CharClass {
+  let table: CharClass | undefined;
+  return () => {
+    if (table) return table;
+    table = new Uint8Array(128);
+    for (const range of ranges) {
+      for (let c = range.charCodeAt(0); c <= range.charCodeAt(1); c += 1) table[c] = 1;
+    }
+    for (let i = 0; i < singles.length; i += 1) table[singles.charCodeAt(i)] = 1;
+    return table;
+  };
 }
 
 const LOWER = charClass(['az']);
 const DIGIT = charClass(['09']);
 const ALNUM = charClass(['az', 'AZ', '09']);
 /** `\w` and the extra characters given. */
-const wordOr = (extra: string): CharClass => charClass(['az', 'AZ', '09'], `_${extra}`);
+const wordOr = (extra: string): (() => CharClass) => charClass(['az', 'AZ', '09'], `_${extra}`);
 const HELPER_NAME = wordOr('.-');
 const SESSION_NAME = wordOr('+=,.@-');
 const EXTERNAL_ID = wordOr('+=,.@:/-');
@@ -36,8 +42,14 @@ const SECRET_NAME = wordOr('/+=.@-');
 const HOST_LABEL = charClass(['az', '09'], '-*');
 
 /** True when `text` has `min`..`max` characters, all in `allowed`. */
-function consistsOf(text: string, min: number, max: number, allowed: CharClass): boolean {
+function consistsOf(
+  text: string,
+  min: number,
+  max: number,
+  allowedClass: () => CharClass,
+): boolean {
   if (text.length < min || text.length > max) return false;
+  const allowed = allowedClass();
   for (let i = 0; i < text.length; i += 1) {
     if (allowed[text.charCodeAt(i)] !== 1) return false;
   }
@@ -46,7 +58,7 @@ function consistsOf(text: string, min: number, max: number, allowed: CharClass):
 
 /** `docker-credential-<name>`'s name: a letter or digit, then letters, digits, `.`, `_`, `-`. */
 export function isHelperName(text: string): boolean {
-  return ALNUM[text.charCodeAt(0)] === 1 && consistsOf(text, 1, 100, HELPER_NAME);
+  return ALNUM()[text.charCodeAt(0)] === 1 && consistsOf(text, 1, 100, HELPER_NAME);
 }
 
 /** An STS role session name. */

@@ -8,7 +8,8 @@ import { errorCode } from './error-code';
  * answer is one short line. A caller that closed its end (EPIPE) gets nothing, as with any CLI.
  */
 export function writeAll(fd: number, text: string): void {
-  const buffer = Buffer.from(text);
+  // Plain bytes, not a Buffer: under Bun, a process's first Buffer costs more than this write.
+  const buffer = new TextEncoder().encode(text);
   let offset = 0;
   let retries = 0;
   while (offset < buffer.length) {
@@ -22,10 +23,14 @@ export function writeAll(fd: number, text: string): void {
   }
 }
 
-/** Whether a descriptor is a terminal, without loading node:tty (which loads net). */
+/**
+ * Whether a descriptor is a terminal. A file or a pipe is told apart by fstat alone; only a
+ * character device (a terminal, or /dev/null, which is none) loads node:tty, which loads net: the
+ * hot path never asks about one.
+ */
 export function isTerminal(fd: number): boolean {
   try {
-    return fstatSync(fd).isCharacterDevice();
+    return fstatSync(fd).isCharacterDevice() && process.getBuiltinModule('node:tty').isatty(fd);
   } catch {
     return false;
   }

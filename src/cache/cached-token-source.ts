@@ -17,10 +17,7 @@ import {
   secretScopeFor,
 } from './cache-identity';
 import { freshness, isLive, staleFrom } from './freshness';
-import { staleMsFor } from '../fs/lock';
-import { lockOrWait } from './lock-or-wait';
 import { mayServeStale } from './may-serve-stale';
-import { recordHost } from './record-host';
 import { createTokenStore } from './token-store';
 
 /** Everything the cache needs; the call's context, the clock and the wrapped source are passed in. */
@@ -77,6 +74,8 @@ export function createCachedTokenSource(options: CachedTokenSourceOptions): Toke
     if (held) return save({ ...entry, hosts: [...entry.hosts, host] });
     const { timeoutMs, context } = options;
     const debug = (line: string): void => logger.debug(line);
+    // The lock and its polling are loaded only when needed: a plain hit never takes the lock.
+    const { recordHost } = await import('./record-host');
     await recordHost({
       store,
       scope: entry,
@@ -113,7 +112,11 @@ export function createCachedTokenSource(options: CachedTokenSourceOptions): Toke
     return { ...token, refreshAt: staleFrom(entry) };
   };
 
-  const refresh = (job: Job, scope: CacheScope, seen?: CacheEntry): Promise<EcrToken> => {
+  const refresh = async (job: Job, scope: CacheScope, seen?: CacheEntry): Promise<EcrToken> => {
+    const [{ lockOrWait }, { staleMsFor }] = await Promise.all([
+      import('./lock-or-wait'),
+      import('../fs/lock'),
+    ]);
     let entry = seen;
     const answerFresh = async (
       current: CacheEntry | undefined,

@@ -5,7 +5,10 @@
  * quotes its text.
  */
 import { join } from 'node:path';
-import { parseTree, type ParseError } from 'jsonc-parser';
+import type { ParseError } from 'jsonc-parser';
+// The parser alone: jsonc-parser's main module also builds the formatter's tables of indents
+// (1,200 strings), which a cache-miss-free `list` paid for on every call (docs/benchmarks.md).
+import { parseTree } from 'jsonc-parser/lib/esm/impl/parser.js';
 import { nonEmpty, type Env } from '../env';
 import { errorCode } from '../error-code';
 import { HelperError } from '../errors';

@@ -8,7 +8,6 @@ import { HelperError } from '../errors';
 import type { ValidationRecord } from '../cache/validation-record';
 import { DEFAULT_ROUTE_TABLE, type RouteTable } from '../routing/route-table';
 import { configFilePath } from './config-file-path';
-import { parseConfigFile, parseValidatedConfigFile } from './parse-config-file';
 import { parseConfig, type Config } from './parse-config';
 import { resolveHome } from './resolve-home';
 import {
@@ -93,8 +92,18 @@ function loadRouteTable(
   }
   // Checked whole once per text: a hundred entries cost a cold process several milliseconds, a
   // tenth of a cache hit. docs/universal-mode.md's promise holds: any edit is a new text, checked whole again.
+  const { parseConfigFile, parseValidatedConfigFile } = configFileParser();
   if (record?.has(path, text)) return parseValidatedConfigFile(text, path);
   const table = parseConfigFile(text, path);
   record?.add(path, text);
   return table;
+}
+
+/**
+ * The config file's parser, loaded only when there is a file to parse: most calls have none, and
+ * evaluating the parser and its character tables was a tenth of a cache hit (docs/benchmarks.md).
+ */
+function configFileParser(): typeof import('./parse-config-file') {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on demand, synchronously
+  return require('./parse-config-file') as typeof import('./parse-config-file');
 }

@@ -23,7 +23,7 @@ import { dirname } from 'node:path';
 import { errorCode } from '../error-code';
 import { ownerProblem, type Owner } from './owner';
 import { randomHex } from './random-hex';
-import { readOpenFile } from './read-regular-file';
+import { readOpenText } from './read-regular-file';
 
 // O_NOFOLLOW is absent on Windows (0 there); O_EXCL already refuses a symlink at the name.
 const NOFOLLOW = constants.O_NOFOLLOW ?? 0;
@@ -55,7 +55,7 @@ export function readPrivateFile(path: string, owner: Owner, maxBytes: number): P
     const problem = ownerProblem(stat, owner);
     if (problem) return refused(problem);
     if (stat.size > maxBytes) return refused(`it is larger than ${maxBytes} bytes`);
-    return { kind: 'text', text: readOpenFile(fd, stat.size).toString('utf8') };
+    return { kind: 'text', text: readOpenText(fd, stat.size) };
   } catch (error) {
     return refused(`cannot read it (${errorCode(error)})`);
   } finally {

@@ -54,13 +54,28 @@ export function readSettingsFile(path: string): FileVersion | null {
 /** The first `size` bytes of the open file `fd` (fewer if it is shorter now). */
 export function readOpenFile(fd: number, size: number): Buffer {
   const bytes = Buffer.alloc(size);
+  return bytes.subarray(0, readInto(fd, bytes));
+}
+
+/**
+ * The first `size` bytes of the open file `fd` as UTF-8 text, as `readOpenFile().toString()`
+ * reads them but without Node's Buffer: under Bun, a process's first Buffer costs more than
+ * reading a cache entry (docs/benchmarks.md).
+ */
+export function readOpenText(fd: number, size: number): string {
+  const bytes = new Uint8Array(size);
+  return new TextDecoder().decode(bytes.subarray(0, readInto(fd, bytes)));
+}
+
+/** Fills `bytes` from the start of `fd` until it is full or the file ends; the count read. */
+function readInto(fd: number, bytes: Uint8Array): number {
   let length = 0;
-  while (length < size) {
-    const read = readSync(fd, bytes, length, size - length, length);
+  while (length < bytes.length) {
+    const read = readSync(fd, bytes, length, bytes.length - length, length);
     if (read === 0) break;
     length += read;
   }
-  return bytes.subarray(0, length);
+  return length;
 }
 
 function refusal(reason: string): Error {

@@ -1,17 +1,14 @@
 /**
  * The real OpenStore: the built-in file store, `none`, or another `docker-credential-<name>`
  * (docs/universal-mode.md). Opening is free; each store finds its file or helper when first used, so a route
- * that is never taken costs nothing and fails nothing.
+ * that is never taken costs nothing and fails nothing. The stores' modules are loaded then too:
+ * a call that answers from the token cache never evaluates them (docs/benchmarks.md).
  */
 import type { CallContext } from '../call-context';
 import { HelperError, notFound } from '../errors';
 import { quoteServerUrl } from '../quote';
 import type { CredentialStore, OpenStore, StoreName } from './credential-store';
-import { ancestorRunningSelf } from './ancestor-self';
-import { execProgram } from './exec-program';
-import { createFileStore } from './file-store';
 import { fileStorePath, fileStorePathOrNull } from './file-store-path';
-import { delegatedEnv, findHelper } from './find-helper';
 import { createHelperStore } from './helper-store';
 import type { Program } from './program';
 
@@ -41,22 +38,29 @@ function openStore(name: StoreName, options: OpenStoreOptions): CredentialStore 
       return noneStore;
     case 'file': {
       let store: CredentialStore | undefined;
-      const open = (): CredentialStore =>
-        (store ??= createFileStore({
+      const open = async (): Promise<CredentialStore> => {
+        const { createFileStore } = await import('./file-store');
+        return (store ??= createFileStore({
           path: fileStorePath(context.env, options.home),
           owner: { uid: options.uid },
           deadline: context.deadline,
           warn: (message) => context.logger.warn(message),
         }));
+      };
       // No home folder and no XDG_DATA_HOME: the store has no place, so it holds nothing; only
       // `store` needs one, and says so.
       const homeless = (): boolean => !fileStorePathOrNull(context.env, options.home);
       return {
         label: 'the file store',
-        get: (serverUrl) => (homeless() ? Promise.reject(notFound()) : open().get(serverUrl)),
-        store: (credentials) => open().store(credentials),
-        erase: (serverUrl) => (homeless() ? Promise.resolve() : open().erase(serverUrl)),
-        list: () => (homeless() ? Promise.resolve({}) : open().list()),
+        get: async (serverUrl) => {
+          if (homeless()) throw notFound();
+          return (await open()).get(serverUrl);
+        },
+        store: async (credentials) => (await open()).store(credentials),
+        erase: async (serverUrl) => {
+          if (!homeless()) await (await open()).erase(serverUrl);
+        },
+        list: async () => (homeless() ? {} : (await open()).list()),
       };
     }
     case 'helper':
@@ -72,6 +76,12 @@ function openStore(name: StoreName, options: OpenStoreOptions): CredentialStore 
 function helperProgram(name: string, options: OpenStoreOptions): Program {
   const { context } = options;
   return async (action, input) => {
+    const [{ ancestorRunningSelf }, { execProgram }, { delegatedEnv, findHelper }] =
+      await Promise.all([
+        import('./ancestor-self'),
+        import('./exec-program'),
+        import('./find-helper'),
+      ]);
     const path = findHelper({
       name,
       env: context.env,

@@ -3,7 +3,7 @@
  * a hung endpoint, stdin never closed, stdout closed, oversized input, flags it does not know.
  * Each ends within the bound, without a stack trace, a secret, or a stale lock left behind.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { closeSync, existsSync, openSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cleanEnv, scrubProcessEnv } from '../support/env';
@@ -111,6 +111,23 @@ describe('stdin and stdout abuse', () => {
     expect(result.code).toBe(1);
     expect(result.stdout).toBe('input is larger than 65536 bytes\n');
     expect(result.stderr).not.toContain('s3cr3t');
+  });
+
+  it('with stdout sent to /dev/null, the error still reaches stderr', () => {
+    // /dev/null is a character device like a terminal; only at a terminal is stderr left quiet.
+    const devNull = openSync('/dev/null', 'w');
+    try {
+      const result = spawnSync(HELPER_BIN, ['get'], {
+        env: cleanEnv(tempDir()),
+        input: '',
+        stdio: ['pipe', devNull, 'pipe'],
+        encoding: 'utf8',
+      });
+      expect(result.status).toBe(1);
+      expect(result.stderr).toBe('docker-credential-ecr-ts: error: no credentials server URL\n');
+    } finally {
+      closeSync(devNull);
+    }
   });
 
   it('a caller that closed stdout (EPIPE) gets no crash and no stack on stderr', async () => {
