@@ -182,11 +182,14 @@ export function createCachedTokenSource(options: CachedTokenSourceOptions): Toke
       );
     },
     async listKnown(identities = [{}]) {
+      const entries = store.list();
+      // No entries (a new machine, caching off): no identity to compute (two stats and hashes).
+      if (entries.length === 0) return {};
       const base = currentIdentity();
       const wanted = new Set(identities.map((identity) => routeIdentity(base, identity)));
       const at = now();
       const known: Record<string, string> = {};
-      for (const entry of store.list()) {
+      for (const entry of entries) {
         if (entry.service === 'secrets-manager') continue;
         if (!wanted.has(entry.identity) || !isLive(entry, at)) continue;
         for (const host of entry.hosts) known[host] = entry.username;
