@@ -9,6 +9,8 @@ module.exports = {
   transform: { '^.+\\.(t|j)s$': ['@swc/jest', { jsc: { target: 'es2022' } }] },
   // jsonc-parser's parser module, as src/ imports it for the bundles, is ESM; jest runs CommonJS
   // from node_modules, and the package ships the same module as UMD.
+  // @noble/hashes ships ESM only (src/cache/sha256.ts requires it on Node): swc makes it CommonJS.
+  transformIgnorePatterns: ['/node_modules/(?!@noble/hashes/)'],
   moduleNameMapper: {
     '^jsonc-parser/lib/esm/impl/parser\\.js$': 'jsonc-parser/lib/umd/impl/parser.js',
   },

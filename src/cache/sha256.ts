@@ -1,7 +1,9 @@
 /**
- * SHA-256 in hex, on either runtime. Under Bun (the executable) its native hasher, because loading
- * node:crypto there also loads the stream modules: measured as the largest single cost of a cache
- * hit above the bare start. Under Node, node:crypto (loaded on first use, not at start).
+ * SHA-256 in hex, on either runtime, without node:crypto on either. Under Bun (the executable) its
+ * native hasher: loading node:crypto there also loads the stream modules, measured as the largest
+ * single cost of a cache hit above the bare start. Under Node (the npm bin), @noble/hashes' audited
+ * pure-JavaScript SHA-256: loading node:crypto cost Node more than the rest of a cache hit's own
+ * code (docs/benchmarks.md), and the hashed texts are a few hundred bytes.
  */
 interface BunHasher {
   update(text: string): BunHasher;
@@ -13,5 +15,18 @@ type BunGlobal = { Bun?: { CryptoHasher: new (algorithm: 'sha256') => BunHasher 
 export function sha256Hex(text: string): string {
   const bun = (globalThis as BunGlobal).Bun;
   if (bun) return new bun.CryptoHasher('sha256').update(text).digest('hex');
-  return process.getBuiltinModule('node:crypto').createHash('sha256').update(text).digest('hex');
+  const { sha256 } = nobleSha2();
+  const { bytesToHex, utf8ToBytes } = nobleUtils();
+  return bytesToHex(sha256(utf8ToBytes(text)));
+}
+
+// Required on first use: the executable never evaluates them.
+function nobleSha2(): typeof import('@noble/hashes/sha2.js') {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on demand, synchronously
+  return require('@noble/hashes/sha2.js') as typeof import('@noble/hashes/sha2.js');
+}
+
+function nobleUtils(): typeof import('@noble/hashes/utils.js') {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on demand, synchronously
+  return require('@noble/hashes/utils.js') as typeof import('@noble/hashes/utils.js');
 }
