@@ -31,8 +31,9 @@ export async function main(): Promise<void> {
   try {
     const call = compose({
       env,
-      // The bound counts from the process's start, not from here: runtime start-up is part of the wait.
-      startedAt: Math.floor(performance.timeOrigin),
+      // The bound counts from the process's start, not from here: runtime start-up is part of the
+      // wait. From process.uptime(): on Node, `performance` loads perf_hooks (about 1 ms).
+      startedAt: Math.floor(Date.now() - process.uptime() * 1000),
       // A socket or terminal on stdin cannot be read without blocking a thread: use the stream.
       readInput: () => readFd(0, { stream: stdinStream }),
       uid: process.getuid?.() ?? -1,
