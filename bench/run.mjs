@@ -54,6 +54,7 @@ for (const name of ['warm-get', 'cold-get']) {
       '--format=esm',
       '--no-compile-autoload-dotenv',
       '--no-compile-autoload-bunfig',
+      '--compile-jit-policy=1000',
       join(root, 'bench', 'probes', `${name}.ts`),
       '--outfile',
       probe,

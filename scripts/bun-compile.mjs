@@ -65,6 +65,11 @@ const result = await Bun.build({
     // docker runs the helper in the user's project, whose .env must not set AWS_* or ECR_TS_*.
     autoloadDotenv: false,
     autoloadBunfig: false,
+    // JavaScriptCore's tier-up thresholds ×1000: every call of this program is short (a warm get
+    // about 3 ms of JavaScript, a cold one about 30), and compiling hot code there costs more than
+    // it saves. Measured, interleaved: a warm get 0.7 ms faster, a cold one 5 ms
+    // (docs/benchmarks.md). Nothing resets it: no command runs long enough to gain from the JIT.
+    jitPolicy: 1000,
     // Without profiles (a fresh checkout before its first recording), the default layout.
     ...(ORDER_FILES.every(isFile) && process.env.ECR_TS_BYTECODE_ORDER !== '0'
       ? { bytecodeOrder: ORDER_FILES }
