@@ -16,7 +16,7 @@ import { readFd, type InputChunk } from './protocol/read-input';
 import { isTerminal, writeAll } from './write-fd';
 
 /** Invocations that only describe the program: they never need the config file. */
-const INFO_ONLY = new Set(['version', '-v', '--version', '-h', '--help']);
+const INFO_ONLY = new Set(['version', '-v', '--version', '-h', '--help', 'help']);
 
 /** Runs the helper for this process and exits with its status. */
 export async function main(): Promise<void> {

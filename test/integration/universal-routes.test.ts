@@ -331,9 +331,17 @@ describe('anonymous routes and config errors', () => {
     expect(ecr.requests).toHaveLength(0);
   });
 
-  it('version and --help work whatever the config file holds', async () => {
+  it('version, -v, --help, -h and help work whatever the config file holds', async () => {
     const w = world('{"registries": {');
-    for (const args of [['version'], ['--version'], ['--help']]) {
+    for (const args of [
+      ['version'],
+      ['--version'],
+      ['-v'],
+      ['--help'],
+      ['-h'],
+      ['help'],
+      ['help', 'get'],
+    ]) {
       const result = await runHelper({ args, env: w.env });
       expect([args, result.code]).toEqual([args, 0]);
       expect(result.stdout).not.toContain('not valid JSON');
