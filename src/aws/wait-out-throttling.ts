@@ -1,7 +1,9 @@
 /**
  * Calls until an answer is not throttled, pausing between tries as throttle-backoff.ts says, all
  * within the caller's deadline. Anything else that fails ends it at once: the SDK has already
- * retried what it retries (5xx answers, resets, timeouts), sized to the same deadline.
+ * retried what it retries (5xx answers, resets, timeouts), sized to the same deadline. Except a
+ * timeout after throttled answers: the later tries come late in the bound, and one that cannot
+ * finish in what is left failed because the throttling used the bound up, which is what to report.
  */
 import { classifyError } from './classify-error';
 import { throttleRetryDelayMs } from './throttle-backoff';
@@ -37,20 +39,32 @@ interface WaitOutThrottlingOptions<T> {
   readonly onPause?: (ms: number) => void;
   readonly now?: () => number;
   readonly random?: () => number;
+  /** Waits `ms`, or rejects when `signal` aborts (tests pass one that takes no real time). */
+  readonly pause?: (ms: number, signal: AbortSignal) => Promise<void>;
 }
 
 /** The call's answer; or its error (a ThrottledUntilBound when throttling outlasted the budget). */
 export async function waitOutThrottling<T>(options: WaitOutThrottlingOptions<T>): Promise<T> {
   const now = options.now ?? Date.now;
   const random = options.random ?? Math.random;
+  const wait = options.pause ?? pause;
   const started = now();
   let throttled = 0;
   let attempts = 0;
+  let lastThrottled: unknown;
   for (;;) {
     try {
       return await options.call();
     } catch (error) {
-      if (classifyError(error).kind !== 'throttled') throw error;
+      const { kind } = classifyError(error);
+      if (kind === 'timeout' && lastThrottled !== undefined) {
+        throw new ThrottledUntilBound(lastThrottled, {
+          attempts: attempts + attemptsOf(error),
+          waitedMs: now() - started,
+        });
+      }
+      if (kind !== 'throttled') throw error;
+      lastThrottled = error;
       throttled += 1;
       attempts += attemptsOf(error);
       const delay = throttleRetryDelayMs({
@@ -62,7 +76,7 @@ export async function waitOutThrottling<T>(options: WaitOutThrottlingOptions<T>)
         throw new ThrottledUntilBound(error, { attempts, waitedMs: now() - started });
       }
       options.onPause?.(delay);
-      await pause(delay, options.signal);
+      await wait(delay, options.signal);
     }
   }
 }

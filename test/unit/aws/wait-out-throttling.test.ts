@@ -18,19 +18,20 @@ function scripted(answers: readonly unknown[]) {
   return { call, calls };
 }
 
-/** A clock that moves only when the loop pauses (the pauses themselves are real but 0 ms). */
+/** A clock that moves 1 s per pause, and only then; the pauses take no real time. */
 function pausedClock(start = 1_000_000) {
   const clock = { now: start, pauses: [] as number[] };
   return {
     clock,
     options: {
       now: () => clock.now,
-      // random 0: every pause is 0 ms of real time; the fake clock advances by a set step.
       random: () => 0,
       onPause: (ms: number) => {
         clock.pauses.push(ms);
         clock.now += 1000;
       },
+      // No real waiting: the fake clock is what moves.
+      pause: async () => undefined,
     },
   };
 }
@@ -99,6 +100,38 @@ describe('waitOutThrottling()', () => {
       return calls.count;
     };
     expect(await count(10_000)).toBeGreaterThan(await count(4_000));
+  });
+
+  it('a try that times out after throttled answers is reported as the throttling that used the bound up', async () => {
+    // The last try comes late in the bound; under load its request may not finish in what is left.
+    const timeout = Object.assign(new Error('Request timed out'), { name: 'TimeoutError' });
+    const { call, calls } = scripted([throttled(), throttled(), timeout]);
+    const { clock, options } = pausedClock();
+    const failure = await waitOutThrottling({
+      call,
+      deadline: clock.now + 30_000,
+      signal: new AbortController().signal,
+      ...options,
+    }).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(ThrottledUntilBound);
+    const { tries, last } = failure as ThrottledUntilBound;
+    expect((last as Error).name).toBe('ThrottlingException');
+    expect(tries.attempts).toBe(3);
+    expect(calls.count).toBe(3);
+  });
+
+  it('a timeout with no throttled answer before it stays a timeout', async () => {
+    const timeout = Object.assign(new Error('Request timed out'), { name: 'TimeoutError' });
+    const { call } = scripted([timeout]);
+    const { clock, options } = pausedClock();
+    await expect(
+      waitOutThrottling({
+        call,
+        deadline: clock.now + 30_000,
+        signal: new AbortController().signal,
+        ...options,
+      }),
+    ).rejects.toBe(timeout);
   });
 
   it('stops a pause when the call is aborted', async () => {
