@@ -1,23 +1,12 @@
-// `npm run bench`: bundles the TypeScript benchmark (it shares the tests' loopback fakes) with
-// esbuild into .bench/, then runs it. Prints numbers; asserts nothing.
+// `npm run bench`: runs the TypeScript benchmark bench/bench.ts (bench/bundle-bench.mjs) with the
+// staged build and the probes it compares against. Prints numbers; asserts nothing.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
 import { bunPath, BUN_VERSION } from '../scripts/bun-path.mjs';
+import { bundleBench, ROOT as root } from './bundle-bench.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const outfile = join(root, '.bench', 'bench.cjs');
-await build({
-  entryPoints: [join(root, 'bench', 'bench.ts')],
-  outfile,
-  bundle: true,
-  platform: 'node',
-  target: 'node20',
-  format: 'cjs',
-  logLevel: 'warning',
-});
+const bench = await bundleBench('bench');
 
 // The executable built like the real one, but able to stop after each stage of a start, so the
 // bench can say where a warm get's time goes (ECR_TS_BENCH_STAGE: start | init | unset = run).
@@ -64,15 +53,11 @@ for (const name of ['warm-get', 'cold-get']) {
   probes[name] = probe;
 }
 
-execFileSync(process.execPath, [outfile, ...process.argv.slice(2)], {
-  stdio: 'inherit',
-  cwd: root,
-  env: {
-    ...process.env,
-    ECR_TS_BENCH_BUN: bunPath(),
-    ECR_TS_BENCH_BUN_VERSION: BUN_VERSION,
-    ECR_TS_BENCH_STAGED: staged,
-    ECR_TS_BENCH_WARM_PROBE: probes['warm-get'],
-    ECR_TS_BENCH_COLD_PROBE: probes['cold-get'],
-  },
+bench({
+  ...process.env,
+  ECR_TS_BENCH_BUN: bunPath(),
+  ECR_TS_BENCH_BUN_VERSION: BUN_VERSION,
+  ECR_TS_BENCH_STAGED: staged,
+  ECR_TS_BENCH_WARM_PROBE: probes['warm-get'],
+  ECR_TS_BENCH_COLD_PROBE: probes['cold-get'],
 });
