@@ -3,6 +3,7 @@
  * It hands what it read to compose.ts, answers, prints and exits.
  */
 import type { ActionContext } from './actions/action-context';
+import { bunRuntime } from './bun-runtime';
 import { getAction } from './actions/get';
 import { compose, type Wiring } from './compose';
 import { isKubeletInvocation } from './config/kubelet-settings';
@@ -146,9 +147,7 @@ interface HotPath {
  */
 function programFile(): string {
   const script = process.argv[1];
-  return script && !script.startsWith('/$bunfs/') && !('Bun' in globalThis)
-    ? script
-    : process.execPath;
+  return script && !script.startsWith('/$bunfs/') && !bunRuntime() ? script : process.execPath;
 }
 
 /**
@@ -159,8 +158,7 @@ function programFile(): string {
  * thread's read(2): the call's deadline still ends it.
  */
 function stdinStream(): AsyncIterable<InputChunk> {
-  const bun = (globalThis as { Bun?: { stdin: { stream(): AsyncIterable<Uint8Array> } } }).Bun;
-  return bun ? bun.stdin.stream() : process.stdin;
+  return bunRuntime()?.stdin.stream() ?? process.stdin;
 }
 
 /** Routes warnings that the runtime or a dependency would print on its own to the debug log. */
