@@ -62,6 +62,21 @@ describeClients('podman and buildah pull through the helper', () => {
   ];
   const run = (command: string, args: readonly string[], extra: Record<string, string> = {}) =>
     runInNetns(netns, { ...env, ...extra }, command, args);
+  /** `<tool> pull` of the test image into storage `name`, trusting the test CA. */
+  const pull = (tool: string, name: string, extra: Record<string, string> = {}) =>
+    run(
+      tool,
+      [
+        ...storage(name),
+        'pull',
+        '--signature-policy',
+        policy(),
+        '--cert-dir',
+        certDir(),
+        `${IMAGE}:1`,
+      ],
+      extra,
+    );
   const callsSince = (before: number): HelperCall[] => readHelperCalls(recordDir()).slice(before);
   const authFile = (name: string, config: object): string => {
     const path = join(dir, name);
@@ -142,15 +157,7 @@ describeClients('podman and buildah pull through the helper', () => {
 
   it('podman pull stores the image, authenticated by the helper', async () => {
     const before = readHelperCalls(recordDir()).length;
-    const result = await run('podman', [
-      ...storage('podman'),
-      'pull',
-      '--signature-policy',
-      policy(),
-      '--cert-dir',
-      certDir(),
-      `${IMAGE}:1`,
-    ]);
+    const result = await pull('podman', 'podman');
     expect(result.stderr).not.toMatch(/unauthorized|authentication required/i);
     expect(result.code).toBe(0);
     expectTokenAnswers(before);
@@ -165,15 +172,7 @@ describeClients('podman and buildah pull through the helper', () => {
 
   it('buildah pull does the same through its own storage', async () => {
     const before = readHelperCalls(recordDir()).length;
-    const result = await run('buildah', [
-      ...storage('buildah'),
-      'pull',
-      '--signature-policy',
-      policy(),
-      '--cert-dir',
-      certDir(),
-      `${IMAGE}:1`,
-    ]);
+    const result = await pull('buildah', 'buildah');
     expect(result.stderr).not.toMatch(/unauthorized|authentication required/i);
     expect(result.code).toBe(0);
     expectTokenAnswers(before);
@@ -201,33 +200,15 @@ describeClients('podman and buildah pull through the helper', () => {
     expect(actions).toContainEqual(['erase', 0, '']);
     // Nothing was kept: the next pull still asks the helper, which mints the token.
     const pullBefore = readHelperCalls(recordDir()).length;
-    const pull = await run('podman', [
-      ...storage('podman-after-logout'),
-      'pull',
-      '--signature-policy',
-      policy(),
-      '--cert-dir',
-      certDir(),
-      `${IMAGE}:1`,
-    ]);
-    expect(pull.code).toBe(0);
+    const again = await pull('podman', 'podman-after-logout');
+    expect(again.code).toBe(0);
     expectTokenAnswers(pullBefore);
   });
 
   it('without the helper the registry refuses the pull (the check is real)', async () => {
-    const result = await run(
-      'podman',
-      [
-        ...storage('podman-anonymous'),
-        'pull',
-        '--signature-policy',
-        policy(),
-        '--cert-dir',
-        certDir(),
-        `${IMAGE}:1`,
-      ],
-      { REGISTRY_AUTH_FILE: authFile('empty-auth.json', {}) },
-    );
+    const result = await pull('podman', 'podman-anonymous', {
+      REGISTRY_AUTH_FILE: authFile('empty-auth.json', {}),
+    });
     expect(result.code).not.toBe(0);
     expect(result.stderr).toMatch(/unauthorized|authentication required/i);
   });
@@ -236,19 +217,7 @@ describeClients('podman and buildah pull through the helper', () => {
     const before = readHelperCalls(recordDir()).length;
     const storeOnly = { REGISTRY_AUTH_FILE: authFile('store-auth.json', { credsStore: 'ecr-ts' }) };
     for (const tool of ['podman', 'buildah']) {
-      const result = await run(
-        tool,
-        [
-          ...storage(`${tool}-store`),
-          'pull',
-          '--signature-policy',
-          policy(),
-          '--cert-dir',
-          certDir(),
-          `${IMAGE}:1`,
-        ],
-        storeOnly,
-      );
+      const result = await pull(tool, `${tool}-store`, storeOnly);
       expect(result.stderr).toMatch(/unauthorized|authentication required/i);
     }
     expect(callsSince(before)).toEqual([]);
