@@ -36,46 +36,40 @@ function pausedClock(start = 1_000_000) {
   };
 }
 
+/** waitOutThrottling() over scripted `answers`, with `budgetMs` left, on the paused clock. */
+function waitFor(answers: readonly unknown[], budgetMs = 30_000) {
+  const { call, calls } = scripted(answers);
+  const { clock, options } = pausedClock();
+  const started = clock.now;
+  const outcome = waitOutThrottling({
+    call,
+    deadline: started + budgetMs,
+    signal: new AbortController().signal,
+    ...options,
+  });
+  return { outcome, calls, clock, started };
+}
+
+const timedOut = () => Object.assign(new Error('Request timed out'), { name: 'TimeoutError' });
+
 describe('waitOutThrottling()', () => {
   it('asks again after throttled answers and returns the first real answer', async () => {
-    const { call, calls } = scripted([throttled(), throttled(), 'token']);
-    const { clock, options } = pausedClock();
-    const answer = await waitOutThrottling({
-      call,
-      deadline: clock.now + 30_000,
-      signal: new AbortController().signal,
-      ...options,
-    });
-    expect(answer).toBe('token');
+    const { outcome, calls, clock } = waitFor([throttled(), throttled(), 'token']);
+    expect(await outcome).toBe('token');
     expect(calls.count).toBe(3);
     expect(clock.pauses).toHaveLength(2);
   });
 
   it('passes any other failure through at once', async () => {
     const denied = Object.assign(new Error('no'), { name: 'AccessDeniedException' });
-    const { call, calls } = scripted([throttled(), denied]);
-    const { clock, options } = pausedClock();
-    await expect(
-      waitOutThrottling({
-        call,
-        deadline: clock.now + 30_000,
-        signal: new AbortController().signal,
-        ...options,
-      }),
-    ).rejects.toBe(denied);
+    const { outcome, calls } = waitFor([throttled(), denied]);
+    await expect(outcome).rejects.toBe(denied);
     expect(calls.count).toBe(2);
   });
 
   it('keeps trying until too little of the budget is left, then says how it went', async () => {
-    const { call, calls } = scripted([throttled(2), throttled()]);
-    const { clock, options } = pausedClock();
-    const started = clock.now;
-    const failure = await waitOutThrottling({
-      call,
-      deadline: started + 8_000,
-      signal: new AbortController().signal,
-      ...options,
-    }).catch((error: unknown) => error);
+    const { outcome, calls, clock, started } = waitFor([throttled(2), throttled()], 8_000);
+    const failure = await outcome.catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(ThrottledUntilBound);
     const { tries, last } = failure as ThrottledUntilBound;
     // The clock moves 1 s per pause: tries go on until less than 5.4 s of the 8 s are left.
@@ -89,14 +83,8 @@ describe('waitOutThrottling()', () => {
 
   it('the budget is the parameter: a longer deadline means more of the wait', async () => {
     const count = async (budgetMs: number) => {
-      const { call, calls } = scripted([throttled()]);
-      const { clock, options } = pausedClock();
-      await waitOutThrottling({
-        call,
-        deadline: clock.now + budgetMs,
-        signal: new AbortController().signal,
-        ...options,
-      }).catch(() => undefined);
+      const { outcome, calls } = waitFor([throttled()], budgetMs);
+      await outcome.catch(() => undefined);
       return calls.count;
     };
     expect(await count(10_000)).toBeGreaterThan(await count(4_000));
@@ -104,15 +92,8 @@ describe('waitOutThrottling()', () => {
 
   it('a try that times out after throttled answers is reported as the throttling that used the bound up', async () => {
     // The last try comes late in the bound; under load its request may not finish in what is left.
-    const timeout = Object.assign(new Error('Request timed out'), { name: 'TimeoutError' });
-    const { call, calls } = scripted([throttled(), throttled(), timeout]);
-    const { clock, options } = pausedClock();
-    const failure = await waitOutThrottling({
-      call,
-      deadline: clock.now + 30_000,
-      signal: new AbortController().signal,
-      ...options,
-    }).catch((error: unknown) => error);
+    const { outcome, calls } = waitFor([throttled(), throttled(), timedOut()]);
+    const failure = await outcome.catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(ThrottledUntilBound);
     const { tries, last } = failure as ThrottledUntilBound;
     expect((last as Error).name).toBe('ThrottlingException');
@@ -121,17 +102,8 @@ describe('waitOutThrottling()', () => {
   });
 
   it('a timeout with no throttled answer before it stays a timeout', async () => {
-    const timeout = Object.assign(new Error('Request timed out'), { name: 'TimeoutError' });
-    const { call } = scripted([timeout]);
-    const { clock, options } = pausedClock();
-    await expect(
-      waitOutThrottling({
-        call,
-        deadline: clock.now + 30_000,
-        signal: new AbortController().signal,
-        ...options,
-      }),
-    ).rejects.toBe(timeout);
+    const timeout = timedOut();
+    await expect(waitFor([timeout]).outcome).rejects.toBe(timeout);
   });
 
   it('stops a pause when the call is aborted', async () => {
