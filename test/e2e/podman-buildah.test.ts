@@ -6,17 +6,17 @@
  * `erase` (docs/clients.md#clients).
  */
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cleanEnv, scrubProcessEnv, tempDir } from '../support/env';
+import { scrubProcessEnv } from '../support/env';
 import { startFakesProcess, type FakesProcess } from '../support/fake-aws-process';
-import { createNetns, netnsSupport, type Netns } from '../support/netns';
+import { netnsSupport } from '../support/netns';
 import { ECR_HOST } from '../support/registry-host';
-import { createTestCa, type TestCa } from '../support/tls';
-import { startDockerRegistry, REGISTRY_BIN, type DockerRegistry } from './docker-registry';
+import { REGISTRY_BIN } from './docker-registry';
 import { haveTool, missingPeer } from './find-tool';
 import { writeOciImage } from './oci-image';
-import { installRecordingHelper, readHelperCalls, type HelperCall } from './recording-helper';
+import { readHelperCalls, type HelperCall } from './recording-helper';
+import { startRegistryWorld, type RegistryWorld } from './registry-world';
 import { runInNetns } from './run-in-netns';
 
 scrubProcessEnv();
@@ -42,15 +42,13 @@ function canRun(): boolean {
 const describeClients = canRun() ? describe : describe.skip;
 
 describeClients('podman and buildah pull through the helper', () => {
+  let world: RegistryWorld;
   let dir: string;
-  let netns: Netns;
-  let ca: TestCa;
   let fakes: FakesProcess;
-  let registry: DockerRegistry;
   let env: Record<string, string>;
-  const certDir = () => join(dir, 'certs');
-  const policy = () => join(dir, 'policy.json');
-  const recordDir = () => join(dir, 'helper-calls');
+  const certDir = () => world.certDir;
+  const policy = () => world.policy;
+  const recordDir = () => world.recordDir;
   /** Each tool gets its own storage under the test folder (vfs: no overlay mount needed). */
   const storage = (tool: string) => [
     '--root',
@@ -61,7 +59,7 @@ describeClients('podman and buildah pull through the helper', () => {
     'vfs',
   ];
   const run = (command: string, args: readonly string[], extra: Record<string, string> = {}) =>
-    runInNetns(netns, { ...env, ...extra }, command, args);
+    runInNetns(world.netns, { ...env, ...extra }, command, args);
   /** `<tool> pull` of the test image into storage `name`, trusting the test CA. */
   const pull = (tool: string, name: string, extra: Record<string, string> = {}) =>
     run(
@@ -85,13 +83,13 @@ describeClients('podman and buildah pull through the helper', () => {
   };
 
   beforeAll(async () => {
-    dir = tempDir('ecr-ts-podman-');
-    netns = await createNetns({ hosts: { [ECR_HOST]: '127.0.0.1' } });
-    ca = await createTestCa();
-    const leaf = await ca.issue({ dns: [ECR_HOST] });
-    mkdirSync(certDir(), { recursive: true });
-    writeFileSync(join(certDir(), 'ca.crt'), ca.cert);
-    writeFileSync(policy(), JSON.stringify({ default: [{ type: 'insecureAcceptAnything' }] }));
+    world = await startRegistryWorld({
+      prefix: 'ecr-ts-podman-',
+      host: ECR_HOST,
+      username: 'AWS',
+      password: PASSWORD,
+    });
+    dir = world.dir;
     fakes = await startFakesProcess(
       {
         servers: [
@@ -99,23 +97,10 @@ describeClients('podman and buildah pull through the helper', () => {
           { kind: 'credentials', name: 'credentials' },
         ],
       },
-      { netns },
+      { netns: world.netns },
     );
-    registry = await startDockerRegistry({
-      netns,
-      dir: join(dir, 'registry'),
-      certPath: leaf.certPath,
-      keyPath: leaf.keyPath,
-      username: 'AWS',
-      password: PASSWORD,
-    });
-    const home = join(dir, 'home');
-    const bin = join(home, 'bin');
-    installRecordingHelper(bin, recordDir());
-    const base = cleanEnv(home);
     env = {
-      ...base,
-      PATH: `${bin}:${base['PATH'] ?? '/usr/bin:/bin'}`,
+      ...world.env,
       REGISTRY_AUTH_FILE: authFile('auth.json', { credHelpers: { [ECR_HOST]: 'ecr-ts' } }),
       AWS_ENDPOINT_URL_ECR: fakes.url('ecr'),
       AWS_CONTAINER_CREDENTIALS_FULL_URI: `${fakes.url('credentials')}/v1/credentials`,
@@ -135,10 +120,7 @@ describeClients('podman and buildah pull through the helper', () => {
   });
 
   afterAll(async () => {
-    await registry?.close();
     await fakes?.close();
-    await netns?.close();
-    ca?.cleanup();
   });
 
   /** Every call since `before` answered `get` for the bare host with the token, silently. */

@@ -7,15 +7,15 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cleanEnv, scrubProcessEnv, tempDir } from '../support/env';
+import { scrubProcessEnv } from '../support/env';
 import { startFakesProcess, type FakesProcess } from '../support/fake-aws-process';
-import { createNetns, netnsSupport, type Netns } from '../support/netns';
-import { createTestCa, type TestCa } from '../support/tls';
-import { startDockerRegistry, REGISTRY_BIN, type DockerRegistry } from './docker-registry';
+import { netnsSupport } from '../support/netns';
+import { REGISTRY_BIN } from './docker-registry';
 import { haveTool, missingPeer } from './find-tool';
 import { writeOciImage, type OciImage } from './oci-image';
 import { HELPER_BIN } from '../support/run-helper';
-import { installRecordingHelper, readHelperCalls } from './recording-helper';
+import { readHelperCalls } from './recording-helper';
+import { startRegistryWorld, type RegistryWorld } from './registry-world';
 import { runInNetns } from './run-in-netns';
 import { ECR_HOST } from '../support/registry-host';
 
@@ -42,30 +42,27 @@ function canRun(): boolean {
 const describeRoundTrip = canRun() ? describe : describe.skip;
 
 describeRoundTrip('skopeo and a real registry under an ECR host name, through the helper', () => {
+  let world: RegistryWorld;
   let dir: string;
-  let netns: Netns;
-  let ca: TestCa;
   let fakes: FakesProcess;
-  let registry: DockerRegistry;
   let image: OciImage;
   let env: Record<string, string>;
-  const certDir = () => join(dir, 'certs');
-  const policy = () => join(dir, 'policy.json');
-  const recordDir = () => join(dir, 'helper-calls');
+  const certDir = () => world.certDir;
+  const policy = () => world.policy;
+  const recordDir = () => world.recordDir;
 
   /** Runs skopeo inside the namespace with the helper's environment (and nothing else). */
   const skopeo = (args: readonly string[], extraEnv: Record<string, string> = {}) =>
-    runInNetns(netns, { ...env, ...extraEnv }, 'skopeo', args);
+    runInNetns(world.netns, { ...env, ...extraEnv }, 'skopeo', args);
 
   beforeAll(async () => {
-    dir = tempDir('ecr-ts-registry-');
-    netns = await createNetns({ hosts: { [ECR_HOST]: '127.0.0.1' } });
-    ca = await createTestCa();
-    const leaf = await ca.issue({ dns: [ECR_HOST] });
-    // skopeo trusts a registry's CA from `<cert dir>/ca.crt`: no change to the system trust store.
-    mkdirSync(certDir(), { recursive: true });
-    writeFileSync(join(certDir(), 'ca.crt'), ca.cert);
-    writeFileSync(policy(), JSON.stringify({ default: [{ type: 'insecureAcceptAnything' }] }));
+    world = await startRegistryWorld({
+      prefix: 'ecr-ts-registry-',
+      host: ECR_HOST,
+      username: 'AWS',
+      password: PASSWORD,
+    });
+    dir = world.dir;
     fakes = await startFakesProcess(
       {
         servers: [
@@ -74,25 +71,12 @@ describeRoundTrip('skopeo and a real registry under an ECR host name, through th
           { kind: 'sts', name: 'sts' },
         ],
       },
-      { netns },
+      { netns: world.netns },
     );
-    registry = await startDockerRegistry({
-      netns,
-      dir: join(dir, 'registry'),
-      certPath: leaf.certPath,
-      keyPath: leaf.keyPath,
-      username: 'AWS',
-      password: PASSWORD,
-    });
-    const home = join(dir, 'home');
-    const bin = join(home, 'bin');
-    installRecordingHelper(bin, recordDir());
-    const authFile = join(home, 'auth.json');
+    const authFile = join(world.home, 'auth.json');
     writeFileSync(authFile, JSON.stringify({ credHelpers: { [ECR_HOST]: 'ecr-ts' } }));
-    const base = cleanEnv(home);
     env = {
-      ...base,
-      PATH: `${bin}:${base['PATH'] ?? '/usr/bin:/bin'}`,
+      ...world.env,
       REGISTRY_AUTH_FILE: authFile,
       AWS_ENDPOINT_URL_ECR: fakes.url('ecr'),
       AWS_CONTAINER_CREDENTIALS_FULL_URI: `${fakes.url('credentials')}/v1/credentials`,
@@ -101,10 +85,7 @@ describeRoundTrip('skopeo and a real registry under an ECR host name, through th
   });
 
   afterAll(async () => {
-    await registry?.close();
     await fakes?.close();
-    await netns?.close();
-    ca?.cleanup();
   });
 
   it('skopeo copy pushes the image with the token the helper fetched', async () => {
@@ -187,7 +168,7 @@ describeRoundTrip('skopeo and a real registry under an ECR host name, through th
         ([name]) => name !== 'REGISTRY_AUTH_FILE',
       ),
     );
-    const result = await runInNetns(netns, withoutAuthFile, 'skopeo', [
+    const result = await runInNetns(world.netns, withoutAuthFile, 'skopeo', [
       'inspect',
       '--cert-dir',
       certDir(),
@@ -229,10 +210,14 @@ describeRoundTrip('skopeo and a real registry under an ECR host name, through th
       DOCKER_CONFIG: dockerConfig,
       AWS_ENDPOINT_URL_STS: fakes.url('sts'),
       // doctor is a Node client of the registry: it trusts the test CA as Node does.
-      NODE_EXTRA_CA_CERTS: ca.certPath,
+      NODE_EXTRA_CA_CERTS: world.ca.certPath,
     };
     const run = async (target: string) => {
-      const result = await runInNetns(netns, doctorEnv, HELPER_BIN, ['doctor', target, '--json']);
+      const result = await runInNetns(world.netns, doctorEnv, HELPER_BIN, [
+        'doctor',
+        target,
+        '--json',
+      ]);
       expect(result.stdout + result.stderr).not.toContain(PASSWORD);
       const report = JSON.parse(result.stdout) as {
         ok: boolean;

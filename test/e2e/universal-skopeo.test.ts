@@ -4,15 +4,15 @@
  * push, inspect and pull then authenticate with what the helper answers. All inside a network
  * namespace where the registry's name resolves to loopback and no other network exists.
  */
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cleanEnv, scrubProcessEnv, tempDir } from '../support/env';
-import { createNetns, netnsSupport, type Netns } from '../support/netns';
-import { createTestCa, type TestCa } from '../support/tls';
-import { startDockerRegistry, REGISTRY_BIN, type DockerRegistry } from './docker-registry';
+import { scrubProcessEnv } from '../support/env';
+import { netnsSupport } from '../support/netns';
+import { REGISTRY_BIN } from './docker-registry';
 import { haveTool, missingPeer } from './find-tool';
 import { writeOciImage, type OciImage } from './oci-image';
-import { installRecordingHelper, readHelperCalls } from './recording-helper';
+import { readHelperCalls } from './recording-helper';
+import { startRegistryWorld, type RegistryWorld } from './registry-world';
 import { runInNetns } from './run-in-netns';
 
 scrubProcessEnv();
@@ -36,55 +36,30 @@ function canRun(): boolean {
 (canRun() ? describe : describe.skip)(
   'skopeo and a non-ECR registry through the fallback store',
   () => {
+    let world: RegistryWorld;
     let dir: string;
     let home: string;
-    let netns: Netns;
-    let ca: TestCa;
-    let registry: DockerRegistry;
     let image: OciImage;
     let env: Record<string, string>;
-    const certDir = () => join(dir, 'certs');
-    const policy = () => join(dir, 'policy.json');
-    const recordDir = () => join(dir, 'helper-calls');
-    const skopeo = (args: readonly string[]) => runInNetns(netns, env, 'skopeo', args);
+    const certDir = () => world.certDir;
+    const policy = () => world.policy;
+    const recordDir = () => world.recordDir;
+    const skopeo = (args: readonly string[]) => runInNetns(world.netns, env, 'skopeo', args);
 
     beforeAll(async () => {
-      dir = tempDir('ecr-ts-universal-skopeo-');
-      netns = await createNetns({ hosts: { [HOST]: '127.0.0.1' } });
-      ca = await createTestCa();
-      const leaf = await ca.issue({ dns: [HOST] });
-      mkdirSync(certDir(), { recursive: true });
-      writeFileSync(join(certDir(), 'ca.crt'), ca.cert);
-      writeFileSync(policy(), JSON.stringify({ default: [{ type: 'insecureAcceptAnything' }] }));
-      registry = await startDockerRegistry({
-        netns,
-        dir: join(dir, 'registry'),
-        certPath: leaf.certPath,
-        keyPath: leaf.keyPath,
+      world = await startRegistryWorld({
+        prefix: 'ecr-ts-universal-skopeo-',
+        host: HOST,
         username: USER,
         password: PASSWORD,
       });
-      home = join(dir, 'home');
-      const bin = join(home, 'bin');
-      installRecordingHelper(bin, recordDir());
+      ({ dir, home } = world);
       const authFile = join(home, 'auth.json');
       // skopeo 1.9 (containers/image 5.23) reads credHelpers only, not credsStore: the host names
       // the helper, which keeps the login in its fallback.
       writeFileSync(authFile, JSON.stringify({ credHelpers: { [HOST]: 'ecr-ts' } }));
-      const base = cleanEnv(home);
-      env = {
-        ...base,
-        PATH: `${bin}:${base['PATH'] ?? '/usr/bin:/bin'}`,
-        REGISTRY_AUTH_FILE: authFile,
-      };
+      env = { ...world.env, REGISTRY_AUTH_FILE: authFile };
       image = writeOciImage(join(dir, 'source'), '1', 'hello from a registry that is not ECR\n');
-    });
-
-    afterAll(async () => {
-      await registry?.close();
-      await netns?.close();
-      ca?.cleanup();
-      if (dir) rmSync(dir, { recursive: true, force: true });
     });
 
     it('without a login, a push is refused (the registry check is real)', async () => {
@@ -103,7 +78,7 @@ function canRun(): boolean {
 
     it('skopeo login stores into the file store through the helper; auth.json keeps no password', async () => {
       // The password on stdin, as a person would type it (the namespace runner has no stdin).
-      const result = await runInNetns(netns, { ...env, LOGIN_PASSWORD: PASSWORD }, 'sh', [
+      const result = await runInNetns(world.netns, { ...env, LOGIN_PASSWORD: PASSWORD }, 'sh', [
         '-c',
         `printf '%s\\n' "$LOGIN_PASSWORD" | skopeo login --cert-dir '${certDir()}' --username ${USER} --password-stdin ${HOST}`,
       ]);
