@@ -10,13 +10,11 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { scrubProcessEnv } from '../support/env';
 import { startFakesProcess, type FakesProcess } from '../support/fake-aws-process';
-import { netnsSupport } from '../support/netns';
 import { ECR_HOST } from '../support/registry-host';
-import { REGISTRY_BIN } from './docker-registry';
-import { haveTool, missingPeer } from './find-tool';
+import { haveTool } from './find-tool';
 import { writeOciImage } from './oci-image';
 import { readHelperCalls, type HelperCall } from './recording-helper';
-import { startRegistryWorld, type RegistryWorld } from './registry-world';
+import { canStartRegistryWorld, startRegistryWorld, type RegistryWorld } from './registry-world';
 import { runInNetns } from './run-in-netns';
 
 scrubProcessEnv();
@@ -26,16 +24,11 @@ const IMAGE = `${ECR_HOST}/clients/app`;
 const PASSWORD = `ecr-${randomBytes(30).toString('base64url')}`;
 
 function canRun(): boolean {
-  const netns = netnsSupport();
-  if (!netns.ok)
-    return missingPeer(`podman and buildah need a network namespace, but ${netns.reason}`);
   return (
+    canStartRegistryWorld('the podman and buildah test') &&
     haveTool('podman', ['podman', '--version']) &&
     haveTool('buildah', ['buildah', '--version']) &&
-    haveTool('skopeo', ['skopeo', '--version']) &&
-    haveTool('docker-registry', [REGISTRY_BIN, '--version']) &&
-    haveTool('htpasswd (apache2-utils)', ['htpasswd', '-nbB', 'probe', 'probe']) &&
-    haveTool('openssl', ['openssl', 'version'])
+    haveTool('skopeo', ['skopeo', '--version'])
   );
 }
 

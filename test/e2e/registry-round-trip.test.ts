@@ -9,13 +9,11 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { scrubProcessEnv } from '../support/env';
 import { startFakesProcess, type FakesProcess } from '../support/fake-aws-process';
-import { netnsSupport } from '../support/netns';
-import { REGISTRY_BIN } from './docker-registry';
-import { haveTool, missingPeer } from './find-tool';
+import { haveTool } from './find-tool';
 import { writeOciImage, type OciImage } from './oci-image';
 import { HELPER_BIN } from '../support/run-helper';
 import { readHelperCalls } from './recording-helper';
-import { startRegistryWorld, type RegistryWorld } from './registry-world';
+import { canStartRegistryWorld, startRegistryWorld, type RegistryWorld } from './registry-world';
 import { runInNetns } from './run-in-netns';
 import { ECR_HOST } from '../support/registry-host';
 
@@ -27,15 +25,8 @@ const IMAGE = `${ECR_HOST}/round-trip/app`;
 const PASSWORD = `ecr-${randomBytes(30).toString('base64url')}`;
 
 function canRun(): boolean {
-  const netns = netnsSupport();
-  if (!netns.ok) {
-    return missingPeer(`the registry round trip needs a network namespace, but ${netns.reason}`);
-  }
   return (
-    haveTool('skopeo', ['skopeo', '--version']) &&
-    haveTool('docker-registry', [REGISTRY_BIN, '--version']) &&
-    haveTool('htpasswd (apache2-utils)', ['htpasswd', '-nbB', 'probe', 'probe']) &&
-    haveTool('openssl', ['openssl', 'version'])
+    canStartRegistryWorld('the registry round trip') && haveTool('skopeo', ['skopeo', '--version'])
   );
 }
 

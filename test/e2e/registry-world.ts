@@ -9,9 +9,10 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { deferCleanup } from '../support/cleanup';
 import { cleanEnv, tempDir } from '../support/env';
-import { createNetns, type Netns } from '../support/netns';
+import { createNetns, netnsSupport, type Netns } from '../support/netns';
 import { createTestCa, type TestCa } from '../support/tls';
-import { startDockerRegistry, type DockerRegistry } from './docker-registry';
+import { REGISTRY_BIN, startDockerRegistry, type DockerRegistry } from './docker-registry';
+import { haveTool, missingPeer } from './find-tool';
 import { installRecordingHelper } from './recording-helper';
 
 export interface RegistryWorld {
@@ -30,6 +31,21 @@ export interface RegistryWorld {
   readonly recordDir: string;
   /** cleanEnv(home) with the recording helper's folder first on PATH. */
   readonly env: Record<string, string>;
+}
+
+/**
+ * Whether this machine can start a registry world: a network namespace, docker-registry, htpasswd
+ * and openssl (for the test CA). When not, says what `suite` misses (missingPeer: a skip, or a
+ * failure where CI requires the peers).
+ */
+export function canStartRegistryWorld(suite: string): boolean {
+  const netns = netnsSupport();
+  if (!netns.ok) return missingPeer(`${suite} needs a network namespace, but ${netns.reason}`);
+  return (
+    haveTool('docker-registry', [REGISTRY_BIN, '--version']) &&
+    haveTool('htpasswd (apache2-utils)', ['htpasswd', '-nbB', 'probe', 'probe']) &&
+    haveTool('openssl', ['openssl', 'version'])
+  );
 }
 
 export async function startRegistryWorld(options: {

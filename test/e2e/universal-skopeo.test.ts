@@ -7,12 +7,10 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { scrubProcessEnv } from '../support/env';
-import { netnsSupport } from '../support/netns';
-import { REGISTRY_BIN } from './docker-registry';
-import { haveTool, missingPeer } from './find-tool';
+import { haveTool } from './find-tool';
 import { writeOciImage, type OciImage } from './oci-image';
 import { readHelperCalls } from './recording-helper';
-import { startRegistryWorld, type RegistryWorld } from './registry-world';
+import { canStartRegistryWorld, startRegistryWorld, type RegistryWorld } from './registry-world';
 import { runInNetns } from './run-in-netns';
 
 scrubProcessEnv();
@@ -23,13 +21,9 @@ const USER = 'deployer';
 const PASSWORD = 'corp-registry-SENTINEL-pw-0123456789';
 
 function canRun(): boolean {
-  const netns = netnsSupport();
-  if (!netns.ok)
-    return missingPeer(`the skopeo universal test needs a network namespace, but ${netns.reason}`);
   return (
-    haveTool('skopeo', ['skopeo', '--version']) &&
-    haveTool('docker-registry', [REGISTRY_BIN, '--version']) &&
-    haveTool('htpasswd (apache2-utils)', ['htpasswd', '-nbB', 'probe', 'probe'])
+    canStartRegistryWorld('the skopeo universal test') &&
+    haveTool('skopeo', ['skopeo', '--version'])
   );
 }
 
